@@ -243,6 +243,13 @@ impl Clock {
         self.earliest().map(|(_, due)| due)
     }
 
+    /// Puts the clock at `t`, even back in time (a world's reset). Pending work is the caller's to
+    /// clear first.
+    pub async fn reset_to(&self, t: Instant) {
+        let _running = self.inner.running.lock().await;
+        self.set_now(t);
+    }
+
     /// Moves time forward by `by`, running all work that falls due on the way, in time order.
     pub async fn advance(&self, by: Duration) -> Result<Instant, ClockError> {
         let by = TimeDelta::from_std(by).unwrap_or(TimeDelta::MAX);

@@ -1,1 +1,50 @@
-//! placeholder
+//! A fake Alibaba Cloud Marketplace (阿里云云市场): the buyer's side of opening a SaaS service, and
+//! the marketplace's calls to the vendor.
+//!
+//! Layout:
+//! - [`world`] — what a fresh marketplace knows (settings, vendors, products, buyers), from YAML.
+//! - [`state`] — [`Simulator`], the one cheap state handle: world, [`store`], clock, ids.
+//! - [`purchase`] — 开通: order, instance and the first scheduled SPI call.
+//! - [`provisioning`] — the scheduled createInstance calls, their retries and the delivery journal,
+//!   through [`spi_client`].
+//! - [`pages`] — the buyer's server-rendered pages; [`control`] — the harness's JSON control API.
+//!
+//! [`router`] is the whole app (testable with `oneshot`, no socket); [`serve`] runs it on a bound
+//! listener until a shutdown future resolves. The simulator meets vendors only over HTTP.
+
+pub mod control;
+pub mod error;
+pub mod pages;
+pub mod provisioning;
+pub mod purchase;
+pub mod spi_client;
+pub mod state;
+pub mod store;
+pub mod world;
+
+pub use state::{ClockMode, Options, Simulator};
+pub use world::World;
+
+use axum::Router;
+use std::future::Future;
+
+/// The marketplace app: pages and control API.
+pub fn router(sim: Simulator) -> Router {
+    pages::routes().merge(control::routes()).with_state(sim)
+}
+
+/// Serves `sim` on `listener` until `shutdown` resolves. A real-time clock's driver runs alongside.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    sim: Simulator,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let driver = (!sim.clock().is_manual()).then(|| sim.clock().spawn_driver());
+    let result = axum::serve(listener, router(sim))
+        .with_graceful_shutdown(shutdown)
+        .await;
+    if let Some(driver) = driver {
+        driver.abort();
+    }
+    result
+}

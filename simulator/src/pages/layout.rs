@@ -1,0 +1,72 @@
+//! The page frame every marketplace page shares: header with the signed-in account, a small style
+//! sheet, and dialogs rendered as pages of their own (they work without JavaScript).
+
+use crate::world::Buyer;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+const STYLE: &str = "
+body{font-family:system-ui,'PingFang SC','Microsoft YaHei',sans-serif;margin:0;color:#1f2329;background:#f5f6f7}
+header{background:#ff6a00;color:#fff;padding:10px 24px;display:flex;gap:24px;align-items:center}
+header a{color:#fff;text-decoration:none} header .account{margin-left:auto}
+header form{display:inline} header button{background:none;border:1px solid #fff;color:#fff;cursor:pointer}
+main{max-width:1080px;margin:24px auto;background:#fff;padding:24px;border-radius:4px}
+table{border-collapse:collapse;width:100%} th,td{border-bottom:1px solid #e5e6eb;padding:8px;text-align:left}
+.dialog{max-width:520px;margin:40px auto;border:1px solid #e5e6eb;border-radius:6px;padding:24px;box-shadow:0 4px 16px #0002}
+.error{color:#d03050} .muted{color:#86909c} .actions a,.actions button{margin-right:12px}
+button.primary,a.primary{background:#ff6a00;color:#fff;border:0;padding:8px 20px;border-radius:3px;text-decoration:none;cursor:pointer}
+button[disabled]{opacity:.5;cursor:not-allowed} pre{background:#f7f8fa;padding:8px;white-space:pre-wrap}
+";
+
+/// A whole page. `refresh` adds a meta refresh (seconds) for pages that wait on the marketplace.
+pub fn page_with_refresh(title: &str, buyer: Option<&Buyer>, refresh: Option<u32>, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="zh-CN" {
+            head {
+                meta charset="utf-8";
+                @if let Some(seconds) = refresh { meta http-equiv="refresh" content=(seconds); }
+                title { (title) " - 阿里云云市场" }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                header {
+                    a href="/products" { strong { "阿里云 云市场" } }
+                    a href="/console/services" { "云市场控制台" }
+                    a href="/console/bills" { "费用与成本" }
+                    span.account {
+                        @if let Some(b) = buyer {
+                            (b.name) " (" (b.login) ") "
+                            form method="post" action="/signout" { button type="submit" { "退出登录" } }
+                        } @else {
+                            a href="/signin" { "登录" }
+                        }
+                    }
+                }
+                main { (body) }
+            }
+        }
+    }
+}
+
+pub fn page(title: &str, buyer: Option<&Buyer>, body: Markup) -> Markup {
+    page_with_refresh(title, buyer, None, body)
+}
+
+/// A dialog as a page of its own: `role=dialog` with its title as the accessible name.
+pub fn dialog(title: &str, buyer: Option<&Buyer>, body: Markup) -> Markup {
+    page(
+        title,
+        buyer,
+        html! {
+            div.dialog role="dialog" aria-label=(title) {
+                h2 { (title) }
+                (body)
+            }
+        },
+    )
+}
+
+/// The hidden CSRF field every form carries.
+pub fn csrf_field(token: &str) -> Markup {
+    html! { input type="hidden" name="csrf" value=(token); }
+}

@@ -1,0 +1,36 @@
+//! The buyer's pages, server-rendered and usable without JavaScript: [`catalog`] (products, 立即开通,
+//! 开通按量服务, 开通申请已提交), [`services`] (已购买服务列表, 详情, 使用指南, 免登), [`bills`],
+//! [`signin`]; [`layout`] frames them and [`session`] knows who is signed in.
+
+pub mod bills;
+pub mod catalog;
+pub mod layout;
+pub mod services;
+pub mod session;
+pub mod signin;
+
+use crate::state::Simulator;
+use axum::routing::{get, post};
+use axum::Router;
+
+pub fn routes() -> Router<Simulator> {
+    Router::new()
+        .route("/", get(catalog::home))
+        .route("/products", get(catalog::list))
+        .route("/products/{code}", get(catalog::show))
+        .route(
+            "/products/{code}/open",
+            get(catalog::open_form).post(catalog::open_submit),
+        )
+        .route("/orders/{order_id}/submitted", get(catalog::submitted))
+        .route("/signin", get(signin::show).post(signin::submit))
+        .route("/signout", post(signin::sign_out))
+        .route("/console/services", get(services::list))
+        .route("/console/services/{id}", get(services::detail))
+        .route("/console/services/{id}/guide", get(services::guide))
+        .route(
+            "/console/services/{id}/sso",
+            get(services::sso_notice).post(services::sso_go),
+        )
+        .route("/console/bills", get(bills::show))
+}

@@ -1,0 +1,71 @@
+//! 登录: a buyer signs in to an Alibaba Cloud account of the world (login name and password), and
+//! comes back to the page that asked. The page lists the world's accounts: this is a sandbox.
+
+use super::layout;
+use super::session::{self, form_fields, safe_return, see_other};
+use crate::error::PageError;
+use crate::state::Simulator;
+use crate::store::sessions::Session;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use maud::{html, Markup};
+use std::collections::HashMap;
+
+pub async fn show(State(sim): State<Simulator>, Query(q): Query<HashMap<String, String>>) -> Markup {
+    form(&sim, &safe_return(q.get("return")), None)
+}
+
+fn form(sim: &Simulator, return_to: &str, error: Option<&str>) -> Markup {
+    layout::page(
+        "登录",
+        None,
+        html! {
+            h1 { "登录阿里云账号" }
+            @if let Some(e) = error { p.error role="alert" { (e) } }
+            form method="post" action="/signin" {
+                input type="hidden" name="return" value=(return_to);
+                p { label { "账号名 " input type="text" name="login" required autocomplete="username"; } }
+                p { label { "密码 " input type="password" name="password" required autocomplete="current-password"; } }
+                p { button.primary type="submit" { "登录" } }
+            }
+            h3 { "沙箱账号" }
+            table {
+                tr { th { "账号名" } th { "密码" } th { "名称" } th { "aliUid" } }
+                @for b in &sim.world().buyers {
+                    tr { td { (b.login) } td { (b.password) } td { (b.name) } td { (b.ali_uid) } }
+                }
+            }
+        },
+    )
+}
+
+pub async fn submit(State(sim): State<Simulator>, body: Bytes) -> Result<Response, PageError> {
+    let f = form_fields(&body);
+    let return_to = safe_return(f.get("return"));
+    let login = f.get("login").map(|s| s.trim()).unwrap_or_default();
+    let password = f.get("password").map(String::as_str).unwrap_or_default();
+    let Some(buyer) = sim.world().buyer(login).filter(|b| b.password == password) else {
+        let page = form(&sim, &return_to, Some("账号名或密码错误。"));
+        return Ok((StatusCode::UNAUTHORIZED, page).into_response());
+    };
+    let session = Session {
+        token: sim.secret()?,
+        login: buyer.login.clone(),
+        csrf: sim.secret()?,
+    };
+    sim.store().create_session(&session)?;
+    let mut response = see_other(&return_to);
+    session::set_cookie(&mut response, Some(&session.token));
+    Ok(response)
+}
+
+pub async fn sign_out(State(sim): State<Simulator>, headers: HeaderMap) -> Result<Response, PageError> {
+    if let Some(signed_in) = session::current(&sim, &headers)? {
+        sim.store().delete_session(&signed_in.session.token)?;
+    }
+    let mut response = see_other("/products");
+    session::set_cookie(&mut response, None);
+    Ok(response)
+}

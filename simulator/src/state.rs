@@ -1,0 +1,160 @@
+//! The simulator's one state handle: the world it started from, its store, its clock and its id
+//! generator, cheap to clone into every handler.
+
+use crate::provisioning::JobRunner;
+use crate::spi_client::SpiClient;
+use crate::store::{Store, StoreError};
+use crate::world::World;
+use protocol::clock::{Clock, ClockState, Timers};
+use protocol::ids::IdGen;
+use std::hash::{BuildHasher, Hasher};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+/// How the world's clock runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ClockMode {
+    /// Time moves only when told (scenarios, tests). Starts at the world's `clock`.
+    Manual,
+    /// Wall time, `scale` times as fast (sandbox, serve).
+    RealTime { scale: f64 },
+}
+
+/// How to open a simulator.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Keep the world in this directory; in memory when None.
+    pub data_dir: Option<PathBuf>,
+    pub clock: ClockMode,
+    /// Session and CSRF tokens from the seed alone, so replays are byte-identical. Off for anything
+    /// reachable by other people.
+    pub deterministic: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            data_dir: None,
+            clock: ClockMode::Manual,
+            deterministic: true,
+        }
+    }
+}
+
+pub(crate) struct Shared {
+    pub world: World,
+    pub store: Store,
+    pub clock: Clock,
+    pub ids: Mutex<IdGen>,
+    pub spi: SpiClient,
+    pub deterministic: bool,
+    /// Kept alive here; the clock holds it weakly.
+    _jobs: Arc<dyn Timers>,
+}
+
+/// A running fake marketplace.
+#[derive(Clone)]
+pub struct Simulator {
+    pub(crate) shared: Arc<Shared>,
+}
+
+const CLOCK_KEY: &str = "clock";
+const IDS_KEY: &str = "ids";
+
+impl Simulator {
+    /// Opens (or, with a data directory, resumes) a world.
+    pub fn open(world: World, options: Options) -> Result<Simulator, StoreError> {
+        let store = Store::open(options.data_dir.as_deref())?;
+        let saved: Option<ClockState> = store
+            .meta(CLOCK_KEY)?
+            .and_then(|text| serde_json::from_str(&text).ok());
+        let clock = match (options.clock, saved) {
+            (ClockMode::Manual, Some(state @ ClockState::Manual { .. })) => Clock::from_state(&state),
+            (ClockMode::RealTime { .. }, Some(state @ ClockState::RealTime { .. })) => {
+                Clock::from_state(&state)
+            }
+            (ClockMode::Manual, _) => Clock::manual(world.start()),
+            (ClockMode::RealTime { scale }, _) => Clock::real_time_scaled(scale, chrono::TimeDelta::zero()),
+        };
+        let ids = match store.meta(IDS_KEY)?.and_then(|s| s.parse().ok()) {
+            Some(state) => IdGen::from_state(state),
+            None => IdGen::new(world.seed, "simulator"),
+        };
+        let sim = Arc::new_cyclic(|weak| Shared {
+            world,
+            store: store.clone(),
+            clock: clock.clone(),
+            ids: Mutex::new(ids),
+            spi: SpiClient::default(),
+            deterministic: options.deterministic,
+            _jobs: Arc::new(JobRunner::new(weak.clone())) as Arc<dyn Timers>,
+        });
+        clock.register(&sim._jobs);
+        store.set_meta(
+            CLOCK_KEY,
+            &serde_json::to_string(&clock.state()).expect("clock state serializes"),
+        )?;
+        let persist = store.clone();
+        clock.on_change(move |state| {
+            let text = serde_json::to_string(state).expect("clock state serializes");
+            if let Err(e) = persist.set_meta(CLOCK_KEY, &text) {
+                tracing::error!("could not save the clock: {e}");
+            }
+        });
+        Ok(Simulator { shared: sim })
+    }
+
+    /// The default world in memory on a manual clock.
+    pub fn for_tests() -> Simulator {
+        Simulator::open(World::default_world(), Options::default()).expect("an in-memory store opens")
+    }
+
+    pub fn world(&self) -> &World {
+        &self.shared.world
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.shared.store
+    }
+
+    /// The world's clock, to share with the vendor side of the same world.
+    pub fn clock(&self) -> &Clock {
+        &self.shared.clock
+    }
+
+    /// Draws from the id generator and persists its new state.
+    pub(crate) fn with_ids<T>(&self, draw: impl FnOnce(&mut IdGen) -> T) -> Result<T, StoreError> {
+        let mut ids = self.shared.ids.lock().unwrap_or_else(|p| p.into_inner());
+        let value = draw(&mut ids);
+        self.shared.store.set_meta(IDS_KEY, &ids.state().to_string())?;
+        Ok(value)
+    }
+
+    /// An unguessable token (session, CSRF); seed-only when the world is deterministic.
+    pub(crate) fn secret(&self) -> Result<String, StoreError> {
+        let entropy = if self.shared.deterministic {
+            0
+        } else {
+            std::collections::hash_map::RandomState::new()
+                .build_hasher()
+                .finish()
+        };
+        self.with_ids(|ids| ids.secret(entropy))
+    }
+
+    /// Empties the world: no orders, instances, deliveries or sessions; the id generator back at its
+    /// seed; a manual clock back at the world's start.
+    pub async fn reset(&self) -> Result<(), StoreError> {
+        self.shared.store.clear()?;
+        *self.shared.ids.lock().unwrap_or_else(|p| p.into_inner()) =
+            IdGen::new(self.shared.world.seed, "simulator");
+        if self.shared.clock.is_manual() {
+            self.shared.clock.reset_to(self.shared.world.start()).await;
+        }
+        self.shared.store.set_meta(
+            CLOCK_KEY,
+            &serde_json::to_string(&self.shared.clock.state()).expect("serializes"),
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,203 @@
+//! The simulator's store: SQLite, in memory by default or `marketplace.sqlite3` in a data directory
+//! (WAL, so an acknowledged write survives a killed process).
+//!
+//! One connection behind a std `Mutex`: every operation is a short synchronous transaction and the
+//! lock is never held across an `.await`. [`orders`] keeps orders and instances, [`jobs`] the
+//! scheduled work, [`deliveries`] every SPI attempt, [`sessions`] buyers' sign-ins; `meta` holds the
+//! clock and the id generator, so a restarted world resumes both.
+
+pub mod deliveries;
+pub mod jobs;
+pub mod orders;
+pub mod sessions;
+
+use rusqlite::{Connection, OptionalExtension};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// The file a data directory holds.
+pub const FILE_NAME: &str = "marketplace.sqlite3";
+
+const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE orders (
+    order_id TEXT PRIMARY KEY, ali_uid TEXT NOT NULL, product_code TEXT NOT NULL, sku_id TEXT NOT NULL,
+    order_type TEXT NOT NULL, pay_status TEXT NOT NULL, instance_id TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE instances (
+    instance_id TEXT PRIMARY KEY, order_id TEXT NOT NULL, ali_uid TEXT NOT NULL, product_code TEXT NOT NULL,
+    sku_id TEXT NOT NULL, status TEXT NOT NULL, vendor_instance_id TEXT, app_info TEXT, host_info TEXT,
+    info TEXT, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER, failure TEXT,
+    created_at INTEGER NOT NULL, opened_at INTEGER);
+CREATE INDEX instances_by_buyer ON instances (ali_uid, created_at);
+CREATE TABLE jobs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, due_at INTEGER NOT NULL, kind TEXT NOT NULL,
+    subject TEXT NOT NULL, attempt INTEGER NOT NULL);
+CREATE INDEX jobs_by_due ON jobs (due_at, id);
+CREATE TABLE deliveries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, action TEXT NOT NULL,
+    attempt INTEGER NOT NULL, at INTEGER NOT NULL, url TEXT NOT NULL, params TEXT NOT NULL,
+    outcome TEXT NOT NULL, status INTEGER, body TEXT, elapsed_ms INTEGER NOT NULL);
+CREATE INDEX deliveries_by_instance ON deliveries (instance_id, id);
+CREATE TABLE sessions (token TEXT PRIMARY KEY, login TEXT NOT NULL, csrf TEXT NOT NULL);
+";
+
+/// Why the store could not be opened or used.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot use data directory {dir}: {reason}")]
+    DataDir { dir: PathBuf, reason: String },
+    #[error(
+        "{file} is not a marketsim marketplace store ({reason}); move it away or choose another --data-dir"
+    )]
+    Corrupt { file: PathBuf, reason: String },
+    #[error("store error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// A cheap handle on the store.
+#[derive(Clone)]
+pub struct Store {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl Store {
+    /// An in-memory store (scenarios, tests).
+    pub fn in_memory() -> Result<Store, StoreError> {
+        let conn = Connection::open_in_memory()?;
+        Store::init(conn, None)
+    }
+
+    /// The store in `dir` (created if missing), or in memory when `dir` is None.
+    pub fn open(dir: Option<&Path>) -> Result<Store, StoreError> {
+        let Some(dir) = dir else { return Store::in_memory() };
+        let data_dir_error = |reason: String| StoreError::DataDir {
+            dir: dir.to_owned(),
+            reason,
+        };
+        std::fs::create_dir_all(dir).map_err(|e| data_dir_error(e.to_string()))?;
+        let probe = dir.join(".marketsim-write-test");
+        std::fs::write(&probe, b"ok").map_err(|e| data_dir_error(format!("not writable ({e})")))?;
+        let _ = std::fs::remove_file(&probe);
+        let file = dir.join(FILE_NAME);
+        let corrupt = |reason: String| StoreError::Corrupt {
+            file: file.clone(),
+            reason,
+        };
+        let conn = Connection::open(&file).map_err(|e| corrupt(e.to_string()))?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| corrupt(e.to_string()))?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let check: String = conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .map_err(|e| corrupt(e.to_string()))?;
+        if check != "ok" {
+            return Err(corrupt(check));
+        }
+        Store::init(conn, Some(&file))
+    }
+
+    fn init(conn: Connection, file: Option<&Path>) -> Result<Store, StoreError> {
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+        match (version, tables) {
+            (0, 0) => {
+                conn.execute_batch(SCHEMA)?;
+                conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+            }
+            (SCHEMA_VERSION, _) => {}
+            _ => {
+                return Err(StoreError::Corrupt {
+                    file: file.map(Path::to_owned).unwrap_or_default(),
+                    reason: format!("schema version {version}, expected {SCHEMA_VERSION}"),
+                })
+            }
+        }
+        Ok(Store {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// The connection, for one short synchronous operation.
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// A value kept in `meta`.
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn().execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Forgets every order, instance, job, delivery and session (the world's reset).
+    pub fn clear(&self) -> Result<(), StoreError> {
+        self.conn().execute_batch(
+            "DELETE FROM orders; DELETE FROM instances; DELETE FROM jobs; DELETE FROM deliveries;
+             DELETE FROM sessions; DELETE FROM meta;",
+        )?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_data_dir_keeps_what_was_written() {
+        let dir = tempfile::tempdir().unwrap();
+        Store::open(Some(dir.path())).unwrap().set_meta("k", "v").unwrap();
+        assert_eq!(
+            Store::open(Some(dir.path()))
+                .unwrap()
+                .meta("k")
+                .unwrap()
+                .as_deref(),
+            Some("v")
+        );
+    }
+
+    #[test]
+    fn a_corrupt_file_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(FILE_NAME);
+        std::fs::write(&file, b"this is not a database, it is a text file of some length").unwrap();
+        let err = Store::open(Some(dir.path())).err().unwrap().to_string();
+        assert!(err.contains("is not a marketsim marketplace store"), "{err}");
+        assert_eq!(
+            std::fs::read(&file).unwrap(),
+            b"this is not a database, it is a text file of some length"
+        );
+    }
+
+    #[test]
+    fn a_data_dir_that_is_a_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let not_dir = dir.path().join("plain-file");
+        std::fs::write(&not_dir, b"x").unwrap();
+        let err = Store::open(Some(&not_dir)).err().unwrap().to_string();
+        assert!(err.contains("cannot use data directory"), "{err}");
+    }
+
+    #[test]
+    fn another_programs_database_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join(FILE_NAME)).unwrap();
+        conn.execute_batch("CREATE TABLE other (x INTEGER);").unwrap();
+        drop(conn);
+        let err = Store::open(Some(dir.path())).err().unwrap().to_string();
+        assert!(err.contains("schema version 0"), "{err}");
+    }
+}

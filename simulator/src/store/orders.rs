@@ -1,0 +1,201 @@
+//! Orders and instances. An order is the purchase; its instance is what the buyer bought, known to
+//! the marketplace by `instance_id` (the SPI's orderBizId, the OpenAPI's InstanceId) and to the vendor
+//! by `vendor_instance_id` (what createInstance answered, what `verify` carries). The two are never
+//! the same column, so a mix-up cannot hide.
+
+use super::{Store, StoreError};
+use rusqlite::{params, OptionalExtension, Row};
+
+/// Where an instance stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Opening,
+    Opened,
+    OpenFailed,
+    Expired,
+    Closed,
+}
+
+impl Status {
+    /// The name stored and shown by the OpenAPI.
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Opening => "OPENING",
+            Status::Opened => "OPENED",
+            Status::OpenFailed => "OPEN_FAILED",
+            Status::Expired => "EXPIRED",
+            Status::Closed => "CLOSED",
+        }
+    }
+
+    /// The words the buyer console shows.
+    pub fn words(self) -> &'static str {
+        match self {
+            Status::Opening => "开通中",
+            Status::Opened => "已开通",
+            Status::OpenFailed => "开通失败",
+            Status::Expired => "已过期",
+            Status::Closed => "已释放",
+        }
+    }
+
+    fn from_code(code: &str) -> Status {
+        match code {
+            "OPENED" => Status::Opened,
+            "OPEN_FAILED" => Status::OpenFailed,
+            "EXPIRED" => Status::Expired,
+            "CLOSED" => Status::Closed,
+            _ => Status::Opening,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Order {
+    pub order_id: String,
+    pub ali_uid: String,
+    pub product_code: String,
+    pub sku_id: String,
+    /// NEW for a first purchase.
+    pub order_type: String,
+    pub pay_status: String,
+    pub instance_id: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Instance {
+    pub instance_id: String,
+    pub order_id: String,
+    pub ali_uid: String,
+    pub product_code: String,
+    pub sku_id: String,
+    pub status: Status,
+    pub vendor_instance_id: Option<String>,
+    /// JSON as the vendor sent it.
+    pub app_info: Option<String>,
+    pub host_info: Option<String>,
+    pub info: Option<String>,
+    /// createInstance attempts so far.
+    pub attempts: u32,
+    /// When the next createInstance attempt is due (epoch ms), while opening.
+    pub next_attempt_at: Option<i64>,
+    /// Why opening failed, in words.
+    pub failure: Option<String>,
+    pub created_at: i64,
+    pub opened_at: Option<i64>,
+}
+
+impl Instance {
+    /// appInfo.authUrl, where 免登 sends the buyer.
+    pub fn auth_url(&self) -> Option<String> {
+        let info: serde_json::Value = serde_json::from_str(self.app_info.as_deref()?).ok()?;
+        info.get("authUrl")?
+            .as_str()
+            .filter(|s| !s.trim().is_empty())
+            .map(str::to_owned)
+    }
+}
+
+fn instance_from_row(r: &Row<'_>) -> rusqlite::Result<Instance> {
+    Ok(Instance {
+        instance_id: r.get("instance_id")?,
+        order_id: r.get("order_id")?,
+        ali_uid: r.get("ali_uid")?,
+        product_code: r.get("product_code")?,
+        sku_id: r.get("sku_id")?,
+        status: Status::from_code(&r.get::<_, String>("status")?),
+        vendor_instance_id: r.get("vendor_instance_id")?,
+        app_info: r.get("app_info")?,
+        host_info: r.get("host_info")?,
+        info: r.get("info")?,
+        attempts: r.get("attempts")?,
+        next_attempt_at: r.get("next_attempt_at")?,
+        failure: r.get("failure")?,
+        created_at: r.get("created_at")?,
+        opened_at: r.get("opened_at")?,
+    })
+}
+
+fn order_from_row(r: &Row<'_>) -> rusqlite::Result<Order> {
+    Ok(Order {
+        order_id: r.get("order_id")?,
+        ali_uid: r.get("ali_uid")?,
+        product_code: r.get("product_code")?,
+        sku_id: r.get("sku_id")?,
+        order_type: r.get("order_type")?,
+        pay_status: r.get("pay_status")?,
+        instance_id: r.get("instance_id")?,
+        created_at: r.get("created_at")?,
+    })
+}
+
+impl Store {
+    /// Records a paid purchase, its instance (opening) and its first createInstance job, in one
+    /// transaction: all three or none.
+    pub fn create_purchase(&self, order: &Order, first_attempt_at: i64) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute(
+            "INSERT INTO orders (order_id, ali_uid, product_code, sku_id, order_type, pay_status, instance_id, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![order.order_id, order.ali_uid, order.product_code, order.sku_id, order.order_type,
+                order.pay_status, order.instance_id, order.created_at],
+        )?;
+        tx.execute(
+            "INSERT INTO instances (instance_id, order_id, ali_uid, product_code, sku_id, status, next_attempt_at, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'OPENING', ?6, ?7)",
+            params![order.instance_id, order.order_id, order.ali_uid, order.product_code, order.sku_id,
+                first_attempt_at, order.created_at],
+        )?;
+        tx.execute(
+            "INSERT INTO jobs (due_at, kind, subject, attempt) VALUES (?1, 'create_instance', ?2, 1)",
+            params![first_attempt_at, order.instance_id],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn order(&self, order_id: &str) -> Result<Option<Order>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT * FROM orders WHERE order_id = ?1",
+                [order_id],
+                order_from_row,
+            )
+            .optional()?)
+    }
+
+    pub fn instance(&self, instance_id: &str) -> Result<Option<Instance>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT * FROM instances WHERE instance_id = ?1",
+                [instance_id],
+                instance_from_row,
+            )
+            .optional()?)
+    }
+
+    /// A buyer's instances, newest first.
+    pub fn instances_of(&self, ali_uid: &str) -> Result<Vec<Instance>, StoreError> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare("SELECT * FROM instances WHERE ali_uid = ?1 ORDER BY created_at DESC, rowid DESC")?;
+        let rows = stmt
+            .query_map([ali_uid], instance_from_row)?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
+    /// Whether an id is taken by an order or an instance (ids are random; collisions are re-drawn).
+    pub fn id_taken(&self, id: &str) -> Result<bool, StoreError> {
+        let n: i64 = self.conn().query_row(
+            "SELECT (SELECT count(*) FROM orders WHERE order_id = ?1) + (SELECT count(*) FROM instances WHERE instance_id = ?1)",
+            [id],
+            |r| r.get(0),
+        )?;
+        Ok(n > 0)
+    }
+}

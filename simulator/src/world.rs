@@ -1,0 +1,214 @@
+//! The world a simulator starts from: settings, vendors, products and buyers, read from YAML.
+//! `fixtures/marketplace.yaml` is the default world, embedded in the binary.
+
+use protocol::time::{parse_instant, serde_duration, Instant};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// The default world's YAML, as shipped in `fixtures/`.
+pub const DEFAULT_WORLD_YAML: &str = include_str!("../../fixtures/marketplace.yaml");
+
+/// Everything a fresh marketplace knows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct World {
+    /// Seed of every id the world hands out.
+    pub seed: u64,
+    /// Where a manual clock starts (RFC 3339, or `yyyy-MM-dd HH:mm:ss` in Asia/Shanghai).
+    pub clock: String,
+    pub settings: Settings,
+    pub vendors: Vec<Vendor>,
+    pub products: Vec<Product>,
+    pub buyers: Vec<Buyer>,
+}
+
+/// How the marketplace behaves where the real one is silent or slow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Virtual time from 开通 to the first createInstance call.
+    #[serde(with = "serde_duration")]
+    pub provisioning_delay: Duration,
+    /// Virtual time between createInstance attempts.
+    #[serde(with = "serde_duration")]
+    pub spi_retry_interval: Duration,
+    /// Retries after the first attempt before the instance is 开通失败 (the marketplace says 120).
+    pub spi_max_retries: u32,
+    /// Real time one SPI call may take.
+    #[serde(with = "serde_duration")]
+    pub spi_timeout: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vendor {
+    pub id: String,
+    pub name: String,
+    /// The vendor's 生产系统接口地址: every SPI call goes here.
+    pub spi_url: String,
+    pub spi_key: String,
+    pub access_key_id: String,
+    pub access_key_secret: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Product {
+    /// Commodity code, `cmgj…`.
+    pub code: String,
+    pub name: String,
+    /// The vendor's `id`.
+    pub vendor: String,
+    /// APP, SERVICE, MIRROR, DOWNLOAD, API_SERVICE, DOCKER…
+    #[serde(rename = "type")]
+    pub product_type: String,
+    pub summary: String,
+    /// 使用指南.
+    pub guide: String,
+    pub skus: Vec<Sku>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sku {
+    /// `<productCode>-…`.
+    pub id: String,
+    pub name: String,
+    pub charge: Charge,
+}
+
+/// How a SKU is paid for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Charge {
+    /// 按量付费: opened at once, billed from metering.
+    PayAsYouGo,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Buyer {
+    /// What the buyer types to sign in.
+    pub login: String,
+    pub password: String,
+    pub name: String,
+    /// The Alibaba Cloud account UID, 16 digits.
+    pub ali_uid: String,
+    pub access_key_id: String,
+    pub access_key_secret: String,
+}
+
+/// Why a world was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum WorldError {
+    #[error("the world file is not valid: {0}")]
+    Yaml(#[from] serde_yaml::Error),
+    #[error("the world is inconsistent: {0}")]
+    Inconsistent(String),
+}
+
+impl World {
+    /// The default world from `fixtures/marketplace.yaml`.
+    pub fn default_world() -> World {
+        World::from_yaml(DEFAULT_WORLD_YAML).expect("the embedded default world is valid")
+    }
+
+    /// Reads and checks a world.
+    pub fn from_yaml(text: &str) -> Result<World, WorldError> {
+        let world: World = serde_yaml::from_str(text)?;
+        world.check()?;
+        Ok(world)
+    }
+
+    /// Where a manual clock starts.
+    pub fn start(&self) -> Instant {
+        parse_instant(&self.clock).expect("checked when the world was read")
+    }
+
+    fn check(&self) -> Result<(), WorldError> {
+        let bad = |m: String| Err(WorldError::Inconsistent(m));
+        if parse_instant(&self.clock).is_none() {
+            return bad(format!(
+                "clock `{}` is not a date (write 2023-08-15T10:00:00+08:00)",
+                self.clock
+            ));
+        }
+        for p in &self.products {
+            if !p.code.starts_with("cmgj") && !p.code.starts_with("cmapi") {
+                return bad(format!("product code `{}` should look like cmgj00012345", p.code));
+            }
+            if self.vendor(&p.vendor).is_none() {
+                return bad(format!(
+                    "product {} names vendor `{}`, which the world lacks",
+                    p.code, p.vendor
+                ));
+            }
+            if p.skus.is_empty() {
+                return bad(format!("product {} has no SKU", p.code));
+            }
+            if let Some(s) = p.skus.iter().find(|s| !s.id.starts_with(&format!("{}-", p.code))) {
+                return bad(format!("SKU `{}` should start with `{}-`", s.id, p.code));
+            }
+        }
+        for b in &self.buyers {
+            if b.ali_uid.len() != 16 || !b.ali_uid.bytes().all(|c| c.is_ascii_digit()) {
+                return bad(format!(
+                    "buyer {}'s ali_uid `{}` must be 16 digits",
+                    b.login, b.ali_uid
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn vendor(&self, id: &str) -> Option<&Vendor> {
+        self.vendors.iter().find(|v| v.id == id)
+    }
+
+    pub fn product(&self, code: &str) -> Option<&Product> {
+        self.products.iter().find(|p| p.code == code)
+    }
+
+    pub fn buyer(&self, login: &str) -> Option<&Buyer> {
+        self.buyers.iter().find(|b| b.login == login)
+    }
+
+    pub fn buyer_by_uid(&self, ali_uid: &str) -> Option<&Buyer> {
+        self.buyers.iter().find(|b| b.ali_uid == ali_uid)
+    }
+}
+
+impl Product {
+    pub fn sku(&self, id: &str) -> Option<&Sku> {
+        self.skus.iter().find(|s| s.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_world_reads() {
+        let w = World::default_world();
+        assert_eq!(w.products[0].name, "Zilliz Cloud");
+        assert_eq!(w.settings.spi_max_retries, 120);
+        assert_eq!(w.settings.provisioning_delay, Duration::from_secs(120));
+    }
+
+    #[test]
+    fn an_unknown_vendor_is_refused() {
+        let text = DEFAULT_WORLD_YAML.replace("vendor: zilliz", "vendor: nobody");
+        let err = World::from_yaml(&text).unwrap_err().to_string();
+        assert!(err.contains("names vendor `nobody`"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_field_is_refused() {
+        let text = DEFAULT_WORLD_YAML.replace("seed: 7", "seed: 7\nsede: 8");
+        assert!(World::from_yaml(&text)
+            .unwrap_err()
+            .to_string()
+            .contains("unknown field `sede`"));
+    }
+}
