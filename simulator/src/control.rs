@@ -4,6 +4,7 @@
 
 use crate::state::Simulator;
 use crate::store::deliveries::Delivery;
+use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -42,19 +43,25 @@ async fn clock(State(sim): State<Simulator>) -> Json<Value> {
 }
 
 /// `{"by": "3m"}` or `{"to": "2023-08-15T12:00:00+08:00"}`.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct Advance {
     by: Option<String>,
     to: Option<String>,
 }
 
-async fn advance(State(sim): State<Simulator>, body: Option<Json<Advance>>) -> Response {
-    let Some(Json(request)) = body else {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            r#"send JSON {"by": "3m"} or {"to": "2023-08-15T12:00:00+08:00"}"#,
-        );
+/// A JSON request body; an empty one reads as `T::default()`.
+fn read_json<T: serde::de::DeserializeOwned + Default>(body: &[u8], example: &str) -> Result<T, String> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(body).map_err(|e| format!("send JSON like {example} ({e})"))
+}
+
+async fn advance(State(sim): State<Simulator>, body: Bytes) -> Response {
+    let request: Advance = match read_json(&body, r#"{"by": "3m"} or {"to": "2023-08-15T12:00:00+08:00"}"#) {
+        Ok(r) => r,
+        Err(e) => return refuse(StatusCode::BAD_REQUEST, e),
     };
     let target = match (request.by, request.to) {
         (Some(by), None) => match parse_duration(&by) {
@@ -80,8 +87,11 @@ struct RunUntilIdle {
     limit: Option<String>,
 }
 
-async fn run_until_idle(State(sim): State<Simulator>, body: Option<Json<RunUntilIdle>>) -> Response {
-    let request = body.map(|Json(r)| r).unwrap_or_default();
+async fn run_until_idle(State(sim): State<Simulator>, body: Bytes) -> Response {
+    let request: RunUntilIdle = match read_json(&body, r#"{"limit": "1d"}"#) {
+        Ok(r) => r,
+        Err(e) => return refuse(StatusCode::BAD_REQUEST, e),
+    };
     let limit = match parse_duration(request.limit.as_deref().unwrap_or("1d")) {
         Ok(d) => d,
         Err(e) => return refuse(StatusCode::BAD_REQUEST, e),
