@@ -1,0 +1,98 @@
+//! The console's two error boundaries besides the SPI's own ([`crate::spi::SpiError`]):
+//! [`ConsoleError`] for opening a console (bad world, unusable data directory), and [`PageError`]
+//! for the buyer-facing pages, rendered as an HTML page with the HTTP status beside each variant.
+//! 5xx pages say nothing internal; the cause goes to `tracing`.
+
+use crate::pages::layout;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use std::path::PathBuf;
+
+/// Why a console could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum ConsoleError {
+    #[error("invalid console world: {0}")]
+    World(String),
+    #[error("cannot use data directory {}: {source}", path.display())]
+    DataDir { path: PathBuf, source: std::io::Error },
+    #[error("{} is not a usable console database (corrupt, or not written by marketsim): {source}", path.display())]
+    Corrupt { path: PathBuf, source: rusqlite::Error },
+    #[error("console store: {0}")]
+    Store(#[from] rusqlite::Error),
+    #[error("cannot hash a password: {0}")]
+    Hash(String),
+}
+
+/// Why a page request was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    /// 404: no such page, or an organisation the visitor does not belong to (not even its
+    /// existence is shown).
+    #[error("页面不存在")]
+    NotFound,
+    /// 400: a malformed form or query.
+    #[error("{0}")]
+    BadRequest(String),
+    /// 403: the visitor may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 403: the form carries no CSRF token, or not this session's.
+    #[error("表单已失效（缺少或错误的 CSRF 令牌），请返回重新提交。")]
+    Csrf,
+    /// 403: a 免登 link that is tampered with, stale or malformed.
+    #[error("{0}")]
+    BadLink(String),
+    /// 409: the action conflicts with what exists (a second bind, say).
+    #[error("{0}")]
+    Conflict(String),
+    /// 303 to 登录: the page needs a signed-in user.
+    #[error("请先登录。")]
+    SignInFirst,
+    /// 500: something broke inside; details are logged, not shown.
+    #[error("服务暂时不可用，请稍后重试。")]
+    Internal,
+}
+
+impl PageError {
+    /// The HTTP status of each kind.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            PageError::NotFound => StatusCode::NOT_FOUND,
+            PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            PageError::Forbidden(_) | PageError::Csrf | PageError::BadLink(_) => StatusCode::FORBIDDEN,
+            PageError::Conflict(_) => StatusCode::CONFLICT,
+            PageError::SignInFirst => StatusCode::SEE_OTHER,
+            PageError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The page title of each kind.
+    fn title(&self) -> &'static str {
+        match self {
+            PageError::NotFound => "页面不存在",
+            PageError::BadRequest(_) => "请求无效",
+            PageError::Forbidden(_) | PageError::Csrf => "无权操作",
+            PageError::BadLink(_) => "免登链接无效",
+            PageError::Conflict(_) => "无法完成操作",
+            PageError::SignInFirst => "请先登录",
+            PageError::Internal => "服务错误",
+        }
+    }
+}
+
+impl From<rusqlite::Error> for PageError {
+    fn from(e: rusqlite::Error) -> Self {
+        tracing::error!(error = %e, "console store failed");
+        PageError::Internal
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        if let PageError::SignInFirst = self {
+            return Redirect::to("/login").into_response();
+        }
+        let page = layout::message_page(self.title(), &self.to_string());
+        (self.status(), page).into_response()
+    }
+}

@@ -1,0 +1,214 @@
+//! The console's SQLite store: in memory by default, or `console.sqlite3` in a data directory
+//! (write-ahead log, so an acknowledged write survives a crash). [`Db`] is the connection plus the
+//! seeded id generator; the noun modules ([`crate::accounts`], [`crate::orgs`],
+//! [`crate::instances`]) add their queries to it. One std `Mutex` guards it in
+//! [`crate::Console`], and no handler holds it across an `.await`.
+
+use crate::accounts;
+use crate::error::ConsoleError;
+use crate::world::{Argon2Cost, ConsoleWorld};
+use protocol::ids::IdGen;
+use protocol::time::Instant;
+use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::path::Path;
+
+/// The file name of a console's store inside its data directory.
+pub const DB_FILE: &str = "console.sqlite3";
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS users (
+    id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE COLLATE NOCASE, name TEXT NOT NULL,
+    password_hash TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS orgs (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, free_credit REAL NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS members (
+    org_id TEXT NOT NULL REFERENCES orgs(id), user_id TEXT NOT NULL REFERENCES users(id),
+    role TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (org_id, user_id));
+CREATE TABLE IF NOT EXISTS projects (
+    id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id), name TEXT NOT NULL, seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, org_id TEXT NOT NULL, at INTEGER NOT NULL, text TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+    token TEXT PRIMARY KEY, user_id TEXT REFERENCES users(id), csrf TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS instances (
+    id TEXT PRIMARY KEY, order_biz_id TEXT NOT NULL UNIQUE, order_id TEXT NOT NULL, ali_uid TEXT NOT NULL,
+    sku_id TEXT NOT NULL, params TEXT NOT NULL, created_at INTEGER NOT NULL,
+    org_id TEXT UNIQUE REFERENCES orgs(id), bound_by TEXT REFERENCES users(id), bound_at INTEGER);
+CREATE TABLE IF NOT EXISTS handoffs (
+    id TEXT PRIMARY KEY, instance_id TEXT NOT NULL REFERENCES instances(id), created_at INTEGER NOT NULL);
+";
+
+/// The connection and everything that must change in step with it.
+pub struct Db {
+    pub(crate) conn: Connection,
+    ids: IdGen,
+    deterministic: bool,
+    pub(crate) cost: Argon2Cost,
+}
+
+/// Opens the store: in memory without a data directory, else `console.sqlite3` inside it (created
+/// if missing). A directory that cannot be created or written, or a file that is not a console
+/// database, is refused with the path in the message.
+pub fn open(data_dir: Option<&Path>) -> Result<Connection, ConsoleError> {
+    let Some(dir) = data_dir else {
+        let conn = Connection::open_in_memory()?;
+        conn.execute_batch(SCHEMA)?;
+        return Ok(conn);
+    };
+    std::fs::create_dir_all(dir).map_err(|source| ConsoleError::DataDir {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let path = dir.join(DB_FILE);
+    let corrupt = |source| ConsoleError::Corrupt {
+        path: path.clone(),
+        source,
+    };
+    let conn = Connection::open(&path).map_err(|source| match source {
+        rusqlite::Error::SqliteFailure(ref e, _)
+            if e.code == rusqlite::ErrorCode::CannotOpen
+                || e.code == rusqlite::ErrorCode::PermissionDenied =>
+        {
+            ConsoleError::DataDir {
+                path: dir.to_path_buf(),
+                source: std::io::Error::new(std::io::ErrorKind::PermissionDenied, source.to_string()),
+            }
+        }
+        other => corrupt(other),
+    })?;
+    conn.pragma_update(None, "journal_mode", "WAL").map_err(corrupt)?;
+    conn.pragma_update(None, "synchronous", "FULL").map_err(corrupt)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(corrupt)?;
+    conn.execute_batch(SCHEMA).map_err(corrupt)?;
+    Ok(conn)
+}
+
+impl Db {
+    /// Wraps an opened connection: a fresh store is seeded from `world`, a store opened again
+    /// resumes its id generator where it stopped.
+    pub fn load(conn: Connection, world: &ConsoleWorld, deterministic: bool) -> Result<Db, ConsoleError> {
+        let saved: Option<String> = conn
+            .query_row("SELECT value FROM meta WHERE key = 'ids'", [], |r| r.get(0))
+            .optional()?;
+        let mut db = Db {
+            conn,
+            ids: IdGen::new(world.seed, "console"),
+            deterministic,
+            cost: world.argon2,
+        };
+        match saved.and_then(|s| s.parse::<u64>().ok()) {
+            Some(state) => db.ids = IdGen::from_state(state),
+            None => db.seed(world)?,
+        }
+        Ok(db)
+    }
+
+    fn seed(&mut self, world: &ConsoleWorld) -> Result<(), ConsoleError> {
+        let mut users = Vec::new();
+        let mut user_ids = std::collections::HashMap::new();
+        for user in &world.users {
+            let id = self.user_id();
+            let salt = self.salt();
+            let hash = accounts::hash_password(self.cost, &salt, &user.password)?;
+            user_ids.insert(user.email.to_lowercase(), id.clone());
+            users.push((id, user, hash));
+        }
+        let mut projects = Vec::new();
+        for org in &world.orgs {
+            for (seq, name) in org.projects.iter().enumerate() {
+                let id = format!("proj-{}", self.ids.chars(20, b"0123456789abcdef"));
+                projects.push((id, org.id.as_str(), name, seq as i64));
+            }
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        for (id, user, hash) in &users {
+            tx.execute(
+                "INSERT INTO users (id, email, name, password_hash, created_at) VALUES (?1, ?2, ?3, ?4, 0)",
+                params![id, user.email, user.name, hash],
+            )?;
+        }
+        for org in &world.orgs {
+            tx.execute(
+                "INSERT INTO orgs (id, name, free_credit, created_at) VALUES (?1, ?2, ?3, 0)",
+                params![org.id, org.name, org.free_credit],
+            )?;
+            for (seq, m) in org.members.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO members (org_id, user_id, role, seq) VALUES (?1, ?2, ?3, ?4)",
+                    params![
+                        org.id,
+                        user_ids[&m.email.to_lowercase()],
+                        m.role.as_str(),
+                        seq as i64
+                    ],
+                )?;
+            }
+        }
+        for (id, org_id, name, seq) in &projects {
+            tx.execute(
+                "INSERT INTO projects (id, org_id, name, seq) VALUES (?1, ?2, ?3, ?4)",
+                params![id, org_id, name, seq],
+            )?;
+        }
+        tx.commit()?;
+        self.save_ids()?;
+        Ok(())
+    }
+
+    /// Persists the id generator, so a reopened store continues the same sequence.
+    pub(crate) fn save_ids(&self) -> rusqlite::Result<()> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('ids', ?1)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![self.ids.state().to_string()],
+        )?;
+        Ok(())
+    }
+
+    /// The id generator (callers persist it with [`Db::save_ids`] in the same step).
+    pub(crate) fn ids(&mut self) -> &mut IdGen {
+        &mut self.ids
+    }
+
+    /// A session or CSRF token: seeded alone in deterministic worlds, else mixed with fresh entropy.
+    pub(crate) fn secret(&mut self) -> String {
+        let entropy = if self.deterministic {
+            0
+        } else {
+            RandomState::new().build_hasher().finish()
+        };
+        self.ids.secret(entropy)
+    }
+
+    /// A new user id.
+    pub(crate) fn user_id(&mut self) -> String {
+        format!(
+            "usr-{}",
+            self.ids.chars(16, b"0123456789abcdefghijklmnopqrstuvwxyz")
+        )
+    }
+
+    /// A salt for a password hash.
+    pub(crate) fn salt(&mut self) -> [u8; 16] {
+        let a = self.secret();
+        let mut salt = [0u8; 16];
+        for (i, chunk) in a.as_bytes().chunks(2).take(16).enumerate() {
+            salt[i] = u8::from_str_radix(std::str::from_utf8(chunk).unwrap_or("0"), 16).unwrap_or(0);
+        }
+        salt
+    }
+}
+
+/// An instant as stored: epoch milliseconds.
+pub(crate) fn millis(t: Instant) -> i64 {
+    t.timestamp_millis()
+}
+
+/// A stored instant back.
+pub(crate) fn instant(ms: i64) -> Instant {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
