@@ -1,0 +1,67 @@
+//! The command line: `marketsim serve` (the simulator alone, for a vendor's own service) and the
+//! other subcommands. Each subcommand parses its flags here and calls into the library; errors are
+//! printed as one clear line and a non-zero exit, never a panic.
+
+use crate::serve;
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "marketsim",
+    version,
+    about = "A local Alibaba Cloud Marketplace simulator and contract-test harness"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the fake marketplace alone, pointed at a vendor's own SPI endpoint.
+    Serve(serve::ServeArgs),
+}
+
+/// Prints lines to stdout, ignoring a closed pipe.
+pub fn say(lines: &[String]) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        if writeln!(out, "{line}").is_err() {
+            return;
+        }
+    }
+    let _ = out.flush();
+}
+
+/// Runs the command line and returns the process's exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "warn,marketsim=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("marketsim: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Serve(args) => serve::run(args).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("marketsim: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
