@@ -4,6 +4,7 @@
 //! sign-in is worthless after.
 
 use crate::error::ConsoleError;
+use crate::orgs::{insert_org, Org};
 use crate::store::{millis, Db};
 use crate::world::Argon2Cost;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -80,39 +81,45 @@ impl Db {
             .optional()
     }
 
-    /// Adds a user; `None` when the e-mail is taken.
-    pub fn insert_user(
+    /// Registers a user and their first organisation, which they administer, in one step;
+    /// `None` when the e-mail is taken.
+    pub fn register(
         &mut self,
         email: &str,
         name: &str,
         hash: &str,
+        org_name: &str,
         now: Instant,
-    ) -> rusqlite::Result<Option<User>> {
+    ) -> rusqlite::Result<Option<(User, Org)>> {
         if self.user_by_email(email)?.is_some() {
             return Ok(None);
         }
-        let id = self.user_id();
-        self.conn.execute(
-            "INSERT INTO users (id, email, name, password_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id, email.trim(), name, hash, millis(now)],
-        )?;
-        self.save_ids()?;
-        Ok(Some(User {
-            id,
+        let user = User {
+            id: self.user_id(),
             email: email.trim().to_string(),
             name: name.to_string(),
-        }))
+        };
+        let org_ids = self.new_org_ids()?;
+        let org = self.write(|conn| {
+            conn.execute(
+                "INSERT INTO users (id, email, name, password_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![user.id, user.email, user.name, hash, millis(now)],
+            )?;
+            insert_org(conn, &org_ids, org_name, &user, now)
+        })?;
+        Ok(Some((user, org)))
     }
 
     /// Starts a session (anonymous when `user_id` is `None`).
     pub fn new_session(&mut self, user_id: Option<&str>, now: Instant) -> rusqlite::Result<Session> {
         let token = self.secret();
         let csrf = self.secret();
-        self.conn.execute(
-            "INSERT INTO sessions (token, user_id, csrf, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![token, user_id, csrf, millis(now)],
-        )?;
-        self.save_ids()?;
+        self.write(|conn| {
+            conn.execute(
+                "INSERT INTO sessions (token, user_id, csrf, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![token, user_id, csrf, millis(now)],
+            )
+        })?;
         Ok(Session {
             token,
             user_id: user_id.map(str::to_string),

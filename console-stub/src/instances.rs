@@ -70,20 +70,21 @@ impl Db {
                 break id;
             }
         };
-        self.conn.execute(
-            "INSERT INTO instances (id, order_biz_id, order_id, ali_uid, sku_id, params, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                id,
-                new.order_biz_id,
-                new.order_id,
-                new.ali_uid,
-                new.sku_id,
-                new.params_json,
-                millis(now)
-            ],
-        )?;
-        self.save_ids()?;
+        self.write(|conn| {
+            conn.execute(
+                "INSERT INTO instances (id, order_biz_id, order_id, ali_uid, sku_id, params, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    id,
+                    new.order_biz_id,
+                    new.order_id,
+                    new.ali_uid,
+                    new.sku_id,
+                    new.params_json,
+                    millis(now)
+                ],
+            )
+        })?;
         Ok(Instance {
             id,
             order_biz_id: new.order_biz_id.to_string(),
@@ -116,11 +117,12 @@ impl Db {
     /// Opens a hand-off for `instance_id`.
     pub fn new_handoff(&mut self, instance_id: &str, now: Instant) -> rusqlite::Result<Handoff> {
         let id = self.secret();
-        self.conn.execute(
-            "INSERT INTO handoffs (id, instance_id, created_at) VALUES (?1, ?2, ?3)",
-            params![id, instance_id, millis(now)],
-        )?;
-        self.save_ids()?;
+        self.write(|conn| {
+            conn.execute(
+                "INSERT INTO handoffs (id, instance_id, created_at) VALUES (?1, ?2, ?3)",
+                params![id, instance_id, millis(now)],
+            )
+        })?;
         Ok(Handoff {
             id,
             instance_id: instance_id.to_string(),

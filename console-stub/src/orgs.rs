@@ -6,7 +6,7 @@ use crate::accounts::User;
 use crate::store::{instant, millis, Db};
 use crate::world::Role;
 use protocol::time::Instant;
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// The alphabet of org ids (`org-nuyzjwllbhfrjynvhlappa`).
 const ORG_ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
@@ -52,6 +52,48 @@ pub struct Event {
     pub text: String,
 }
 
+/// The ids of an organisation about to be created.
+#[derive(Debug, Clone)]
+pub(crate) struct NewOrgIds {
+    org: String,
+    project: String,
+}
+
+/// Inserts an organisation administered by `admin`, its first project and its first event.
+pub(crate) fn insert_org(
+    conn: &Connection,
+    ids: &NewOrgIds,
+    name: &str,
+    admin: &User,
+    now: Instant,
+) -> rusqlite::Result<Org> {
+    conn.execute(
+        "INSERT INTO orgs (id, name, free_credit, created_at) VALUES (?1, ?2, 0, ?3)",
+        params![ids.org, name, millis(now)],
+    )?;
+    conn.execute(
+        "INSERT INTO members (org_id, user_id, role, seq) VALUES (?1, ?2, 'admin', 0)",
+        params![ids.org, admin.id],
+    )?;
+    conn.execute(
+        "INSERT INTO projects (id, org_id, name, seq) VALUES (?1, ?2, 'Default Project', 0)",
+        params![ids.project, ids.org],
+    )?;
+    conn.execute(
+        "INSERT INTO events (org_id, at, text) VALUES (?1, ?2, ?3)",
+        params![
+            ids.org,
+            millis(now),
+            format!("{} 创建了组织 {}", admin.email, name)
+        ],
+    )?;
+    Ok(Org {
+        id: ids.org.clone(),
+        name: name.to_string(),
+        free_credit: 0.0,
+    })
+}
+
 const MEMBERSHIP_SQL: &str = "
 SELECT o.id, o.name, o.free_credit, m.role,
        (SELECT COUNT(*) FROM members c WHERE c.org_id = o.id),
@@ -91,7 +133,13 @@ impl Db {
 
     /// Creates an organisation administered by `admin`, with a first project.
     pub fn create_org(&mut self, name: &str, admin: &User, now: Instant) -> rusqlite::Result<Org> {
-        let id = loop {
+        let ids = self.new_org_ids()?;
+        self.write(|conn| insert_org(conn, &ids, name, admin, now))
+    }
+
+    /// Fresh ids for an organisation and its first project.
+    pub(crate) fn new_org_ids(&mut self) -> rusqlite::Result<NewOrgIds> {
+        let org = loop {
             let id = format!("org-{}", self.ids().chars(22, ORG_ALPHABET));
             let taken: bool = self.conn.query_row(
                 "SELECT EXISTS (SELECT 1 FROM orgs WHERE id = ?1)",
@@ -103,27 +151,7 @@ impl Db {
             }
         };
         let project = format!("proj-{}", self.ids().chars(20, b"0123456789abcdef"));
-        let tx = self.conn.unchecked_transaction()?;
-        tx.execute(
-            "INSERT INTO orgs (id, name, free_credit, created_at) VALUES (?1, ?2, 0, ?3)",
-            params![id, name, millis(now)],
-        )?;
-        tx.execute(
-            "INSERT INTO members (org_id, user_id, role, seq) VALUES (?1, ?2, 'admin', 0)",
-            params![id, admin.id],
-        )?;
-        tx.execute(
-            "INSERT INTO projects (id, org_id, name, seq) VALUES (?1, ?2, 'Default Project', 0)",
-            params![project, id],
-        )?;
-        tx.commit()?;
-        self.save_ids()?;
-        self.add_event(&id, now, &format!("{} 创建了组织 {}", admin.email, name))?;
-        Ok(Org {
-            id,
-            name: name.to_string(),
-            free_credit: 0.0,
-        })
+        Ok(NewOrgIds { org, project })
     }
 
     /// The members of `org_id`, in the order they joined.

@@ -154,9 +154,22 @@ impl Db {
                 params![id, org_id, name, seq],
             )?;
         }
-        tx.commit()?;
         self.save_ids()?;
+        tx.commit()?;
         Ok(())
+    }
+
+    /// Runs `write` in one transaction that also persists the id generator, so an acknowledged
+    /// write and the ids it used are stored together or not at all.
+    pub(crate) fn write<T>(
+        &self,
+        write: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        let tx = self.conn.unchecked_transaction()?;
+        let out = write(&tx)?;
+        self.save_ids()?;
+        tx.commit()?;
+        Ok(out)
     }
 
     /// Persists the id generator, so a reopened store continues the same sequence.
@@ -169,7 +182,7 @@ impl Db {
         Ok(())
     }
 
-    /// The id generator (callers persist it with [`Db::save_ids`] in the same step).
+    /// The id generator (callers persist it through [`Db::write`]).
     pub(crate) fn ids(&mut self) -> &mut IdGen {
         &mut self.ids
     }

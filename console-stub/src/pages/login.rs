@@ -216,12 +216,11 @@ pub async fn register(
     })?;
     let now = console.now();
     let mut db = console.lock();
-    let Some(user) = db.insert_user(typed.email, name, &hash, now)? else {
+    let Some((user, org)) = db.register(typed.email, name, &hash, typed.org, now)? else {
         drop(db);
         let page = register_form(handoff, csrf, &typed, Some("该企业邮箱已注册，请直接登录。"));
         return Ok((StatusCode::CONFLICT, page).into_response());
     };
-    let org = db.create_org(typed.org, &user, now)?;
     if let Some(old) = &visitor.session {
         db.end_session(&old.token)?;
     }
