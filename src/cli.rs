@@ -19,6 +19,16 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the marketplace and the vendor console stub together, on embedded defaults.
+    Sandbox(crate::sandbox::SandboxArgs),
+    /// Run scenario files (or every .yaml file in folders): a line per scenario, exit 1 on failure.
+    Run {
+        /// Scenario files or folders.
+        #[arg(required = true)]
+        paths: Vec<std::path::PathBuf>,
+    },
+    /// Run the vendor console stub alone, pointed at a marketplace by URL.
+    Console(crate::console_cmd::ConsoleArgs),
     /// Run the fake marketplace alone, pointed at a vendor's own SPI endpoint.
     Serve(serve::ServeArgs),
 }
@@ -54,11 +64,25 @@ pub fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
+            Command::Sandbox(args) => crate::sandbox::run(args).await,
             Command::Serve(args) => serve::run(args).await,
+            Command::Console(args) => crate::console_cmd::run(args).await,
+            Command::Run { paths } => {
+                let files = crate::scenario::report::collect(&paths).map_err(anyhow::Error::msg)?;
+                if files.is_empty() {
+                    anyhow::bail!("no scenario files (.yaml) under {paths:?}");
+                }
+                if crate::scenario::report::run_all(&files).await {
+                    Ok(())
+                } else {
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
         }
+        .map(|()| ExitCode::SUCCESS)
     });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("marketsim: {e:#}");
             ExitCode::FAILURE

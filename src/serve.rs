@@ -36,7 +36,7 @@ pub struct ServeArgs {
     pub provisioning_delay: Duration,
 }
 
-fn parse_duration(s: &str) -> Result<Duration, String> {
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
     protocol::time::parse_duration(s)
 }
 

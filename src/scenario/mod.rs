@@ -1,6 +1,13 @@
-//! Scenarios: YAML files that drive a buyer, a vendor and the clock through a world, and the
-//! transcript of what happened.
+//! Scenarios: YAML files that drive a buyer and the clock through a world, and the transcript of
+//! what happened. A strict pipeline: [`load`] (file → [`model`] with diagnostics) → [`runner`]
+//! (a fresh world per scenario, plain results) → [`report`] (text for people).
 //!
-//! [`agent`] is the buyer's browser: it reads server-rendered pages and acts on them by visible label.
+//! [`agent`] is the buyer's browser: it reads server-rendered pages and acts on them by visible
+//! label; [`transcript`] writes what happened with sites named instead of ports.
 
 pub mod agent;
+pub mod load;
+pub mod model;
+pub mod report;
+pub mod runner;
+pub mod transcript;

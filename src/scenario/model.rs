@@ -1,0 +1,99 @@
+//! What a scenario file says: a name, the world it starts from, and steps — buyer actions through
+//! the browser agent, clock moves and expectations. Read with serde_yaml; unknown fields are errors.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    #[serde(default)]
+    pub given: Given,
+    /// Each step is a one-key map (`- buyer: {…}`), not a YAML tag.
+    #[serde(with = "serde_yaml::with::singleton_map_recursive")]
+    pub steps: Vec<Step>,
+}
+
+/// The world a scenario starts from.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Given {
+    /// Only `default` exists so far.
+    pub world: Option<String>,
+    /// Where the manual clock starts (default: the world's).
+    pub clock: Option<String>,
+    /// Seed of every id (default: the world's).
+    pub seed: Option<u64>,
+}
+
+/// One step: exactly one key says what kind.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Step {
+    /// The buyer's browser: one person, on the marketplace and on the vendor console.
+    Buyer(BuyerStep),
+    Clock(ClockStep),
+    Expect(Expect),
+}
+
+/// What the buyer does, in this order: sign in, open, fill, check, uncheck, choose, then click or
+/// submit. Targets are visible labels; `row`, `dialog` or `nav` narrow where they are looked for.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuyerStep {
+    /// Sign in to the marketplace as this world account (through the sign-in page).
+    pub sign_in: Option<String>,
+    /// `marketplace:/path`, `console:/path`, or a full URL.
+    pub open: Option<String>,
+    /// Label → value.
+    pub fill: Option<BTreeMap<String, String>>,
+    pub check: Option<String>,
+    pub uncheck: Option<String>,
+    pub choose: Option<String>,
+    pub click: Option<String>,
+    pub submit: Option<String>,
+    pub row: Option<String>,
+    pub dialog: Option<String>,
+    #[serde(default)]
+    pub nav: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum ClockStep {
+    /// A duration: `3m`, `1h 30m`.
+    Advance(String),
+    /// A date: `2023-08-15T12:00:00+08:00`.
+    AdvanceTo(String),
+    /// Run pending work in time order, at most this far ahead.
+    RunUntilIdle(String),
+}
+
+/// Expectations; every one given must hold.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// The current page's visible text contains this.
+    pub page_contains: Option<String>,
+    /// … and does not contain this.
+    pub page_lacks: Option<String>,
+    /// The current page is on this site: `marketplace` or `console`.
+    pub site: Option<String>,
+    /// The current page's path (no query).
+    pub path: Option<String>,
+    /// The current page's HTTP status.
+    pub status: Option<u16>,
+    pub spi: Option<ExpectSpi>,
+}
+
+/// The SPI deliveries so far include one matching these.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectSpi {
+    pub action: Option<String>,
+    /// `ok`, `not_ready`, `http_error`, `bad_answer`, `timeout`, `unreachable`.
+    pub outcome: Option<String>,
+    /// How many deliveries match, exactly.
+    pub count: Option<usize>,
+}

@@ -1,0 +1,421 @@
+//! Runs one scenario: a fresh world (simulator + console stub on a manual clock, in memory), one
+//! buyer browser, the steps in order. Returns plain data — pass or the failing step's diagnostic,
+//! the transcript, the time taken — for the reporters to render.
+
+use super::agent::{Agent, Locator};
+use super::load::{load, Diagnostic, Loaded};
+use super::model::{BuyerStep, ClockStep, Expect, Step};
+use super::transcript::Transcript;
+use crate::world::{RunningWorld, WorldSetup};
+use protocol::time::{parse_duration, parse_instant, spi_format};
+use simulator::ClockMode;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// The longest a scenario may run in real time (a hung vendor or page ends it).
+pub const SCENARIO_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What running one scenario file gave.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    pub file: std::path::PathBuf,
+    pub name: String,
+    pub failure: Option<Diagnostic>,
+    pub transcript: String,
+    pub elapsed: Duration,
+}
+
+impl RunResult {
+    pub fn passed(&self) -> bool {
+        self.failure.is_none()
+    }
+}
+
+/// Loads and runs `file`.
+pub async fn run_file(file: &Path) -> RunResult {
+    let started = Instant::now();
+    match load(file) {
+        Err(d) => RunResult {
+            file: file.to_owned(),
+            name: file.display().to_string(),
+            failure: Some(d.clone()),
+            transcript: format!("error: {d}\n"),
+            elapsed: started.elapsed(),
+        },
+        Ok(loaded) => run(loaded, started).await,
+    }
+}
+
+async fn run(loaded: Loaded, started: Instant) -> RunResult {
+    let name = loaded.scenario.name.clone();
+    let file = loaded.file.clone();
+    let mut state = match Run::start(&loaded).await {
+        Ok(s) => s,
+        Err(message) => {
+            let failure = Diagnostic {
+                file: file.clone(),
+                line: None,
+                column: None,
+                step: None,
+                message,
+            };
+            return RunResult {
+                file,
+                name,
+                transcript: format!("error: {failure}\n"),
+                failure: Some(failure),
+                elapsed: started.elapsed(),
+            };
+        }
+    };
+    let failure = match tokio::time::timeout(SCENARIO_TIMEOUT, state.steps(&loaded)).await {
+        Ok(result) => result.err(),
+        Err(_) => Some(state.diagnostic(
+            &loaded,
+            format!("timed out after {}s", SCENARIO_TIMEOUT.as_secs()),
+        )),
+    };
+    if let Some(d) = &failure {
+        state.transcript.note(format!("FAILED: {}", d.message));
+    }
+    let transcript = state.transcript.text();
+    state.world.stop().await;
+    RunResult {
+        file,
+        name,
+        failure,
+        transcript,
+        elapsed: started.elapsed(),
+    }
+}
+
+struct Run {
+    world: RunningWorld,
+    agent: Agent,
+    transcript: Transcript,
+    deliveries_seen: usize,
+    current_step: usize,
+}
+
+impl Run {
+    async fn start(loaded: &Loaded) -> Result<Run, String> {
+        let given = &loaded.scenario.given;
+        if let Some(w) = &given.world {
+            if w != "default" {
+                return Err(format!("unknown world `{w}`: only `default` exists"));
+            }
+        }
+        let mut setup = WorldSetup::default_world(ClockMode::Manual);
+        if let Some(clock) = &given.clock {
+            parse_instant(clock).ok_or_else(|| format!("given.clock `{clock}` is not a date"))?;
+            setup.marketplace.clock = clock.clone();
+        }
+        if let Some(seed) = given.seed {
+            setup.marketplace.seed = seed;
+            setup.console.seed = seed;
+        }
+        let world = RunningWorld::start(setup).await.map_err(|e| format!("{e:#}"))?;
+        let sites = vec![
+            (world.marketplace_url.clone(), "marketplace".to_string()),
+            (world.console_url.clone(), "console".to_string()),
+        ];
+        let transcript = Transcript::new(&loaded.scenario.name, sites);
+        let agent = Agent::new().map_err(|e| e.to_string())?;
+        Ok(Run {
+            world,
+            agent,
+            transcript,
+            deliveries_seen: 0,
+            current_step: 0,
+        })
+    }
+
+    fn diagnostic(&self, loaded: &Loaded, message: String) -> Diagnostic {
+        let step = self.current_step;
+        Diagnostic {
+            file: loaded.file.clone(),
+            line: step
+                .checked_sub(1)
+                .and_then(|i| loaded.step_lines.get(i).copied()),
+            column: None,
+            step: (step > 0).then_some(step),
+            message,
+        }
+    }
+
+    async fn steps(&mut self, loaded: &Loaded) -> Result<(), Diagnostic> {
+        for (i, step) in loaded.scenario.steps.iter().enumerate() {
+            self.current_step = i + 1;
+            let line = loaded.step_lines.get(i).copied();
+            self.transcript
+                .step(self.world.sim.clock().now(), i + 1, line, &describe(step));
+            let outcome = match step {
+                Step::Buyer(b) => self.buyer(b).await,
+                Step::Clock(c) => self.clock(c).await,
+                Step::Expect(e) => self.expect(e),
+            };
+            for e in self.agent.take_exchanges() {
+                self.transcript.exchange(&e);
+            }
+            self.record_deliveries();
+            outcome.map_err(|message| self.diagnostic(loaded, message))?;
+        }
+        Ok(())
+    }
+
+    fn url(&self, target: &str) -> String {
+        if let Some(path) = target.strip_prefix("marketplace:") {
+            format!("{}{}", self.world.marketplace_url, path)
+        } else if let Some(path) = target.strip_prefix("console:") {
+            format!("{}{}", self.world.console_url, path)
+        } else {
+            target.to_owned()
+        }
+    }
+
+    async fn buyer(&mut self, b: &BuyerStep) -> Result<(), String> {
+        let scoped = |label: &str| {
+            let mut l = Locator::new(label);
+            if let Some(row) = &b.row {
+                l = l.in_row(row.clone());
+            }
+            if let Some(dialog) = &b.dialog {
+                l = l.in_dialog(dialog.clone());
+            }
+            if b.nav {
+                l = l.in_nav();
+            }
+            l
+        };
+        if let Some(login) = &b.sign_in {
+            let buyer = self
+                .world
+                .sim
+                .world()
+                .buyer(login)
+                .cloned()
+                .ok_or_else(|| format!("no buyer `{login}` in the world"))?;
+            self.agent
+                .open(&self.url("marketplace:/signin"))
+                .await
+                .map_err(|e| e.to_string())?;
+            self.agent
+                .fill("账号名", &buyer.login)
+                .map_err(|e| e.to_string())?;
+            self.agent
+                .fill("密码", &buyer.password)
+                .map_err(|e| e.to_string())?;
+            self.agent.submit("登录").await.map_err(|e| e.to_string())?;
+        }
+        if let Some(target) = &b.open {
+            self.agent
+                .open(&self.url(target))
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        for (label, value) in b.fill.iter().flatten() {
+            let acted = self.agent.fill(scoped(label), value).map_err(|e| e.to_string())?;
+            self.transcript.note(format!("filled {acted}"));
+        }
+        for (label, check) in [(&b.check, true), (&b.uncheck, false)] {
+            if let Some(label) = label {
+                let acted = if check {
+                    self.agent.check(scoped(label))
+                } else {
+                    self.agent.uncheck(scoped(label))
+                };
+                self.transcript.note(format!(
+                    "{} {}",
+                    if check { "checked" } else { "unchecked" },
+                    acted.map_err(|e| e.to_string())?
+                ));
+            }
+        }
+        if let Some(label) = &b.choose {
+            let acted = self.agent.choose(scoped(label)).map_err(|e| e.to_string())?;
+            self.transcript.note(format!("chose {acted}"));
+        }
+        if let Some(label) = &b.click {
+            let acted = self.agent.click(scoped(label)).await.map_err(|e| e.to_string())?;
+            self.transcript.note(format!("clicked {acted}"));
+        }
+        if let Some(label) = &b.submit {
+            let acted = self
+                .agent
+                .submit(scoped(label))
+                .await
+                .map_err(|e| e.to_string())?;
+            self.transcript.note(format!("submitted {acted}"));
+        }
+        Ok(())
+    }
+
+    async fn clock(&mut self, c: &ClockStep) -> Result<(), String> {
+        let clock = self.world.sim.clock().clone();
+        match c {
+            ClockStep::Advance(by) => {
+                clock
+                    .advance(parse_duration(by)?)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+            ClockStep::AdvanceTo(to) => {
+                let t = parse_instant(to).ok_or_else(|| format!("`{to}` is not a date"))?;
+                clock.advance_to(t).await.map_err(|e| e.to_string())?;
+            }
+            ClockStep::RunUntilIdle(limit) => {
+                clock.run_until_idle(parse_duration(limit)?).await;
+            }
+        }
+        self.transcript
+            .note(format!("clock now {}", spi_format(clock.now())));
+        Ok(())
+    }
+
+    fn record_deliveries(&mut self) {
+        let deliveries = self.world.sim.store().deliveries(None).unwrap_or_default();
+        for d in deliveries.iter().skip(self.deliveries_seen) {
+            let at = chrono::DateTime::from_timestamp_millis(d.at)
+                .map(spi_format)
+                .unwrap_or_default();
+            let status = d.status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
+            self.transcript.note(format!(
+                "SPI {} attempt {} at {at}: {}{status}",
+                d.action, d.attempt, d.outcome
+            ));
+            let params: Vec<String> = d
+                .params
+                .iter()
+                .filter(|(k, _)| k != "token")
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            self.transcript.note(format!("  {}", params.join(" ")));
+        }
+        self.deliveries_seen = deliveries.len();
+    }
+
+    fn expect(&mut self, e: &Expect) -> Result<(), String> {
+        let page = self.agent.page().map_err(|e| e.to_string())?;
+        let text = page.text();
+        let excerpt = || {
+            let cut: String = text.chars().take(400).collect();
+            format!(
+                "\n  the page ({}) reads: {cut}",
+                self.transcript.site_url(page.url())
+            )
+        };
+        if let Some(wanted) = &e.page_contains {
+            if !text.contains(wanted.as_str()) {
+                return Err(format!("expected the page to contain \"{wanted}\"{}", excerpt()));
+            }
+        }
+        if let Some(unwanted) = &e.page_lacks {
+            if text.contains(unwanted.as_str()) {
+                return Err(format!(
+                    "expected the page not to contain \"{unwanted}\"{}",
+                    excerpt()
+                ));
+            }
+        }
+        let here = self.transcript.site_url(page.url());
+        if let Some(site) = &e.site {
+            if !here.starts_with(&format!("{site}:")) {
+                return Err(format!("expected to be on {site}, but the page is {here}"));
+            }
+        }
+        if let Some(path) = &e.path {
+            if page.url().path() != path {
+                return Err(format!("expected path {path}, but the page is {here}"));
+            }
+        }
+        if let Some(status) = e.status {
+            if page.status() != status {
+                return Err(format!(
+                    "expected status {status}, got {} at {here}",
+                    page.status()
+                ));
+            }
+        }
+        if let Some(spi) = &e.spi {
+            let deliveries = self
+                .world
+                .sim
+                .store()
+                .deliveries(None)
+                .map_err(|e| e.to_string())?;
+            let matching = deliveries
+                .iter()
+                .filter(|d| spi.action.as_ref().is_none_or(|a| *a == d.action))
+                .filter(|d| spi.outcome.as_ref().is_none_or(|o| *o == d.outcome))
+                .count();
+            let ok = match spi.count {
+                Some(n) => matching == n,
+                None => matching > 0,
+            };
+            if !ok {
+                let seen: Vec<String> = deliveries
+                    .iter()
+                    .map(|d| format!("{} {}", d.action, d.outcome))
+                    .collect();
+                return Err(format!(
+                    "expected {} SPI deliveries matching {:?}/{:?}, found {matching}; deliveries so far: [{}]",
+                    spi.count.map(|n| n.to_string()).unwrap_or_else(|| "some".into()),
+                    spi.action,
+                    spi.outcome,
+                    seen.join(", ")
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A step in one line, for the transcript.
+fn describe(step: &Step) -> String {
+    match step {
+        Step::Buyer(b) => {
+            let mut parts = Vec::new();
+            if let Some(v) = &b.sign_in {
+                parts.push(format!("sign in as {v}"));
+            }
+            if let Some(v) = &b.open {
+                parts.push(format!("open {v}"));
+            }
+            if let Some(f) = &b.fill {
+                parts.push(format!(
+                    "fill {}",
+                    f.keys().cloned().collect::<Vec<_>>().join(", ")
+                ));
+            }
+            if let Some(v) = &b.check {
+                parts.push(format!("check {v}"));
+            }
+            if let Some(v) = &b.uncheck {
+                parts.push(format!("uncheck {v}"));
+            }
+            if let Some(v) = &b.choose {
+                parts.push(format!("choose {v}"));
+            }
+            if let Some(v) = &b.click {
+                parts.push(format!("click {v}"));
+            }
+            if let Some(v) = &b.submit {
+                parts.push(format!("submit {v}"));
+            }
+            if let Some(v) = &b.row {
+                parts.push(format!("in row {v}"));
+            }
+            if let Some(v) = &b.dialog {
+                parts.push(format!("in dialog {v}"));
+            }
+            if b.nav {
+                parts.push("in nav".into());
+            }
+            format!("buyer {}", parts.join(", "))
+        }
+        Step::Clock(ClockStep::Advance(by)) => format!("clock advance {by}"),
+        Step::Clock(ClockStep::AdvanceTo(to)) => format!("clock advance to {to}"),
+        Step::Clock(ClockStep::RunUntilIdle(limit)) => format!("clock run until idle (at most {limit})"),
+        Step::Expect(_) => "expect".into(),
+    }
+}

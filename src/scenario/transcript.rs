@@ -1,0 +1,56 @@
+//! The transcript of a run: each step with its virtual time, then the exchanges and SPI deliveries
+//! it caused. Hosts and ports, which change between runs, are written as the site's name
+//! (`marketplace:/path`, `console:/path`), so the same scenario gives the same bytes every run.
+
+use super::agent::Exchange;
+use protocol::time::spi_format;
+use url::Url;
+
+pub struct Transcript {
+    lines: Vec<String>,
+    sites: Vec<(String, String)>,
+}
+
+impl Transcript {
+    /// `sites` maps an origin (`http://127.0.0.1:1234`) to its name.
+    pub fn new(name: &str, sites: Vec<(String, String)>) -> Transcript {
+        Transcript {
+            lines: vec![format!("# {name}")],
+            sites,
+        }
+    }
+
+    pub fn step(&mut self, at: protocol::time::Instant, number: usize, line: Option<usize>, what: &str) {
+        let place = line.map(|l| format!(" (line {l})")).unwrap_or_default();
+        self.lines
+            .push(format!("[{}] step {number}{place}: {what}", spi_format(at)));
+    }
+
+    pub fn note(&mut self, text: impl AsRef<str>) {
+        self.lines.push(format!("    {}", text.as_ref()));
+    }
+
+    /// `url` with its origin replaced by the site's name.
+    pub fn site_url(&self, url: &Url) -> String {
+        let origin = url.origin().ascii_serialization();
+        let rest = &url.as_str()[origin.len().min(url.as_str().len())..];
+        match self.sites.iter().find(|(o, _)| *o == origin) {
+            Some((_, name)) => format!("{name}:{rest}"),
+            None => url.to_string(),
+        }
+    }
+
+    pub fn exchange(&mut self, e: &Exchange) {
+        let mut line = format!("{} {} → {}", e.method, self.site_url(&e.url), e.status);
+        if let Some(location) = &e.location {
+            line.push_str(&format!(" → {}", self.site_url(location)));
+        }
+        self.note(line);
+    }
+
+    pub fn text(&self) -> String {
+        let mut out = self.lines.join("\n");
+        out.push('\n');
+        out
+    }
+}

@@ -1,0 +1,160 @@
+//! A whole world on one machine: the simulator and the console stub, each on its own listener and
+//! host name (so their cookies stay apart, as on the real sites), wired to each other by URL and
+//! sharing one clock. The sandbox starts one in real time; the scenario runner starts one per
+//! scenario on a manual clock.
+
+use anyhow::Context;
+use console_stub::{Console, ConsoleConfig, ConsoleWorld};
+use simulator::{ClockMode, Options, Simulator, World};
+use std::path::PathBuf;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// Where and how to start a world.
+#[derive(Debug, Clone)]
+pub struct WorldSetup {
+    pub marketplace: World,
+    pub console: ConsoleWorld,
+    pub clock: ClockMode,
+    /// `marketplace/` and `console/` below it keep the two stores; in memory when None.
+    pub data_dir: Option<PathBuf>,
+    /// Seed-only session tokens (scenarios), or fresh entropy (anything people reach).
+    pub deterministic: bool,
+    /// Address both listeners bind.
+    pub bind: String,
+    pub marketplace_port: u16,
+    pub console_port: u16,
+    /// Host names in URLs: different names keep the two sites' cookies apart.
+    pub marketplace_host: String,
+    pub console_host: String,
+}
+
+impl WorldSetup {
+    /// The default world on free ports of 127.0.0.1, console on `localhost`.
+    pub fn default_world(clock: ClockMode) -> WorldSetup {
+        WorldSetup {
+            marketplace: World::default_world(),
+            console: ConsoleWorld::default_world(),
+            clock,
+            data_dir: None,
+            deterministic: matches!(clock, ClockMode::Manual),
+            bind: "127.0.0.1".into(),
+            marketplace_port: 0,
+            console_port: 0,
+            marketplace_host: "127.0.0.1".into(),
+            console_host: "localhost".into(),
+        }
+    }
+}
+
+/// A started world: both services serving until [`RunningWorld::stop`].
+pub struct RunningWorld {
+    pub sim: Simulator,
+    pub console: Console,
+    pub marketplace_url: String,
+    pub console_url: String,
+    stop: watch::Sender<bool>,
+    servers: Vec<JoinHandle<std::io::Result<()>>>,
+}
+
+impl RunningWorld {
+    /// Binds both listeners, points the marketplace's vendor at the console's SPI and the console
+    /// at the marketplace, opens both stores on one clock, and serves.
+    pub async fn start(setup: WorldSetup) -> anyhow::Result<RunningWorld> {
+        let WorldSetup {
+            mut marketplace,
+            console,
+            clock,
+            data_dir,
+            deterministic,
+            bind,
+            ..
+        } = setup;
+        if marketplace.vendors.is_empty() {
+            anyhow::bail!("the marketplace world has no vendor for the console stub to play");
+        }
+        let vendor = &mut marketplace.vendors[0];
+        if vendor.spi_key != console.spi_key {
+            anyhow::bail!(
+                "the marketplace's SPI key for {} ({}) differs from the console stub's ({}): tokens would never match",
+                vendor.name,
+                vendor.spi_key,
+                console.spi_key
+            );
+        }
+        let sim_listener = tokio::net::TcpListener::bind((bind.as_str(), setup.marketplace_port))
+            .await
+            .with_context(|| {
+                format!(
+                    "cannot listen on {bind}:{} for the marketplace",
+                    setup.marketplace_port
+                )
+            })?;
+        let console_listener = tokio::net::TcpListener::bind((bind.as_str(), setup.console_port))
+            .await
+            .with_context(|| format!("cannot listen on {bind}:{} for the console", setup.console_port))?;
+        let marketplace_url = format!(
+            "http://{}:{}",
+            setup.marketplace_host,
+            sim_listener.local_addr()?.port()
+        );
+        let console_url = format!(
+            "http://{}:{}",
+            setup.console_host,
+            console_listener.local_addr()?.port()
+        );
+
+        let console_config = ConsoleConfig {
+            deterministic,
+            ..ConsoleConfig::for_world(&console, &console_url, &marketplace_url)
+        };
+        vendor.spi_url = format!("{}/aliyun/spi", console_url);
+        let options = Options {
+            data_dir: data_dir.as_ref().map(|d| d.join("marketplace")),
+            clock,
+            deterministic,
+        };
+        let sim = Simulator::open(marketplace, options)?;
+        let console_dir = data_dir.as_ref().map(|d| d.join("console"));
+        let console = Console::open(
+            console,
+            console_config,
+            sim.clock().clone(),
+            console_dir.as_deref(),
+        )?;
+
+        let (stop, stopped) = watch::channel(false);
+        let until_stopped = move || {
+            let mut stopped = stopped.clone();
+            async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            }
+        };
+        let servers = vec![
+            tokio::spawn(simulator::serve(sim_listener, sim.clone(), until_stopped())),
+            tokio::spawn(console_stub::serve(
+                console_listener,
+                console.clone(),
+                until_stopped(),
+            )),
+        ];
+        Ok(RunningWorld {
+            sim,
+            console,
+            marketplace_url,
+            console_url,
+            stop,
+            servers,
+        })
+    }
+
+    /// Stops both servers and waits for them.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        for server in self.servers {
+            if let Ok(Err(e)) = server.await {
+                tracing::warn!("a server stopped with an error: {e}");
+            }
+        }
+    }
+}
