@@ -29,6 +29,12 @@ enum Command {
     },
     /// Run the vendor console stub alone, pointed at a marketplace by URL.
     Console(crate::console_cmd::ConsoleArgs),
+    /// Time one scenario file over many runs (wall time per run: min, p50, p90, max).
+    Bench {
+        file: std::path::PathBuf,
+        #[arg(long, default_value_t = 50)]
+        runs: usize,
+    },
     /// Run the fake marketplace alone, pointed at a vendor's own SPI endpoint.
     Serve(serve::ServeArgs),
 }
@@ -67,6 +73,7 @@ pub fn main() -> ExitCode {
             Command::Sandbox(args) => crate::sandbox::run(args).await,
             Command::Serve(args) => serve::run(args).await,
             Command::Console(args) => crate::console_cmd::run(args).await,
+            Command::Bench { file, runs } => crate::bench::run(file, runs).await,
             Command::Run { paths } => {
                 let files = crate::scenario::report::collect(&paths).map_err(anyhow::Error::msg)?;
                 if files.is_empty() {
