@@ -7,13 +7,15 @@
 //! - [`purchase`] — 开通: order, instance and the first scheduled SPI call.
 //! - [`provisioning`] — the scheduled createInstance calls, their retries and the delivery journal,
 //!   through [`spi_client`].
-//! - [`pages`] — the buyer's server-rendered pages; [`control`] — the harness's JSON control API.
+//! - [`pages`] — the buyer's server-rendered pages; [`control`] — the harness's JSON control API;
+//!   [`openapi`] — the Market OpenAPI on `/`, for vendors' and buyers' SDKs.
 //!
 //! [`router`] is the whole app (testable with `oneshot`, no socket); [`serve`] runs it on a bound
 //! listener until a shutdown future resolves. The simulator meets vendors only over HTTP.
 
 pub mod control;
 pub mod error;
+pub mod openapi;
 pub mod pages;
 pub mod provisioning;
 pub mod purchase;
@@ -30,7 +32,13 @@ use std::future::Future;
 
 /// The marketplace app: pages and control API.
 pub fn router(sim: Simulator) -> Router {
-    pages::routes().merge(control::routes()).with_state(sim)
+    pages::routes()
+        .merge(control::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            sim.clone(),
+            openapi::http::route,
+        ))
+        .with_state(sim)
 }
 
 /// Serves `sim` on `listener` until `shutdown` resolves. A real-time clock's driver runs alongside.

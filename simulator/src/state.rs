@@ -60,6 +60,7 @@ pub struct Simulator {
 
 const CLOCK_KEY: &str = "clock";
 const IDS_KEY: &str = "ids";
+const SEEDED_KEY: &str = "seeded";
 
 impl Simulator {
     /// Opens (or, with a data directory, resumes) a world.
@@ -101,7 +102,12 @@ impl Simulator {
                 tracing::error!("could not save the clock: {e}");
             }
         });
-        Ok(Simulator { shared: sim })
+        let sim = Simulator { shared: sim };
+        if sim.shared.store.meta(SEEDED_KEY)?.is_none() {
+            crate::openapi::ops::seed_all(&sim)?;
+            sim.shared.store.set_meta(SEEDED_KEY, "1")?;
+        }
+        Ok(sim)
     }
 
     /// The default world in memory on a manual clock.
@@ -155,6 +161,8 @@ impl Simulator {
             CLOCK_KEY,
             &serde_json::to_string(&self.shared.clock.state()).expect("serializes"),
         )?;
+        crate::openapi::ops::seed_all(self)?;
+        self.shared.store.set_meta(SEEDED_KEY, "1")?;
         Ok(())
     }
 }

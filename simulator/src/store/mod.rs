@@ -11,6 +11,17 @@ pub mod jobs;
 pub mod orders;
 pub mod sessions;
 
+/// Tables the OpenAPI families keep, each written `CREATE TABLE IF NOT EXISTS` so every open can
+/// run them: a family added later finds its tables in an older data directory too.
+const FAMILY_SCHEMAS: &[&str] = &[
+    crate::openapi::ops::instances::SCHEMA,
+    crate::openapi::ops::metering::SCHEMA,
+    crate::openapi::ops::notifications::SCHEMA,
+    crate::openapi::ops::licenses::SCHEMA,
+    crate::openapi::ops::catalog::SCHEMA,
+    crate::openapi::ops::projects::SCHEMA,
+];
+
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -115,6 +126,9 @@ impl Store {
                 })
             }
         }
+        for schema in FAMILY_SCHEMAS {
+            conn.execute_batch(schema)?;
+        }
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
         })
@@ -141,12 +155,16 @@ impl Store {
         Ok(())
     }
 
-    /// Forgets every order, instance, job, delivery and session (the world's reset).
+    /// Forgets everything every table holds (the world's reset).
     pub fn clear(&self) -> Result<(), StoreError> {
-        self.conn().execute_batch(
-            "DELETE FROM orders; DELETE FROM instances; DELETE FROM jobs; DELETE FROM deliveries;
-             DELETE FROM sessions; DELETE FROM meta;",
-        )?;
+        let conn = self.conn();
+        let tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for table in tables {
+            conn.execute(&format!("DELETE FROM \"{table}\""), [])?;
+        }
         Ok(())
     }
 }

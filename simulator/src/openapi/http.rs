@@ -1,0 +1,105 @@
+//! The OpenAPI's HTTP entry. A request to `/` is the OpenAPI's when it carries `x-acs-action`, an
+//! `Action` query parameter, or is a POST (no page takes a POST on `/`); everything else goes on to
+//! the pages. The body is read up to [`MAX_BODY`]; query and form body are merged; the signature is
+//! checked; the operation runs; its fields are answered with a `RequestId`.
+
+use super::auth::{authenticate, SignedRequest};
+use super::{operation, ApiError, Call, Params};
+use crate::state::Simulator;
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::{header, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+/// The largest request body the OpenAPI reads (the largest real one, a 100-record metering push,
+/// is far below it).
+pub const MAX_BODY: usize = 1024 * 1024;
+
+/// Sends OpenAPI requests to [`answer`], the rest to the pages.
+pub async fn route(State(sim): State<Simulator>, request: Request, next: Next) -> Response {
+    if is_openapi(&request) {
+        answer(&sim, request).await
+    } else {
+        next.run(request).await
+    }
+}
+
+fn is_openapi(request: &Request) -> bool {
+    if request.uri().path() != "/" {
+        return false;
+    }
+    request.method() == Method::POST
+        || request.headers().contains_key("x-acs-action")
+        || request
+            .uri()
+            .query()
+            .is_some_and(|q| protocol::spi::decode_query(q).iter().any(|(k, _)| k == "Action"))
+}
+
+async fn answer(sim: &Simulator, request: Request) -> Response {
+    let request_id = sim.with_ids(|ids| ids.request_id()).unwrap_or_default();
+    let (parts, body) = request.into_parts();
+    let query = parts.uri.query().unwrap_or_default().to_owned();
+    let mut pairs = protocol::spi::decode_query(&query);
+    let wants_xml = pairs
+        .iter()
+        .any(|(k, v)| k == "Format" && v.eq_ignore_ascii_case("xml"));
+    let body = match to_bytes(Body::new(body), MAX_BODY).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            let e = ApiError::new(
+                413,
+                "InvalidParameter.BodyTooLarge",
+                format!("The request body exceeds {MAX_BODY} bytes."),
+            );
+            return e.respond(&request_id, wants_xml);
+        }
+    };
+    let is_form = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if is_form {
+        pairs.extend(form_urlencoded::parse(&body).into_owned());
+    }
+    let wants_xml = wants_xml
+        || pairs
+            .iter()
+            .any(|(k, v)| k == "Format" && v.eq_ignore_ascii_case("xml"));
+    let params = Params::from_pairs(pairs);
+    let signed = SignedRequest {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        raw_query: &query,
+        headers: &parts.headers,
+        body: &body,
+        params: &params,
+    };
+    let result = authenticate(sim, &signed).and_then(|auth| {
+        let action = parts
+            .headers
+            .get("x-acs-action")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .or_else(|| params.get("Action").map(str::to_owned))
+            .ok_or_else(|| ApiError::missing("Action"))?;
+        let op = operation(&action).ok_or_else(ApiError::unknown_action)?;
+        op(&Call {
+            sim,
+            caller: &auth.caller,
+            params: &params,
+            sts: auth.sts,
+        })
+    });
+    match result {
+        Ok(Value::Object(mut fields)) => {
+            fields.insert("RequestId".into(), Value::String(request_id));
+            axum::Json(Value::Object(fields)).into_response()
+        }
+        Ok(other) => axum::Json(other).into_response(),
+        Err(e) => e.respond(&request_id, wants_xml),
+    }
+}

@@ -1,0 +1,50 @@
+//! The Market OpenAPI (version 2015-11-01, RPC style, path `/`) as the official SDKs call it.
+//!
+//! A request is recognised by its `x-acs-action` header (V3) or `Action` parameter (V1), whatever its
+//! method; everything else on `/` is a page. [`params`] merges query and form body; [`auth`] checks
+//! the V3 `ACS3-HMAC-SHA256` or V1 `HMAC-SHA1` signature, the timestamp and the nonce, and names the
+//! [`Caller`]; [`ops`] holds one table of operations per family; [`error`] is the marketplace's error
+//! table and its JSON or XML body.
+
+pub mod auth;
+pub mod error;
+pub mod http;
+pub mod ops;
+pub mod params;
+
+pub use error::ApiError;
+pub use params::Params;
+
+use crate::state::Simulator;
+use crate::world::{Buyer, Vendor};
+use serde_json::Value;
+
+/// Who signed the request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Caller {
+    /// A vendor (ISV) with its AccessKey: sees its own products' instances and orders.
+    Vendor(Vendor),
+    /// A buyer with an AccessKey of its Alibaba Cloud account: sees its own.
+    Buyer(Buyer),
+}
+
+/// One authenticated call: what an operation gets.
+pub struct Call<'a> {
+    pub sim: &'a Simulator,
+    pub caller: &'a Caller,
+    pub params: &'a Params,
+    /// Whether the credentials were an STS token (some operations refuse those).
+    pub sts: bool,
+}
+
+/// An operation: the answer's fields (without `RequestId`, which the dispatcher adds), or an error.
+pub type Operation = fn(&Call<'_>) -> Result<Value, ApiError>;
+
+/// The operation named `action`, from whichever family has it.
+pub fn operation(action: &str) -> Option<Operation> {
+    ops::FAMILIES
+        .iter()
+        .flat_map(|family| family.iter())
+        .find(|(name, _)| *name == action)
+        .map(|(_, op)| *op)
+}
