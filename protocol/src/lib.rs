@@ -9,10 +9,13 @@
 //! - [`clock`] — the one virtual clock of a world (manual or real time) and the scheduler that runs
 //!   every service's due work in time order.
 //! - [`ids`] — the seeded generator behind every id, so a world replayed gives the same ids.
+//! - [`openapi`] — the Market OpenAPI's request signatures (V3 `ACS3-HMAC-SHA256`, V1 `HMAC-SHA1`)
+//!   and a typed client that signs like the official SDK.
 //!
 //! The simulator and the console stub both depend on this crate and never on each other.
 
 pub mod clock;
 pub mod ids;
+pub mod openapi;
 pub mod spi;
 pub mod time;
