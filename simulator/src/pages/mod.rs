@@ -4,6 +4,7 @@
 
 pub mod bills;
 pub mod catalog;
+pub mod cross_account;
 pub mod layout;
 pub mod services;
 pub mod session;
@@ -33,4 +34,8 @@ pub fn routes() -> Router<Simulator> {
             get(services::sso_notice).post(services::sso_go),
         )
         .route("/console/bills", get(bills::show))
+        .route(
+            cross_account::PATH,
+            get(cross_account::show).post(cross_account::submit),
+        )
 }

@@ -1,0 +1,110 @@
+//! The metering family: what the vendor reports of a buyer's usage.
+//!
+//! - [`push`]: PushMeteringData — pay-as-you-go usage windows, validated per contract §3.3.1 and
+//!   stored with the marketplace's receive time (rating them into bills is the billing issue's).
+//! - [`times`]: PushTimesUsage — deductions from a buyer's count package, once per ClientToken per
+//!   24 h — and DescribeApiMetering, the buyer's packages (fixtures/openapi/metering.yaml) minus
+//!   what was deducted.
+
+pub mod push;
+pub mod times;
+
+use crate::openapi::{ApiError, Caller, Operation};
+use crate::state::Simulator;
+use crate::store::StoreError;
+use crate::world::Vendor;
+use serde::Deserialize;
+
+pub const OPS: &[(&str, Operation)] = &[
+    ("PushMeteringData", push::push_metering_data),
+    ("PushTimesUsage", times::push_times_usage),
+    ("DescribeApiMetering", times::describe_api_metering),
+];
+
+/// This family's tables.
+pub const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS metering_records (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, product_code TEXT NOT NULL,
+    start_time INTEGER NOT NULL, end_time INTEGER NOT NULL, metering_key TEXT NOT NULL,
+    value INTEGER NOT NULL, metering_assit TEXT NOT NULL, serial_no TEXT,
+    received_at INTEGER NOT NULL, billable INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS metering_records_by_instance ON metering_records (instance_id, start_time);
+CREATE TABLE IF NOT EXISTS metering_pushes (instance_id TEXT PRIMARY KEY, last_push_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS times_usage (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, vendor TEXT NOT NULL, client_token TEXT,
+    instance_id TEXT NOT NULL, ali_uid TEXT NOT NULL, product_code TEXT NOT NULL,
+    times INTEGER NOT NULL, adjust INTEGER NOT NULL, adjust_date INTEGER, mark TEXT,
+    received_at INTEGER NOT NULL, answer TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS times_usage_by_token ON times_usage (vendor, client_token, received_at);
+CREATE INDEX IF NOT EXISTS times_usage_by_buyer ON times_usage (ali_uid, product_code);
+CREATE TABLE IF NOT EXISTS api_packages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, ali_uid TEXT NOT NULL, product_code TEXT NOT NULL,
+    package_type INTEGER NOT NULL, capacity INTEGER NOT NULL, used INTEGER NOT NULL, unit TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS api_packages_by_buyer ON api_packages (ali_uid, product_code);
+";
+
+const FIXTURE: &str = include_str!("../../../../../fixtures/openapi/metering.yaml");
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fixture {
+    packages: Vec<Package>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Package {
+    ali_uid: String,
+    product_code: String,
+    /// 1 订阅包, 2 资源包.
+    #[serde(rename = "type")]
+    package_type: i64,
+    capacity: i64,
+    /// Used before the world's clock starts.
+    used: i64,
+    unit: String,
+}
+
+/// Puts the buyers' API packages into a fresh or reset world.
+pub fn seed(sim: &Simulator) -> Result<(), StoreError> {
+    let fixture: Fixture = serde_yaml::from_str(FIXTURE).expect("fixtures/openapi/metering.yaml is valid");
+    let mut conn = sim.store().conn();
+    let tx = conn.transaction()?;
+    tx.execute("DELETE FROM api_packages", [])?;
+    for p in &fixture.packages {
+        tx.execute(
+            "INSERT INTO api_packages (ali_uid, product_code, package_type, capacity, used, unit)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            rusqlite::params![
+                p.ali_uid,
+                p.product_code,
+                p.package_type,
+                p.capacity,
+                p.used,
+                p.unit
+            ],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// The calling vendor, or `Forbidden.RAM` for a buyer.
+fn vendor<'a>(call: &crate::openapi::Call<'a>) -> Result<&'a Vendor, ApiError> {
+    match call.caller {
+        Caller::Vendor(v) => Ok(v),
+        Caller::Buyer(_) => Err(ApiError::forbidden()),
+    }
+}
+
+/// Whether `product_code` is one of `vendor`'s products.
+fn sells(sim: &Simulator, vendor: &Vendor, product_code: &str) -> bool {
+    sim.world()
+        .product(product_code)
+        .is_some_and(|p| p.vendor == vendor.id)
+}
+
+/// `Invalid.Parameter.Instance` (400): a pushed instance is not one the vendor may report on now.
+fn bad_instance(message: String) -> ApiError {
+    ApiError::new(400, "Invalid.Parameter.Instance", message)
+}

@@ -1,0 +1,228 @@
+//! PushTimesUsage (the vendor deducts calls from a buyer's count package) and DescribeApiMetering
+//! (the buyer reads its packages: the fixture's, minus what vendors deducted).
+
+use super::{bad_instance, sells, vendor};
+use crate::openapi::{ApiError, Call, Caller};
+use crate::store::orders::Status;
+use crate::store::StoreError;
+use protocol::time::epoch_millis;
+use rusqlite::{params, OptionalExtension};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// How long a ClientToken is remembered (virtual time).
+pub const CLIENT_TOKEN_WINDOW_MS: i64 = 24 * 3600 * 1000;
+
+/// DescribeApiMetering's page size (the operation has no PageSize parameter).
+pub const API_METERING_PAGE_SIZE: usize = 10;
+
+fn success_answer() -> Value {
+    json!({
+        "AccessDeniedDetail": "",
+        "Code": "200",
+        "ForceFatal": false,
+        "HttpStateCode": "200",
+        "Message": "success",
+        "Result": true,
+        "Success": true,
+    })
+}
+
+pub fn push_times_usage(call: &Call<'_>) -> Result<Value, ApiError> {
+    let vendor = vendor(call)?;
+    let p = call.params;
+    let instance_id = p.required("InstanceId")?;
+    let times = p.required_int("Times")?;
+    if times <= 0 {
+        return Err(ApiError::invalid("Times"));
+    }
+    let adjust = p.bool("Adjust")?.unwrap_or(false);
+    let adjust_date = p.int("AdjustDate")?;
+    let mark = p.get("Mark");
+    let token = p.get("ClientToken");
+    if let Some(t) = token {
+        if t.len() > 64 || !t.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(ApiError::invalid("ClientToken"));
+        }
+    }
+    let now_ms = epoch_millis(call.sim.clock().now());
+    let mut conn = call.sim.store().conn();
+    let tx = conn.transaction().map_err(StoreError::from)?;
+    if let Some(t) = token {
+        let first: Option<String> = tx
+            .query_row(
+                "SELECT answer FROM times_usage WHERE vendor = ?1 AND client_token = ?2 AND received_at > ?3
+                 ORDER BY received_at DESC, id DESC LIMIT 1",
+                params![vendor.id, t, now_ms - CLIENT_TOKEN_WINDOW_MS],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(StoreError::from)?;
+        if let Some(first) = first {
+            return serde_json::from_str(&first).map_err(|_| ApiError::internal());
+        }
+    }
+    let row: Option<(String, String, String)> = tx
+        .query_row(
+            "SELECT ali_uid, product_code, status FROM instances WHERE instance_id = ?1",
+            [instance_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()
+        .map_err(StoreError::from)?;
+    let Some((ali_uid, product_code, status)) = row.filter(|(_, code, _)| sells(call.sim, vendor, code))
+    else {
+        return Err(ApiError::not_found("InstanceId"));
+    };
+    if status != Status::Opened.code() {
+        return Err(bad_instance(format!(
+            "The instance {instance_id} is not in service ({status})."
+        )));
+    }
+    let answer = success_answer();
+    tx.execute(
+        "INSERT INTO times_usage (vendor, client_token, instance_id, ali_uid, product_code, times, adjust,
+         adjust_date, mark, received_at, answer) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            vendor.id,
+            token,
+            instance_id,
+            ali_uid,
+            product_code,
+            times,
+            adjust,
+            adjust_date,
+            mark,
+            now_ms,
+            answer.to_string()
+        ],
+    )
+    .map_err(StoreError::from)?;
+    tx.commit().map_err(StoreError::from)?;
+    Ok(answer)
+}
+
+/// One line of DescribeApiMetering: a buyer's packages of one type for one product.
+#[derive(Debug, Clone, PartialEq)]
+struct Line {
+    product_code: String,
+    package_type: i64,
+    capacity: i64,
+    used: i64,
+    unit: String,
+}
+
+pub fn describe_api_metering(call: &Call<'_>) -> Result<Value, ApiError> {
+    let Caller::Buyer(buyer) = call.caller else {
+        return Err(ApiError::forbidden());
+    };
+    let p = call.params;
+    let page = p.required_int("pageNum")?;
+    if page < 1 {
+        return Err(ApiError::invalid("pageNum"));
+    }
+    let product_filter = p.get("productCode");
+    let type_filter = p.int("type")?;
+    if type_filter.is_some_and(|t| t != 1 && t != 2) {
+        return Err(ApiError::invalid("type"));
+    }
+
+    let conn = call.sim.store().conn();
+    let mut lines: Vec<Line> = Vec::new();
+    {
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT product_code, package_type, sum(capacity), sum(used), min(unit) FROM api_packages
+                 WHERE ali_uid = ?1 GROUP BY product_code, package_type ORDER BY product_code, package_type",
+            )
+            .map_err(StoreError::from)?;
+        let rows = stmt
+            .query_map([&buyer.ali_uid], |r| {
+                Ok(Line {
+                    product_code: r.get(0)?,
+                    package_type: r.get(1)?,
+                    capacity: r.get(2)?,
+                    used: r.get(3)?,
+                    unit: r.get(4)?,
+                })
+            })
+            .map_err(StoreError::from)?;
+        for row in rows {
+            lines.push(row.map_err(StoreError::from)?);
+        }
+    }
+    // What vendors deducted, per product, net of adjustments.
+    let mut deducted: BTreeMap<String, i64> = BTreeMap::new();
+    {
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT product_code, sum(CASE WHEN adjust THEN -times ELSE times END) FROM times_usage
+                 WHERE ali_uid = ?1 GROUP BY product_code",
+            )
+            .map_err(StoreError::from)?;
+        let rows = stmt
+            .query_map([&buyer.ali_uid], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+            })
+            .map_err(StoreError::from)?;
+        for row in rows {
+            let (code, net) = row.map_err(StoreError::from)?;
+            deducted.insert(code, net.max(0));
+        }
+    }
+    drop(conn);
+    // Subscription packages are used up first, then resource packages; what exceeds every package
+    // stays on the last one.
+    for (code, mut rest) in deducted {
+        let idx: Vec<usize> = (0..lines.len())
+            .filter(|&i| lines[i].product_code == code)
+            .collect();
+        for (k, &i) in idx.iter().enumerate() {
+            let line = &mut lines[i];
+            let room = (line.capacity - line.used).max(0);
+            let take = if k + 1 == idx.len() { rest } else { rest.min(room) };
+            line.used += take;
+            rest -= take;
+        }
+    }
+    let matching: Vec<&Line> = lines
+        .iter()
+        .filter(|l| product_filter.is_none_or(|c| l.product_code == c))
+        .filter(|l| type_filter.is_none_or(|t| l.package_type == t))
+        .collect();
+    let uid: i64 = buyer.ali_uid.parse().unwrap_or_default();
+    let start = (page as usize - 1).saturating_mul(API_METERING_PAGE_SIZE);
+    let result: Vec<Value> = matching
+        .iter()
+        .skip(start)
+        .take(API_METERING_PAGE_SIZE)
+        .map(|l| {
+            let name = call
+                .sim
+                .world()
+                .product(&l.product_code)
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| l.product_code.clone());
+            json!({
+                "AliyunPk": uid,
+                "ProductCode": l.product_code,
+                "ProductName": name,
+                "TotalCapacity": l.capacity,
+                "TotalQuota": (l.capacity - l.used).max(0),
+                "TotalUsage": l.used,
+                "Unit": l.unit,
+            })
+        })
+        .collect();
+    Ok(json!({
+        "Code": "200",
+        "Count": matching.len(),
+        "Fatal": false,
+        "Message": "successful",
+        "PageNumber": page,
+        "PageSize": API_METERING_PAGE_SIZE,
+        "Result": result,
+        "Success": true,
+        "Version": "1.0",
+    }))
+}

@@ -1,0 +1,52 @@
+//! The notifications family: what the marketplace tells the vendor outside the SPI.
+//!
+//! - [`failed`]: DescribeFailedNotifications / ConfirmNotification (contract §6.2) — orderPay
+//!   notifications the vendor never acknowledged (fixtures/openapi/notifications.yaml; the ones the
+//!   marketplace's own orderPay delivery gives up on arrive with a later issue).
+//! - [`cross_account`]: CrossAccountVerifyToken (contract §2.2, §3.3.4) — the vendor exchanges the
+//!   one-time token that the cross-account role-authorization page (`pages::cross_account`) handed
+//!   the buyer's browser for who the buyer is.
+
+pub mod cross_account;
+pub mod failed;
+
+use crate::openapi::{ApiError, Call, Caller, Operation};
+use crate::state::Simulator;
+use crate::store::StoreError;
+use crate::world::Vendor;
+
+pub const OPS: &[(&str, Operation)] = &[
+    (
+        "DescribeFailedNotifications",
+        failed::describe_failed_notifications,
+    ),
+    ("ConfirmNotification", failed::confirm_notification),
+    (
+        "CrossAccountVerifyToken",
+        cross_account::cross_account_verify_token,
+    ),
+];
+
+/// This family's tables.
+pub const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS failed_notifications (
+    notification_request_id TEXT PRIMARY KEY, product_code TEXT NOT NULL, action TEXT NOT NULL,
+    create_time INTEGER NOT NULL, message TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS failed_notifications_by_time ON failed_notifications (create_time);
+CREATE TABLE IF NOT EXISTS cross_account_tokens (
+    token TEXT PRIMARY KEY, vendor TEXT NOT NULL, ali_uid TEXT NOT NULL, roles TEXT NOT NULL,
+    issued_at INTEGER NOT NULL, used_at INTEGER);
+";
+
+/// Puts this family's fixture data into a fresh or reset world.
+pub fn seed(sim: &Simulator) -> Result<(), StoreError> {
+    failed::seed(sim)
+}
+
+/// The calling vendor, or `Forbidden.RAM` for a buyer.
+fn vendor<'a>(call: &Call<'a>) -> Result<&'a Vendor, ApiError> {
+    match call.caller {
+        Caller::Vendor(v) => Ok(v),
+        Caller::Buyer(_) => Err(ApiError::forbidden()),
+    }
+}
