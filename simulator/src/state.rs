@@ -48,6 +48,8 @@ pub(crate) struct Shared {
     pub ids: Mutex<IdGen>,
     pub spi: SpiClient,
     pub deterministic: bool,
+    /// OpenAPI signature nonces seen in the last 15 minutes (wall clock).
+    pub nonces: crate::openapi::auth::NonceCache,
     /// Kept alive here; the clock holds it weakly.
     _jobs: Arc<dyn Timers>,
 }
@@ -88,6 +90,7 @@ impl Simulator {
             ids: Mutex::new(ids),
             spi: SpiClient::default(),
             deterministic: options.deterministic,
+            nonces: crate::openapi::auth::NonceCache::default(),
             _jobs: Arc::new(JobRunner::new(weak.clone())) as Arc<dyn Timers>,
         });
         clock.register(&sim._jobs);

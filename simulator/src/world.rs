@@ -20,6 +20,9 @@ pub struct World {
     pub vendors: Vec<Vendor>,
     pub products: Vec<Product>,
     pub buyers: Vec<Buyer>,
+    /// Temporary (STS) AccessKeys, each acting for a vendor or a buyer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sts: Vec<StsCredential>,
 }
 
 /// How the marketplace behaves where the real one is silent or slow.
@@ -98,6 +101,18 @@ pub struct Buyer {
     pub access_key_secret: String,
 }
 
+/// A temporary AccessKey pair with its security token, as STS would hand out: requests signed with
+/// it act for `owner` and must carry the token (`x-acs-security-token`, V1 `SecurityToken`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StsCredential {
+    pub access_key_id: String,
+    pub access_key_secret: String,
+    pub security_token: String,
+    /// A vendor's `id` or a buyer's `login`.
+    pub owner: String,
+}
+
 /// Why a world was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum WorldError {
@@ -158,6 +173,37 @@ impl World {
                 ));
             }
         }
+        self.check_sts()
+    }
+
+    fn check_sts(&self) -> Result<(), WorldError> {
+        let mut keys: Vec<&str> = self
+            .vendors
+            .iter()
+            .map(|v| v.access_key_id.as_str())
+            .chain(self.buyers.iter().map(|b| b.access_key_id.as_str()))
+            .collect();
+        for s in &self.sts {
+            if self.vendor(&s.owner).is_none() && self.buyer(&s.owner).is_none() {
+                return Err(WorldError::Inconsistent(format!(
+                    "STS key {} names owner `{}`, which is neither a vendor id nor a buyer login",
+                    s.access_key_id, s.owner
+                )));
+            }
+            if s.access_key_id.is_empty() || s.access_key_secret.is_empty() || s.security_token.is_empty() {
+                return Err(WorldError::Inconsistent(format!(
+                    "STS key `{}` of {} needs an access_key_id, an access_key_secret and a security_token",
+                    s.access_key_id, s.owner
+                )));
+            }
+            if keys.contains(&s.access_key_id.as_str()) {
+                return Err(WorldError::Inconsistent(format!(
+                    "STS key {} is already another credential's AccessKeyId",
+                    s.access_key_id
+                )));
+            }
+            keys.push(&s.access_key_id);
+        }
         Ok(())
     }
 
@@ -201,6 +247,26 @@ mod tests {
         let text = DEFAULT_WORLD_YAML.replace("vendor: zilliz", "vendor: nobody");
         let err = World::from_yaml(&text).unwrap_err().to_string();
         assert!(err.contains("names vendor `nobody`"), "{err}");
+    }
+
+    #[test]
+    fn the_default_world_has_sts_keys_for_the_vendor_and_a_buyer() {
+        let w = World::default_world();
+        let owners: Vec<&str> = w.sts.iter().map(|s| s.owner.as_str()).collect();
+        assert_eq!(owners, ["zilliz", "buyer-1"]);
+    }
+
+    #[test]
+    fn an_sts_key_with_an_unknown_owner_or_a_taken_key_is_refused() {
+        let text = DEFAULT_WORLD_YAML.replace("owner: buyer-1", "owner: buyer-9");
+        let err = World::from_yaml(&text).unwrap_err().to_string();
+        assert!(err.contains("names owner `buyer-9`"), "{err}");
+        let text = DEFAULT_WORLD_YAML.replace(
+            "access_key_id: STS.ZillizVendor0001",
+            "access_key_id: LTAI5tBuyerTwo000002",
+        );
+        let err = World::from_yaml(&text).unwrap_err().to_string();
+        assert!(err.contains("already another credential"), "{err}");
     }
 
     #[test]

@@ -1,10 +1,26 @@
 //! Who signed an OpenAPI request: the V3 `ACS3-HMAC-SHA256` signature (the SDK default) or the V1
-//! `HMAC-SHA1` one, checked against the world's AccessKeys (vendors and buyers), with the timestamp
-//! judged against the wall clock and the nonce remembered for 15 minutes.
+//! `HMAC-SHA1` one, checked against the world's AccessKeys (vendors, buyers and their STS keys), with
+//! the timestamp judged against the wall clock and the nonce remembered for 15 minutes.
+//!
+//! The order of the checks: parameters are UTF-8; which signature (an `Authorization: ACS3-…` header
+//! is V3, a `Signature`/`SignatureMethod` parameter V1, neither is `IncompleteSignature`); its parts are
+//! all there and its algorithm is the one accepted; the AccessKey exists; the timestamp is well formed
+//! and within 15 minutes of the wall clock; the signature matches; the STS token matches; the nonce
+//! is new. Only a request that passes them all has its nonce remembered, so a forged request cannot
+//! use up a caller's nonces.
 
 use super::{ApiError, Caller, Params};
 use crate::state::Simulator;
-use axum::http::HeaderMap;
+use crate::world::World;
+use axum::http::{header, HeaderMap};
+use chrono::TimeDelta;
+use protocol::openapi::{decode_form_bytes, parse_timestamp, v1, v3};
+use protocol::time::Instant;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// How far a request's timestamp may be from the wall clock, and how long a nonce is remembered.
+pub const WINDOW: TimeDelta = TimeDelta::minutes(15);
 
 /// What the signature is checked over.
 pub struct SignedRequest<'a> {
@@ -19,18 +35,394 @@ pub struct SignedRequest<'a> {
 }
 
 /// A request whose signature held.
+#[derive(Debug)]
 pub struct Authenticated {
     pub caller: Caller,
     /// Signed with STS credentials.
     pub sts: bool,
 }
 
-/// Checks the request's signature. Until signature checking exists every request is refused as
-/// unsigned: nothing is ever answered to a caller who was not checked.
-pub fn authenticate(_sim: &Simulator, _request: &SignedRequest<'_>) -> Result<Authenticated, ApiError> {
-    Err(ApiError::new(
+/// Checks the request's signature against the wall clock.
+pub fn authenticate(sim: &Simulator, request: &SignedRequest<'_>) -> Result<Authenticated, ApiError> {
+    authenticate_at(sim, request, protocol::clock::wall_now())
+}
+
+/// Checks the request's signature as if the wall clock read `now`.
+pub fn authenticate_at(
+    sim: &Simulator,
+    request: &SignedRequest<'_>,
+    now: Instant,
+) -> Result<Authenticated, ApiError> {
+    check_utf8(request)?;
+    let authorization = match request.headers.get(header::AUTHORIZATION) {
+        None => None,
+        Some(value) => Some(
+            value
+                .to_str()
+                .map_err(|_| incomplete("the Authorization header is not valid UTF-8"))?,
+        ),
+    };
+    let has_v1 = request
+        .params
+        .pairs()
+        .any(|(k, _)| k == "Signature" || k == "SignatureMethod");
+    match authorization {
+        Some(value)
+            if value
+                .trim_start()
+                .get(..5)
+                .is_some_and(|p| p.eq_ignore_ascii_case("ACS3-")) =>
+        {
+            authenticate_v3(sim, request, value, now)
+        }
+        _ if has_v1 => authenticate_v1(sim, request, now),
+        Some(_) => Err(incomplete(
+            "the Authorization header is not an ACS3-HMAC-SHA256 signature",
+        )),
+        None => Err(incomplete(
+            "the request carries neither an Authorization header nor a Signature parameter",
+        )),
+    }
+}
+
+fn authenticate_v3(
+    sim: &Simulator,
+    request: &SignedRequest<'_>,
+    authorization: &str,
+    now: Instant,
+) -> Result<Authenticated, ApiError> {
+    let auth = v3::parse_authorization(authorization).map_err(|e| incomplete(&e.to_string()))?;
+    if auth.algorithm != v3::ALGORITHM {
+        return Err(invalid_method(&auth.algorithm));
+    }
+    // The signed headers, as sent; one that is not UTF-8 cannot have been signed as text.
+    let mut signed: Vec<(&str, &str)> = Vec::new();
+    for (name, value) in request.headers {
+        if auth.signed_headers.iter().any(|n| n == name.as_str()) {
+            let value = value
+                .to_str()
+                .map_err(|_| incomplete(&format!("the {name} header is not valid UTF-8")))?;
+            signed.push((name.as_str(), value));
+        }
+    }
+    let signed_value = |name: &str| -> Result<&str, ApiError> {
+        signed
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| incomplete(&format!("the {name} header must be present and signed")))
+    };
+    let date = signed_value("x-acs-date")?;
+    let nonce = signed_value("x-acs-signature-nonce")?;
+    let token = match request.headers.get("x-acs-security-token") {
+        None => None,
+        Some(_) => Some(signed_value("x-acs-security-token")?),
+    };
+    let key = lookup(sim.world(), &auth.access_key_id)?;
+    let stamped = check_timestamp(date, now)?;
+    let to_sign = v3::string_to_sign(
+        &v3::Incoming {
+            method: request.method,
+            path: request.path,
+            raw_query: request.raw_query,
+            headers: &signed,
+            body: request.body,
+        },
+        &auth.signed_headers,
+    );
+    if !v3::verify(key.secret, &to_sign, &auth.signature) {
+        return Err(ApiError::new(
+            400,
+            "SignatureDoesNotMatch",
+            format!("Specified signature does not match our calculation. server StringToSign is [{to_sign}]"),
+        ));
+    }
+    finish(sim, &auth.access_key_id, key, token, nonce, now, stamped)
+}
+
+fn authenticate_v1(
+    sim: &Simulator,
+    request: &SignedRequest<'_>,
+    now: Instant,
+) -> Result<Authenticated, ApiError> {
+    let params = request.params;
+    let required = |name: &str| {
+        params
+            .get(name)
+            .ok_or_else(|| incomplete(&format!("the {name} parameter is missing")))
+    };
+    let method = required("SignatureMethod")?;
+    if method != v1::SIGNATURE_METHOD {
+        return Err(invalid_method(method));
+    }
+    if let Some(version) = params.get("SignatureVersion") {
+        if version != "1.0" {
+            return Err(ApiError::new(
+                400,
+                "InvalidSignatureVersion",
+                format!("Specified signature version is not valid: {version}. The marketplace accepts 1.0."),
+            ));
+        }
+    }
+    let signature = required("Signature")?;
+    let access_key_id = required("AccessKeyId")?;
+    let nonce = required("SignatureNonce")?;
+    let timestamp = required("Timestamp")?;
+    let key = lookup(sim.world(), access_key_id)?;
+    let stamped = check_timestamp(timestamp, now)?;
+    let pairs: Vec<(&str, &str)> = params.pairs().collect();
+    let to_sign = v1::string_to_sign(request.method, &pairs);
+    if !v1::verify(key.secret, &to_sign, signature) {
+        return Err(ApiError::new(
+            400,
+            "SignatureDoesNotMatch",
+            format!(
+                "Specified signature is not matched with our calculation. server string to sign is:{to_sign}"
+            ),
+        ));
+    }
+    let token = params.get("SecurityToken");
+    finish(sim, access_key_id, key, token, nonce, now, stamped)
+}
+
+/// The STS token and the nonce, once the signature held.
+fn finish(
+    sim: &Simulator,
+    access_key_id: &str,
+    key: Key,
+    token: Option<&str>,
+    nonce: &str,
+    now: Instant,
+    stamped: Instant,
+) -> Result<Authenticated, ApiError> {
+    match (key.token, token) {
+        (Some(_), None) => return Err(ApiError::missing("SecurityToken")),
+        (Some(expected), Some(given)) if expected != given => return Err(token_mismatch()),
+        (None, Some(_)) => return Err(token_mismatch()),
+        _ => {}
+    }
+    if !sim.shared.nonces.remember(access_key_id, nonce, now, stamped) {
+        return Err(ApiError::new(
+            400,
+            "SignatureNonceUsed",
+            "Specified signature nonce was used already.",
+        ));
+    }
+    Ok(Authenticated {
+        sts: key.token.is_some(),
+        caller: key.caller,
+    })
+}
+
+/// An AccessKey of the world: whom it acts for, its secret, and its token when it is an STS key.
+struct Key<'w> {
+    caller: Caller,
+    secret: &'w str,
+    token: Option<&'w str>,
+}
+
+fn lookup<'w>(world: &'w World, access_key_id: &str) -> Result<Key<'w>, ApiError> {
+    if let Some(v) = world.vendors.iter().find(|v| v.access_key_id == access_key_id) {
+        return Ok(Key {
+            caller: Caller::Vendor(v.clone()),
+            secret: &v.access_key_secret,
+            token: None,
+        });
+    }
+    if let Some(b) = world.buyers.iter().find(|b| b.access_key_id == access_key_id) {
+        return Ok(Key {
+            caller: Caller::Buyer(b.clone()),
+            secret: &b.access_key_secret,
+            token: None,
+        });
+    }
+    let sts = world.sts.iter().find(|s| s.access_key_id == access_key_id);
+    let owner = sts.and_then(|s| {
+        world
+            .vendor(&s.owner)
+            .map(|v| Caller::Vendor(v.clone()))
+            .or_else(|| world.buyer(&s.owner).map(|b| Caller::Buyer(b.clone())))
+    });
+    match (sts, owner) {
+        (Some(s), Some(caller)) => Ok(Key {
+            caller,
+            secret: &s.access_key_secret,
+            token: Some(&s.security_token),
+        }),
+        _ => Err(ApiError::new(
+            404,
+            "InvalidAccessKeyId.NotFound",
+            "Specified access key is not found.",
+        )),
+    }
+}
+
+fn check_timestamp(value: &str, now: Instant) -> Result<Instant, ApiError> {
+    let stamped = parse_timestamp(value).ok_or_else(|| {
+        ApiError::new(
+            400,
+            "InvalidTimeStamp.Format",
+            format!("Specified time stamp or date value is not well formatted: {value}. Write UTC as YYYY-MM-DDThh:mm:ssZ."),
+        )
+    })?;
+    if (now - stamped).abs() > WINDOW {
+        return Err(ApiError::new(
+            400,
+            "InvalidTimeStamp.Expired",
+            format!(
+                "Specified time stamp or date value is expired: {value} is more than 15 minutes from the server's {}.",
+                protocol::openapi::format_timestamp(now)
+            ),
+        ));
+    }
+    Ok(stamped)
+}
+
+/// The query, and a form body, must decode to UTF-8 text.
+fn check_utf8(request: &SignedRequest<'_>) -> Result<(), ApiError> {
+    let is_form = request
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(v3::FORM_CONTENT_TYPE));
+    let body: &[u8] = if is_form { request.body } else { b"" };
+    let utf8 = [request.raw_query.as_bytes(), body].iter().all(|raw| {
+        decode_form_bytes(raw)
+            .iter()
+            .all(|(k, v)| std::str::from_utf8(k).is_ok() && std::str::from_utf8(v).is_ok())
+    });
+    if utf8 {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            400,
+            "InvalidParameter",
+            "Specified parameter is not valid: the query and the form body must be UTF-8 text.",
+        ))
+    }
+}
+
+fn incomplete(detail: &str) -> ApiError {
+    ApiError::new(
         400,
         "IncompleteSignature",
-        "The request signature does not conform to Aliyun standards.",
-    ))
+        format!("The request signature does not conform to Aliyun standards: {detail}."),
+    )
+}
+
+fn invalid_method(method: &str) -> ApiError {
+    ApiError::new(
+        400,
+        "InvalidSignatureMethod",
+        format!("Specified signature method is not valid: {method}. The marketplace accepts ACS3-HMAC-SHA256 (V3) and HMAC-SHA1 (V1)."),
+    )
+}
+
+fn token_mismatch() -> ApiError {
+    ApiError::new(
+        400,
+        "InvalidSecurityToken.Mismatch",
+        "Specified SecurityToken mismatch with the AccessKey.",
+    )
+}
+
+/// The nonces of authenticated requests, each remembered until 15 minutes after the later of its
+/// arrival and its timestamp (so a request stamped ahead of the clock cannot be replayed once its
+/// nonce is forgotten), then forgotten. Keyed by AccessKey and nonce.
+#[derive(Debug, Default)]
+pub struct NonceCache {
+    inner: Mutex<Nonces>,
+}
+
+#[derive(Debug, Default)]
+struct Nonces {
+    /// Key → when it may be forgotten.
+    seen: HashMap<String, Instant>,
+    last_sweep: Option<Instant>,
+}
+
+/// How often forgotten nonces are swept out.
+const SWEEP_EVERY: TimeDelta = TimeDelta::minutes(1);
+
+impl NonceCache {
+    /// Remembers `nonce` of `access_key_id`, seen at `now` on a request stamped `stamped`; false when
+    /// it is still remembered from an earlier request.
+    pub fn remember(&self, access_key_id: &str, nonce: &str, now: Instant, stamped: Instant) -> bool {
+        let mut nonces = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if nonces.last_sweep.is_none_or(|t| now - t >= SWEEP_EVERY) {
+            nonces.seen.retain(|_, forget_at| *forget_at > now);
+            nonces.last_sweep = Some(now);
+        }
+        let key = format!("{access_key_id}\n{nonce}");
+        if nonces.seen.get(&key).is_some_and(|forget_at| *forget_at > now) {
+            return false;
+        }
+        nonces.seen.insert(key, now.max(stamped) + WINDOW);
+        true
+    }
+
+    /// How many nonces are remembered (some may be due to be forgotten at the next sweep).
+    pub fn len(&self) -> usize {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner()).seen.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> Instant {
+        parse_timestamp(s).unwrap()
+    }
+
+    #[test]
+    fn a_nonce_is_refused_within_15_minutes_and_forgotten_after() {
+        let cache = NonceCache::default();
+        let t0 = at("2025-01-01T00:00:00Z");
+        assert!(cache.remember("ak", "n1", t0, t0));
+        assert!(!cache.remember("ak", "n1", t0 + TimeDelta::minutes(14), t0));
+        assert!(
+            cache.remember("other-ak", "n1", t0, t0),
+            "nonces are per AccessKey"
+        );
+        assert!(cache.remember("ak", "n1", t0 + TimeDelta::minutes(15), t0));
+        // The sweep drops what is due, so the cache does not grow without end.
+        assert!(cache.remember(
+            "ak",
+            "n2",
+            t0 + TimeDelta::minutes(40),
+            t0 + TimeDelta::minutes(40)
+        ));
+        assert_eq!(cache.len(), 1);
+    }
+
+    #[test]
+    fn a_nonce_stamped_ahead_of_the_clock_is_remembered_until_its_stamp_has_aged() {
+        let cache = NonceCache::default();
+        let t0 = at("2025-01-01T00:00:00Z");
+        let ahead = t0 + TimeDelta::minutes(14);
+        assert!(cache.remember("ak", "n", t0, ahead));
+        assert!(!cache.remember("ak", "n", t0 + TimeDelta::minutes(20), ahead));
+        assert!(cache.remember("ak", "n", t0 + TimeDelta::minutes(29), ahead));
+    }
+
+    #[test]
+    fn timestamps_are_judged_within_15_minutes() {
+        let now = at("2025-01-01T00:00:00Z");
+        assert!(check_timestamp("2025-01-01T00:15:00Z", now).is_ok());
+        assert!(check_timestamp("2024-12-31T23:45:00Z", now).is_ok());
+        assert_eq!(
+            check_timestamp("2025-01-01T00:15:01Z", now).unwrap_err().code,
+            "InvalidTimeStamp.Expired"
+        );
+        assert_eq!(
+            check_timestamp("2025/01/01 00:00", now).unwrap_err().code,
+            "InvalidTimeStamp.Format"
+        );
+    }
 }
