@@ -1,0 +1,201 @@
+//! The buyer's writes: CreateOrder (a purchase through the API, the same order, instance and
+//! createInstance SPI as 开通 on the page) and AutoRenewInstance.
+
+use super::{buyer, id_param, visible_instance};
+use crate::openapi::{ApiError, Call};
+use crate::purchase::PurchaseError;
+use crate::store::StoreError;
+use crate::world::{Charge, Product};
+use protocol::time::epoch_millis;
+use rusqlite::{params, OptionalExtension};
+use serde_json::{json, Value};
+use std::sync::Mutex;
+
+/// CreateOrder's check of a client token and its purchase happen under this lock, so two
+/// concurrent calls with one token make one purchase.
+static PURCHASES: Mutex<()> = Mutex::new(());
+
+/// The longest `ClientToken` (ASCII).
+pub const MAX_CLIENT_TOKEN: usize = 64;
+
+fn commodity_error(message: &str) -> ApiError {
+    ApiError::new(
+        400,
+        "InvalidCommodity",
+        format!("Specified parameter Commodity is not valid: {message}"),
+    )
+}
+
+/// The SKU a Commodity's `skuCode` names: the SKU's id (`cmgj00061912-payg`), the part after
+/// `<productCode>-` (`payg`), or `postpay` for the product's pay-as-you-go SKU.
+fn sku_of<'a>(product: &'a Product, sku_code: &str) -> Option<&'a str> {
+    let suffixed = format!("{}-{sku_code}", product.code);
+    product
+        .skus
+        .iter()
+        .find(|s| s.id == sku_code || s.id == suffixed)
+        .or_else(|| {
+            (sku_code == "postpay")
+                .then(|| product.skus.iter().find(|s| s.charge == Charge::PayAsYouGo))
+                .flatten()
+        })
+        .map(|s| s.id.as_str())
+}
+
+/// CreateOrder (buyer): `OrderType`* (INSTANCE_BUY; INSTANCE_RENEW and INSTANCE_UPGRADE refused),
+/// `Commodity`* (JSON object: `productCode`, `skuCode`; `quantity` 1 if given; `duration`,
+/// `pricingCycle`, `components` and the rest accepted and unused: a pay-as-you-go SKU has no period),
+/// `PaymentType`* (AUTO/HAND: nothing is due up front, the order is paid either way), `ClientToken`*
+/// (≤64 ASCII: the same buyer's same token returns the first order).
+pub fn create_order(call: &Call<'_>) -> Result<Value, ApiError> {
+    let buyer = buyer(call)?;
+    let token = call.params.required("ClientToken")?;
+    if token.len() > MAX_CLIENT_TOKEN || !token.bytes().all(|c| c.is_ascii() && !c.is_ascii_control()) {
+        return Err(ApiError::invalid("ClientToken"));
+    }
+    let order_type = call.params.required("OrderType")?;
+    match order_type {
+        "INSTANCE_BUY" => {}
+        "INSTANCE_RENEW" | "INSTANCE_UPGRADE" => return Err(ApiError::new(
+            400,
+            "InvalidOrderType.NotSupported",
+            "Only INSTANCE_BUY orders can be created: the marketplace has no renew or upgrade orders yet.",
+        )),
+        _ => return Err(ApiError::invalid("OrderType")),
+    }
+    let payment_type = call.params.required("PaymentType")?;
+    if !matches!(payment_type, "AUTO" | "HAND") {
+        return Err(ApiError::invalid("PaymentType"));
+    }
+    let commodity: Value =
+        serde_json::from_str(call.params.required("Commodity")?).map_err(|_| commodity_error("not JSON"))?;
+    let fields = commodity
+        .as_object()
+        .ok_or_else(|| commodity_error("not a JSON object"))?;
+    let text = |name: &str| {
+        fields
+            .get(name)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| commodity_error(&format!("{name} is missing")))
+    };
+    let product_code = text("productCode")?;
+    let sku_code = text("skuCode")?;
+    if let Some(quantity) = fields.get("quantity") {
+        let one = quantity.as_i64() == Some(1) || quantity.as_str().map(str::trim) == Some("1");
+        if !one {
+            return Err(commodity_error("quantity must be 1"));
+        }
+    }
+    let product = call
+        .sim
+        .world()
+        .product(product_code)
+        .ok_or_else(|| ApiError::not_found("ProductCode"))?;
+    let sku_id = sku_of(product, sku_code).ok_or_else(|| ApiError::not_found("SkuCode"))?;
+    let request =
+        json!({"OrderType": order_type, "PaymentType": payment_type, "Commodity": commodity}).to_string();
+
+    let _one_at_a_time = PURCHASES.lock().unwrap_or_else(|p| p.into_inner());
+    let earlier: Option<(String, String)> = call
+        .sim
+        .store()
+        .conn()
+        .query_row(
+            "SELECT request, order_id FROM openapi_client_tokens WHERE ali_uid = ?1 AND client_token = ?2",
+            params![buyer.ali_uid, token],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .map_err(StoreError::from)?;
+    let order = match earlier {
+        Some((earlier_request, order_id)) => {
+            if earlier_request != request {
+                return Err(ApiError::new(
+                    400,
+                    "IdempotentParameterMismatch",
+                    "The ClientToken was used before with other parameters.",
+                ));
+            }
+            call.sim
+                .store()
+                .order(&order_id)?
+                .ok_or_else(ApiError::internal)?
+        }
+        None => {
+            let order = call
+                .sim
+                .open_service(buyer, &product.code, sku_id)
+                .map_err(|e| match e {
+                    PurchaseError::UnknownProduct(_) => ApiError::not_found("ProductCode"),
+                    PurchaseError::UnknownSku { .. } => ApiError::not_found("SkuCode"),
+                    PurchaseError::Store(e) => e.into(),
+                })?;
+            call.sim
+                .store()
+                .conn()
+                .execute(
+                    "INSERT INTO openapi_client_tokens (ali_uid, client_token, request, order_id, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![buyer.ali_uid, token, request, order.order_id, order.created_at],
+                )
+                .map_err(StoreError::from)?;
+            order
+        }
+    };
+    Ok(json!({
+        "OrderId": order.order_id,
+        "InstanceIds": {"InstanceId": [order.instance_id]},
+    }))
+}
+
+/// AutoRenewInstance (buyer): `OrderBizId`* (the instance), `Type`* `open`/`close`; to open,
+/// `AutoRenewCycle`* (Day/Month/Year) and `AutoRenewDuration`* (≥ 1). Answers `Data: true`.
+pub fn auto_renew_instance(call: &Call<'_>) -> Result<Value, ApiError> {
+    buyer(call)?;
+    let id = id_param(call, "OrderBizId")?;
+    let open = match call.params.required("Type")?.trim().to_ascii_lowercase().as_str() {
+        "open" => true,
+        "close" => false,
+        _ => return Err(ApiError::invalid("Type")),
+    };
+    let renewal = if open {
+        let cycle = match call
+            .params
+            .required("AutoRenewCycle")?
+            .trim()
+            .to_ascii_lowercase()
+            .as_str()
+        {
+            "day" => "Day",
+            "month" => "Month",
+            "year" => "Year",
+            _ => return Err(ApiError::invalid("AutoRenewCycle")),
+        };
+        let duration = call.params.required_int("AutoRenewDuration")?;
+        if duration < 1 {
+            return Err(ApiError::invalid("AutoRenewDuration"));
+        }
+        Some((cycle, duration))
+    } else {
+        None
+    };
+    let instance = visible_instance(call, id, "OrderBizId")?;
+    let now = epoch_millis(call.sim.clock().now());
+    let conn = call.sim.store().conn();
+    match renewal {
+        Some((cycle, duration)) => conn.execute(
+            "INSERT INTO openapi_auto_renewals (instance_id, cycle, duration, updated_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (instance_id) DO UPDATE SET cycle = excluded.cycle, duration = excluded.duration,
+                 updated_at = excluded.updated_at",
+            params![instance.instance_id, cycle, duration, now],
+        ),
+        None => conn.execute(
+            "DELETE FROM openapi_auto_renewals WHERE instance_id = ?1",
+            [&instance.instance_id],
+        ),
+    }
+    .map_err(StoreError::from)?;
+    Ok(json!({"Data": true, "Success": true}))
+}

@@ -1,0 +1,151 @@
+//! The reads: one instance or order as the vendor or the buyer sees it, an image purchase by its
+//! ECS instance, and the buyer's paged instance list.
+
+use super::view::{self, Extras};
+use super::{buyer, id_param, vendor, visible_instance, visible_order};
+use crate::openapi::{ApiError, Call};
+use rusqlite::OptionalExtension;
+use serde_json::{json, Value};
+
+/// The ProductType values DescribeInstances filters on.
+const PRODUCT_TYPES: &[&str] = &[
+    "APP",
+    "SERVICE",
+    "MIRROR",
+    "DOWNLOAD",
+    "API_SERVICE",
+    "ROS",
+    "DOCKER",
+    "IOT",
+];
+
+/// The largest page DescribeInstances serves.
+pub const MAX_PAGE_SIZE: i64 = 100;
+
+/// DescribeInstanceForIsv (ISV): `InstanceId`.
+pub fn instance_for_isv(call: &Call<'_>) -> Result<Value, ApiError> {
+    vendor(call)?;
+    let id = id_param(call, "InstanceId")?;
+    let instance = visible_instance(call, id, "InstanceId")?;
+    let extras = Extras::of(call.sim, &instance.instance_id)?;
+    Ok(view::instance_for_isv(call.sim, &instance, &extras))
+}
+
+/// DescribeOrderForIsv (ISV): `OrderId`.
+pub fn order_for_isv(call: &Call<'_>) -> Result<Value, ApiError> {
+    vendor(call)?;
+    let id = id_param(call, "OrderId")?;
+    let order = visible_order(call, id, "OrderId")?;
+    Ok(view::order(call.sim, &order, true))
+}
+
+/// DescribeImageInstanceForIsv (ISV): `EcsInstanceId` (required here: it is what finds the
+/// purchase), `CustomerPk` (optional; when given, the purchase must be that buyer's).
+pub fn image_instance_for_isv(call: &Call<'_>) -> Result<Value, ApiError> {
+    vendor(call)?;
+    let ecs = call.params.required("EcsInstanceId")?.trim().to_owned();
+    let customer = call.params.int("CustomerPk")?;
+    let instance_id: Option<String> = call
+        .sim
+        .store()
+        .conn()
+        .query_row(
+            "SELECT instance_id FROM openapi_instance_images WHERE ecs_instance_id = ?1",
+            [&ecs],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(crate::store::StoreError::from)?;
+    let not_found = || ApiError::not_found("EcsInstanceId");
+    let instance_id = instance_id.ok_or_else(not_found)?;
+    let instance = visible_instance(call, &instance_id, "EcsInstanceId")?;
+    if customer.is_some_and(|pk| pk.to_string() != instance.ali_uid) {
+        return Err(not_found());
+    }
+    let extras = Extras::of(call.sim, &instance.instance_id)?;
+    Ok(view::image_instance(call.sim, &instance, &extras))
+}
+
+/// DescribeInstance (buyer): `InstanceId`.
+pub fn instance(call: &Call<'_>) -> Result<Value, ApiError> {
+    buyer(call)?;
+    let id = id_param(call, "InstanceId")?;
+    let instance = visible_instance(call, id, "InstanceId")?;
+    let extras = Extras::of(call.sim, &instance.instance_id)?;
+    Ok(view::instance_for_buyer(call.sim, &instance, &extras))
+}
+
+/// DescribeOrder (buyer): `OrderId`.
+pub fn order(call: &Call<'_>) -> Result<Value, ApiError> {
+    buyer(call)?;
+    let id = id_param(call, "OrderId")?;
+    let order = visible_order(call, id, "OrderId")?;
+    Ok(view::order(call.sim, &order, false))
+}
+
+/// A comma list of product codes; empty items dropped.
+fn codes(list: Option<&str>) -> Option<Vec<&str>> {
+    list.map(|l| l.split(',').map(str::trim).filter(|c| !c.is_empty()).collect())
+}
+
+/// DescribeInstances (buyer): `PageNumber`* (from 1), `PageSize`* (1–100), `ProductType`, and
+/// `Codes` or `ExceptCodes` (comma lists, not both). Newest first.
+pub fn instances(call: &Call<'_>) -> Result<Value, ApiError> {
+    let buyer = buyer(call)?;
+    let page_number = call.params.required_int("PageNumber")?;
+    if page_number < 1 {
+        return Err(ApiError::invalid("PageNumber"));
+    }
+    let page_size = call.params.required_int("PageSize")?;
+    if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
+        return Err(ApiError::invalid("PageSize"));
+    }
+    let product_type = call.params.get("ProductType").map(str::trim);
+    if product_type.is_some_and(|t| !PRODUCT_TYPES.contains(&t)) {
+        return Err(ApiError::invalid("ProductType"));
+    }
+    let only = codes(call.params.get("Codes"));
+    let except = codes(call.params.get("ExceptCodes"));
+    if only.is_some() && except.is_some() {
+        return Err(ApiError::new(
+            400,
+            "InvalidExceptCodes",
+            "ExceptCodes cannot be specified together with Codes.",
+        ));
+    }
+    let world = call.sim.world();
+    let matching: Vec<_> = call
+        .sim
+        .store()
+        .instances_of(&buyer.ali_uid)?
+        .into_iter()
+        .filter(|i| {
+            let kind = world.product(&i.product_code).map(|p| p.product_type.as_str());
+            product_type.is_none_or(|t| kind == Some(t))
+                && only.as_ref().is_none_or(|c| c.contains(&i.product_code.as_str()))
+                && except
+                    .as_ref()
+                    .is_none_or(|c| !c.contains(&i.product_code.as_str()))
+        })
+        .collect();
+    let total = matching.len();
+    let skip = usize::try_from((page_number - 1).saturating_mul(page_size)).unwrap_or(usize::MAX);
+    let items = matching
+        .iter()
+        .skip(skip)
+        .take(page_size as usize)
+        .map(|i| {
+            Ok(view::instance_item(
+                call.sim,
+                i,
+                &Extras::of(call.sim, &i.instance_id)?,
+            ))
+        })
+        .collect::<Result<Vec<_>, crate::store::StoreError>>()?;
+    Ok(json!({
+        "InstanceItems": {"InstanceItem": items},
+        "PageNumber": page_number,
+        "PageSize": page_size,
+        "TotalCount": total,
+    }))
+}
