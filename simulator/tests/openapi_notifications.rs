@@ -1,0 +1,369 @@
+//! The notifications family: failed orderPay notifications (listing, paging, confirming) and the
+//! cross-account role authorization — the link page end to end, then CrossAccountVerifyToken.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{simulator, Client};
+use marketsim_simulator::openapi::ops::notifications::cross_account::TOKEN_LIFETIME_MS;
+use marketsim_simulator::openapi::{operation, ApiError, Call, Caller, Params};
+use marketsim_simulator::{Simulator, World};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+const ROLE: &str = "VendorCrossAccountXIAOYUNACCESSSMSRole";
+
+/// The default world plus a vendor selling nothing.
+fn world() -> World {
+    let mut world = World::default_world();
+    let mut other = world.vendors[0].clone();
+    other.id = "other".into();
+    other.name = "Other".into();
+    other.spi_key = "other-spi-key".into();
+    other.access_key_id = "LTAI5tOtherVendor0001".into();
+    world.vendors.push(other);
+    world
+}
+
+fn vendor(sim: &Simulator, id: &str) -> Caller {
+    Caller::Vendor(sim.world().vendor(id).unwrap().clone())
+}
+
+fn buyer(sim: &Simulator) -> Caller {
+    Caller::Buyer(sim.world().buyers[0].clone())
+}
+
+fn call(sim: &Simulator, caller: &Caller, action: &str, params: &[(&str, &str)]) -> Result<Value, ApiError> {
+    let params = Params::from_pairs(params.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    operation(action).unwrap()(&Call {
+        sim,
+        caller,
+        params: &params,
+        sts: false,
+    })
+}
+
+fn failed(sim: &Simulator, caller: &Caller, page: &str, size: &str) -> Result<Value, ApiError> {
+    call(
+        sim,
+        caller,
+        "DescribeFailedNotifications",
+        &[("PageNumber", page), ("PageSize", size)],
+    )
+}
+
+#[test]
+fn failed_notifications_are_listed_oldest_first_in_the_model_shape() {
+    let sim = simulator(world());
+    let a = failed(&sim, &vendor(&sim, "zilliz"), "1", "10").unwrap();
+    assert_eq!(a["TotalCount"], 3);
+    assert_eq!(a["PageNumber"], 1);
+    assert_eq!(a["PageSize"], 10);
+    let list = a["NotificationList"].as_array().unwrap();
+    assert_eq!(list.len(), 3);
+    let first = &list[0];
+    assert_eq!(first["NotificationRequestId"], "deab3673236843a3b378c7d8d25c5f01");
+    assert_eq!(first["Action"], "orderPay");
+    // 2023-08-14 18:05:12 +08:00 in epoch milliseconds, a JSON number.
+    assert_eq!(first["CreateTime"], json!(1_692_007_512_000_i64));
+    let message: Value = serde_json::from_str(first["Message"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        message,
+        json!({"action": "orderPay", "aliUid": "1763420985012345", "orderBizId": "15500001",
+               "orderId": "204200000000001", "productCode": "cmgj00061912", "skuId": "cmgj00061912-payg",
+               "requestId": "deab3673236843a3b378c7d8d25c5f01"})
+    );
+    assert!(message.get("token").is_none());
+    for n in list {
+        let id = n["NotificationRequestId"].as_str().unwrap();
+        assert!(id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()));
+    }
+    let times: Vec<i64> = list.iter().map(|n| n["CreateTime"].as_i64().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]));
+}
+
+#[test]
+fn failed_notifications_page_and_check_their_parameters() {
+    let sim = simulator(world());
+    let z = vendor(&sim, "zilliz");
+    let second = failed(&sim, &z, "2", "2").unwrap();
+    assert_eq!(second["TotalCount"], 3);
+    assert_eq!(second["NotificationList"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        second["NotificationList"][0]["NotificationRequestId"],
+        "0b7d2e9c4f1a4c3b8e6d5a4f3c2b1a09"
+    );
+    assert_eq!(failed(&sim, &z, "9", "2").unwrap()["NotificationList"], json!([]));
+    let code = |params: &[(&str, &str)]| {
+        call(&sim, &z, "DescribeFailedNotifications", params)
+            .unwrap_err()
+            .code
+    };
+    assert_eq!(code(&[("PageSize", "10")]), "MissingPageNumber");
+    assert_eq!(code(&[("PageNumber", "1")]), "MissingPageSize");
+    assert_eq!(
+        code(&[("PageNumber", "0"), ("PageSize", "10")]),
+        "InvalidPageNumber"
+    );
+    assert_eq!(
+        code(&[("PageNumber", "1"), ("PageSize", "101")]),
+        "InvalidPageSize"
+    );
+    assert_eq!(
+        code(&[("PageNumber", "one"), ("PageSize", "10")]),
+        "InvalidPageNumber"
+    );
+}
+
+#[test]
+fn vendors_see_only_their_products_notifications_and_buyers_none() {
+    let sim = simulator(world());
+    let other = failed(&sim, &vendor(&sim, "other"), "1", "10").unwrap();
+    assert_eq!(other["TotalCount"], 0);
+    assert_eq!(other["NotificationList"], json!([]));
+    let e = failed(&sim, &buyer(&sim), "1", "10").unwrap_err();
+    assert_eq!((e.status, e.code.as_str()), (403, "Forbidden.RAM"));
+    let e = call(
+        &sim,
+        &vendor(&sim, "other"),
+        "ConfirmNotification",
+        &[("NotificationRequestId", "deab3673236843a3b378c7d8d25c5f01")],
+    )
+    .unwrap_err();
+    assert_eq!(
+        (e.status, e.code.as_str()),
+        (404, "InvalidNotificationRequestId.NotFound")
+    );
+    let e = call(
+        &sim,
+        &buyer(&sim),
+        "ConfirmNotification",
+        &[("NotificationRequestId", "deab3673236843a3b378c7d8d25c5f01")],
+    )
+    .unwrap_err();
+    assert_eq!(e.code, "Forbidden.RAM");
+    assert_eq!(
+        failed(&sim, &vendor(&sim, "zilliz"), "1", "10").unwrap()["TotalCount"],
+        3
+    );
+}
+
+#[tokio::test]
+async fn confirming_removes_the_notification_once_and_a_reset_brings_the_fixture_back() {
+    let sim = simulator(world());
+    let z = vendor(&sim, "zilliz");
+    let confirm = |id: &str| call(&sim, &z, "ConfirmNotification", &[("NotificationRequestId", id)]);
+    assert_eq!(
+        confirm("deab3673236843a3b378c7d8d25c5f01").unwrap(),
+        json!({"Success": true})
+    );
+    let after = failed(&sim, &z, "1", "10").unwrap();
+    assert_eq!(after["TotalCount"], 2);
+    assert!(!after.to_string().contains("deab3673236843a3b378c7d8d25c5f01"));
+    let again = confirm("deab3673236843a3b378c7d8d25c5f01").unwrap_err();
+    assert_eq!(again.code, "InvalidNotificationRequestId.NotFound");
+    assert_eq!(confirm("").unwrap_err().code, "MissingNotificationRequestId");
+    sim.reset().await.unwrap();
+    assert_eq!(failed(&sim, &z, "1", "10").unwrap()["TotalCount"], 3);
+}
+
+/// The link a vendor hands out: `token = MD5("role=<role>&key=<SPI key>")`.
+fn link(sim: &Simulator, role: &str, extra: &[(&str, &str)]) -> String {
+    let key = &sim.world().vendors[0].spi_key;
+    let token = protocol::spi::token(&[("role", role)], key);
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query.append_pair("role", role);
+    for (k, v) in extra {
+        query.append_pair(k, v);
+    }
+    query.append_pair("token", &token);
+    format!("/cross-account/authorize?{}", query.finish())
+}
+
+/// Authorizes through the page; returns where the browser was sent.
+async fn authorize(browser: &mut Client, url: &str) -> String {
+    let page = browser.get(url).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let fields: Vec<(String, String)> = ["csrf", "role", "aliyunuid", "returnurl", "token"]
+        .iter()
+        .filter_map(|n| page.input(n).map(|v| (n.to_string(), v)))
+        .collect();
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let done = browser.post("/cross-account/authorize", &fields).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    done.location.unwrap()
+}
+
+fn token_of(location: &str) -> String {
+    let query = location.split_once('?').unwrap().1;
+    protocol::spi::decode_query(query)
+        .into_iter()
+        .find(|(k, _)| k == "token")
+        .unwrap()
+        .1
+}
+
+fn verify(sim: &Simulator, caller: &Caller, token: &str) -> Result<Value, ApiError> {
+    call(sim, caller, "CrossAccountVerifyToken", &[("Token", token)])
+}
+
+#[tokio::test]
+async fn the_authorization_link_hands_the_vendor_a_token_that_names_the_buyer() {
+    let sim = simulator(world());
+    let url = link(&sim, ROLE, &[("returnurl", "https://isv.example/cb?state=7")]);
+    // Signed out: sign in first, then come back to the same link.
+    let mut browser = Client::new(&sim);
+    let to_sign_in = browser.get(&url).await;
+    assert_eq!(to_sign_in.status, StatusCode::SEE_OTHER);
+    let sign_in = to_sign_in.location.unwrap();
+    assert!(sign_in.starts_with("/signin?return="), "{sign_in}");
+    let back = browser
+        .post(
+            "/signin",
+            &[
+                ("login", "buyer-1"),
+                ("password", "buyer-1-pass"),
+                ("return", &url),
+            ],
+        )
+        .await;
+    assert_eq!(back.location.as_deref(), Some(url.as_str()));
+    let page = browser.get(&url).await;
+    assert!(
+        page.text().contains("跨账号授权") && page.text().contains(ROLE) && page.text().contains("Zilliz")
+    );
+    let to_vendor = authorize(&mut browser, &url).await;
+    assert!(
+        to_vendor.starts_with("https://isv.example/cb?state=7&token="),
+        "{to_vendor}"
+    );
+    let token = token_of(&to_vendor);
+    assert!(
+        token.len() == 32
+            && token
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
+    );
+
+    let answer = verify(&sim, &vendor(&sim, "zilliz"), &token).unwrap();
+    assert_eq!(answer["Success"], true);
+    assert_eq!(answer["Code"], "200");
+    assert_eq!(answer["Message"], "successful");
+    let result = &answer["Result"];
+    assert_eq!(result["Uid"], "1763420985012345");
+    assert_eq!(result["Name"], "bu***-1");
+    assert_eq!(result["AuthRoles"], json!([ROLE]));
+    assert_eq!(
+        result["AuthTime"],
+        json!(protocol::time::epoch_millis(sim.clock().now()))
+    );
+    // Once only.
+    let again = verify(&sim, &vendor(&sim, "zilliz"), &token).unwrap_err();
+    assert_eq!((again.status, again.code.as_str()), (400, "InvalidToken"));
+    assert!(again.message.contains("already been used"));
+}
+
+#[tokio::test]
+async fn several_roles_and_no_returnurl_show_the_token_on_the_page() {
+    let sim = simulator(world());
+    let roles = format!("{ROLE},VendorCrossAccountOSSRole");
+    let url = link(&sim, &roles, &[("aliyunuid", "1763420985012345")]);
+    let mut browser = Client::signed_in(&sim, "buyer-1").await;
+    let page = browser.get(&url).await;
+    let csrf = page.input("csrf").unwrap();
+    let shown = browser
+        .post(
+            "/cross-account/authorize",
+            &[
+                ("csrf", &csrf),
+                ("role", &roles),
+                ("aliyunuid", "1763420985012345"),
+                ("token", &page.input("token").unwrap()),
+            ],
+        )
+        .await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert!(shown.text().contains("授权成功"));
+    let token = shown
+        .text()
+        .split_whitespace()
+        .find(|w| w.len() == 32 && w.bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap()
+        .to_owned();
+    let answer = verify(&sim, &vendor(&sim, "zilliz"), &token).unwrap();
+    assert_eq!(
+        answer["Result"]["AuthRoles"],
+        json!([ROLE, "VendorCrossAccountOSSRole"])
+    );
+}
+
+#[tokio::test]
+async fn bad_links_another_account_and_forged_forms_are_refused() {
+    let sim = simulator(world());
+    let mut browser = Client::signed_in(&sim, "buyer-1").await;
+    let forged = format!("/cross-account/authorize?role={ROLE}&token=0123456789abcdef0123456789abcdef");
+    let page = browser.get(&forged).await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.text().contains("token 校验失败"));
+    let no_role = browser.get("/cross-account/authorize?token=abc").await;
+    assert_eq!(no_role.status, StatusCode::BAD_REQUEST);
+    let someone_else = browser
+        .get(&link(&sim, ROLE, &[("aliyunuid", "1598302174658821")]))
+        .await;
+    assert_eq!(someone_else.status, StatusCode::FORBIDDEN);
+    assert!(someone_else.text().contains("其他阿里云账号"));
+    let script = browser
+        .get(&link(&sim, ROLE, &[("returnurl", "javascript:alert(1)")]))
+        .await;
+    assert_eq!(script.status, StatusCode::BAD_REQUEST);
+    // A post without the session's CSRF token issues nothing.
+    let url = link(&sim, ROLE, &[("returnurl", "https://isv.example/cb")]);
+    let token = browser.get(&url).await.input("token").unwrap();
+    let no_csrf = browser
+        .post(
+            "/cross-account/authorize",
+            &[
+                ("role", ROLE),
+                ("returnurl", "https://isv.example/cb"),
+                ("token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(no_csrf.status, StatusCode::FORBIDDEN);
+    assert!(no_csrf.location.is_none());
+    // The vendor's own link with a wrong key does not pass either (role tampered after signing).
+    let tampered = url.replace(ROLE, "AdministratorAccess");
+    assert_eq!(browser.get(&tampered).await.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn tokens_expire_are_the_issuing_vendors_and_need_the_parameter() {
+    let sim = simulator(world());
+    let mut browser = Client::signed_in(&sim, "buyer-1").await;
+    let url = link(&sim, ROLE, &[("returnurl", "https://isv.example/cb")]);
+    let first = token_of(&authorize(&mut browser, &url).await);
+    let second = token_of(&authorize(&mut browser, &url).await);
+    assert_ne!(first, second);
+    let z = vendor(&sim, "zilliz");
+    // Another vendor cannot redeem it: it reads as unknown.
+    let e = verify(&sim, &vendor(&sim, "other"), &first).unwrap_err();
+    assert_eq!(e.code, "InvalidToken");
+    assert!(e.message.contains("does not exist"));
+    let e = verify(&sim, &buyer(&sim), &first).unwrap_err();
+    assert_eq!(e.code, "Forbidden.RAM");
+    assert_eq!(verify(&sim, &z, "").unwrap_err().code, "MissingToken");
+    assert!(verify(&sim, &z, "C19D103FEA2D50A584410267CE9FBA56")
+        .unwrap_err()
+        .message
+        .contains("does not exist"));
+    // Within the lifetime it is good; a moment after, it has expired.
+    sim.clock()
+        .advance(Duration::from_millis(TOKEN_LIFETIME_MS as u64))
+        .await
+        .unwrap();
+    verify(&sim, &z, &first).unwrap();
+    sim.clock().advance(Duration::from_secs(1)).await.unwrap();
+    let e = verify(&sim, &z, &second).unwrap_err();
+    assert_eq!((e.status, e.code.as_str()), (400, "InvalidToken"));
+    assert!(e.message.contains("expired"));
+}
