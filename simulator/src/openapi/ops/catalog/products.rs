@@ -1,0 +1,339 @@
+//! DescribeProduct, DescribeProducts (open to vendors and buyers) and DescribePrice (buyers).
+
+use super::{filters, fixture, millis, paging, Listing, SkuDetail};
+use crate::openapi::{ApiError, Call, Caller};
+use crate::world::{Charge, Product};
+use serde_json::{json, Value};
+
+/// The product types DescribeProducts' `productType` filter knows.
+const PRODUCT_TYPES: &[&str] = &[
+    "APP",
+    "SERVICE",
+    "MIRROR",
+    "DOWNLOAD",
+    "API_SERVICE",
+    "ROS",
+    "DOCKER",
+    "IOT",
+];
+
+fn listing(code: &str) -> Option<&'static Listing> {
+    fixture().products.iter().find(|l| l.code == code)
+}
+
+fn sku_detail<'a>(listing: Option<&'a Listing>, sku: &str) -> Option<&'a SkuDetail> {
+    listing.and_then(|l| l.skus.iter().find(|s| s.code == sku))
+}
+
+pub(super) fn describe_product(call: &Call<'_>) -> Result<Value, ApiError> {
+    let code = call.params.required("Code")?;
+    call.params.bool("QueryDraft")?;
+    let product = call
+        .sim
+        .world()
+        .product(code)
+        .ok_or_else(|| ApiError::not_found("Code"))?;
+    let empty = Listing::default();
+    let found = listing(code);
+    let l = found.unwrap_or(&empty);
+    let vendor_name = call
+        .sim
+        .world()
+        .vendor(&product.vendor)
+        .map(|v| v.name.clone())
+        .unwrap_or_default();
+    let skus: Vec<Value> = product
+        .skus
+        .iter()
+        .map(|sku| {
+            let d = sku_detail(found, &sku.id);
+            let charge_type = d
+                .map(|d| d.charge_type.clone())
+                .filter(|c| !c.is_empty())
+                .unwrap_or_else(|| match sku.charge {
+                    Charge::PayAsYouGo => "POSTPAY".to_owned(),
+                });
+            let periods: Vec<Value> = d
+                .map(|d| d.order_periods.as_slice())
+                .unwrap_or_default()
+                .iter()
+                .map(|p| json!({"Name": p.name, "PeriodType": p.period_type}))
+                .collect();
+            let modules: Vec<Value> = d
+                .map(|d| d.modules.as_slice())
+                .unwrap_or_default()
+                .iter()
+                .map(|m| {
+                    let properties: Vec<Value> = m
+                        .properties
+                        .iter()
+                        .map(|p| {
+                            let values: Vec<Value> = p
+                                .values
+                                .iter()
+                                .map(|v| {
+                                    json!({
+                                        "Value": v.value, "DisplayName": v.display_name, "Type": v.kind,
+                                        "Min": v.min, "Max": v.max, "Step": v.step, "Remark": v.remark,
+                                    })
+                                })
+                                .collect();
+                            json!({
+                                "Key": p.key, "Name": p.name, "ShowType": p.show_type,
+                                "DisplayUnit": p.display_unit,
+                                "PropertyValues": {"PropertyValue": values},
+                            })
+                        })
+                        .collect();
+                    json!({"Id": m.id, "Code": m.code, "Name": m.name, "Properties": {"Property": properties}})
+                })
+                .collect();
+            json!({
+                "Code": sku.id,
+                "Name": sku.name,
+                "ChargeType": charge_type,
+                "Constraints": "",
+                "Hidden": false,
+                "OrderPeriods": {"OrderPeriod": periods},
+                "Modules": {"Module": modules},
+            })
+        })
+        .collect();
+    let extras: Vec<Value> = l
+        .extras
+        .iter()
+        .map(
+            |e| json!({"Key": e.key, "Label": e.label, "Order": e.order, "Type": e.kind, "Values": e.values}),
+        )
+        .collect();
+    let wangwangs: Vec<Value> = l
+        .shop
+        .wangwangs
+        .iter()
+        .map(|w| json!({"UserName": w.user_name, "Remark": w.remark}))
+        .collect();
+    let shop_name = if l.shop.name.is_empty() {
+        vendor_name
+    } else {
+        l.shop.name.clone()
+    };
+    Ok(json!({
+        "Code": product.code,
+        "Name": product.name,
+        "Type": product.product_type,
+        "ShortDescription": if l.short_description.is_empty() { &product.summary } else { &l.short_description },
+        "Description": l.description,
+        "PicUrl": l.pic_url,
+        "FrontCategoryId": l.category_id,
+        "Score": l.score,
+        "UseCount": l.use_count,
+        "Status": if l.status.is_empty() { "ONLINE" } else { l.status.as_str() },
+        "AuditStatus": if l.audit_status.is_empty() { "AUDIT_PASS" } else { l.audit_status.as_str() },
+        "AuditFailMsg": "",
+        "AuditTime": millis(&l.audit_time),
+        "GmtCreated": millis(&l.created),
+        "GmtModified": millis(&l.modified),
+        "SupplierPk": l.supplier_pk,
+        "ShopInfo": {
+            "Id": l.shop.id,
+            "Name": shop_name,
+            "Emails": l.shop.emails,
+            "Telephones": {"Telephone": l.shop.telephones},
+            "WangWangs": {"WangWang": wangwangs},
+        },
+        "ProductExtras": {"ProductExtra": extras},
+        "ProductSkus": {"ProductSku": skus},
+    }))
+}
+
+fn products_error(code: &str, message: &str) -> ApiError {
+    ApiError::new(400, code, message)
+}
+
+fn invalid_param() -> ApiError {
+    products_error("Invalid.Param", "The filter is not valid.")
+}
+
+fn product_item(call: &Call<'_>, p: &Product) -> Value {
+    let empty = Listing::default();
+    let l = listing(&p.code).unwrap_or(&empty);
+    let supplier = call
+        .sim
+        .world()
+        .vendor(&p.vendor)
+        .map(|v| v.name.clone())
+        .unwrap_or_default();
+    json!({
+        "Code": p.code,
+        "Name": p.name,
+        "CategoryId": l.category_id,
+        "ShortDescription": if l.short_description.is_empty() { &p.summary } else { &l.short_description },
+        "ImageUrl": l.pic_url,
+        "SupplierId": l.supplier_pk,
+        "SupplierName": supplier,
+        "Score": format!("{:.1}", l.score),
+        "PriceInfo": l.price_info,
+        "SuggestedPrice": l.suggested_price,
+        "Tags": l.tags,
+        "TargetUrl": format!("https://market.aliyun.com/products/{}/{}.html", l.category_id, p.code),
+        "DeliveryDate": l.delivery_date,
+        "DeliveryWay": l.delivery_way,
+        "WarrantyDate": l.warranty_date,
+        "OperationSystem": l.operation_system,
+    })
+}
+
+pub(super) fn describe_products(call: &Call<'_>) -> Result<Value, ApiError> {
+    let (page, per_page) = paging(call, "PageNumber", "PageSize", false, 100)?;
+    let term = call.params.get("SearchTerm").map(str::to_lowercase);
+    let mut sort: Option<String> = None;
+    let mut category: Option<i64> = None;
+    let mut product_type: Option<String> = None;
+    let mut supplier: Option<i64> = None;
+    for (key, value) in filters(call, invalid_param)? {
+        match key.as_str() {
+            "sort" => match value.as_str() {
+                "user_count-desc" | "created_on-desc" | "price-desc" | "score-desc" => sort = Some(value),
+                _ => return Err(products_error("Invalid.Sort", "The sort is not valid.")),
+            },
+            "categoryId" => {
+                category = Some(
+                    value
+                        .trim()
+                        .parse()
+                        .map_err(|_| products_error("Invalid.CategoryId", "The category ID is not valid."))?,
+                )
+            }
+            "productType" if PRODUCT_TYPES.contains(&value.as_str()) => product_type = Some(value),
+            "aliyunUid" => supplier = Some(value.trim().parse().map_err(|_| invalid_param())?),
+            _ => return Err(invalid_param()),
+        }
+    }
+    let empty = Listing::default();
+    let mut found: Vec<(&Product, &Listing)> = call
+        .sim
+        .world()
+        .products
+        .iter()
+        .map(|p| (p, listing(&p.code).unwrap_or(&empty)))
+        .filter(|(p, l)| {
+            term.as_deref().is_none_or(|t| {
+                [&p.code, &p.name, &p.summary, &l.short_description, &l.tags]
+                    .iter()
+                    .any(|field| field.to_lowercase().contains(t))
+            })
+        })
+        .filter(|(_, l)| category.is_none_or(|c| l.category_id == c))
+        .filter(|(p, _)| product_type.as_deref().is_none_or(|t| p.product_type == t))
+        .filter(|(_, l)| supplier.is_none_or(|s| l.supplier_pk == s))
+        .collect();
+    match sort.as_deref() {
+        Some("user_count-desc") => found.sort_by_key(|(_, l)| std::cmp::Reverse(l.use_count)),
+        Some("created_on-desc") => found.sort_by_key(|(_, l)| std::cmp::Reverse(millis(&l.created))),
+        Some("price-desc") => found.sort_by(|(_, a), (_, b)| {
+            let price = |l: &Listing| l.suggested_price.parse::<f64>().unwrap_or(0.0);
+            price(b).total_cmp(&price(a))
+        }),
+        Some("score-desc") => found.sort_by(|(_, a), (_, b)| b.score.total_cmp(&a.score)),
+        _ => {}
+    }
+    let total = found.len();
+    let items: Vec<Value> = found
+        .into_iter()
+        .skip(((page - 1) * per_page) as usize)
+        .take(per_page as usize)
+        .map(|(p, _)| product_item(call, p))
+        .collect();
+    Ok(json!({
+        "PageNumber": page,
+        "PageSize": per_page,
+        "TotalCount": total,
+        "ProductItems": {"ProductItem": items},
+    }))
+}
+
+fn no_result() -> ApiError {
+    ApiError::new(400, "ReturnNull", "No results found.")
+}
+
+/// A number that may come as a JSON number or a JSON string.
+fn number(v: &Value) -> Option<i64> {
+    v.as_i64()
+        .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+}
+
+pub(super) fn describe_price(call: &Call<'_>) -> Result<Value, ApiError> {
+    let buyer = match call.caller {
+        Caller::Buyer(b) => b,
+        Caller::Vendor(_) => return Err(ApiError::forbidden()),
+    };
+    let order_type = call.params.required("OrderType")?;
+    if !["INSTANCE_BUY", "INSTANCE_RENEW", "INSTANCE_UPGRADE"].contains(&order_type) {
+        return Err(ApiError::invalid("OrderType"));
+    }
+    let commodity: Value = serde_json::from_str(call.params.required("Commodity")?)
+        .ok()
+        .filter(Value::is_object)
+        .ok_or_else(|| ApiError::invalid("Commodity"))?;
+    let text = |key: &str| {
+        commodity
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    };
+    let code = text("productCode").ok_or_else(|| ApiError::invalid("Commodity"))?;
+    let product = call.sim.world().product(code).ok_or_else(no_result)?;
+    let sku = match text("skuCode") {
+        None => product.skus.first(),
+        // The SDK's own words: `postpay` is the pay-as-you-go SKU, `prepay` the subscription one.
+        Some("postpay") => product.skus.iter().find(|k| k.charge == Charge::PayAsYouGo),
+        Some("prepay") => product.skus.iter().find(|k| k.charge != Charge::PayAsYouGo),
+        Some(s) => product
+            .skus
+            .iter()
+            .find(|k| k.id == s || k.id.strip_prefix(&format!("{code}-")) == Some(s)),
+    }
+    .ok_or_else(no_result)?;
+    let cycle = match text("pricingCycle").map(str::to_ascii_uppercase).as_deref() {
+        None => "MONTH".to_owned(),
+        Some(c @ ("DAY" | "MONTH" | "YEAR")) => c.to_owned(),
+        Some(_) => return Err(ApiError::invalid("Commodity")),
+    };
+    let duration = match commodity.get("duration") {
+        None => 1,
+        Some(v) => number(v)
+            .filter(|d| *d >= 1)
+            .ok_or_else(|| ApiError::invalid("Commodity"))?,
+    };
+    if order_type != "INSTANCE_BUY" {
+        let id = text("instanceId")
+            .or_else(|| text("InstanceId"))
+            .ok_or_else(|| ApiError::missing("InstanceId"))?;
+        match call.sim.store().instance(id)? {
+            Some(i) if i.ali_uid == buyer.ali_uid && i.product_code == product.code => {}
+            _ => return Err(ApiError::not_found("InstanceId")),
+        }
+    }
+    let price = match sku.charge {
+        // Pay-as-you-go is billed from metering: nothing is paid up front.
+        Charge::PayAsYouGo => 0.0,
+    };
+    let price = sku_detail(listing(code), &sku.id)
+        .and_then(|d| d.prices.get(&cycle.to_ascii_lowercase()))
+        .map_or(price, |unit| unit * duration as f64);
+    Ok(json!({
+        "ProductCode": product.code,
+        "OriginalPrice": price,
+        "TradePrice": price,
+        "DiscountPrice": 0.0,
+        "Currency": "CNY",
+        "Cycle": cycle,
+        "Duration": duration,
+        "Cuxiao": false,
+        "InfoTitle": "",
+        "ExpressionCode": "",
+        "ExpressionMessage": "",
+        "PromotionRules": {"PromotionRule": []},
+        "Coupons": {"Coupon": []},
+    }))
+}
