@@ -4,11 +4,16 @@
 
 mod common;
 
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
 use common::{simulator, world_with_vendor};
+use http_body_util::BodyExt;
 use marketsim_simulator::openapi::{operation, ApiError, Call, Caller, Params};
-use marketsim_simulator::{Simulator, World};
+use marketsim_simulator::{router, Simulator, World};
+use protocol::openapi::{v3, Credentials};
 use serde_json::{json, Value};
 use std::time::Duration;
+use tower::ServiceExt;
 use wiremock::matchers::{method, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -1052,4 +1057,203 @@ async fn a_reset_world_has_the_seeded_purchases_again_and_no_tokens() {
         again, first,
         "the same seed draws the same ids; the token was forgotten"
     );
+}
+
+// Through HTTP, signed as the SDK signs (V3 ACS3-HMAC-SHA256), parameters where the SDK puts them.
+
+const HOST: &str = "127.0.0.1:18082";
+
+fn credentials(caller: &Caller) -> Credentials {
+    match caller {
+        Caller::Vendor(v) => Credentials::new(&v.access_key_id, &v.access_key_secret),
+        Caller::Buyer(b) => Credentials::new(&b.access_key_id, &b.access_key_secret),
+    }
+}
+
+/// Sends `action` signed with `caller`'s AccessKey: `query` in the URL, `form` in a form body.
+async fn http(
+    sim: &Simulator,
+    caller: &Caller,
+    action: &str,
+    query: &[(&str, &str)],
+    form: &[(&str, &str)],
+) -> (StatusCode, Value) {
+    let mut request = v3::Request::new("POST", HOST, action);
+    for (k, v) in query {
+        request = request.query(k, v);
+    }
+    for (k, v) in form {
+        request = request.form(k, v);
+    }
+    let signed = request.sign(&credentials(caller));
+    let mut builder = Request::builder()
+        .method(signed.method.as_str())
+        .uri(signed.uri());
+    for (name, value) in &signed.headers {
+        builder = builder.header(name, value);
+    }
+    let response = router(sim.clone())
+        .oneshot(builder.body(Body::from(signed.body.clone())).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let body = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&bytes)));
+    (status, body)
+}
+
+/// A 200 answer carrying the dispatcher's RequestId.
+fn answered(status: StatusCode, body: &Value) {
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        body["RequestId"].as_str().is_some_and(|id| !id.is_empty()),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn describe_instance_for_isv_answers_a_signed_request() {
+    let sim = Simulator::for_tests();
+    let (status, body) = http(
+        &sim,
+        &vendor(&sim),
+        "DescribeInstanceForIsv",
+        &[("InstanceId", SEEDED_INSTANCE)],
+        &[],
+    )
+    .await;
+    answered(status, &body);
+    assert_model(&body, INSTANCE_FOR_ISV, &["RelationalData"]);
+    assert_eq!(body["Status"], "OPENED");
+}
+
+#[tokio::test]
+async fn describe_order_for_isv_answers_a_signed_request() {
+    let sim = Simulator::for_tests();
+    let (status, body) = http(
+        &sim,
+        &vendor(&sim),
+        "DescribeOrderForIsv",
+        &[("OrderId", SEEDED_ORDER)],
+        &[],
+    )
+    .await;
+    answered(status, &body);
+    assert_eq!(body["InstanceIds"], json!([SEEDED_INSTANCE]));
+}
+
+#[tokio::test]
+async fn describe_image_instance_for_isv_answers_a_signed_request() {
+    let sim = Simulator::for_tests();
+    let (status, body) = http(
+        &sim,
+        &vendor(&sim),
+        "DescribeImageInstanceForIsv",
+        &[("CustomerPk", SEEDED_CUSTOMER), ("EcsInstanceId", SEEDED_ECS)],
+        &[],
+    )
+    .await;
+    answered(status, &body);
+    assert_eq!(body["InstanceId"], json!(15511111));
+}
+
+#[tokio::test]
+async fn create_order_answers_a_signed_request_and_the_buyer_reads_the_purchase() {
+    let sim = Simulator::for_tests();
+    let b = buyer(&sim, "buyer-1");
+    let commodity = commodity("cmgj00061912", "postpay");
+    let (status, body) = http(
+        &sim,
+        &b,
+        "CreateOrder",
+        &[
+            ("OrderType", "INSTANCE_BUY"),
+            ("Commodity", &commodity),
+            ("PaymentType", "AUTO"),
+            ("ClientToken", "a7f2 c9/+=&?"),
+        ],
+        &[],
+    )
+    .await;
+    answered(status, &body);
+    assert_model(&body, CREATE_ORDER, &[]);
+    let instance = body["InstanceIds"]["InstanceId"][0].as_str().unwrap().to_owned();
+    let order = body["OrderId"].as_str().unwrap().to_owned();
+
+    let (status, listed) = http(
+        &sim,
+        &b,
+        "DescribeInstances",
+        &[("PageNumber", "1"), ("PageSize", "10"), ("Codes", "cmgj00061912")],
+        &[],
+    )
+    .await;
+    answered(status, &listed);
+    assert_eq!(listed["TotalCount"], 1);
+
+    let (status, one) = http(&sim, &b, "DescribeInstance", &[("InstanceId", &instance)], &[]).await;
+    answered(status, &one);
+    assert_eq!(one["Status"], "OPENING");
+
+    let (status, bought) = http(&sim, &b, "DescribeOrder", &[("OrderId", &order)], &[]).await;
+    answered(status, &bought);
+    assert_eq!(bought["InstanceIds"], json!({"InstanceId": [instance]}));
+}
+
+#[tokio::test]
+async fn auto_renew_instance_answers_a_signed_request_with_its_parameters_in_the_form_body() {
+    let sim = Simulator::for_tests();
+    let (_, instance) = buy(&sim, "buyer-1", "cmgj00061912", "http-renew");
+    let (status, body) = http(
+        &sim,
+        &buyer(&sim, "buyer-1"),
+        "AutoRenewInstance",
+        &[],
+        &[
+            ("OrderBizId", &instance),
+            ("Type", "open"),
+            ("AutoRenewCycle", "Month"),
+            ("AutoRenewDuration", "3"),
+        ],
+    )
+    .await;
+    answered(status, &body);
+    assert_eq!(
+        (body["Data"].clone(), body["Success"].clone()),
+        (json!(true), json!(true))
+    );
+    let a = ok(
+        &sim,
+        &vendor(&sim),
+        "DescribeInstanceForIsv",
+        &[("InstanceId", &instance)],
+    );
+    assert_eq!(inner(&a, "AutoRenewal")["autoRenewDuration"], 3);
+}
+
+#[tokio::test]
+async fn a_refusal_over_http_is_the_marketplaces_error_body() {
+    let sim = Simulator::for_tests();
+    let (status, body) = http(
+        &sim,
+        &buyer(&sim, "buyer-1"),
+        "DescribeInstanceForIsv",
+        &[("InstanceId", SEEDED_INSTANCE)],
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body["Code"], "Forbidden.RAM");
+    let (status, body) = http(
+        &sim,
+        &vendor(&sim),
+        "DescribeInstanceForIsv",
+        &[("InstanceId", "99999999")],
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["Code"], "InvalidInstanceId.NotFound");
+    assert!(body["RequestId"].is_string() && body["HostId"].is_string());
 }
