@@ -618,3 +618,134 @@ async fn push_times_usage_checks_its_parameters_and_tenancy() {
         1200
     );
 }
+
+// Through HTTP, signed as the SDK signs (V3 ACS3-HMAC-SHA256), parameters where the SDK puts them.
+
+mod http {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use http_body_util::BodyExt;
+    use marketsim_simulator::router;
+    use protocol::openapi::{v3, Credentials};
+    use tower::ServiceExt;
+
+    const HOST: &str = "127.0.0.1:18082";
+
+    pub struct Answer {
+        pub status: StatusCode,
+        pub retry_after: Option<String>,
+        pub body: Value,
+    }
+
+    /// Sends `action` signed with `caller`'s AccessKey, `query` in the URL.
+    pub async fn send(
+        sim: &Simulator,
+        caller: &Caller,
+        method: &str,
+        action: &str,
+        query: &[(&str, &str)],
+    ) -> Answer {
+        let credentials = match caller {
+            Caller::Vendor(v) => Credentials::new(&v.access_key_id, &v.access_key_secret),
+            Caller::Buyer(b) => Credentials::new(&b.access_key_id, &b.access_key_secret),
+        };
+        let mut request = v3::Request::new(method, HOST, action);
+        for (k, v) in query {
+            request = request.query(k, v);
+        }
+        let signed = request.sign(&credentials);
+        let mut builder = Request::builder()
+            .method(signed.method.as_str())
+            .uri(signed.uri());
+        for (name, value) in &signed.headers {
+            builder = builder.header(name, value);
+        }
+        let response = router(sim.clone())
+            .oneshot(builder.body(Body::from(signed.body.clone())).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get("x-acs-retry-after")
+            .map(|v| v.to_str().unwrap().to_owned());
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&bytes)));
+        Answer {
+            status,
+            retry_after,
+            body,
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_signed_push_over_http_is_stored_and_a_second_one_is_throttled_with_retry_after() {
+    let o = opened().await;
+    let id = o.id(PRODUCT).to_owned();
+    let z = vendor(&o.sim, "zilliz");
+    let m = json!([record(&id, PRODUCT)]).to_string();
+    let ok = http::send(&o.sim, &z, "POST", "PushMeteringData", &[("Metering", &m)]).await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert_eq!(ok.body["Success"], true);
+    assert!(ok.body["RequestId"].as_str().is_some_and(|r| r.len() == 36));
+    assert_eq!(stored(&o.sim, &id).unwrap().len(), 1);
+    let throttled = http::send(&o.sim, &z, "POST", "PushMeteringData", &[("Metering", &m)]).await;
+    assert_eq!(throttled.status, 400);
+    assert_eq!(throttled.body["Code"], "Service.Flow.Control");
+    assert_eq!(throttled.retry_after.as_deref(), Some("60"));
+    assert_eq!(stored(&o.sim, &id).unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn garbage_metering_over_http_is_a_documented_error_and_the_server_keeps_answering() {
+    let o = opened().await;
+    let id = o.id(PRODUCT).to_owned();
+    let z = vendor(&o.sim, "zilliz");
+    for bad in ["not json", "{}", "[null]", "[[[[[[[[", "\u{0}\u{1}"] {
+        let a = http::send(&o.sim, &z, "POST", "PushMeteringData", &[("Metering", bad)]).await;
+        assert_eq!(a.status, 400, "{bad}: {}", a.body);
+        assert_eq!(a.body["Code"], "Invalid.Parameter.Metering", "{bad}");
+    }
+    assert!(stored(&o.sim, &id).unwrap().is_empty());
+    let m = json!([record(&id, PRODUCT)]).to_string();
+    let ok = http::send(&o.sim, &z, "POST", "PushMeteringData", &[("Metering", &m)]).await;
+    assert_eq!(ok.status, 200);
+}
+
+#[tokio::test]
+async fn describe_api_metering_answers_a_signed_get_with_lower_camel_parameters() {
+    let sim = simulator(World::default_world());
+    let a = http::send(
+        &sim,
+        &buyer(&sim, 0),
+        "GET",
+        "DescribeApiMetering",
+        &[("pageNum", "1"), ("productCode", PRODUCT), ("type", "1")],
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.body["Count"], 1);
+    assert_eq!(a.body["Result"][0]["TotalQuota"], 8800);
+}
+
+#[tokio::test]
+async fn push_times_usage_answers_a_signed_request() {
+    let o = opened().await;
+    let id = o.id(PRODUCT).to_owned();
+    let a = http::send(
+        &o.sim,
+        &vendor(&o.sim, "zilliz"),
+        "POST",
+        "PushTimesUsage",
+        &[("InstanceId", &id), ("Times", "5"), ("ClientToken", "c0ffee")],
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(
+        (a.body["Code"].clone(), a.body["Result"].clone()),
+        (json!("200"), json!(true))
+    );
+}

@@ -367,3 +367,114 @@ async fn tokens_expire_are_the_issuing_vendors_and_need_the_parameter() {
     assert_eq!((e.status, e.code.as_str()), (400, "InvalidToken"));
     assert!(e.message.contains("expired"));
 }
+
+// Through HTTP, signed as the SDK signs (V3 ACS3-HMAC-SHA256), parameters where the SDK puts them.
+
+/// Sends `action` signed with `caller`'s AccessKey: `query` in the URL, `form` in a form body.
+async fn http(
+    sim: &Simulator,
+    caller: &Caller,
+    action: &str,
+    query: &[(&str, &str)],
+    form: &[(&str, &str)],
+) -> (StatusCode, Value) {
+    use axum::body::Body;
+    use axum::http::Request;
+    use http_body_util::BodyExt;
+    use protocol::openapi::{v3, Credentials};
+    use tower::ServiceExt;
+    let credentials = match caller {
+        Caller::Vendor(v) => Credentials::new(&v.access_key_id, &v.access_key_secret),
+        Caller::Buyer(b) => Credentials::new(&b.access_key_id, &b.access_key_secret),
+    };
+    let mut request = v3::Request::new("POST", "127.0.0.1:18082", action);
+    for (k, v) in query {
+        request = request.query(k, v);
+    }
+    for (k, v) in form {
+        request = request.form(k, v);
+    }
+    let signed = request.sign(&credentials);
+    let mut builder = Request::builder()
+        .method(signed.method.as_str())
+        .uri(signed.uri());
+    for (name, value) in &signed.headers {
+        builder = builder.header(name, value);
+    }
+    let response = marketsim_simulator::router(sim.clone())
+        .oneshot(builder.body(Body::from(signed.body.clone())).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let body = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&bytes)));
+    (status, body)
+}
+
+#[tokio::test]
+async fn failed_notifications_and_their_confirmation_answer_signed_requests() {
+    let sim = simulator(world());
+    let z = vendor(&sim, "zilliz");
+    let (status, list) = http(
+        &sim,
+        &z,
+        "DescribeFailedNotifications",
+        &[("PageNumber", "1"), ("PageSize", "2")],
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(list["TotalCount"], 3);
+    assert!(list["RequestId"].is_string());
+    let id = list["NotificationList"][0]["NotificationRequestId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, done) = http(
+        &sim,
+        &z,
+        "ConfirmNotification",
+        &[("NotificationRequestId", &id)],
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done["Success"], true);
+    let (status, again) = http(
+        &sim,
+        &z,
+        "ConfirmNotification",
+        &[("NotificationRequestId", &id)],
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(again["Code"], "InvalidNotificationRequestId.NotFound");
+}
+
+#[tokio::test]
+async fn cross_account_verify_token_reads_the_token_from_the_form_body() {
+    let sim = simulator(world());
+    let mut browser = Client::signed_in(&sim, "buyer-1").await;
+    let url = link(&sim, ROLE, &[("returnurl", "https://isv.example/cb")]);
+    let token = token_of(&authorize(&mut browser, &url).await);
+    let z = vendor(&sim, "zilliz");
+    let (status, body) = http(&sim, &z, "CrossAccountVerifyToken", &[], &[("Token", &token)]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["Result"]["Uid"], "1763420985012345");
+    assert!(body["Result"]["AuthTime"].is_i64());
+    let (status, used) = http(&sim, &z, "CrossAccountVerifyToken", &[], &[("Token", &token)]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(used["Code"], "InvalidToken");
+    let (status, by_buyer) = http(
+        &sim,
+        &buyer(&sim),
+        "CrossAccountVerifyToken",
+        &[],
+        &[("Token", &token)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(by_buyer["Code"], "Forbidden.RAM");
+}
