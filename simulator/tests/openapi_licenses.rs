@@ -247,3 +247,85 @@ async fn a_reset_world_has_its_fixture_licenses_back() {
     );
     assert_eq!(l["License"]["LicenseStatus"], "INACTIVATED");
 }
+
+mod http {
+    //! Signed requests through the whole app, as the SDKs send them.
+    #![allow(dead_code)]
+    use axum::body::Body;
+    use axum::http::Request;
+    use http_body_util::BodyExt;
+    use marketsim_simulator::{router, Simulator};
+    use protocol::openapi::{form_encode, v1, v3, Credentials};
+    use serde_json::Value;
+    use tower::ServiceExt;
+
+    pub const HOST: &str = "127.0.0.1:18082";
+
+    pub fn vendor(sim: &Simulator) -> Credentials {
+        let v = &sim.world().vendors[0];
+        Credentials::new(&v.access_key_id, &v.access_key_secret)
+    }
+
+    pub fn buyer(sim: &Simulator, login: &str) -> Credentials {
+        let b = sim.world().buyer(login).unwrap();
+        Credentials::new(&b.access_key_id, &b.access_key_secret)
+    }
+
+    pub fn sts_of(sim: &Simulator, owner: &str) -> Credentials {
+        let s = sim.world().sts.iter().find(|s| s.owner == owner).unwrap();
+        Credentials::sts(&s.access_key_id, &s.access_key_secret, &s.security_token)
+    }
+
+    async fn send(sim: &Simulator, request: Request<Body>) -> (u16, Value) {
+        let response = router(sim.clone()).oneshot(request).await.unwrap();
+        let status = response.status().as_u16();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&bytes)));
+        (status, body)
+    }
+
+    pub async fn v3(sim: &Simulator, request: v3::Request, credentials: &Credentials) -> (u16, Value) {
+        let signed = request.sign(credentials);
+        let mut builder = Request::builder()
+            .method(signed.method.as_str())
+            .uri(signed.uri());
+        for (name, value) in &signed.headers {
+            builder = builder.header(name, value);
+        }
+        send(sim, builder.body(Body::from(signed.body.clone())).unwrap()).await
+    }
+
+    pub async fn v1(sim: &Simulator, request: v1::Request, credentials: &Credentials) -> (u16, Value) {
+        let params = request.sign(credentials);
+        let uri = format!("/?{}", form_encode(&params));
+        let request = Request::builder()
+            .method(request.method.as_str())
+            .uri(uri)
+            .header("host", HOST)
+            .body(Body::empty())
+            .unwrap();
+        send(sim, request).await
+    }
+}
+
+#[tokio::test]
+async fn a_signed_activate_license_flips_the_license_and_sts_credentials_are_refused() {
+    use protocol::openapi::v3::Request;
+    let sim = Simulator::for_tests();
+    let activate =
+        || Request::new("POST", http::HOST, "ActivateLicense").query("LicenseCode", "ZC8K2M4Q7W1E");
+    let (status, body) = http::v3(&sim, activate(), &http::sts_of(&sim, "zilliz")).await;
+    assert_eq!(
+        (status, body["Code"].as_str()),
+        (400, Some("Auth.CallerType")),
+        "{body}"
+    );
+    let (status, body) = http::v3(&sim, activate(), &http::vendor(&sim)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["Success"], true);
+    assert!(body["RequestId"].is_string());
+    let describe = Request::new("POST", http::HOST, "DescribeLicense").query("LicenseCode", "ZC8K2M4Q7W1E");
+    let (_, body) = http::v3(&sim, describe, &http::vendor(&sim)).await;
+    assert_eq!(body["License"]["LicenseStatus"], "ACTIVATED");
+}
