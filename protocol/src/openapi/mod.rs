@@ -61,14 +61,15 @@ fn decode_component(raw: &[u8]) -> Vec<u8> {
     percent_decode(&plus_as_space).collect()
 }
 
-/// `application/x-www-form-urlencoded` of `pairs`, as the SDKs put it on the wire (Python `urlencode`:
-/// space `+`).
+/// `application/x-www-form-urlencoded` of `pairs` exactly as the Python SDK's `urlencode` writes it:
+/// RFC 3986 unreserved characters kept, space `+`, everything else (`*` too) `%XX`.
 pub fn form_encode<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
-    let mut out = form_urlencoded::Serializer::new(String::new());
-    for (name, value) in pairs {
-        out.append_pair(name.as_ref(), value.as_ref());
-    }
-    out.finish()
+    let plus = |s: &str| percent_encode(s).replace("%20", "+");
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", plus(k.as_ref()), plus(v.as_ref())))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// The SDKs' timestamp: UTC `YYYY-MM-DDThh:mm:ssZ` (`x-acs-date`, V1 `Timestamp`).
@@ -141,6 +142,14 @@ mod tests {
                 (b"flag".to_vec(), Vec::new()),
                 (b"b".to_vec(), vec![0xFF]),
             ]
+        );
+    }
+
+    #[test]
+    fn form_encoding_writes_what_python_urlencode_writes() {
+        assert_eq!(
+            form_encode(&[("SearchTerm", "镜像 a+b*c~"), ("k", "")]),
+            "SearchTerm=%E9%95%9C%E5%83%8F+a%2Bb%2Ac~&k="
         );
     }
 
