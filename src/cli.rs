@@ -26,6 +26,18 @@ enum Command {
         /// Scenario files or folders.
         #[arg(required = true)]
         paths: Vec<std::path::PathBuf>,
+        /// Scenarios run at once, each in its own world (default: the number of cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Only scenarios whose name or path contains this.
+        #[arg(long)]
+        filter: Option<String>,
+        /// Write a JUnit XML report here (one test case per scenario).
+        #[arg(long)]
+        junit: Option<std::path::PathBuf>,
+        /// Write a JSON report here.
+        #[arg(long)]
+        json: Option<std::path::PathBuf>,
     },
     /// Run the vendor console stub alone, pointed at a marketplace by URL.
     Console(crate::console_cmd::ConsoleArgs),
@@ -74,16 +86,32 @@ pub fn main() -> ExitCode {
             Command::Serve(args) => serve::run(args).await,
             Command::Console(args) => crate::console_cmd::run(args).await,
             Command::Bench { file, runs } => crate::bench::run(file, runs).await,
-            Command::Run { paths } => {
+            Command::Run {
+                paths,
+                jobs,
+                filter,
+                junit,
+                json,
+            } => {
                 let files = crate::scenario::report::collect(&paths).map_err(anyhow::Error::msg)?;
                 if files.is_empty() {
                     anyhow::bail!("no scenario files (.yaml) under {paths:?}");
                 }
-                if crate::scenario::report::run_all(&files).await {
-                    Ok(())
-                } else {
+                let jobs = jobs
+                    .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+                let options = crate::scenario::report::RunOptions {
+                    jobs,
+                    filter,
+                    junit,
+                    json,
+                };
+                if !crate::scenario::report::run_all(&files, &options)
+                    .await
+                    .map_err(anyhow::Error::msg)?
+                {
                     return Ok(ExitCode::FAILURE);
                 }
+                Ok(())
             }
         }
         .map(|()| ExitCode::SUCCESS)

@@ -6,6 +6,7 @@
 //! label; [`transcript`] writes what happened with sites named instead of ports.
 
 pub mod agent;
+pub mod diagnostic;
 pub mod load;
 pub mod model;
 pub mod report;

@@ -1,5 +1,7 @@
-//! What a scenario file says: a name, the world it starts from, and steps — buyer actions through
-//! the browser agent, clock moves and expectations. Read with serde_yaml; unknown fields are errors.
+//! What a scenario file says: a name, the world it starts from, variables, and steps — buyer
+//! actions through the browser agent, clock moves, expectations, captures and includes of reusable
+//! parts. Read with serde_yaml; unknown fields are errors. New kinds of step are new variants of
+//! [`Step`]; nothing else changes.
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -10,9 +12,35 @@ pub struct Scenario {
     pub name: String,
     #[serde(default)]
     pub given: Given,
+    /// Variables, used as `${name}` in any step's text.
+    #[serde(default)]
+    pub vars: BTreeMap<String, String>,
+    /// The scenario is meant to fail, at this step, with this in the message (`scenarios/failing/`).
+    pub expect_failure: Option<ExpectFailure>,
     /// Each step is a one-key map (`- buyer: {…}`), not a YAML tag.
     #[serde(with = "serde_yaml::with::singleton_map_recursive")]
     pub steps: Vec<Step>,
+}
+
+/// A reusable part (`*.steps.yaml`): steps with parameters, included by scenarios.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Part {
+    /// What the part needs from `with:`; each used as `${name}`.
+    #[serde(default)]
+    pub params: Vec<String>,
+    #[serde(with = "serde_yaml::with::singleton_map_recursive")]
+    pub steps: Vec<Step>,
+}
+
+/// Where and how a scenario is meant to fail.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectFailure {
+    /// The step's number as the transcript writes it: `5`, or `3.2` inside an include.
+    pub step: serde_yaml::Value,
+    /// Text the failure's message contains.
+    pub message: String,
 }
 
 /// The world a scenario starts from.
@@ -35,6 +63,29 @@ pub enum Step {
     Buyer(BuyerStep),
     Clock(ClockStep),
     Expect(Expect),
+    /// Name → where to read it from; later steps use it as `${name}`.
+    Capture(BTreeMap<String, Capture>),
+    /// The steps of a part, with its parameters.
+    Include(Include),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Include {
+    /// Relative to the including file.
+    pub file: String,
+    #[serde(default)]
+    pub with: BTreeMap<String, String>,
+}
+
+/// Where a captured value comes from: the first group of a regular expression over the current
+/// page's visible text or its URL, or a parameter of the latest SPI delivery of an action.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Capture {
+    Page(String),
+    Url(String),
+    Spi { action: String, param: String },
 }
 
 /// What the buyer does, in this order: sign in, open, fill, check, uncheck, choose, then click or

@@ -1,10 +1,25 @@
-//! `marketsim run`: finds scenario files, runs them, prints a line per scenario and a summary, and
-//! says whether all passed.
+//! `marketsim run`: finds scenario files, runs them (`--jobs` at a time, each in its own world),
+//! prints a line per scenario as it finishes and a summary, and writes the machine-readable
+//! reports. The runner returns plain results; each report format is one function over them.
 
+use super::load::PART_SUFFIX;
 use super::runner::{run_file, RunResult};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
 
-/// Every `.yaml`/`.yml` file under `paths` (files as given, folders recursively), sorted.
+/// What `marketsim run` was asked.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Scenarios run at once (at least 1).
+    pub jobs: usize,
+    /// Only scenarios whose name or path contains this.
+    pub filter: Option<String>,
+    pub junit: Option<PathBuf>,
+    pub json: Option<PathBuf>,
+}
+
+/// Every scenario file under `paths` (files as given, folders recursively; parts skipped), sorted.
 pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
     for path in paths {
@@ -25,39 +40,136 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
         let path = entry?.path();
         if path.is_dir() {
             walk(&path, files)?;
-        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+            && !path.to_string_lossy().ends_with(PART_SUFFIX)
+        {
             files.push(path);
         }
     }
     Ok(())
 }
 
-/// The line printed for one result.
+/// The progress line for one result.
 pub fn line(result: &RunResult) -> String {
     let ms = result.elapsed.as_millis();
-    match &result.failure {
-        None => format!("ok    {} ({ms} ms)  [{}]", result.name, result.file.display()),
-        Some(d) => format!("FAIL  {} ({ms} ms)\n      {d}", result.name),
+    match (&result.failure, &result.expected_failure) {
+        (None, None) => format!("ok    {} ({ms} ms)  [{}]", result.name, result.file.display()),
+        (None, Some(d)) => format!(
+            "ok    {} ({ms} ms, failed as declared: {})",
+            result.name,
+            d.headline()
+        ),
+        (Some(d), _) => format!("FAIL  {} ({ms} ms)\n{d}", result.name),
     }
 }
 
-/// Runs `files` one after another, printing as it goes; true when every one passed.
-pub async fn run_all(files: &[PathBuf]) -> bool {
-    let mut passed = 0;
-    let mut failed = 0;
-    let started = std::time::Instant::now();
-    for file in files {
-        let result = run_file(file).await;
-        if result.passed() {
-            passed += 1
-        } else {
-            failed += 1
-        }
-        crate::cli::say(&[line(&result)]);
+/// Runs the scenarios and writes the reports; true when every one behaved as it declares.
+pub async fn run_all(files: &[PathBuf], options: &RunOptions) -> Result<bool, String> {
+    let started = Instant::now();
+    let selected: Vec<PathBuf> = files
+        .iter()
+        .filter(|f| selected(f, options.filter.as_deref()))
+        .cloned()
+        .collect();
+    let permits = Arc::new(tokio::sync::Semaphore::new(options.jobs.max(1)));
+    let mut running = tokio::task::JoinSet::new();
+    for (index, file) in selected.iter().cloned().enumerate() {
+        let permits = permits.clone();
+        running.spawn(async move {
+            let _permit = permits
+                .acquire_owned()
+                .await
+                .expect("the semaphore is never closed");
+            (index, run_file(&file).await)
+        });
     }
+    let mut results: Vec<Option<RunResult>> = vec![None; selected.len()];
+    while let Some(done) = running.join_next().await {
+        let (index, result) = done.map_err(|e| format!("a scenario task failed: {e}"))?;
+        crate::cli::say(&[line(&result)]);
+        results[index] = Some(result);
+    }
+    let results: Vec<RunResult> = results.into_iter().flatten().collect();
+    let passed = results.iter().filter(|r| r.passed()).count();
+    let failed = results.len() - passed;
     crate::cli::say(&[format!(
         "{passed} passed, {failed} failed ({} ms)",
         started.elapsed().as_millis()
     )]);
-    failed == 0
+    if let Some(path) = &options.junit {
+        std::fs::write(path, junit(&results)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    if let Some(path) = &options.json {
+        std::fs::write(path, json(&results)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(failed == 0)
+}
+
+fn selected(file: &Path, filter: Option<&str>) -> bool {
+    let Some(filter) = filter else { return true };
+    if file.to_string_lossy().contains(filter) {
+        return true;
+    }
+    // The name is inside the file; a file that cannot be read is kept so its error shows.
+    std::fs::read_to_string(file)
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find_map(|l| l.strip_prefix("name:").map(|n| n.contains(filter)))
+        })
+        .unwrap_or(true)
+}
+
+/// JUnit XML: one test case per scenario.
+pub fn junit(results: &[RunResult]) -> String {
+    let failures = results.iter().filter(|r| !r.passed()).count();
+    let total: f64 = results.iter().map(|r| r.elapsed.as_secs_f64()).sum();
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites tests=\"{}\" failures=\"{failures}\" time=\"{total:.3}\">\n<testsuite name=\"marketsim\" tests=\"{}\" failures=\"{failures}\" time=\"{total:.3}\">\n",
+        results.len(),
+        results.len()
+    );
+    for r in results {
+        out.push_str(&format!(
+            "  <testcase name=\"{}\" classname=\"{}\" time=\"{:.3}\"",
+            xml(&r.name),
+            xml(&r.file.display().to_string()),
+            r.elapsed.as_secs_f64()
+        ));
+        match &r.failure {
+            None => out.push_str("/>\n"),
+            Some(d) => out.push_str(&format!(
+                ">\n    <failure message=\"{}\">{}</failure>\n  </testcase>\n",
+                xml(&d.headline()),
+                xml(&d.to_string())
+            )),
+        }
+    }
+    out.push_str("</testsuite>\n</testsuites>\n");
+    out
+}
+
+/// JSON: an array with one object per scenario.
+pub fn json(results: &[RunResult]) -> String {
+    let items: Vec<serde_json::Value> = results
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "file": r.file.display().to_string(),
+                "name": r.name,
+                "passed": r.passed(),
+                "duration_ms": r.elapsed.as_millis() as u64,
+                "failure": r.failure.as_ref().map(|d| d.to_string()),
+                "failed_as_declared": r.expected_failure.as_ref().map(|d| d.headline()),
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&items).expect("JSON values serialize") + "\n"
+}
+
+fn xml(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

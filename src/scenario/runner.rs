@@ -1,14 +1,19 @@
 //! Runs one scenario: a fresh world (simulator + console stub on a manual clock, in memory), one
-//! buyer browser, the steps in order. Returns plain data — pass or the failing step's diagnostic,
-//! the transcript, the time taken — for the reporters to render.
+//! buyer browser, the planned steps in order with `${variables}` filled in as they run. Returns
+//! plain data — pass or the failing step's diagnostic, the transcript, the time taken — for the
+//! reporters to render.
+
+// A diagnostic is built once per failing file, on the cold path; boxing it would only add noise.
+#![allow(clippy::result_large_err)]
 
 use super::agent::{Agent, Locator};
-use super::load::{load, Diagnostic, Loaded};
-use super::model::{BuyerStep, ClockStep, Expect, Step};
+use super::load::{load, substitute, Diagnostic, Loaded, PlannedStep};
+use super::model::{BuyerStep, Capture, ClockStep, Expect, Step};
 use super::transcript::Transcript;
 use crate::world::{RunningWorld, WorldSetup};
 use protocol::time::{parse_duration, parse_instant, spi_format};
 use simulator::ClockMode;
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -20,7 +25,11 @@ pub const SCENARIO_TIMEOUT: Duration = Duration::from_secs(60);
 pub struct RunResult {
     pub file: std::path::PathBuf,
     pub name: String,
+    /// What went wrong — or, for a scenario that declares `expect_failure`, why it did not fail as
+    /// declared.
     pub failure: Option<Diagnostic>,
+    /// The failure a scenario declared and got (`scenarios/failing/`).
+    pub expected_failure: Option<Diagnostic>,
     pub transcript: String,
     pub elapsed: Duration,
 }
@@ -39,7 +48,8 @@ pub async fn run_file(file: &Path) -> RunResult {
             file: file.to_owned(),
             name: file.display().to_string(),
             failure: Some(d.clone()),
-            transcript: format!("error: {d}\n"),
+            expected_failure: None,
+            transcript: d.to_string(),
             elapsed: started.elapsed(),
         },
         Ok(loaded) => run(loaded, started).await,
@@ -52,40 +62,67 @@ async fn run(loaded: Loaded, started: Instant) -> RunResult {
     let mut state = match Run::start(&loaded).await {
         Ok(s) => s,
         Err(message) => {
-            let failure = Diagnostic {
-                file: file.clone(),
-                line: None,
-                column: None,
-                step: None,
-                message,
-            };
+            let failure = Diagnostic::at(file.clone(), None, None, None, message);
+            let transcript = failure.to_string();
             return RunResult {
                 file,
                 name,
-                transcript: format!("error: {failure}\n"),
+                transcript,
                 failure: Some(failure),
+                expected_failure: None,
                 elapsed: started.elapsed(),
             };
         }
     };
     let failure = match tokio::time::timeout(SCENARIO_TIMEOUT, state.steps(&loaded)).await {
         Ok(result) => result.err(),
-        Err(_) => Some(state.diagnostic(
-            &loaded,
-            format!("timed out after {}s", SCENARIO_TIMEOUT.as_secs()),
-        )),
+        Err(_) => Some(state.diagnostic(format!("timed out after {}s", SCENARIO_TIMEOUT.as_secs()))),
     };
     if let Some(d) = &failure {
-        state.transcript.note(format!("FAILED: {}", d.message));
+        state.transcript.failure(d);
     }
     let transcript = state.transcript.text();
     state.world.stop().await;
+    let (failure, expected_failure) = judge(&loaded, failure);
     RunResult {
         file,
         name,
         failure,
+        expected_failure,
         transcript,
         elapsed: started.elapsed(),
+    }
+}
+
+/// A scenario passes when it fails exactly as it declared, or declares nothing and does not fail.
+fn judge(loaded: &Loaded, failure: Option<Diagnostic>) -> (Option<Diagnostic>, Option<Diagnostic>) {
+    let Some(expected) = &loaded.scenario.expect_failure else {
+        return (failure, None);
+    };
+    let step = match &expected.step {
+        serde_yaml::Value::String(s) => s.clone(),
+        other => serde_yaml::to_string(other).unwrap_or_default().trim().to_owned(),
+    };
+    let mismatch = |message: String| Diagnostic::at(loaded.file.clone(), None, None, None, message);
+    match failure {
+        None => (
+            Some(mismatch(format!(
+                "expected to fail at step {step}, but every step passed"
+            ))),
+            None,
+        ),
+        Some(d) if d.step.as_deref() == Some(step.as_str()) && d.message.contains(&expected.message) => {
+            (None, Some(d))
+        }
+        Some(d) => (
+            Some(mismatch(format!(
+                "expected to fail at step {step} with \"{}\", but failed at step {}: {}",
+                expected.message,
+                d.step.as_deref().unwrap_or("-"),
+                d.message
+            ))),
+            None,
+        ),
     }
 }
 
@@ -94,7 +131,9 @@ struct Run {
     agent: Agent,
     transcript: Transcript,
     deliveries_seen: usize,
-    current_step: usize,
+    /// The step running now, for diagnostics.
+    current: Option<PlannedStep>,
+    vars: BTreeMap<String, String>,
 }
 
 impl Run {
@@ -121,44 +160,104 @@ impl Run {
         ];
         let transcript = Transcript::new(&loaded.scenario.name, sites);
         let agent = Agent::new().map_err(|e| e.to_string())?;
+        let vars = loaded.scenario.vars.clone();
         Ok(Run {
             world,
             agent,
             transcript,
             deliveries_seen: 0,
-            current_step: 0,
+            current: None,
+            vars,
         })
     }
 
-    fn diagnostic(&self, loaded: &Loaded, message: String) -> Diagnostic {
-        let step = self.current_step;
-        Diagnostic {
-            file: loaded.file.clone(),
-            line: step
-                .checked_sub(1)
-                .and_then(|i| loaded.step_lines.get(i).copied()),
-            column: None,
-            step: (step > 0).then_some(step),
-            message,
+    fn diagnostic(&self, message: String) -> Diagnostic {
+        match &self.current {
+            Some(step) => {
+                let source = std::fs::read_to_string(&step.file).ok();
+                let mut d = Diagnostic::at(step.file.clone(), source.as_deref(), step.line, None, message);
+                d.step = Some(step.number.clone());
+                d
+            }
+            None => Diagnostic::at(std::path::PathBuf::new(), None, None, None, message),
         }
     }
 
     async fn steps(&mut self, loaded: &Loaded) -> Result<(), Diagnostic> {
-        for (i, step) in loaded.scenario.steps.iter().enumerate() {
-            self.current_step = i + 1;
-            let line = loaded.step_lines.get(i).copied();
-            self.transcript
-                .step(self.world.sim.clock().now(), i + 1, line, &describe(step));
-            let outcome = match step {
+        for planned in &loaded.plan {
+            self.current = Some(planned.clone());
+            let raw = substitute(&planned.raw, &self.vars, true).map_err(|name| {
+                self.diagnostic(format!(
+                    "unknown variable ${{{name}}} (known: {})",
+                    self.known_vars()
+                ))
+            })?;
+            let step: Step = serde_yaml::with::singleton_map_recursive::deserialize(raw)
+                .map_err(|e| self.diagnostic(format!("after filling in variables: {e}")))?;
+            self.transcript.step(
+                self.world.sim.clock().now(),
+                &planned.number,
+                &planned.file,
+                planned.line,
+                &describe(&step),
+            );
+            let outcome = match &step {
                 Step::Buyer(b) => self.buyer(b).await,
                 Step::Clock(c) => self.clock(c).await,
                 Step::Expect(e) => self.expect(e),
+                Step::Capture(c) => self.capture(c),
+                Step::Include(_) => Err("an include was not expanded".into()),
             };
             for e in self.agent.take_exchanges() {
                 self.transcript.exchange(&e);
             }
             self.record_deliveries();
-            outcome.map_err(|message| self.diagnostic(loaded, message))?;
+            outcome.map_err(|message| self.diagnostic(message))?;
+        }
+        Ok(())
+    }
+
+    fn known_vars(&self) -> String {
+        if self.vars.is_empty() {
+            "none".into()
+        } else {
+            self.vars
+                .keys()
+                .map(|k| format!("${{{k}}}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    }
+
+    fn capture(&mut self, captures: &BTreeMap<String, Capture>) -> Result<(), String> {
+        for (name, from) in captures {
+            let value = match from {
+                Capture::Page(pattern) => {
+                    first_group(pattern, &self.agent.page_text().map_err(|e| e.to_string())?)?
+                }
+                Capture::Url(pattern) => {
+                    let url = self.agent.page().map_err(|e| e.to_string())?.url().to_string();
+                    first_group(pattern, &url)?
+                }
+                Capture::Spi { action, param } => {
+                    let deliveries = self
+                        .world
+                        .sim
+                        .store()
+                        .deliveries(None)
+                        .map_err(|e| e.to_string())?;
+                    let latest = deliveries.iter().rev().find(|d| d.action == *action);
+                    let latest = latest.ok_or_else(|| format!("no {action} delivery to capture from"))?;
+                    latest
+                        .params
+                        .iter()
+                        .find(|(k, _)| k == param)
+                        .map(|(_, v)| v.clone())
+                        .ok_or_else(|| format!("the latest {action} delivery has no parameter {param}"))?
+                }
+            };
+            self.transcript.note(format!("captured {name} = {value}"));
+            self.vars.insert(name.clone(), value);
         }
         Ok(())
     }
@@ -357,11 +456,18 @@ impl Run {
                     .iter()
                     .map(|d| format!("{} {}", d.action, d.outcome))
                     .collect();
-                return Err(format!(
-                    "expected {} SPI deliveries matching {:?}/{:?}, found {matching}; deliveries so far: [{}]",
+                let wanted = format!(
+                    "{} {} deliver{}{}",
                     spi.count.map(|n| n.to_string()).unwrap_or_else(|| "some".into()),
-                    spi.action,
-                    spi.outcome,
+                    spi.action.as_deref().unwrap_or("SPI"),
+                    if spi.count == Some(1) { "y" } else { "ies" },
+                    spi.outcome
+                        .as_ref()
+                        .map(|o| format!(" with outcome {o}"))
+                        .unwrap_or_default()
+                );
+                return Err(format!(
+                    "expected {wanted}, found {matching}; deliveries so far: [{}]",
                     seen.join(", ")
                 ));
             }
@@ -417,5 +523,22 @@ fn describe(step: &Step) -> String {
         Step::Clock(ClockStep::AdvanceTo(to)) => format!("clock advance to {to}"),
         Step::Clock(ClockStep::RunUntilIdle(limit)) => format!("clock run until idle (at most {limit})"),
         Step::Expect(_) => "expect".into(),
+        Step::Capture(c) => format!("capture {}", c.keys().cloned().collect::<Vec<_>>().join(", ")),
+        Step::Include(i) => format!("include {}", i.file),
     }
+}
+
+/// The first group of `pattern`'s first match in `text` (the whole match when it has no group).
+fn first_group(pattern: &str, text: &str) -> Result<String, String> {
+    let re =
+        regex::Regex::new(pattern).map_err(|e| format!("`{pattern}` is not a regular expression: {e}"))?;
+    let caps = re.captures(text).ok_or_else(|| {
+        let excerpt: String = text.chars().take(300).collect();
+        format!("`{pattern}` matches nothing in: {excerpt}")
+    })?;
+    Ok(caps
+        .get(1)
+        .or_else(|| caps.get(0))
+        .map(|m| m.as_str().to_owned())
+        .unwrap_or_default())
 }

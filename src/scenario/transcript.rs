@@ -20,10 +20,32 @@ impl Transcript {
         }
     }
 
-    pub fn step(&mut self, at: protocol::time::Instant, number: usize, line: Option<usize>, what: &str) {
-        let place = line.map(|l| format!(" (line {l})")).unwrap_or_default();
+    /// A step's header. Steps from an included part name their file.
+    pub fn step(
+        &mut self,
+        at: protocol::time::Instant,
+        number: &str,
+        file: &std::path::Path,
+        line: Option<usize>,
+        what: &str,
+    ) {
+        let place = match (number.contains('.'), line) {
+            (true, Some(l)) => format!(
+                " ({}:{l})",
+                file.file_name().unwrap_or_default().to_string_lossy()
+            ),
+            (false, Some(l)) => format!(" (line {l})"),
+            (_, None) => String::new(),
+        };
         self.lines
             .push(format!("[{}] step {number}{place}: {what}", spi_format(at)));
+    }
+
+    /// The failure that ended the run.
+    pub fn failure(&mut self, d: &super::load::Diagnostic) {
+        for line in d.message.lines() {
+            self.note(format!("FAILED: {line}"));
+        }
     }
 
     pub fn note(&mut self, text: impl AsRef<str>) {

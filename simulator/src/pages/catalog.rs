@@ -96,7 +96,7 @@ fn open_dialog(p: &Product, signed_in: &SignedIn, error: Option<&str>) -> Markup
             }
             script { (PreEscaped(
                 "(function(){var c=document.getElementById('agree'),b=document.getElementById('open-button');\
-                 function s(){b.disabled=!c.checked;}c.addEventListener('change',s);s();})();"
+                 function s(){b.disabled=!c.checked;}c.addEventListener('change',s);window.addEventListener('pageshow',s);s();})();"
             )) }
         },
     )
