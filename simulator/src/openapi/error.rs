@@ -50,7 +50,11 @@ impl ApiError {
     /// `Invalid<Name>.NotFound` (404): the thing named does not exist — or is not the caller's, which
     /// reads the same so ids cannot be probed.
     pub fn not_found(name: &str) -> ApiError {
-        ApiError::new(404, format!("Invalid{name}.NotFound"), format!("The specified {name} does not exist."))
+        ApiError::new(
+            404,
+            format!("Invalid{name}.NotFound"),
+            format!("The specified {name} does not exist."),
+        )
     }
 
     /// `InvalidApi.NotFound` (404).
