@@ -38,6 +38,9 @@ enum Command {
         /// Write a JSON report here.
         #[arg(long)]
         json: Option<std::path::PathBuf>,
+        /// Write each scenario's transcript into this folder.
+        #[arg(long)]
+        transcripts: Option<std::path::PathBuf>,
     },
     /// Run the vendor console stub alone, pointed at a marketplace by URL.
     Console(crate::console_cmd::ConsoleArgs),
@@ -92,6 +95,7 @@ pub fn main() -> ExitCode {
                 filter,
                 junit,
                 json,
+                transcripts,
             } => {
                 let files = crate::scenario::report::collect(&paths).map_err(anyhow::Error::msg)?;
                 if files.is_empty() {
@@ -104,6 +108,7 @@ pub fn main() -> ExitCode {
                     filter,
                     junit,
                     json,
+                    transcripts,
                 };
                 if !crate::scenario::report::run_all(&files, &options)
                     .await

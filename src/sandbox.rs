@@ -103,6 +103,10 @@ fn print_banner(world: &RunningWorld, console: &ConsoleWorld, data_dir: Option<&
             roles.join(", ")
         ));
     }
+    lines.extend(crate::world::openapi_lines(
+        world.sim.world(),
+        &world.marketplace_url,
+    ));
     lines.push(format!(
         "  control API     {}/__marketsim/clock",
         world.marketplace_url

@@ -109,6 +109,7 @@ fn print_banner(sim: &Simulator, base: &str, data_dir: Option<&PathBuf>) {
             b.login, b.password, b.ali_uid
         ));
     }
+    lines.extend(crate::world::openapi_lines(world, base));
     lines.push(format!("  control API   {base}/__marketsim/clock"));
     lines.push("Press Ctrl-C to stop.".into());
     crate::cli::say(&lines);

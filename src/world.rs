@@ -158,3 +158,24 @@ impl RunningWorld {
         }
     }
 }
+
+/// The banner lines for the OpenAPI: its endpoint and every AccessKey pair that may call it.
+pub fn openapi_lines(world: &World, base: &str) -> Vec<String> {
+    let endpoint = base.trim_start_matches("http://");
+    let mut lines = vec![format!(
+        "  OpenAPI         {base}/   (SDK: endpoint='{endpoint}', protocol='HTTP')"
+    )];
+    for v in &world.vendors {
+        lines.push(format!(
+            "  AccessKey       {} / {}   (vendor {})",
+            v.access_key_id, v.access_key_secret, v.name
+        ));
+    }
+    for b in &world.buyers {
+        lines.push(format!(
+            "  AccessKey       {} / {}   (buyer {})",
+            b.access_key_id, b.access_key_secret, b.login
+        ));
+    }
+    lines
+}

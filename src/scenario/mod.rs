@@ -3,10 +3,13 @@
 //! (a fresh world per scenario, plain results) → [`report`] (text for people).
 //!
 //! [`agent`] is the buyer's browser: it reads server-rendered pages and acts on them by visible
-//! label; [`transcript`] writes what happened with sites named instead of ports.
+//! label; [`api`] makes the vendor's and buyers' signed OpenAPI calls and raw requests, and
+//! [`json`] checks their answers; [`transcript`] writes what happened with sites named instead of ports.
 
 pub mod agent;
+pub mod api;
 pub mod diagnostic;
+pub mod json;
 pub mod load;
 pub mod model;
 pub mod report;

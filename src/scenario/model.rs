@@ -61,6 +61,10 @@ pub struct Given {
 pub enum Step {
     /// The buyer's browser: one person, on the marketplace and on the vendor console.
     Buyer(BuyerStep),
+    /// The vendor: OpenAPI calls signed with its AccessKey, or raw HTTP.
+    Vendor(VendorStep),
+    /// The marketplace's control hooks.
+    Marketplace(MarketplaceStep),
     Clock(ClockStep),
     Expect(Expect),
     /// Name → where to read it from; later steps use it as `${name}`.
@@ -85,7 +89,12 @@ pub struct Include {
 pub enum Capture {
     Page(String),
     Url(String),
-    Spi { action: String, param: String },
+    /// A path into the last answer's JSON.
+    Json(String),
+    Spi {
+        action: String,
+        param: String,
+    },
 }
 
 /// What the buyer does, in this order: sign in, open, fill, check, uncheck, choose, then click or
@@ -108,6 +117,51 @@ pub struct BuyerStep {
     pub dialog: Option<String>,
     #[serde(default)]
     pub nav: bool,
+    /// An OpenAPI call signed with this buyer's AccessKey (after the browser actions, if any).
+    pub call: Option<String>,
+    /// The call's parameters; lists and maps are sent as JSON text.
+    #[serde(default)]
+    pub params: BTreeMap<String, serde_yaml::Value>,
+    /// Whose AccessKey signs `call` (default: the account of the last `sign_in`).
+    pub account: Option<String>,
+}
+
+/// What the vendor does: an OpenAPI call, or a raw HTTP request.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VendorStep {
+    /// An OpenAPI action, signed with the vendor's AccessKey (V3, like the official SDK; query or
+    /// form body and GET or POST as the SDK sends each operation).
+    pub call: Option<String>,
+    #[serde(default)]
+    pub params: BTreeMap<String, serde_yaml::Value>,
+    /// Sign with the vendor's STS credentials instead.
+    #[serde(default)]
+    pub sts: bool,
+    pub http: Option<HttpStep>,
+}
+
+/// A raw HTTP request: anything the typed steps cannot say.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpStep {
+    /// GET (default) or POST.
+    pub method: Option<String>,
+    /// `marketplace:/path`, `console:/path`, or a full URL.
+    pub url: String,
+    /// A form body.
+    pub form: Option<BTreeMap<String, String>>,
+    /// Append a `token` over the query's parameters with the vendor's SPI key (an SPI call).
+    #[serde(default)]
+    pub spi_token: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarketplaceStep {
+    /// Empty the marketplace: no orders, instances, deliveries; the clock back at the start.
+    #[serde(default)]
+    pub reset: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -136,6 +190,11 @@ pub struct Expect {
     /// The current page's HTTP status.
     pub status: Option<u16>,
     pub spi: Option<ExpectSpi>,
+    /// The last API call's (or raw request's) HTTP status.
+    pub answer_status: Option<u16>,
+    /// Paths into the last answer's JSON → a value or matcher (`{contains}`, `{matches}`,
+    /// `{exists}`, `{length}`).
+    pub json: Option<BTreeMap<String, serde_yaml::Value>>,
 }
 
 /// The SPI deliveries so far include one matching these.

@@ -17,6 +17,8 @@ pub struct RunOptions {
     pub filter: Option<String>,
     pub junit: Option<PathBuf>,
     pub json: Option<PathBuf>,
+    /// Write each scenario's transcript into this folder, as `<file stem>.txt`.
+    pub transcripts: Option<PathBuf>,
 }
 
 /// Every scenario file under `paths` (files as given, folders recursively; parts skipped), sorted.
@@ -98,6 +100,19 @@ pub async fn run_all(files: &[PathBuf], options: &RunOptions) -> Result<bool, St
     )]);
     if let Some(path) = &options.junit {
         std::fs::write(path, junit(&results)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    if let Some(dir) = &options.transcripts {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        for r in &results {
+            let stem = r
+                .file
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let path = dir.join(format!("{stem}.txt"));
+            std::fs::write(&path, &r.transcript)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
     }
     if let Some(path) = &options.json {
         std::fs::write(path, json(&results)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;

@@ -7,8 +7,9 @@
 #![allow(clippy::result_large_err)]
 
 use super::agent::{Agent, Locator};
+use super::api::{self, Answer, Keys};
 use super::load::{load, substitute, Diagnostic, Loaded, PlannedStep};
-use super::model::{BuyerStep, Capture, ClockStep, Expect, Step};
+use super::model::{BuyerStep, Capture, ClockStep, Expect, HttpStep, MarketplaceStep, Step, VendorStep};
 use super::transcript::Transcript;
 use crate::world::{RunningWorld, WorldSetup};
 use protocol::time::{parse_duration, parse_instant, spi_format};
@@ -134,6 +135,10 @@ struct Run {
     /// The step running now, for diagnostics.
     current: Option<PlannedStep>,
     vars: BTreeMap<String, String>,
+    /// The last API call's or raw request's answer.
+    answer: Option<Answer>,
+    /// The account of the last `sign_in`: whose keys sign the buyer's calls.
+    account: Option<String>,
 }
 
 impl Run {
@@ -168,6 +173,8 @@ impl Run {
             deliveries_seen: 0,
             current: None,
             vars,
+            answer: None,
+            account: None,
         })
     }
 
@@ -203,6 +210,8 @@ impl Run {
             );
             let outcome = match &step {
                 Step::Buyer(b) => self.buyer(b).await,
+                Step::Vendor(v) => self.vendor(v).await,
+                Step::Marketplace(m) => self.marketplace(m).await,
                 Step::Clock(c) => self.clock(c).await,
                 Step::Expect(e) => self.expect(e),
                 Step::Capture(c) => self.capture(c),
@@ -234,6 +243,15 @@ impl Run {
             let value = match from {
                 Capture::Page(pattern) => {
                     first_group(pattern, &self.agent.page_text().map_err(|e| e.to_string())?)?
+                }
+                Capture::Json(path) => {
+                    let answer = self.answer.as_ref().ok_or("no API answer to capture from")?;
+                    let value = super::json::at(&answer.body, path)
+                        .ok_or_else(|| format!("the last answer has nothing at {path}"))?;
+                    match value {
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    }
                 }
                 Capture::Url(pattern) => {
                     let url = self.agent.page().map_err(|e| e.to_string())?.url().to_string();
@@ -294,6 +312,7 @@ impl Run {
                 .buyer(login)
                 .cloned()
                 .ok_or_else(|| format!("no buyer `{login}` in the world"))?;
+            self.account = Some(buyer.login.clone());
             self.agent
                 .open(&self.url("marketplace:/signin"))
                 .await
@@ -346,6 +365,133 @@ impl Run {
                 .map_err(|e| e.to_string())?;
             self.transcript.note(format!("submitted {acted}"));
         }
+        if let Some(action) = &b.call {
+            let login = b
+                .account
+                .clone()
+                .or_else(|| self.account.clone())
+                .ok_or("a buyer call needs `account:` or an earlier `sign_in`")?;
+            let buyer = self
+                .world
+                .sim
+                .world()
+                .buyer(&login)
+                .cloned()
+                .ok_or_else(|| format!("no buyer `{login}` in the world"))?;
+            let keys = Keys {
+                access_key_id: buyer.access_key_id,
+                secret: buyer.access_key_secret,
+                security_token: None,
+            };
+            self.api_call(&keys, action, &b.params).await?;
+        }
+        Ok(())
+    }
+
+    async fn vendor(&mut self, v: &VendorStep) -> Result<(), String> {
+        let vendor = self
+            .world
+            .sim
+            .world()
+            .vendors
+            .first()
+            .cloned()
+            .ok_or("the world has no vendor")?;
+        if let Some(action) = &v.call {
+            let keys = if v.sts {
+                let sts = self
+                    .world
+                    .sim
+                    .world()
+                    .sts
+                    .iter()
+                    .find(|c| c.owner == vendor.id)
+                    .cloned();
+                let sts =
+                    sts.ok_or_else(|| format!("the world has no STS credentials for vendor {}", vendor.id))?;
+                Keys {
+                    access_key_id: sts.access_key_id,
+                    secret: sts.access_key_secret,
+                    security_token: Some(sts.security_token),
+                }
+            } else {
+                Keys {
+                    access_key_id: vendor.access_key_id.clone(),
+                    secret: vendor.access_key_secret.clone(),
+                    security_token: None,
+                }
+            };
+            self.api_call(&keys, action, &v.params).await?;
+        }
+        if let Some(http) = &v.http {
+            self.http(http, &vendor.spi_key).await?;
+        }
+        Ok(())
+    }
+
+    async fn api_call(
+        &mut self,
+        keys: &Keys,
+        action: &str,
+        params: &BTreeMap<String, serde_yaml::Value>,
+    ) -> Result<(), String> {
+        let pairs: Vec<(String, String)> = params
+            .iter()
+            .map(|(k, v)| (k.clone(), super::json::param_text(v)))
+            .collect();
+        let answer = api::call(&self.world.marketplace_url, keys, action, &pairs).await?;
+        let (method, _) = api::placement(action);
+        self.transcript.note(format!(
+            "{method} marketplace:/ {action} {}",
+            api::summary(&answer)
+        ));
+        self.answer = Some(answer);
+        Ok(())
+    }
+
+    async fn http(&mut self, h: &HttpStep, spi_key: &str) -> Result<(), String> {
+        let mut url = self.url(&h.url);
+        if h.spi_token {
+            let (base, query) = url
+                .split_once('?')
+                .map(|(b, q)| (b.to_owned(), q.to_owned()))
+                .unwrap_or((url.clone(), String::new()));
+            let params = protocol::spi::decode_query(&query);
+            url = protocol::spi::append_query(&base, &protocol::spi::signed_query(&params, spi_key));
+        }
+        let form: Option<Vec<(String, String)>> = h
+            .form
+            .as_ref()
+            .map(|f| f.iter().map(|(k, v)| (k.clone(), v.clone())).collect());
+        let method = h.method.clone().unwrap_or_else(|| {
+            if form.is_some() {
+                "POST".into()
+            } else {
+                "GET".into()
+            }
+        });
+        let answer = api::raw(&method, &url, form.as_deref()).await?;
+        let shown = url::Url::parse(&url)
+            .map(|u| self.transcript.site_url(&u))
+            .unwrap_or(url.clone());
+        self.transcript.note(format!(
+            "{} {shown} {}",
+            method.to_ascii_uppercase(),
+            api::summary(&answer)
+        ));
+        self.answer = Some(answer);
+        Ok(())
+    }
+
+    async fn marketplace(&mut self, m: &MarketplaceStep) -> Result<(), String> {
+        if m.reset {
+            self.world.sim.reset().await.map_err(|e| e.to_string())?;
+            self.deliveries_seen = 0;
+            self.transcript.note(format!(
+                "marketplace reset; clock now {}",
+                spi_format(self.world.sim.clock().now())
+            ));
+        }
         Ok(())
     }
 
@@ -394,6 +540,15 @@ impl Run {
     }
 
     fn expect(&mut self, e: &Expect) -> Result<(), String> {
+        self.expect_answer(e)?;
+        let about_page = e.page_contains.is_some()
+            || e.page_lacks.is_some()
+            || e.site.is_some()
+            || e.path.is_some()
+            || e.status.is_some();
+        if !about_page {
+            return self.expect_spi(e);
+        }
         let page = self.agent.page().map_err(|e| e.to_string())?;
         let text = page.text();
         let excerpt = || {
@@ -435,6 +590,33 @@ impl Run {
                 ));
             }
         }
+        self.expect_spi(e)
+    }
+
+    fn expect_answer(&self, e: &Expect) -> Result<(), String> {
+        if e.answer_status.is_none() && e.json.is_none() {
+            return Ok(());
+        }
+        let answer = self
+            .answer
+            .as_ref()
+            .ok_or("no API call or raw request has answered yet")?;
+        if let Some(status) = e.answer_status {
+            if answer.status != status {
+                return Err(format!(
+                    "expected the answer's status {status}, got {}",
+                    api::summary(answer)
+                ));
+            }
+        }
+        for (path, expected) in e.json.iter().flatten() {
+            super::json::check(&answer.body, path, expected)
+                .map_err(|m| format!("{m}\n  the answer: {}", api::summary(answer)))?;
+        }
+        Ok(())
+    }
+
+    fn expect_spi(&self, e: &Expect) -> Result<(), String> {
         if let Some(spi) = &e.spi {
             let deliveries = self
                 .world
@@ -517,15 +699,55 @@ fn describe(step: &Step) -> String {
             if b.nav {
                 parts.push("in nav".into());
             }
+            if let Some(v) = &b.call {
+                parts.push(format!("call {v}{}", params_text(&b.params)));
+            }
             format!("buyer {}", parts.join(", "))
         }
         Step::Clock(ClockStep::Advance(by)) => format!("clock advance {by}"),
         Step::Clock(ClockStep::AdvanceTo(to)) => format!("clock advance to {to}"),
         Step::Clock(ClockStep::RunUntilIdle(limit)) => format!("clock run until idle (at most {limit})"),
         Step::Expect(_) => "expect".into(),
+        Step::Vendor(v) => {
+            let mut parts = Vec::new();
+            if let Some(call) = &v.call {
+                parts.push(format!(
+                    "call {call}{}{}",
+                    if v.sts { " (STS)" } else { "" },
+                    params_text(&v.params)
+                ));
+            }
+            if let Some(h) = &v.http {
+                parts.push(format!(
+                    "http {} {}",
+                    h.method
+                        .as_deref()
+                        .unwrap_or(if h.form.is_some() { "POST" } else { "GET" }),
+                    h.url
+                ));
+            }
+            format!("vendor {}", parts.join(", "))
+        }
+        Step::Marketplace(m) => format!("marketplace{}", if m.reset { " reset" } else { "" }),
         Step::Capture(c) => format!("capture {}", c.keys().cloned().collect::<Vec<_>>().join(", ")),
         Step::Include(i) => format!("include {}", i.file),
     }
+}
+
+/// A call's parameters for the step line: `InstanceId=… PageSize=…` (long values cut).
+fn params_text(params: &BTreeMap<String, serde_yaml::Value>) -> String {
+    if params.is_empty() {
+        return String::new();
+    }
+    let shown: Vec<String> = params
+        .iter()
+        .map(|(k, v)| {
+            let text = super::json::param_text(v);
+            let cut: String = text.chars().take(80).collect();
+            format!("{k}={cut}{}", if text.chars().count() > 80 { "…" } else { "" })
+        })
+        .collect();
+    format!(" {}", shown.join(" "))
 }
 
 /// The first group of `pattern`'s first match in `text` (the whole match when it has no group).

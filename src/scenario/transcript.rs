@@ -48,8 +48,16 @@ impl Transcript {
         }
     }
 
+    /// A line under the current step. Site origins anywhere in it (an authUrl inside an answer, say)
+    /// are written as the site's name, so ports never reach a transcript.
     pub fn note(&mut self, text: impl AsRef<str>) {
-        self.lines.push(format!("    {}", text.as_ref()));
+        let mut line = text.as_ref().to_owned();
+        for (origin, name) in &self.sites {
+            if line.contains(origin.as_str()) {
+                line = line.replace(origin.as_str(), &format!("{name}:"));
+            }
+        }
+        self.lines.push(format!("    {line}"));
     }
 
     /// `url` with its origin replaced by the site's name.

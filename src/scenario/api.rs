@@ -1,0 +1,104 @@
+//! The scenario's API steps: OpenAPI calls signed like the official SDK (V3, with the parameters
+//! in the query or the form body and over GET or POST as the SDK sends each operation), and raw
+//! HTTP requests. Each gives an [`Answer`] for expectations and captures.
+
+use protocol::openapi::client::{Client, ClientError};
+use serde_json::Value;
+
+/// The last answer a step got.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    /// The body as JSON (a JSON string when it was not JSON).
+    pub body: Value,
+}
+
+/// How the official SDK sends `action`: its method, and whether its parameters go in the body.
+pub fn placement(action: &str) -> (&'static str, bool) {
+    match action {
+        "DescribeApiMetering" | "DescribeDistributionProducts" => ("GET", false),
+        "CrossAccountVerifyToken" | "AutoRenewInstance" => ("POST", true),
+        _ => ("POST", false),
+    }
+}
+
+/// Keys to sign with.
+pub struct Keys {
+    pub access_key_id: String,
+    pub secret: String,
+    pub security_token: Option<String>,
+}
+
+/// Calls `action` on the marketplace at `base_url`.
+pub async fn call(
+    base_url: &str,
+    keys: &Keys,
+    action: &str,
+    params: &[(String, String)],
+) -> Result<Answer, String> {
+    let mut client = Client::new(base_url, &keys.access_key_id, &keys.secret).map_err(|e| e.to_string())?;
+    if let Some(token) = &keys.security_token {
+        client = client.with_security_token(token);
+    }
+    let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (method, in_body) = placement(action);
+    let (query, form) = if in_body {
+        (&[][..], &pairs[..])
+    } else {
+        (&pairs[..], &[][..])
+    };
+    match client.call(action, method, query, form).await {
+        Ok(body) => Ok(Answer { status: 200, body }),
+        Err(ClientError::Api { status, body, .. }) => Ok(Answer { status, body }),
+        Err(ClientError::Unexpected { status, body }) => Ok(Answer {
+            status,
+            body: Value::String(body),
+        }),
+        Err(e) => Err(format!("{action}: {e}")),
+    }
+}
+
+/// A raw request; `form` becomes a urlencoded body.
+pub async fn raw(method: &str, url: &str, form: Option<&[(String, String)]>) -> Result<Answer, String> {
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| e.to_string())?;
+    let method = reqwest::Method::from_bytes(method.to_ascii_uppercase().as_bytes())
+        .map_err(|e| format!("method: {e}"))?;
+    let mut request = http.request(method, url);
+    if let Some(form) = form {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        request = request
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+    }
+    let response = request.send().await.map_err(|e| format!("{url}: {e}"))?;
+    let status = response.status().as_u16();
+    let text = response.text().await.map_err(|e| format!("{url}: {e}"))?;
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    Ok(Answer { status, body })
+}
+
+/// An answer on one line for the transcript: its status and its JSON without the gateway's
+/// bookkeeping (RequestId, HostId, Recommend), long strings cut.
+pub fn summary(answer: &Answer) -> String {
+    let mut body = match &answer.body {
+        Value::String(s) => s.chars().take(200).collect::<String>().replace('\n', " "),
+        Value::Object(fields) => {
+            let mut fields = fields.clone();
+            for noise in ["RequestId", "HostId", "Recommend"] {
+                fields.remove(noise);
+            }
+            Value::Object(fields).to_string()
+        }
+        other => other.to_string(),
+    };
+    if body.chars().count() > 600 {
+        body = body.chars().take(600).collect::<String>() + "…";
+    }
+    format!("→ {} {body}", answer.status)
+}
