@@ -76,7 +76,7 @@ fn describe_license_answers_the_models_fields_with_date_strings() {
     assert_eq!(l["SupplierName"], "Zilliz");
     assert_eq!(l["InstanceId"], "30061001");
     assert_eq!(l["CreateTime"], "2023-08-01 10:00:00");
-    assert_eq!(l["ExpiredTime"], "2024-08-01 10:00:00");
+    assert_eq!(l["ExpiredTime"], "2099-08-01 10:00:00");
     assert!(l.get("ActivateTime").is_none(), "{l}");
     assert_eq!(l["ExtendInfo"]["AliUid"], 1763420985012345_i64);
     assert_eq!(l["ExtendInfo"]["AccountQuantity"], 5);

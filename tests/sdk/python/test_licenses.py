@@ -1,8 +1,5 @@
-"""Licenses: DescribeLicense over the fixture licenses, and ActivateLicense's documented refusals.
-
-The fixture's one license that could be activated (ZC8K2M4Q7W1E) expires 2024-08-01 10:00, and
-`marketsim sandbox` runs the marketplace's clock at today's date, so ActivateLicense cannot
-activate anything in a sandbox; the refusals below hold whatever the date.
+"""Licenses: DescribeLicense over the fixture licenses, ActivateLicense flipping the inactive one,
+and its documented refusals.
 """
 
 import pytest
@@ -20,6 +17,7 @@ LICENSES = {
 }
 ACTIVATED = next(lic for lic in LICENSES.values() if lic["status"] == "ACTIVATED")
 EXPIRED = next(lic for lic in LICENSES.values() if lic["expires"] < "2023-08-15")
+ACTIVATABLE = next(lic for lic in LICENSES.values() if lic["status"] == "INACTIVATED" and lic["expires"] > "2099")
 
 
 def describe(vendor, code):
@@ -41,6 +39,15 @@ def test_describe_license_answers_the_license_with_its_buyer_and_attributes(vend
         ]
     assert describe(vendor, ACTIVATED["code"]).license_status == "ACTIVATED"
     assert describe(vendor, ACTIVATED["code"]).activate_time == ACTIVATED["activated"]
+
+
+def test_activate_license_flips_an_inactive_license_to_activated(vendor):
+    assert describe(vendor, ACTIVATABLE["code"]).license_status == "INACTIVATED"
+    answer = vendor.activate_license(
+        m.ActivateLicenseRequest(license_code=ACTIVATABLE["code"], identification=ACTIVATABLE["ali_uid"])
+    )
+    assert answer.body.success is True
+    assert describe(vendor, ACTIVATABLE["code"]).license_status == "ACTIVATED"
 
 
 def test_activate_license_refuses_a_license_already_activated_and_leaves_it_as_it_was(vendor):
