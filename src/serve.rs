@@ -68,6 +68,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         data_dir: args.data_dir.clone(),
         clock: ClockMode::RealTime { scale: 1.0 },
         deterministic: false,
+        spi_transport: None,
     };
     let sim = Simulator::open(world, options)?;
     let listener = tokio::net::TcpListener::bind((args.bind.as_str(), args.port))

@@ -11,7 +11,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 /// Where and how to start a world.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct WorldSetup {
     pub marketplace: World,
     pub console: ConsoleWorld,
@@ -27,6 +27,9 @@ pub struct WorldSetup {
     /// Host names in URLs: different names keep the two sites' cookies apart.
     pub marketplace_host: String,
     pub console_host: String,
+    /// Who answers the marketplace's SPI calls: the console stub over HTTP when None, or a
+    /// scenario's scripted vendor.
+    pub spi_transport: Option<std::sync::Arc<dyn simulator::spi_client::SpiTransport>>,
 }
 
 impl WorldSetup {
@@ -43,6 +46,7 @@ impl WorldSetup {
             console_port: 0,
             marketplace_host: "127.0.0.1".into(),
             console_host: "localhost".into(),
+            spi_transport: None,
         }
     }
 }
@@ -68,6 +72,7 @@ impl RunningWorld {
             data_dir,
             deterministic,
             bind,
+            spi_transport,
             ..
         } = setup;
         if marketplace.vendors.is_empty() {
@@ -113,6 +118,7 @@ impl RunningWorld {
             data_dir: data_dir.as_ref().map(|d| d.join("marketplace")),
             clock,
             deterministic,
+            spi_transport,
         };
         let sim = Simulator::open(marketplace, options)?;
         let console_dir = data_dir.as_ref().map(|d| d.join("console"));
@@ -178,4 +184,29 @@ pub fn openapi_lines(world: &World, base: &str) -> Vec<String> {
         ));
     }
     lines
+}
+
+/// `over` merged into `base`: mappings key by key, anything else replaced (scenario overrides of a
+/// world file).
+pub fn merge_yaml(base: &mut serde_yaml::Value, over: &serde_yaml::Value) {
+    match (base, over) {
+        (serde_yaml::Value::Mapping(base), serde_yaml::Value::Mapping(over)) => {
+            for (key, value) in over {
+                match base.get_mut(key) {
+                    Some(existing) => merge_yaml(existing, value),
+                    None => {
+                        base.insert(key.clone(), value.clone());
+                    }
+                }
+            }
+        }
+        (base, over) => *base = over.clone(),
+    }
+}
+
+/// A world file's YAML with `over` merged in.
+pub fn overridden(default_yaml: &str, over: &serde_yaml::Value) -> Result<String, String> {
+    let mut base: serde_yaml::Value = serde_yaml::from_str(default_yaml).map_err(|e| e.to_string())?;
+    merge_yaml(&mut base, over);
+    serde_yaml::to_string(&base).map_err(|e| e.to_string())
 }

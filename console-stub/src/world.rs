@@ -113,7 +113,7 @@ impl Role {
     }
 }
 
-const DEFAULT_WORLD: &str = include_str!("../../fixtures/console.yaml");
+pub const DEFAULT_WORLD: &str = include_str!("../../fixtures/console.yaml");
 
 impl ConsoleWorld {
     /// The embedded default world (`fixtures/console.yaml`).

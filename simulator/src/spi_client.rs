@@ -1,6 +1,10 @@
 //! The marketplace's outbound SPI calls: `GET <spi_url>?<params>&token=…` with a real-time timeout.
 //! Calls to loopback vendors bypass HTTP(S)_PROXY (a developer's proxy must not swallow them); calls
 //! elsewhere honour it.
+//!
+//! Calls go through [`SpiTransport`]: [`SpiClient`] sends them over HTTP; a scenario's scripted
+//! vendor answers them in process instead, its slow and hanging answers judged against the timeout
+//! without waiting in real time.
 
 use protocol::spi::{append_query, signed_query};
 use std::time::{Duration, Instant};
@@ -26,6 +30,16 @@ pub struct CallResult {
     pub elapsed: Duration,
 }
 
+/// A call in flight.
+pub type CallFuture<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = CallResult> + Send + 'a>>;
+
+/// Where SPI calls go.
+pub trait SpiTransport: Send + Sync {
+    /// Sends one call to `url` (the vendor's SPI URL with the signed parameters) and waits at most
+    /// `timeout` for the whole answer.
+    fn call<'a>(&'a self, url: &'a str, timeout: Duration) -> CallFuture<'a>;
+}
+
 /// Outbound HTTP for SPI calls.
 #[derive(Clone)]
 pub struct SpiClient {
@@ -47,6 +61,12 @@ impl Default for SpiClient {
     }
 }
 
+impl SpiTransport for SpiClient {
+    fn call<'a>(&'a self, url: &'a str, timeout: Duration) -> CallFuture<'a> {
+        Box::pin(self.send(url, timeout))
+    }
+}
+
 impl SpiClient {
     /// The URL a call goes to: `spi_url` plus the signed parameters.
     pub fn url(spi_url: &str, params: &[(String, String)], key: &str) -> String {
@@ -54,7 +74,7 @@ impl SpiClient {
     }
 
     /// Sends one SPI call and waits at most `timeout` (real time) for the whole answer.
-    pub async fn call(&self, url: &str, timeout: Duration) -> CallResult {
+    pub async fn send(&self, url: &str, timeout: Duration) -> CallResult {
         let started = Instant::now();
         let client = if is_loopback(url) {
             &self.direct

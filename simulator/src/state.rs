@@ -2,7 +2,7 @@
 //! generator, cheap to clone into every handler.
 
 use crate::provisioning::JobRunner;
-use crate::spi_client::SpiClient;
+use crate::spi_client::{SpiClient, SpiTransport};
 use crate::store::{Store, StoreError};
 use crate::world::World;
 use protocol::clock::{Clock, ClockState, Timers};
@@ -21,7 +21,7 @@ pub enum ClockMode {
 }
 
 /// How to open a simulator.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Options {
     /// Keep the world in this directory; in memory when None.
     pub data_dir: Option<PathBuf>,
@@ -29,6 +29,9 @@ pub struct Options {
     /// Session and CSRF tokens from the seed alone, so replays are byte-identical. Off for anything
     /// reachable by other people.
     pub deterministic: bool,
+    /// Where SPI calls go: HTTP to the vendor's URL when None; a scenario's scripted vendor may
+    /// answer them instead.
+    pub spi_transport: Option<Arc<dyn SpiTransport>>,
 }
 
 impl Default for Options {
@@ -37,6 +40,7 @@ impl Default for Options {
             data_dir: None,
             clock: ClockMode::Manual,
             deterministic: true,
+            spi_transport: None,
         }
     }
 }
@@ -46,7 +50,7 @@ pub(crate) struct Shared {
     pub store: Store,
     pub clock: Clock,
     pub ids: Mutex<IdGen>,
-    pub spi: SpiClient,
+    pub spi: Arc<dyn SpiTransport>,
     pub deterministic: bool,
     /// OpenAPI signature nonces seen in the last 15 minutes (wall clock).
     pub nonces: crate::openapi::auth::NonceCache,
@@ -88,7 +92,10 @@ impl Simulator {
             store: store.clone(),
             clock: clock.clone(),
             ids: Mutex::new(ids),
-            spi: SpiClient::default(),
+            spi: options
+                .spi_transport
+                .clone()
+                .unwrap_or_else(|| Arc::new(SpiClient::default())),
             deterministic: options.deterministic,
             nonces: crate::openapi::auth::NonceCache::default(),
             _jobs: Arc::new(JobRunner::new(weak.clone())) as Arc<dyn Timers>,

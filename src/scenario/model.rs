@@ -53,6 +53,14 @@ pub struct Given {
     pub clock: Option<String>,
     /// Seed of every id (default: the world's).
     pub seed: Option<u64>,
+    /// Who answers the marketplace's SPI: `console-stub` (default) or `scripted` (answers queued
+    /// with `vendor: { answers: […] }`).
+    pub vendor: Option<String>,
+    /// Overrides of the marketplace's world (fixtures/marketplace.yaml), merged into it: maps
+    /// key by key, anything else replaced — e.g. `{ settings: { provisioning_delay: 30s } }`.
+    pub marketplace: Option<serde_yaml::Value>,
+    /// Overrides of the console stub's world (fixtures/console.yaml), merged the same way.
+    pub console: Option<serde_yaml::Value>,
 }
 
 /// One step: exactly one key says what kind.
@@ -139,6 +147,8 @@ pub struct VendorStep {
     #[serde(default)]
     pub sts: bool,
     pub http: Option<HttpStep>,
+    /// Answers the scripted vendor gives the marketplace's next SPI calls (`given: { vendor: scripted }`).
+    pub answers: Option<Vec<super::scripted::ScriptedAnswer>>,
 }
 
 /// A raw HTTP request: anything the typed steps cannot say.

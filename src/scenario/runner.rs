@@ -10,6 +10,7 @@ use super::agent::{Agent, Locator};
 use super::api::{self, Answer, Keys};
 use super::load::{load, substitute, Diagnostic, Loaded, PlannedStep};
 use super::model::{BuyerStep, Capture, ClockStep, Expect, HttpStep, MarketplaceStep, Step, VendorStep};
+use super::scripted::ScriptedVendor;
 use super::transcript::Transcript;
 use crate::world::{RunningWorld, WorldSetup};
 use protocol::time::{parse_duration, parse_instant, spi_format};
@@ -139,6 +140,8 @@ struct Run {
     answer: Option<Answer>,
     /// The account of the last `sign_in`: whose keys sign the buyer's calls.
     account: Option<String>,
+    /// The scripted vendor, when the scenario asked for one.
+    scripted: Option<std::sync::Arc<ScriptedVendor>>,
 }
 
 impl Run {
@@ -150,6 +153,24 @@ impl Run {
             }
         }
         let mut setup = WorldSetup::default_world(ClockMode::Manual);
+        let scripted = match given.vendor.as_deref() {
+            None | Some("console-stub") => None,
+            Some("scripted") => Some(std::sync::Arc::new(ScriptedVendor::default())),
+            Some(other) => return Err(format!("unknown vendor `{other}`: use console-stub or scripted")),
+        };
+        if let Some(s) = &scripted {
+            setup.spi_transport = Some(s.clone());
+        }
+        if let Some(over) = &given.marketplace {
+            let yaml = crate::world::overridden(simulator::world::DEFAULT_WORLD_YAML, over)?;
+            setup.marketplace =
+                simulator::World::from_yaml(&yaml).map_err(|e| format!("given.marketplace: {e}"))?;
+        }
+        if let Some(over) = &given.console {
+            let yaml = crate::world::overridden(console_stub::world::DEFAULT_WORLD, over)?;
+            setup.console =
+                console_stub::ConsoleWorld::from_yaml(&yaml).map_err(|e| format!("given.console: {e}"))?;
+        }
         if let Some(clock) = &given.clock {
             parse_instant(clock).ok_or_else(|| format!("given.clock `{clock}` is not a date"))?;
             setup.marketplace.clock = clock.clone();
@@ -175,6 +196,7 @@ impl Run {
             vars,
             answer: None,
             account: None,
+            scripted,
         })
     }
 
@@ -425,6 +447,17 @@ impl Run {
         }
         if let Some(http) = &v.http {
             self.http(http, &vendor.spi_key).await?;
+        }
+        if let Some(answers) = &v.answers {
+            let scripted = self
+                .scripted
+                .as_ref()
+                .ok_or("`answers:` needs `given: { vendor: scripted }`")?;
+            scripted.push(answers)?;
+            self.transcript.note(format!(
+                "queued {} scripted answer(s)",
+                answers.iter().map(|a| a.times.unwrap_or(1)).sum::<u32>()
+            ));
         }
         Ok(())
     }
@@ -724,6 +757,12 @@ fn describe(step: &Step) -> String {
                         .as_deref()
                         .unwrap_or(if h.form.is_some() { "POST" } else { "GET" }),
                     h.url
+                ));
+            }
+            if let Some(a) = &v.answers {
+                parts.push(format!(
+                    "answers ×{}",
+                    a.iter().map(|a| a.times.unwrap_or(1)).sum::<u32>()
                 ));
             }
             format!("vendor {}", parts.join(", "))
