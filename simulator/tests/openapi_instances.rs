@@ -6,9 +6,9 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use common::openapi::{buyer, err, ok, operation, vendor, ApiError, Caller};
 use common::{simulator, world_with_vendor};
 use http_body_util::BodyExt;
-use marketsim_simulator::openapi::{operation, ApiError, Call, Caller, Params};
 use marketsim_simulator::{router, Simulator, World};
 use protocol::openapi::{v3, Credentials};
 use serde_json::{json, Value};
@@ -28,36 +28,6 @@ const SEEDED_CUSTOMER: &str = "1903111111115678";
 const NEVER: i64 = 4_102_415_999_000;
 
 const READY: &str = r#"{"instanceId":"zc-9001","appInfo":{"frontEndUrl":"http://vendor/","authUrl":"http://vendor/sso?x=1"},"hostInfo":{"region":"cn-hangzhou"}}"#;
-
-fn call(sim: &Simulator, caller: &Caller, action: &str, params: &[(&str, &str)]) -> Result<Value, ApiError> {
-    let params = Params::from_pairs(params.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    let op = operation(action).unwrap_or_else(|| panic!("{action} is in the table"));
-    op(&Call {
-        sim,
-        caller,
-        params: &params,
-        sts: false,
-    })
-}
-
-fn ok(sim: &Simulator, caller: &Caller, action: &str, params: &[(&str, &str)]) -> Value {
-    call(sim, caller, action, params).unwrap_or_else(|e| panic!("{action}: {e:?}"))
-}
-
-fn err(sim: &Simulator, caller: &Caller, action: &str, params: &[(&str, &str)]) -> ApiError {
-    match call(sim, caller, action, params) {
-        Ok(v) => panic!("{action} answered {v}"),
-        Err(e) => e,
-    }
-}
-
-fn vendor(sim: &Simulator) -> Caller {
-    Caller::Vendor(sim.world().vendors[0].clone())
-}
-
-fn buyer(sim: &Simulator, login: &str) -> Caller {
-    Caller::Buyer(sim.world().buyer(login).unwrap().clone())
-}
 
 /// The JSON types of the SDK models' fields.
 #[derive(Debug, Clone, Copy, PartialEq)]

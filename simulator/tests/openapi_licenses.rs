@@ -1,62 +1,9 @@
 //! Licenses over the operation table: DescribeLicense shapes, ActivateLicense flipping a license in the
 //! store, and every refusal (unknown, not yours, expired, already active, buyer keys, STS tokens).
 
-use marketsim_simulator::openapi::{operation, ApiError, Call, Caller, Params};
-use marketsim_simulator::world::Vendor;
-use marketsim_simulator::Simulator;
-use serde_json::Value;
+mod common;
 
-fn call_as(
-    sim: &Simulator,
-    caller: &Caller,
-    sts: bool,
-    action: &str,
-    params: &[(&str, &str)],
-) -> Result<Value, ApiError> {
-    let params = Params::from_pairs(params.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    let op = operation(action).unwrap_or_else(|| panic!("{action} is an operation"));
-    op(&Call {
-        sim,
-        caller: &caller.clone(),
-        params: &params,
-        sts,
-    })
-}
-
-fn call(sim: &Simulator, caller: &Caller, action: &str, params: &[(&str, &str)]) -> Result<Value, ApiError> {
-    call_as(sim, caller, false, action, params)
-}
-
-fn ok(sim: &Simulator, caller: &Caller, action: &str, params: &[(&str, &str)]) -> Value {
-    call(sim, caller, action, params).unwrap_or_else(|e| panic!("{action}: {e:?}"))
-}
-
-fn err(sim: &Simulator, caller: &Caller, action: &str, params: &[(&str, &str)]) -> ApiError {
-    match call(sim, caller, action, params) {
-        Ok(v) => panic!("{action} answered {v}"),
-        Err(e) => e,
-    }
-}
-
-fn vendor(sim: &Simulator) -> Caller {
-    Caller::Vendor(sim.world().vendors[0].clone())
-}
-
-/// A vendor with keys of its own and none of the world's products.
-fn other_vendor() -> Caller {
-    Caller::Vendor(Vendor {
-        id: "acme".into(),
-        name: "Acme".into(),
-        spi_url: "http://localhost:9/spi".into(),
-        spi_key: "acme-key".into(),
-        access_key_id: "LTAI5tAcmeVendor00001".into(),
-        access_key_secret: "AcmeSecret".into(),
-    })
-}
-
-fn buyer(sim: &Simulator, login: &str) -> Caller {
-    Caller::Buyer(sim.world().buyer(login).unwrap().clone())
-}
+use common::openapi::*;
 
 #[test]
 fn describe_license_answers_the_models_fields_with_date_strings() {
@@ -246,67 +193,6 @@ async fn a_reset_world_has_its_fixture_licenses_back() {
         &[("LicenseCode", "ZC8K2M4Q7W1E")],
     );
     assert_eq!(l["License"]["LicenseStatus"], "INACTIVATED");
-}
-
-mod http {
-    //! Signed requests through the whole app, as the SDKs send them.
-    #![allow(dead_code)]
-    use axum::body::Body;
-    use axum::http::Request;
-    use http_body_util::BodyExt;
-    use marketsim_simulator::{router, Simulator};
-    use protocol::openapi::{form_encode, v1, v3, Credentials};
-    use serde_json::Value;
-    use tower::ServiceExt;
-
-    pub const HOST: &str = "127.0.0.1:18082";
-
-    pub fn vendor(sim: &Simulator) -> Credentials {
-        let v = &sim.world().vendors[0];
-        Credentials::new(&v.access_key_id, &v.access_key_secret)
-    }
-
-    pub fn buyer(sim: &Simulator, login: &str) -> Credentials {
-        let b = sim.world().buyer(login).unwrap();
-        Credentials::new(&b.access_key_id, &b.access_key_secret)
-    }
-
-    pub fn sts_of(sim: &Simulator, owner: &str) -> Credentials {
-        let s = sim.world().sts.iter().find(|s| s.owner == owner).unwrap();
-        Credentials::sts(&s.access_key_id, &s.access_key_secret, &s.security_token)
-    }
-
-    async fn send(sim: &Simulator, request: Request<Body>) -> (u16, Value) {
-        let response = router(sim.clone()).oneshot(request).await.unwrap();
-        let status = response.status().as_u16();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        let body = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&bytes)));
-        (status, body)
-    }
-
-    pub async fn v3(sim: &Simulator, request: v3::Request, credentials: &Credentials) -> (u16, Value) {
-        let signed = request.sign(credentials);
-        let mut builder = Request::builder()
-            .method(signed.method.as_str())
-            .uri(signed.uri());
-        for (name, value) in &signed.headers {
-            builder = builder.header(name, value);
-        }
-        send(sim, builder.body(Body::from(signed.body.clone())).unwrap()).await
-    }
-
-    pub async fn v1(sim: &Simulator, request: v1::Request, credentials: &Credentials) -> (u16, Value) {
-        let params = request.sign(credentials);
-        let uri = format!("/?{}", form_encode(&params));
-        let request = Request::builder()
-            .method(request.method.as_str())
-            .uri(uri)
-            .header("host", HOST)
-            .body(Body::empty())
-            .unwrap();
-        send(sim, request).await
-    }
 }
 
 #[tokio::test]

@@ -2,6 +2,8 @@
 //! drives the app with `oneshot` (no socket) and reads pages with `scraper`.
 #![allow(dead_code)]
 
+pub mod openapi;
+
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
