@@ -708,26 +708,19 @@ fn describe(step: &Step) -> String {
                     f.keys().cloned().collect::<Vec<_>>().join(", ")
                 ));
             }
-            if let Some(v) = &b.check {
-                parts.push(format!("check {v}"));
-            }
-            if let Some(v) = &b.uncheck {
-                parts.push(format!("uncheck {v}"));
-            }
-            if let Some(v) = &b.choose {
-                parts.push(format!("choose {v}"));
-            }
-            if let Some(v) = &b.click {
-                parts.push(format!("click {v}"));
-            }
-            if let Some(v) = &b.submit {
-                parts.push(format!("submit {v}"));
-            }
-            if let Some(v) = &b.row {
-                parts.push(format!("in row {v}"));
-            }
-            if let Some(v) = &b.dialog {
-                parts.push(format!("in dialog {v}"));
+            let labelled = [
+                ("check", &b.check),
+                ("uncheck", &b.uncheck),
+                ("choose", &b.choose),
+                ("click", &b.click),
+                ("submit", &b.submit),
+                ("in row", &b.row),
+                ("in dialog", &b.dialog),
+            ];
+            for (label, value) in labelled {
+                if let Some(v) = value {
+                    parts.push(format!("{label} {v}"));
+                }
             }
             if b.nav {
                 parts.push("in nav".into());
