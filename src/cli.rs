@@ -44,12 +44,10 @@ enum Command {
     },
     /// Run the vendor console stub alone, pointed at a marketplace by URL.
     Console(crate::console_cmd::ConsoleArgs),
-    /// Time one scenario file over many runs (wall time per run: min, p50, p90, max).
-    Bench {
-        file: std::path::PathBuf,
-        #[arg(long, default_value_t = 50)]
-        runs: usize,
-    },
+    /// Benchmarks: `bench scenario <file>` (a scenario's wall time over many runs) and
+    /// `bench openapi` (signed PushMeteringData throughput beside the health check).
+    #[command(subcommand)]
+    Bench(crate::bench::BenchCommand),
     /// Run the fake marketplace alone, pointed at a vendor's own SPI endpoint.
     Serve(serve::ServeArgs),
 }
@@ -88,7 +86,7 @@ pub fn main() -> ExitCode {
             Command::Sandbox(args) => crate::sandbox::run(args).await,
             Command::Serve(args) => serve::run(args).await,
             Command::Console(args) => crate::console_cmd::run(args).await,
-            Command::Bench { file, runs } => crate::bench::run(file, runs).await,
+            Command::Bench(command) => crate::bench::dispatch(command).await,
             Command::Run {
                 paths,
                 jobs,

@@ -9,6 +9,7 @@ use protocol::clock::{Clock, ClockState, Timers};
 use protocol::ids::IdGen;
 use std::hash::{BuildHasher, Hasher};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// How the world's clock runs.
@@ -50,12 +51,25 @@ pub(crate) struct Shared {
     pub store: Store,
     pub clock: Clock,
     pub ids: Mutex<IdGen>,
+    /// Whether the generator has moved past the state `meta` holds (see [`Simulator::request_id`]).
+    ids_unsaved: AtomicBool,
     pub spi: Arc<dyn SpiTransport>,
     pub deterministic: bool,
     /// OpenAPI signature nonces seen in the last 15 minutes (wall clock).
     pub nonces: crate::openapi::auth::NonceCache,
     /// Kept alive here; the clock holds it weakly.
     _jobs: Arc<dyn Timers>,
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        if *self.ids_unsaved.get_mut() {
+            let state = self.ids.get_mut().unwrap_or_else(|p| p.into_inner()).state();
+            if let Err(e) = self.store.set_meta(IDS_KEY, &state.to_string()) {
+                tracing::error!("could not save the id generator: {e}");
+            }
+        }
+    }
 }
 
 /// A running fake marketplace.
@@ -92,6 +106,7 @@ impl Simulator {
             store: store.clone(),
             clock: clock.clone(),
             ids: Mutex::new(ids),
+            ids_unsaved: AtomicBool::new(false),
             spi: options
                 .spi_transport
                 .clone()
@@ -143,7 +158,21 @@ impl Simulator {
         let mut ids = self.shared.ids.lock().unwrap_or_else(|p| p.into_inner());
         let value = draw(&mut ids);
         self.shared.store.set_meta(IDS_KEY, &ids.state().to_string())?;
+        self.shared.ids_unsaved.store(false, Ordering::Relaxed);
         Ok(value)
+    }
+
+    /// An OpenAPI `RequestId`, drawn from the same generator as every other id (so a world's ids
+    /// are the same whichever requests it answers) but without a store write per request: the
+    /// generator's state reaches `meta` with the next id drawn through [`Simulator::with_ids`], or
+    /// when the simulator is dropped. After a killed process the generator resumes from that saved
+    /// state, so a RequestId may be handed out again; every stored id is saved as it is drawn and so
+    /// never repeats.
+    pub(crate) fn request_id(&self) -> String {
+        let mut ids = self.shared.ids.lock().unwrap_or_else(|p| p.into_inner());
+        let id = ids.request_id();
+        self.shared.ids_unsaved.store(true, Ordering::Relaxed);
+        id
     }
 
     /// An unguessable token (session, CSRF); seed-only when the world is deterministic.
@@ -164,6 +193,8 @@ impl Simulator {
         self.shared.store.clear()?;
         *self.shared.ids.lock().unwrap_or_else(|p| p.into_inner()) =
             IdGen::new(self.shared.world.seed, "simulator");
+        // A cleared `meta` stands for the seed's state.
+        self.shared.ids_unsaved.store(false, Ordering::Relaxed);
         if self.shared.clock.is_manual() {
             self.shared.clock.reset_to(self.shared.world.start()).await;
         }

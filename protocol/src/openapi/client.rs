@@ -163,10 +163,19 @@ impl Client {
         query: &[(&str, &str)],
         form: &[(&str, &str)],
     ) -> v3::Signed {
-        let mut request = v3::Request::new(method, &self.host, action)
-            .header("user-agent", &self.user_agent)
-            .at((self.dates)())
-            .nonce(&(self.nonces)());
+        // Built whole rather than through `Request::new`, which would draw a date and a nonce of
+        // its own only for them to be replaced.
+        let mut request = v3::Request {
+            method: method.to_owned(),
+            host: self.host.clone(),
+            action: action.to_owned(),
+            version: super::VERSION.to_owned(),
+            query: Vec::with_capacity(query.len()),
+            form: Vec::with_capacity(form.len()),
+            headers: vec![("user-agent".to_owned(), self.user_agent.clone())],
+            date: (self.dates)(),
+            nonce: (self.nonces)(),
+        };
         for (k, v) in query {
             request = request.query(k, v);
         }
@@ -445,7 +454,7 @@ pub fn random_nonce() -> String {
             .to_le_bytes(),
     );
     md5.update(hasher.finish().to_le_bytes());
-    hex::encode(md5.finalize())
+    super::hex_lower(&md5.finalize())
 }
 
 #[cfg(test)]

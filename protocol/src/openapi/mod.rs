@@ -15,7 +15,6 @@ pub mod v3;
 
 use crate::time::Instant;
 use chrono::{DateTime, NaiveDateTime, Utc};
-use percent_encoding::{percent_decode, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// The API version every Market request names.
 pub const VERSION: &str = "2015-11-01";
@@ -23,22 +22,44 @@ pub const VERSION: &str = "2015-11-01";
 /// Hex SHA-256 of an empty body.
 pub const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-/// Everything but RFC 3986's unreserved characters (`A–Z a–z 0–9 - _ . ~`).
-const RFC3986: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
-
-/// RFC 3986 percent-encoding, as both signatures use it: unreserved characters kept, space `%20`,
-/// `*` `%2A`, everything else (UTF-8 bytes) `%XX` in upper case.
+/// RFC 3986 percent-encoding, as both signatures use it: unreserved characters (`A–Z a–z 0–9 - _ .
+/// ~`) kept, space `%20`, `*` `%2A`, everything else (UTF-8 bytes) `%XX` in upper case.
 pub fn percent_encode(s: &str) -> String {
-    utf8_percent_encode(s, RFC3986).to_string()
+    percent_encode_bytes(s.as_bytes())
 }
 
 /// The same over raw bytes (a decoded value that is not UTF-8 re-encodes to what was sent).
 pub fn percent_encode_bytes(bytes: &[u8]) -> String {
-    percent_encoding::percent_encode(bytes, RFC3986).to_string()
+    let mut out = String::with_capacity(bytes.len() + bytes.len() / 2);
+    encode_into(&mut out, bytes, "%20");
+    out
+}
+
+/// Appends `bytes` percent-encoded by RFC 3986 to `out`, a space written as `space`.
+fn encode_into(out: &mut String, bytes: &[u8], space: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in bytes {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else if b == b' ' {
+            out.push_str(space);
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xF)]));
+        }
+    }
+}
+
+/// Lower-case hex of `bytes`.
+pub(crate) fn hex_lower(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xF)]));
+    }
+    out
 }
 
 /// Splits a raw `application/x-www-form-urlencoded` string (query or body) into decoded byte pairs:
@@ -51,42 +72,116 @@ pub fn decode_form_bytes(raw: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
                 Some(i) => (&segment[..i], &segment[i + 1..]),
                 None => (segment, &[][..]),
             };
-            (decode_component(name), decode_component(value))
+            let mut k = Vec::with_capacity(name.len());
+            let mut v = Vec::with_capacity(value.len());
+            decode_component_into(&mut k, name);
+            decode_component_into(&mut v, value);
+            (k, v)
         })
         .collect()
 }
 
-fn decode_component(raw: &[u8]) -> Vec<u8> {
-    let plus_as_space: Vec<u8> = raw.iter().map(|b| if *b == b'+' { b' ' } else { *b }).collect();
-    percent_decode(&plus_as_space).collect()
+/// Appends `raw` decoded to `out`: `+` is a space, `%XX` (two hex digits) a byte, and a `%` not
+/// followed by two hex digits stays as it is.
+pub fn decode_component_into(out: &mut Vec<u8>, raw: &[u8]) {
+    fn hex(b: u8) -> Option<u8> {
+        char::from(b).to_digit(16).map(|d| d as u8)
+    }
+    let mut i = 0;
+    while i < raw.len() {
+        let b = raw[i];
+        match b {
+            b'+' => out.push(b' '),
+            b'%' => match (
+                raw.get(i + 1).and_then(|&h| hex(h)),
+                raw.get(i + 2).and_then(|&l| hex(l)),
+            ) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 0x10 + l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            _ => out.push(b),
+        }
+        i += 1;
+    }
 }
 
 /// `application/x-www-form-urlencoded` of `pairs` exactly as the Python SDK's `urlencode` writes it:
 /// RFC 3986 unreserved characters kept, space `+`, everything else (`*` too) `%XX`.
 pub fn form_encode<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
-    let plus = |s: &str| percent_encode(s).replace("%20", "+");
-    pairs
+    let len: usize = pairs
         .iter()
-        .map(|(k, v)| format!("{}={}", plus(k.as_ref()), plus(v.as_ref())))
-        .collect::<Vec<_>>()
-        .join("&")
+        .map(|(k, v)| k.as_ref().len() + v.as_ref().len() + 2)
+        .sum();
+    let mut out = String::with_capacity(len + len / 2);
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        encode_into(&mut out, k.as_ref().as_bytes(), "+");
+        out.push('=');
+        encode_into(&mut out, v.as_ref().as_bytes(), "+");
+    }
+    out
 }
 
 /// The SDKs' timestamp: UTC `YYYY-MM-DDThh:mm:ssZ` (`x-acs-date`, V1 `Timestamp`).
 pub fn format_timestamp(t: Instant) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    use chrono::{Datelike, Timelike};
+    // A leap second (nanoseconds past 10⁹) and years of other widths go through chrono's formatter.
+    if (0..=9999).contains(&t.year()) && t.nanosecond() < 1_000_000_000 {
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        )
+    } else {
+        t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    }
 }
 
 /// Reads a timestamp: the SDKs' `YYYY-MM-DDThh:mm:ssZ`, or any RFC 3339 date.
 pub fn parse_timestamp(s: &str) -> Option<Instant> {
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%SZ")
-        .map(|naive| naive.and_utc())
-        .ok()
-        .or_else(|| {
-            DateTime::parse_from_rfc3339(s)
-                .ok()
-                .map(|t| t.with_timezone(&Utc))
+    parse_sdk_timestamp(s).or_else(|| {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%SZ")
+            .map(|naive| naive.and_utc())
+            .ok()
+            .or_else(|| {
+                DateTime::parse_from_rfc3339(s)
+                    .ok()
+                    .map(|t| t.with_timezone(&Utc))
+            })
+    })
+}
+
+/// The SDK's exact form, `YYYY-MM-DDThh:mm:ssZ` with every digit there, read without a format
+/// parser; None for anything else (the general readers decide those).
+fn parse_sdk_timestamp(s: &str) -> Option<Instant> {
+    let b = s.as_bytes();
+    if b.len() != 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b[19] != b'Z'
+    {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        b[range].iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
         })
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(number(0..4)? as i32, number(5..7)?, number(8..10)?)?;
+    let time = chrono::NaiveTime::from_hms_opt(number(11..13)?, number(14..16)?, number(17..19)?)?;
+    Some(date.and_time(time).and_utc())
 }
 
 /// An AccessKey pair, with the STS token when the pair is temporary.
@@ -151,6 +246,86 @@ mod tests {
             form_encode(&[("SearchTerm", "镜像 a+b*c~"), ("k", "")]),
             "SearchTerm=%E9%95%9C%E5%83%8F+a%2Bb%2Ac~&k="
         );
+    }
+
+    #[test]
+    fn the_encoders_write_what_the_percent_encoding_crate_writes() {
+        const RFC3986: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+            .remove(b'-')
+            .remove(b'_')
+            .remove(b'.')
+            .remove(b'~');
+        let every_byte: Vec<u8> = (0..=255u8).collect();
+        assert_eq!(
+            percent_encode_bytes(&every_byte),
+            percent_encoding::percent_encode(&every_byte, RFC3986).to_string()
+        );
+        let text = "镜像 a+b*c~ %2F&=é";
+        assert_eq!(
+            form_encode(&[(text, text)]),
+            format!(
+                "{0}={0}",
+                percent_encoding::utf8_percent_encode(text, RFC3986)
+                    .to_string()
+                    .replace("%20", "+")
+            )
+        );
+    }
+
+    #[test]
+    fn form_decoding_matches_plus_then_percent_decoding() {
+        for raw in [
+            "a=%41%4a%4A%zz%4&b=%&c=%%41+%+2&d=%2",
+            "x=%E9%95%9C+%FF%fe",
+            "=&%=%&+=+",
+        ] {
+            let expected: Vec<(Vec<u8>, Vec<u8>)> = raw
+                .as_bytes()
+                .split(|b| *b == b'&')
+                .filter(|s| !s.is_empty())
+                .map(|segment| {
+                    let (k, v) = match segment.iter().position(|b| *b == b'=') {
+                        Some(i) => (&segment[..i], &segment[i + 1..]),
+                        None => (segment, &[][..]),
+                    };
+                    let decode = |part: &[u8]| -> Vec<u8> {
+                        let spaced: Vec<u8> =
+                            part.iter().map(|b| if *b == b'+' { b' ' } else { *b }).collect();
+                        percent_encoding::percent_decode(&spaced).collect()
+                    };
+                    (decode(k), decode(v))
+                })
+                .collect();
+            assert_eq!(decode_form_bytes(raw.as_bytes()), expected, "{raw}");
+        }
+    }
+
+    #[test]
+    fn the_quick_timestamp_reader_agrees_with_the_general_one() {
+        for s in [
+            "2025-01-01T00:00:00Z",
+            "1999-12-31T23:59:59Z",
+            "2024-02-29T12:30:45Z",
+            "2025-02-29T12:30:45Z",
+            "2025-13-01T00:00:00Z",
+            "2025-01-01T24:00:00Z",
+            "2025-01-01T23:59:60Z",
+            "2025-1-01T00:00:00Z",
+            "+2025-01-01T00:00:00Z",
+        ] {
+            let general = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%SZ")
+                .map(|naive| naive.and_utc())
+                .ok()
+                .or_else(|| {
+                    DateTime::parse_from_rfc3339(s)
+                        .ok()
+                        .map(|t| t.with_timezone(&Utc))
+                });
+            assert_eq!(parse_timestamp(s), general, "{s}");
+            if let Some(t) = general {
+                assert_eq!(format_timestamp(t), t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+            }
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! client (or a test) gets every header a signed request needs from [`Request::sign`] (or
 //! [`sign_request`]).
 
-use super::{decode_form_bytes, form_encode, format_timestamp, percent_encode_bytes, Credentials};
+use super::{decode_form_bytes, form_encode, format_timestamp, hex_lower, percent_encode_bytes, Credentials};
 use crate::time::Instant;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -31,11 +31,17 @@ pub fn canonical_query(raw_query: &str) -> String {
         .map(|(k, v)| (percent_encode_bytes(&k), percent_encode_bytes(&v)))
         .collect();
     pairs.sort();
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("&")
+    let len: usize = pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+    let mut out = String::with_capacity(len);
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(k);
+        out.push('=');
+        out.push_str(v);
+    }
+    out
 }
 
 /// The canonical headers for `signed_headers` (lower-case, sorted, as [`normalize_signed_headers`]
@@ -45,17 +51,25 @@ pub fn canonical_headers<N: AsRef<str>, V: AsRef<str>>(
     signed_headers: &[String],
     headers: &[(N, V)],
 ) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(64 * signed_headers.len());
+    let mut values: Vec<&str> = Vec::new();
     for name in signed_headers {
-        let mut values: Vec<&str> = headers
-            .iter()
-            .filter(|(n, _)| n.as_ref().eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_ref().trim())
-            .collect();
+        values.clear();
+        values.extend(
+            headers
+                .iter()
+                .filter(|(n, _)| n.as_ref().eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_ref().trim()),
+        );
         values.sort_unstable();
         out.push_str(name);
         out.push(':');
-        out.push_str(&values.join(","));
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(v);
+        }
         out.push('\n');
     }
     out
@@ -76,7 +90,10 @@ pub fn normalize_signed_headers(list: &str) -> Vec<String> {
 
 /// Hex SHA-256 of the body: the `HashedPayload` line and the `x-acs-content-sha256` header.
 pub fn hashed_payload(body: &[u8]) -> String {
-    hex::encode(Sha256::digest(body))
+    if body.is_empty() {
+        return super::EMPTY_SHA256.to_owned();
+    }
+    hex_lower(&Sha256::digest(body))
 }
 
 /// The canonical request from its parts.
@@ -96,27 +113,32 @@ pub fn canonical_request(
 
 /// `ACS3-HMAC-SHA256\n<hex SHA-256 of the canonical request>`.
 pub fn string_to_sign_of(canonical_request: &str) -> String {
-    format!(
-        "{ALGORITHM}\n{}",
-        hex::encode(Sha256::digest(canonical_request.as_bytes()))
-    )
+    string_to_sign_of_digest(Sha256::digest(canonical_request.as_bytes()).as_slice())
+}
+
+fn string_to_sign_of_digest(digest: &[u8]) -> String {
+    let mut out = String::with_capacity(ALGORITHM.len() + 1 + 64);
+    out.push_str(ALGORITHM);
+    out.push('\n');
+    out.push_str(&hex_lower(digest));
+    out
 }
 
 /// Hex HMAC-SHA256 of the string to sign, keyed by the AccessKey secret.
 pub fn signature(secret: &str, string_to_sign: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes a key of any length");
     mac.update(string_to_sign.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    hex_lower(&mac.finalize().into_bytes())
 }
 
 /// Whether `provided` is the signature of `string_to_sign` under `secret` (compared in constant time).
 pub fn verify(secret: &str, string_to_sign: &str, provided: &str) -> bool {
     let expected = signature(secret, string_to_sign);
-    let provided = provided.trim().to_ascii_lowercase();
+    let provided = provided.trim().as_bytes();
     expected.len() == provided.len()
         && expected
             .bytes()
-            .zip(provided.bytes())
+            .zip(provided.iter().map(u8::to_ascii_lowercase))
             .fold(0u8, |acc, (a, b)| acc | (a ^ b))
             == 0
 }
@@ -145,15 +167,30 @@ pub fn string_to_sign<N: AsRef<str>, V: AsRef<str>>(
     } else {
         request.path
     };
-    let canonical = canonical_request(
+    // The canonical request of [`canonical_request`], hashed as it is written rather than built
+    // whole first.
+    let mut hash = Sha256::new();
+    for part in [
         request.method,
+        "\n",
         path,
+        "\n",
         &canonical_query(request.raw_query),
+        "\n",
         &canonical_headers(signed_headers, request.headers),
-        signed_headers,
-        &hashed_payload(request.body),
-    );
-    string_to_sign_of(&canonical)
+        "\n",
+    ] {
+        hash.update(part.as_bytes());
+    }
+    for (i, name) in signed_headers.iter().enumerate() {
+        if i > 0 {
+            hash.update(b";");
+        }
+        hash.update(name.as_bytes());
+    }
+    hash.update(b"\n");
+    hash.update(hashed_payload(request.body).as_bytes());
+    string_to_sign_of_digest(hash.finalize().as_slice())
 }
 
 /// A parsed `Authorization` header.
@@ -355,13 +392,26 @@ pub fn sign_request(request: &Request, credentials: &Credentials) -> Signed {
         headers.retain(|(n, _)| n != name);
         headers.push((name.clone(), value.clone()));
     }
-    let signed_headers = normalize_signed_headers(
-        &headers
-            .iter()
-            .map(|(n, _)| n.as_str())
-            .collect::<Vec<_>>()
-            .join(";"),
-    );
+    let plain = |n: &str| {
+        !n.is_empty()
+            && n.bytes()
+                .all(|b| b.is_ascii_graphic() && b != b';' && !b.is_ascii_uppercase())
+    };
+    let signed_headers = if headers.iter().all(|(n, _)| plain(n)) {
+        // What normalizing the `;`-joined names gives, without joining and splitting them.
+        let mut names: Vec<String> = headers.iter().map(|(n, _)| n.clone()).collect();
+        names.sort();
+        names.dedup();
+        names
+    } else {
+        normalize_signed_headers(
+            &headers
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(";"),
+        )
+    };
     let to_sign = string_to_sign(
         &Incoming {
             method: &request.method,

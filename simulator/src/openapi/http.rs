@@ -39,7 +39,7 @@ fn is_openapi(request: &Request) -> bool {
 }
 
 async fn answer(sim: &Simulator, request: Request) -> Response {
-    let request_id = sim.with_ids(|ids| ids.request_id()).unwrap_or_default();
+    let request_id = sim.request_id();
     let (parts, body) = request.into_parts();
     let query = parts.uri.query().unwrap_or_default().to_owned();
     let mut pairs = protocol::spi::decode_query(&query);

@@ -246,25 +246,26 @@ pub fn push_metering_data(call: &Call<'_>) -> Result<Value, ApiError> {
     let now = call.sim.clock().now();
     let now_ms = epoch_millis(now);
     let now_s = now.timestamp();
-    let mut conn = call.sim.store().conn();
-    let tx = conn.transaction().map_err(crate::store::StoreError::from)?;
+    let conn = call.sim.store().conn();
+    let tx = Tx::begin(&conn)?;
     {
-        let mut find = tx
-            .prepare_cached("SELECT product_code, status FROM instances WHERE instance_id = ?1")
-            .map_err(crate::store::StoreError::from)?;
-        let mut last_push = tx
-            .prepare_cached("SELECT last_push_at FROM metering_pushes WHERE instance_id = ?1")
+        let mut find = conn
+            .prepare_cached(
+                "SELECT i.product_code, i.status, p.last_push_at FROM instances i
+                 LEFT JOIN metering_pushes p ON p.instance_id = i.instance_id WHERE i.instance_id = ?1",
+            )
             .map_err(crate::store::StoreError::from)?;
         let mut product: Option<String> = None;
         let mut targets: Vec<Target> = Vec::new();
         for (i, record) in records.iter().enumerate() {
             let n = i + 1;
             if !targets.iter().any(|t| t.id == record.instance_id) {
-                let row: Option<(String, String)> = find
-                    .query_row([&record.instance_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                let row: Option<(String, String, Option<i64>)> = find
+                    .query_row([&record.instance_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                     .optional()
                     .map_err(crate::store::StoreError::from)?;
-                let Some((code, status)) = row.filter(|(code, _)| sells(call.sim, vendor, code)) else {
+                let Some((code, status, last)) = row.filter(|(code, _, _)| sells(call.sim, vendor, code))
+                else {
                     return Err(bad_instance(format!(
                         "The instance {} does not exist.",
                         record.instance_id
@@ -291,10 +292,6 @@ pub fn push_metering_data(call: &Call<'_>) -> Result<Value, ApiError> {
                         ))
                     }
                 }
-                let last: Option<i64> = last_push
-                    .query_row([&record.instance_id], |r| r.get(0))
-                    .optional()
-                    .map_err(crate::store::StoreError::from)?;
                 if let Some(last) = last {
                     let elapsed = now_ms - last;
                     if elapsed < THROTTLE_SECONDS * 1000 {
@@ -330,7 +327,7 @@ pub fn push_metering_data(call: &Call<'_>) -> Result<Value, ApiError> {
                 )));
             }
         }
-        let mut insert = tx
+        let mut insert = conn
             .prepare_cached(
                 "INSERT INTO metering_records (instance_id, product_code, start_time, end_time, metering_key,
                  value, metering_assit, serial_no, received_at, billable)
@@ -360,7 +357,7 @@ pub fn push_metering_data(call: &Call<'_>) -> Result<Value, ApiError> {
                     .map_err(crate::store::StoreError::from)?;
             }
         }
-        let mut stamp = tx
+        let mut stamp = conn
             .prepare_cached(
                 "INSERT INTO metering_pushes (instance_id, last_push_at) VALUES (?1, ?2)
                  ON CONFLICT (instance_id) DO UPDATE SET last_push_at = excluded.last_push_at",
@@ -372,8 +369,43 @@ pub fn push_metering_data(call: &Call<'_>) -> Result<Value, ApiError> {
                 .map_err(crate::store::StoreError::from)?;
         }
     }
-    tx.commit().map_err(crate::store::StoreError::from)?;
+    tx.commit()?;
     Ok(json!({ "Success": true }))
+}
+
+/// A transaction begun and committed with cached statements (a `rusqlite::Transaction` prepares
+/// `BEGIN` and `COMMIT` anew every time, a cost a push pays on every request); rolled back when
+/// dropped uncommitted.
+struct Tx<'c> {
+    conn: &'c rusqlite::Connection,
+    open: bool,
+}
+
+impl<'c> Tx<'c> {
+    fn begin(conn: &'c rusqlite::Connection) -> Result<Tx<'c>, crate::store::StoreError> {
+        conn.prepare_cached("BEGIN")?.execute([])?;
+        Ok(Tx { conn, open: true })
+    }
+
+    fn commit(mut self) -> Result<(), crate::store::StoreError> {
+        self.conn.prepare_cached("COMMIT")?.execute([])?;
+        self.open = false;
+        Ok(())
+    }
+}
+
+impl Drop for Tx<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            let rolled_back = self
+                .conn
+                .prepare_cached("ROLLBACK")
+                .and_then(|mut s| s.execute([]));
+            if let Err(e) = rolled_back {
+                tracing::error!("could not roll back a refused push: {e}");
+            }
+        }
+    }
 }
 
 /// A stored metering entity, as the billing side will read it.
@@ -418,6 +450,13 @@ pub fn stored(
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// How many metering entities the store holds, of every instance.
+pub fn stored_count(sim: &crate::state::Simulator) -> Result<u64, crate::store::StoreError> {
+    let conn = sim.store().conn();
+    let count: i64 = conn.query_row("SELECT count(*) FROM metering_records", [], |r| r.get(0))?;
+    Ok(count.max(0) as u64)
 }
 
 #[cfg(test)]

@@ -1,11 +1,18 @@
-//! `marketsim bench <scenario>`: runs one scenario file many times through the same code a user's
-//! `marketsim run` takes (fresh world, real sockets, the browser agent) and prints wall-time
-//! percentiles. Build with `--release` for figures worth quoting.
+//! `marketsim bench`: timing, with `--release` for figures worth quoting.
+//!
+//! - `marketsim bench scenario <file>` ([`run`]): runs one scenario file many times through the same
+//!   code a user's `marketsim run` takes (fresh world, real sockets, the browser agent) and prints
+//!   wall-time percentiles.
+//! - `marketsim bench openapi` ([`openapi`]): signed PushMeteringData requests over loopback against
+//!   an in-process world, beside the same server's health check.
+
+pub mod openapi;
 
 use crate::scenario::runner::run_file;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// Times `file` over `runs` runs after one warm-up run.
 pub async fn run(file: PathBuf, runs: usize) -> anyhow::Result<()> {
     let runs = runs.max(1);
     let warmup = run_file(&file).await;
@@ -38,4 +45,25 @@ pub async fn run(file: PathBuf, runs: usize) -> anyhow::Result<()> {
         ms(times[times.len() - 1]),
     )]);
     Ok(())
+}
+
+/// `marketsim bench …`: what to time.
+#[derive(clap::Subcommand, Debug)]
+pub enum BenchCommand {
+    /// Time one scenario file over many runs (wall time per run: min, p50, p90, max).
+    Scenario {
+        file: PathBuf,
+        #[arg(long, default_value_t = 50)]
+        runs: usize,
+    },
+    /// Signed PushMeteringData over loopback from many connections, beside the health check.
+    Openapi(openapi::OpenapiArgs),
+}
+
+/// Runs the benchmark `command` names.
+pub async fn dispatch(command: BenchCommand) -> anyhow::Result<()> {
+    match command {
+        BenchCommand::Scenario { file, runs } => run(file, runs).await,
+        BenchCommand::Openapi(args) => openapi::run(args).await,
+    }
 }

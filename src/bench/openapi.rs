@@ -1,0 +1,526 @@
+//! `marketsim bench openapi`: how many PushMeteringData requests the marketplace stores per second.
+//!
+//! One process holds everything: a world (the simulator on a listener of 127.0.0.1:0, the console
+//! stub as the vendor, one clock) and the load generator, all on the same async runtime, so the
+//! load generator shares the machine's cores with the server. The bench
+//!
+//! 1. opens `--instances` pay-as-you-go instances of the vendor's product through 开通
+//!    ([`simulator::Simulator::open_service`]) and waits until the createInstance SPI has reached the
+//!    console stub and every instance is OPENED;
+//! 2. pushes from `--connections` keep-alive HTTP/1.1 connections, each request a one-record
+//!    `Metering` for the next instance in round robin, freshly V3-signed (`ACS3-HMAC-SHA256`) with its
+//!    own nonce as the SDK signs it ([`protocol::openapi::client::Client::sign`]); only answers with
+//!    `Success: true` count, and afterwards the store must hold exactly that many new records;
+//! 3. loads `GET /__marketsim/health` (unsigned, no work) the same way.
+//!
+//! The 60-second rule stays on. The marketplace's clock runs `--speed` times as fast as the wall
+//! clock, so with enough instances every instance's previous push is more than 60 virtual seconds
+//! old when its turn comes again; the figures say how far apart two pushes of one instance were.
+//! Each record's window is the last whole ten minutes of the marketplace's time, so none is late.
+
+use crate::world::{RunningWorld, WorldSetup};
+use anyhow::Context;
+use protocol::openapi::client::{Client as SigningClient, MeteringEntity, MeteringRecord};
+use simulator::openapi::ops::metering::push;
+use simulator::store::orders::Status;
+use simulator::{ClockMode, Simulator};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// What `marketsim bench openapi` takes.
+#[derive(clap::Args, Debug)]
+pub struct OpenapiArgs {
+    /// Concurrent keep-alive connections, for each endpoint in turn.
+    #[arg(long, default_value_t = 32)]
+    pub connections: usize,
+    /// How long each endpoint is measured.
+    #[arg(long, default_value = "10s", value_parser = crate::serve::parse_duration)]
+    pub duration: Duration,
+    /// Load before each measurement that is not counted in the rate (its pushes are stored and checked).
+    #[arg(long, default_value = "1s", value_parser = crate::serve::parse_duration)]
+    pub warmup: Duration,
+    /// OPENED instances the pushes go to in round robin.
+    #[arg(long, default_value_t = 2000)]
+    pub instances: usize,
+    /// The marketplace's clock runs this many times as fast as the wall clock.
+    #[arg(long, default_value_t = 36_000.0)]
+    pub speed: f64,
+    /// Keep the world in this directory (default: in memory).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+}
+
+/// How one endpoint did over the measured window.
+struct Measured {
+    /// Answers that count (`Success: true`, or the health check's `ok`) within the window.
+    ok: u64,
+    /// Other answers and transport errors within the window.
+    failed: u64,
+    /// Answers that count, warm-up included.
+    ok_total: u64,
+    /// Latency of every request answered within the window, microseconds, sorted.
+    latencies: Vec<u32>,
+    /// The first failure, for the report.
+    first_failure: Option<String>,
+    window: Duration,
+    /// CPU time the whole process (server and load generator) used in the window, where the system
+    /// tells it.
+    cpu: Option<Duration>,
+}
+
+impl Measured {
+    fn rate(&self) -> f64 {
+        self.ok as f64 / self.window.as_secs_f64()
+    }
+
+    /// CPU time per counted answer, server and load generator together.
+    fn cpu_per_request(&self) -> Option<Duration> {
+        let cpu = self.cpu?;
+        (self.ok > 0).then(|| cpu / u32::try_from(self.ok).unwrap_or(u32::MAX))
+    }
+
+    fn percentile(&self, p: f64) -> Duration {
+        if self.latencies.is_empty() {
+            return Duration::ZERO;
+        }
+        let i = ((self.latencies.len() - 1) as f64 * p).round() as usize;
+        Duration::from_micros(u64::from(self.latencies[i]))
+    }
+}
+
+/// What one connection saw.
+#[derive(Default)]
+struct Tally {
+    ok: u64,
+    failed: u64,
+    ok_total: u64,
+    latencies: Vec<u32>,
+    first_failure: Option<String>,
+}
+
+/// What a request's answer was.
+enum Outcome {
+    Counted,
+    Failed(String),
+}
+
+pub async fn run(args: OpenapiArgs) -> anyhow::Result<()> {
+    if args.connections == 0 || args.instances == 0 {
+        anyhow::bail!("--connections and --instances must be at least 1");
+    }
+    if !(args.speed.is_finite() && args.speed > 0.0) {
+        anyhow::bail!("--speed must be a positive number, not {}", args.speed);
+    }
+    let mut setup = WorldSetup::default_world(ClockMode::RealTime { scale: args.speed });
+    setup.deterministic = false;
+    setup.data_dir = args.data_dir.clone();
+    let world = RunningWorld::start(setup).await?;
+    let result = measure(&world, &args).await;
+    world.stop().await;
+    result
+}
+
+async fn measure(world: &RunningWorld, args: &OpenapiArgs) -> anyhow::Result<()> {
+    let sim = &world.sim;
+    let vendor = sim.world().vendors[0].clone();
+    let product = sim
+        .world()
+        .products
+        .iter()
+        .find(|p| p.vendor == vendor.id)
+        .context("the world's vendor sells no product")?
+        .clone();
+    let sku = product.skus.first().context("the product has no SKU")?.id.clone();
+    let buyer = sim
+        .world()
+        .buyers
+        .first()
+        .context("the world has no buyer")?
+        .clone();
+
+    let prepared = Instant::now();
+    let mut instances = Vec::with_capacity(args.instances);
+    for _ in 0..args.instances {
+        instances.push(sim.open_service(&buyer, &product.code, &sku)?.instance_id);
+    }
+    wait_until_opened(sim, &instances).await?;
+    let prepared = prepared.elapsed();
+
+    let stored_before = push::stored_count(sim)?;
+    let pushes = Arc::new(PushTarget {
+        sim: sim.clone(),
+        signer: SigningClient::new(
+            &world.marketplace_url,
+            &vendor.access_key_id,
+            &vendor.access_key_secret,
+        )?,
+        product: product.code.clone(),
+        instances,
+        next: AtomicU64::new(0),
+    });
+    let push_result = load(args, &world.marketplace_url, {
+        let pushes = pushes.clone();
+        move |http, base| {
+            let pushes = pushes.clone();
+            async move { pushes.push(&http, &base).await }
+        }
+    })
+    .await?;
+    let stored = push::stored_count(sim)? - stored_before;
+
+    let health_url = format!("{}/__marketsim/health", world.marketplace_url);
+    let health = load(
+        args,
+        &health_url,
+        |http, url| async move { health(&http, &url).await },
+    )
+    .await?;
+
+    report(
+        args,
+        &push_result,
+        &health,
+        stored,
+        prepared,
+        pushes.instances.len(),
+    );
+    if stored != push_result.ok_total {
+        anyhow::bail!(
+            "{} pushes were answered Success:true but the store holds {stored} new records",
+            push_result.ok_total
+        );
+    }
+    if push_result.ok == 0 {
+        anyhow::bail!(
+            "no push succeeded: {}",
+            push_result.first_failure.as_deref().unwrap_or("no answer")
+        );
+    }
+    Ok(())
+}
+
+/// Waits (up to a minute of wall time) until every instance is OPENED.
+async fn wait_until_opened(sim: &Simulator, instances: &[String]) -> anyhow::Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut waiting: Vec<&String> = instances.iter().collect();
+    loop {
+        let mut still = Vec::new();
+        for id in waiting {
+            let instance = sim.store().instance(id)?.context("an opened instance vanished")?;
+            match instance.status {
+                Status::Opened => {}
+                Status::OpenFailed => anyhow::bail!(
+                    "instance {id} failed to open: {}",
+                    instance.failure.unwrap_or_default()
+                ),
+                _ => still.push(id),
+            }
+        }
+        if still.is_empty() {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            anyhow::bail!(
+                "{} of {} instances were not OPENED after a minute",
+                still.len(),
+                instances.len()
+            );
+        }
+        waiting = still;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Where pushes go and what they say.
+struct PushTarget {
+    sim: Simulator,
+    signer: SigningClient,
+    product: String,
+    instances: Vec<String>,
+    next: AtomicU64,
+}
+
+impl PushTarget {
+    /// One freshly signed push of the next instance's last whole ten minutes.
+    async fn push(&self, http: &reqwest::Client, base: &url::Url) -> Outcome {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let instance = &self.instances[(n % self.instances.len() as u64) as usize];
+        let now = self.sim.clock().now().timestamp();
+        let end = now - now.rem_euclid(600);
+        let record = MeteringRecord {
+            instance_id: instance.clone(),
+            start_time: end - 600,
+            end_time: end,
+            entities: vec![MeteringEntity {
+                key: "Frequency".into(),
+                value: 1,
+                metering_assit: Some(format!("{}-Frequency-1", self.product)),
+                serial_no: None,
+            }],
+        };
+        let metering = match serde_json::to_string(&[record]) {
+            Ok(m) => m,
+            Err(e) => return Outcome::Failed(e.to_string()),
+        };
+        let signed = self
+            .signer
+            .sign("PushMeteringData", "POST", &[("Metering", &metering)], &[]);
+        let mut url = base.clone();
+        url.set_query(Some(&signed.query).filter(|q| !q.is_empty()).map(|q| q.as_str()));
+        let mut request = http.post(url);
+        let mut headers = reqwest::header::HeaderMap::with_capacity(signed.headers.len());
+        for (name, value) in signed.headers {
+            let Ok(value) = reqwest::header::HeaderValue::try_from(value) else {
+                return Outcome::Failed(format!("the signed {name} header is not a header value"));
+            };
+            match known_header(&name) {
+                Some(name) => headers.append(name, value),
+                None => match reqwest::header::HeaderName::try_from(name) {
+                    Ok(name) => headers.append(name, value),
+                    Err(e) => return Outcome::Failed(e.to_string()),
+                },
+            };
+        }
+        request = request.headers(headers);
+        if !signed.body.is_empty() {
+            request = request.body(signed.body);
+        }
+        let response = match request.send().await {
+            Ok(r) => r,
+            Err(e) => return Outcome::Failed(format!("transport: {e}")),
+        };
+        let status = response.status();
+        let body = match response.bytes().await {
+            Ok(b) => b,
+            Err(e) => return Outcome::Failed(format!("transport: {e}")),
+        };
+        let answer: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+        if answer.get("Success") == Some(&serde_json::Value::Bool(true)) {
+            Outcome::Counted
+        } else {
+            Outcome::Failed(format!("{status}: {}", String::from_utf8_lossy(&body)))
+        }
+    }
+}
+
+/// The name of a header the signer sets, without parsing it again.
+fn known_header(name: &str) -> Option<reqwest::header::HeaderName> {
+    use reqwest::header::{self, HeaderName};
+    Some(match name {
+        "host" => header::HOST,
+        "accept" => header::ACCEPT,
+        "authorization" => header::AUTHORIZATION,
+        "content-type" => header::CONTENT_TYPE,
+        "user-agent" => header::USER_AGENT,
+        "x-acs-action" => HeaderName::from_static("x-acs-action"),
+        "x-acs-version" => HeaderName::from_static("x-acs-version"),
+        "x-acs-date" => HeaderName::from_static("x-acs-date"),
+        "x-acs-signature-nonce" => HeaderName::from_static("x-acs-signature-nonce"),
+        "x-acs-content-sha256" => HeaderName::from_static("x-acs-content-sha256"),
+        _ => return None,
+    })
+}
+
+async fn health(http: &reqwest::Client, url: &url::Url) -> Outcome {
+    let response = match http.get(url.clone()).send().await {
+        Ok(r) => r,
+        Err(e) => return Outcome::Failed(format!("transport: {e}")),
+    };
+    let status = response.status();
+    match response.bytes().await {
+        Ok(body) if status.is_success() && &body[..] == b"ok" => Outcome::Counted,
+        Ok(body) => Outcome::Failed(format!("{status}: {}", String::from_utf8_lossy(&body))),
+        Err(e) => Outcome::Failed(format!("transport: {e}")),
+    }
+}
+
+/// Runs `request` (given its connection and `url`) in a loop on each of `--connections` connections
+/// for the warm-up and the measured window; each connection is a client of its own holding one
+/// keep-alive connection.
+async fn load<F, Fut>(args: &OpenapiArgs, url: &str, request: F) -> anyhow::Result<Measured>
+where
+    F: Fn(reqwest::Client, url::Url) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = Outcome> + Send,
+{
+    let start = Instant::now();
+    let measure_from = start + args.warmup;
+    let until = measure_from + args.duration;
+    let mut workers = Vec::with_capacity(args.connections);
+    for _ in 0..args.connections {
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .http1_only()
+            .pool_max_idle_per_host(1)
+            .tcp_nodelay(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
+            .build()?;
+        let base = url::Url::parse(url)?;
+        let request = request.clone();
+        workers.push(tokio::spawn(async move {
+            let mut tally = Tally::default();
+            loop {
+                let sent = Instant::now();
+                if sent >= until {
+                    break;
+                }
+                let outcome = request(http.clone(), base.clone()).await;
+                let answered = Instant::now();
+                let counted = sent >= measure_from && answered <= until;
+                match outcome {
+                    Outcome::Counted => {
+                        tally.ok_total += 1;
+                        if counted {
+                            tally.ok += 1;
+                        }
+                    }
+                    Outcome::Failed(why) => {
+                        if counted {
+                            tally.failed += 1;
+                        }
+                        tally.first_failure.get_or_insert(why);
+                    }
+                }
+                if counted {
+                    let micros = answered.duration_since(sent).as_micros();
+                    tally.latencies.push(u32::try_from(micros).unwrap_or(u32::MAX));
+                }
+            }
+            tally
+        }));
+    }
+    tokio::time::sleep_until(measure_from.into()).await;
+    let cpu_before = process_cpu();
+    tokio::time::sleep_until(until.into()).await;
+    let cpu = process_cpu()
+        .zip(cpu_before)
+        .map(|(after, before)| after.saturating_sub(before));
+    let mut all = Tally::default();
+    // No timer per request: a connection still waiting long after the window is a hung server.
+    let give_up = tokio::time::Instant::from_std(until + Duration::from_secs(30));
+    for worker in workers {
+        let t = match tokio::time::timeout_at(give_up, worker).await {
+            Ok(joined) => joined.context("a load connection panicked")?,
+            Err(_) => anyhow::bail!("a request had no answer 30 s after the measured window ended"),
+        };
+        all.ok += t.ok;
+        all.failed += t.failed;
+        all.ok_total += t.ok_total;
+        all.latencies.extend(t.latencies);
+        if all.first_failure.is_none() {
+            all.first_failure = t.first_failure;
+        }
+    }
+    all.latencies.sort_unstable();
+    Ok(Measured {
+        ok: all.ok,
+        failed: all.failed,
+        ok_total: all.ok_total,
+        latencies: all.latencies,
+        first_failure: all.first_failure,
+        window: args.duration,
+        cpu,
+    })
+}
+
+/// CPU time this process has used (user and system, every thread), from `/proc/self/stat` on
+/// Linux; None elsewhere.
+fn process_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command name (which may hold spaces) in parentheses: state is the first,
+    // utime the 12th and stime the 13th, in clock ticks of 1/100 s.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
+fn report(
+    args: &OpenapiArgs,
+    pushes: &Measured,
+    health: &Measured,
+    stored: u64,
+    prepared: Duration,
+    instances: usize,
+) {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let profile = if cfg!(debug_assertions) {
+        "debug build: build with --release for figures worth quoting"
+    } else {
+        "release build"
+    };
+    let store = match &args.data_dir {
+        Some(dir) => format!("SQLite in {} (WAL)", dir.display()),
+        None => "SQLite in memory".to_owned(),
+    };
+    let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1000.0);
+    // Two pushes of one instance are `instances` requests apart.
+    let gap_virtual = if pushes.rate() > 0.0 {
+        instances as f64 / pushes.rate() * args.speed
+    } else {
+        f64::INFINITY
+    };
+    let line = |name: &str, m: &Measured, unit: &str| {
+        let cpu = match (m.cpu, m.cpu_per_request()) {
+            (Some(total), Some(each)) => format!(
+                "; CPU {:.0} µs per request, {:.0}% of {cores} cores",
+                each.as_secs_f64() * 1e6,
+                total.as_secs_f64() / m.window.as_secs_f64() / cores as f64 * 100.0
+            ),
+            _ => String::new(),
+        };
+        format!(
+            "  {name:<26} {:>9.0} {unit}/s   p50 {}   p99 {}   ({} counted, {} failed{cpu})",
+            m.rate(),
+            ms(m.percentile(0.5)),
+            ms(m.percentile(0.99)),
+            m.ok,
+            m.failed,
+        )
+    };
+    let mut lines = vec![
+        format!("marketsim bench openapi ({profile})"),
+        format!(
+            "  server and load generator in one process, sharing the machine's {cores} cores; \
+             {} keep-alive HTTP/1.1 connections over loopback; {:.1} s measured per endpoint after {:.1} s warm-up",
+            args.connections,
+            args.duration.as_secs_f64(),
+            args.warmup.as_secs_f64()
+        ),
+        format!("  store: {store}"),
+        format!(
+            "  60-second rule: on — {instances} OPENED instances (opened through the console stub's SPI in {:.1} s), \
+             pushed in round robin on a marketplace clock running {}× wall time: \
+             two pushes of one instance ~{:.0} virtual s apart",
+            prepared.as_secs_f64(),
+            args.speed,
+            gap_virtual
+        ),
+        "  every push: one record, V3-signed (ACS3-HMAC-SHA256) per request with a fresh nonce; \
+         counted only when answered Success:true"
+            .to_owned(),
+        line("PushMeteringData", pushes, "stored pushes"),
+        line("GET /__marketsim/health", health, "requests"),
+        format!(
+            "  store check: {} pushes answered Success:true (warm-up included), {stored} new records stored{}",
+            pushes.ok_total,
+            if stored == pushes.ok_total { " — they match" } else { " — MISMATCH" }
+        ),
+        format!(
+            "  pushes vs health: {:.0}% (goal: ≥ 20000 stored pushes/s and ≥ 50%)",
+            if health.rate() > 0.0 {
+                pushes.rate() / health.rate() * 100.0
+            } else {
+                0.0
+            }
+        ),
+    ];
+    for (name, m) in [("PushMeteringData", pushes), ("health", health)] {
+        if let Some(why) = &m.first_failure {
+            let why: String = why.chars().take(300).collect();
+            lines.push(format!("  first {name} failure: {why}"));
+        }
+    }
+    crate::cli::say(&lines);
+}
