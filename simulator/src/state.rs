@@ -99,7 +99,7 @@ impl Simulator {
         };
         let ids = match store.meta(IDS_KEY)?.and_then(|s| s.parse().ok()) {
             Some(state) => IdGen::from_state(state),
-            None => IdGen::new(world.seed, "simulator"),
+            None => IdGen::new(id_seed(world.seed, options.deterministic), "simulator"),
         };
         let sim = Arc::new_cyclic(|weak| Shared {
             world,
@@ -180,9 +180,7 @@ impl Simulator {
         let entropy = if self.shared.deterministic {
             0
         } else {
-            std::collections::hash_map::RandomState::new()
-                .build_hasher()
-                .finish()
+            fresh_entropy()
         };
         self.with_ids(|ids| ids.secret(entropy))
     }
@@ -191,8 +189,10 @@ impl Simulator {
     /// seed; a manual clock back at the world's start.
     pub async fn reset(&self) -> Result<(), StoreError> {
         self.shared.store.clear()?;
-        *self.shared.ids.lock().unwrap_or_else(|p| p.into_inner()) =
-            IdGen::new(self.shared.world.seed, "simulator");
+        *self.shared.ids.lock().unwrap_or_else(|p| p.into_inner()) = IdGen::new(
+            id_seed(self.shared.world.seed, self.shared.deterministic),
+            "simulator",
+        );
         // A cleared `meta` stands for the seed's state.
         self.shared.ids_unsaved.store(false, Ordering::Relaxed);
         if self.shared.clock.is_manual() {
@@ -205,5 +205,23 @@ impl Simulator {
         crate::openapi::ops::seed_all(self)?;
         self.shared.store.set_meta(SEEDED_KEY, "1")?;
         Ok(())
+    }
+}
+
+/// Bits no other run shares.
+fn fresh_entropy() -> u64 {
+    std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish()
+}
+
+/// The id generator's seed: the world's own when runs must replay byte for byte; otherwise mixed
+/// with fresh entropy, so two sandboxes never hand out the same order ids, instance ids or
+/// RequestIds (a vendor's service that keeps its data across sandbox runs would mistake them).
+fn id_seed(world_seed: u64, deterministic: bool) -> u64 {
+    if deterministic {
+        world_seed
+    } else {
+        world_seed ^ fresh_entropy()
     }
 }
