@@ -17,7 +17,10 @@ LICENSES = {
 }
 ACTIVATED = next(lic for lic in LICENSES.values() if lic["status"] == "ACTIVATED")
 EXPIRED = next(lic for lic in LICENSES.values() if lic["expires"] < "2023-08-15")
-ACTIVATABLE = next(lic for lic in LICENSES.values() if lic["status"] == "INACTIVATED" and lic["expires"] > "2099")
+# One activatable license per signing: both runs share one sandbox.
+ACTIVATABLE = dict(
+    zip(("V3", "V1"), [lic for lic in LICENSES.values() if lic["status"] == "INACTIVATED" and lic["expires"] > "2099"])
+)
 
 
 def describe(vendor, code):
@@ -41,13 +44,12 @@ def test_describe_license_answers_the_license_with_its_buyer_and_attributes(vend
     assert describe(vendor, ACTIVATED["code"]).activate_time == ACTIVATED["activated"]
 
 
-def test_activate_license_flips_an_inactive_license_to_activated(vendor):
-    assert describe(vendor, ACTIVATABLE["code"]).license_status == "INACTIVATED"
-    answer = vendor.activate_license(
-        m.ActivateLicenseRequest(license_code=ACTIVATABLE["code"], identification=ACTIVATABLE["ali_uid"])
-    )
-    assert answer.body.success is True
-    assert describe(vendor, ACTIVATABLE["code"]).license_status == "ACTIVATED"
+def test_activate_license_flips_an_inactive_license_to_activated(vendor, signing):
+    lic = ACTIVATABLE[signing]
+    assert describe(vendor, lic["code"]).license_status == "INACTIVATED"
+    answer = vendor.activate_license(m.ActivateLicenseRequest(license_code=lic["code"], identification=lic["ali_uid"]))
+    assert answer.success is True
+    assert describe(vendor, lic["code"]).license_status == "ACTIVATED"
 
 
 def test_activate_license_refuses_a_license_already_activated_and_leaves_it_as_it_was(vendor):
