@@ -86,19 +86,32 @@ fn after_sign_in(handoff: Option<&str>) -> String {
     }
 }
 
+/// Renders the login or the register form: hand-off, CSRF token, what was typed, an error.
+type FormPage = fn(Option<&str>, &str, &Typed<'_>, Option<&str>) -> Markup;
+
+/// `form`, empty, for a visitor who is not signed in; straight on for one who is.
+fn signed_out_form(
+    console: &Console,
+    visitor: &Visitor,
+    q: &HandoffQuery,
+    form: FormPage,
+) -> Result<Response, PageError> {
+    let handoff = clean_handoff(q.handoff.as_deref());
+    if visitor.user.is_some() {
+        return Ok(Redirect::to(&after_sign_in(handoff)).into_response());
+    }
+    let (session, cookie) = session_for_form(console, visitor)?;
+    let page = form(handoff, &session.csrf, &Typed::default(), None);
+    Ok(with_cookie(cookie, StatusCode::OK, page))
+}
+
 /// `GET /login`: the form, or straight on for a visitor already signed in.
 pub async fn login_page(
     State(console): State<Console>,
     visitor: Visitor,
     Query(q): Query<HandoffQuery>,
 ) -> Result<Response, PageError> {
-    let handoff = clean_handoff(q.handoff.as_deref());
-    if visitor.user.is_some() {
-        return Ok(Redirect::to(&after_sign_in(handoff)).into_response());
-    }
-    let (session, cookie) = session_for_form(&console, &visitor)?;
-    let page = login_form(handoff, &session.csrf, &Typed::default(), None);
-    Ok(with_cookie(cookie, StatusCode::OK, page))
+    signed_out_form(&console, &visitor, &q, login_form)
 }
 
 /// `POST /login`.
@@ -148,13 +161,7 @@ pub async fn register_page(
     visitor: Visitor,
     Query(q): Query<HandoffQuery>,
 ) -> Result<Response, PageError> {
-    let handoff = clean_handoff(q.handoff.as_deref());
-    if visitor.user.is_some() {
-        return Ok(Redirect::to(&after_sign_in(handoff)).into_response());
-    }
-    let (session, cookie) = session_for_form(&console, &visitor)?;
-    let page = register_form(handoff, &session.csrf, &Typed::default(), None);
-    Ok(with_cookie(cookie, StatusCode::OK, page))
+    signed_out_form(&console, &visitor, &q, register_form)
 }
 
 fn check_registration(typed: &Typed<'_>, password: &str) -> Result<(), &'static str> {
