@@ -7,7 +7,8 @@
 //! 1. opens `--instances` pay-as-you-go instances of the vendor's product through 开通
 //!    ([`simulator::Simulator::open_service`]) and waits until the createInstance SPI has reached the
 //!    console stub and every instance is OPENED;
-//! 2. pushes from `--connections` keep-alive HTTP/1.1 connections, each request a one-record
+//! 2. pushes from `--connections` keep-alive HTTP/1.1 connections (hyper's own client, so the
+//!    load generator takes as little of the shared cores as it can), each request a one-record
 //!    `Metering` for the next instance in round robin, freshly V3-signed (`ACS3-HMAC-SHA256`) with its
 //!    own nonce as the SDK signs it ([`protocol::openapi::client::Client::sign`]); only answers with
 //!    `Success: true` count, and afterwards the store must hold exactly that many new records;
@@ -20,10 +21,16 @@
 
 use crate::world::{RunningWorld, WorldSetup};
 use anyhow::Context;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper::header::{HeaderName, HeaderValue};
+use hyper::StatusCode;
+use hyper_util::rt::TokioIo;
 use protocol::openapi::client::{Client as SigningClient, MeteringEntity, MeteringRecord};
 use simulator::openapi::ops::metering::push;
 use simulator::store::orders::Status;
 use simulator::{ClockMode, Simulator};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -160,23 +167,21 @@ async fn measure(world: &RunningWorld, args: &OpenapiArgs) -> anyhow::Result<()>
         instances,
         next: AtomicU64::new(0),
     });
-    let push_result = load(args, &world.marketplace_url, {
-        let pushes = pushes.clone();
-        move |http, base| {
+    let addr = server_addr(&world.marketplace_url).await?;
+    let host = HeaderValue::from_str(addr_host(&world.marketplace_url)?)?;
+    let push_result = load(
+        args,
+        addr,
+        {
             let pushes = pushes.clone();
-            async move { pushes.push(&http, &base).await }
-        }
-    })
+            move || pushes.request()
+        },
+        push_answer,
+    )
     .await?;
     let stored = push::stored_count(sim)? - stored_before;
 
-    let health_url = format!("{}/__marketsim/health", world.marketplace_url);
-    let health = load(
-        args,
-        &health_url,
-        |http, url| async move { health(&http, &url).await },
-    )
-    .await?;
+    let health = load(args, addr, move || health_request(&host), health_answer).await?;
 
     report(
         args,
@@ -199,6 +204,22 @@ async fn measure(world: &RunningWorld, args: &OpenapiArgs) -> anyhow::Result<()>
         );
     }
     Ok(())
+}
+
+/// The socket address of the `http://host:port` server at `url`.
+async fn server_addr(url: &str) -> anyhow::Result<SocketAddr> {
+    let authority = addr_host(url)?;
+    tokio::net::lookup_host(authority)
+        .await?
+        .next()
+        .with_context(|| format!("{authority} resolves to no address"))
+}
+
+/// The `host:port` of `url`.
+fn addr_host(url: &str) -> anyhow::Result<&str> {
+    url.strip_prefix("http://")
+        .map(|rest| rest.trim_end_matches('/'))
+        .with_context(|| format!("{url} is not an http:// URL"))
 }
 
 /// Waits (up to a minute of wall time) until every instance is OPENED.
@@ -244,7 +265,7 @@ struct PushTarget {
 
 impl PushTarget {
     /// One freshly signed push of the next instance's last whole ten minutes.
-    async fn push(&self, http: &reqwest::Client, base: &url::Url) -> Outcome {
+    fn request(&self) -> Result<HttpRequest, String> {
         let n = self.next.fetch_add(1, Ordering::Relaxed);
         let instance = &self.instances[(n % self.instances.len() as u64) as usize];
         let now = self.sim.clock().now().timestamp();
@@ -260,54 +281,48 @@ impl PushTarget {
                 serial_no: None,
             }],
         };
-        let metering = match serde_json::to_string(&[record]) {
-            Ok(m) => m,
-            Err(e) => return Outcome::Failed(e.to_string()),
-        };
+        let metering = serde_json::to_string(&[record]).map_err(|e| e.to_string())?;
         let signed = self
             .signer
             .sign("PushMeteringData", "POST", &[("Metering", &metering)], &[]);
-        let mut url = base.clone();
-        url.set_query(Some(&signed.query).filter(|q| !q.is_empty()).map(|q| q.as_str()));
-        let mut request = http.post(url);
-        let mut headers = reqwest::header::HeaderMap::with_capacity(signed.headers.len());
+        let mut request = hyper::Request::builder()
+            .method(hyper::Method::POST)
+            .uri(signed.uri());
+        let headers = request
+            .headers_mut()
+            .ok_or("the push request could not be built")?;
+        headers.reserve(signed.headers.len());
         for (name, value) in signed.headers {
-            let Ok(value) = reqwest::header::HeaderValue::try_from(value) else {
-                return Outcome::Failed(format!("the signed {name} header is not a header value"));
+            let Ok(value) = HeaderValue::try_from(value) else {
+                return Err(format!("the signed {name} header is not a header value"));
             };
             match known_header(&name) {
                 Some(name) => headers.append(name, value),
-                None => match reqwest::header::HeaderName::try_from(name) {
+                None => match HeaderName::try_from(name) {
                     Ok(name) => headers.append(name, value),
-                    Err(e) => return Outcome::Failed(e.to_string()),
+                    Err(e) => return Err(e.to_string()),
                 },
             };
         }
-        request = request.headers(headers);
-        if !signed.body.is_empty() {
-            request = request.body(signed.body);
-        }
-        let response = match request.send().await {
-            Ok(r) => r,
-            Err(e) => return Outcome::Failed(format!("transport: {e}")),
-        };
-        let status = response.status();
-        let body = match response.bytes().await {
-            Ok(b) => b,
-            Err(e) => return Outcome::Failed(format!("transport: {e}")),
-        };
-        let answer: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-        if answer.get("Success") == Some(&serde_json::Value::Bool(true)) {
-            Outcome::Counted
-        } else {
-            Outcome::Failed(format!("{status}: {}", String::from_utf8_lossy(&body)))
-        }
+        request
+            .body(Full::new(Bytes::from(signed.body)))
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// Counts an answer of PushMeteringData when it says `Success: true`.
+fn push_answer(status: StatusCode, body: &[u8]) -> Outcome {
+    let answer: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    if answer.get("Success") == Some(&serde_json::Value::Bool(true)) {
+        Outcome::Counted
+    } else {
+        Outcome::Failed(format!("{status}: {}", String::from_utf8_lossy(body)))
     }
 }
 
 /// The name of a header the signer sets, without parsing it again.
-fn known_header(name: &str) -> Option<reqwest::header::HeaderName> {
-    use reqwest::header::{self, HeaderName};
+fn known_header(name: &str) -> Option<HeaderName> {
+    use hyper::header;
     Some(match name {
         "host" => header::HOST,
         "accept" => header::ACCEPT,
@@ -323,42 +338,93 @@ fn known_header(name: &str) -> Option<reqwest::header::HeaderName> {
     })
 }
 
-async fn health(http: &reqwest::Client, url: &url::Url) -> Outcome {
-    let response = match http.get(url.clone()).send().await {
-        Ok(r) => r,
-        Err(e) => return Outcome::Failed(format!("transport: {e}")),
-    };
-    let status = response.status();
-    match response.bytes().await {
-        Ok(body) if status.is_success() && &body[..] == b"ok" => Outcome::Counted,
-        Ok(body) => Outcome::Failed(format!("{status}: {}", String::from_utf8_lossy(&body))),
-        Err(e) => Outcome::Failed(format!("transport: {e}")),
+/// An unsigned `GET /__marketsim/health` to `host`.
+fn health_request(host: &HeaderValue) -> Result<HttpRequest, String> {
+    hyper::Request::builder()
+        .method(hyper::Method::GET)
+        .uri("/__marketsim/health")
+        .header(hyper::header::HOST, host.clone())
+        .body(Full::new(Bytes::new()))
+        .map_err(|e| e.to_string())
+}
+
+/// Counts a health answer of `200 ok`.
+fn health_answer(status: StatusCode, body: &[u8]) -> Outcome {
+    if status.is_success() && body == b"ok" {
+        Outcome::Counted
+    } else {
+        Outcome::Failed(format!("{status}: {}", String::from_utf8_lossy(body)))
     }
 }
 
-/// Runs `request` (given its connection and `url`) in a loop on each of `--connections` connections
-/// for the warm-up and the measured window; each connection is a client of its own holding one
-/// keep-alive connection.
-async fn load<F, Fut>(args: &OpenapiArgs, url: &str, request: F) -> anyhow::Result<Measured>
+type HttpRequest = hyper::Request<Full<Bytes>>;
+
+/// One keep-alive HTTP/1.1 connection to the server, opened again after a transport error.
+struct Connection {
+    addr: SocketAddr,
+    sender: Option<hyper::client::conn::http1::SendRequest<Full<Bytes>>>,
+}
+
+impl Connection {
+    async fn open(addr: SocketAddr) -> Result<hyper::client::conn::http1::SendRequest<Full<Bytes>>, String> {
+        let stream = tokio::net::TcpStream::connect(addr)
+            .await
+            .map_err(|e| format!("transport: {e}"))?;
+        stream.set_nodelay(true).map_err(|e| format!("transport: {e}"))?;
+        let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+            .await
+            .map_err(|e| format!("transport: {e}"))?;
+        tokio::spawn(connection);
+        Ok(sender)
+    }
+
+    /// Sends `request` and reads the whole answer; a transport error drops the connection.
+    async fn send(&mut self, request: HttpRequest) -> Result<(StatusCode, Bytes), String> {
+        let result = self.exchange(request).await;
+        if result.is_err() {
+            self.sender = None;
+        }
+        result
+    }
+
+    async fn exchange(&mut self, request: HttpRequest) -> Result<(StatusCode, Bytes), String> {
+        let sender = match &mut self.sender {
+            Some(sender) if !sender.is_closed() => sender,
+            _ => self.sender.insert(Self::open(self.addr).await?),
+        };
+        sender.ready().await.map_err(|e| format!("transport: {e}"))?;
+        let response = sender
+            .send_request(request)
+            .await
+            .map_err(|e| format!("transport: {e}"))?;
+        let status = response.status();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| format!("transport: {e}"))?
+            .to_bytes();
+        Ok((status, body))
+    }
+}
+
+/// Runs requests made by `make` and judged by `judge` in a loop on each of `--connections`
+/// keep-alive connections to `addr` for the warm-up and the measured window.
+async fn load<M, J>(args: &OpenapiArgs, addr: SocketAddr, make: M, judge: J) -> anyhow::Result<Measured>
 where
-    F: Fn(reqwest::Client, url::Url) -> Fut + Clone + Send + 'static,
-    Fut: std::future::Future<Output = Outcome> + Send,
+    M: Fn() -> Result<HttpRequest, String> + Clone + Send + 'static,
+    J: Fn(StatusCode, &[u8]) -> Outcome + Copy + Send + 'static,
 {
     let start = Instant::now();
     let measure_from = start + args.warmup;
     let until = measure_from + args.duration;
     let mut workers = Vec::with_capacity(args.connections);
     for _ in 0..args.connections {
-        let http = reqwest::Client::builder()
-            .no_proxy()
-            .http1_only()
-            .pool_max_idle_per_host(1)
-            .tcp_nodelay(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .referer(false)
-            .build()?;
-        let base = url::Url::parse(url)?;
-        let request = request.clone();
+        let make = make.clone();
+        let mut connection = Connection {
+            addr,
+            sender: Some(Connection::open(addr).await.map_err(anyhow::Error::msg)?),
+        };
         workers.push(tokio::spawn(async move {
             let mut tally = Tally::default();
             loop {
@@ -366,7 +432,13 @@ where
                 if sent >= until {
                     break;
                 }
-                let outcome = request(http.clone(), base.clone()).await;
+                let outcome = match make() {
+                    Ok(request) => match connection.send(request).await {
+                        Ok((status, body)) => judge(status, &body),
+                        Err(why) => Outcome::Failed(why),
+                    },
+                    Err(why) => Outcome::Failed(why),
+                };
                 let answered = Instant::now();
                 let counted = sent >= measure_from && answered <= until;
                 match outcome {
@@ -483,7 +555,7 @@ fn report(
         format!("marketsim bench openapi ({profile})"),
         format!(
             "  server and load generator in one process, sharing the machine's {cores} cores; \
-             {} keep-alive HTTP/1.1 connections over loopback; {:.1} s measured per endpoint after {:.1} s warm-up",
+             {} keep-alive HTTP/1.1 connections (hyper's client) over loopback; {:.1} s measured per endpoint after {:.1} s warm-up",
             args.connections,
             args.duration.as_secs_f64(),
             args.warmup.as_secs_f64()
