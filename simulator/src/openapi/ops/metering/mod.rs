@@ -21,10 +21,12 @@ pub const OPS: &[(&str, Operation)] = &[
     ("DescribeApiMetering", times::describe_api_metering),
 ];
 
-/// This family's tables.
+/// This family's tables. `metering_records.id` is a plain rowid (no AUTOINCREMENT, which costs a
+/// write of `sqlite_sequence` per insert): records are only ever deleted all at once by a reset, so
+/// ids still rise in the order received, which is all [`push::stored`] orders by.
 pub const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS metering_records (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, product_code TEXT NOT NULL,
+    id INTEGER PRIMARY KEY, instance_id TEXT NOT NULL, product_code TEXT NOT NULL,
     start_time INTEGER NOT NULL, end_time INTEGER NOT NULL, metering_key TEXT NOT NULL,
     value INTEGER NOT NULL, metering_assit TEXT NOT NULL, serial_no TEXT,
     received_at INTEGER NOT NULL, billable INTEGER NOT NULL);
