@@ -3,10 +3,15 @@
 use marketsim_simulator::{Options, Simulator, World};
 
 fn first_order(deterministic: bool) -> (String, String) {
-    let options = Options { deterministic, ..Options::default() };
+    let options = Options {
+        deterministic,
+        ..Options::default()
+    };
     let sim = Simulator::open(World::default_world(), options).unwrap();
     let buyer = sim.world().buyers[0].clone();
-    let order = sim.open_service(&buyer, "cmgj00061912", "cmgj00061912-payg").unwrap();
+    let order = sim
+        .open_service(&buyer, "cmgj00061912", "cmgj00061912-payg")
+        .unwrap();
     (order.order_id, order.instance_id)
 }
 
