@@ -54,6 +54,28 @@ impl Params {
         }
     }
 
+    /// A page number and a page size, each at least 1 and the size at most `max`
+    /// (`Invalid<Name>` otherwise). Absent: `Missing<Name>` when `required`, else page 1 of 10.
+    pub fn paging(&self, number: &str, size: &str, required: bool, max: i64) -> Result<(i64, i64), ApiError> {
+        let read = |name: &str, default: i64| -> Result<i64, ApiError> {
+            let value = if required {
+                self.required_int(name)?
+            } else {
+                self.int(name)?.unwrap_or(default)
+            };
+            if value < 1 {
+                return Err(ApiError::invalid(name));
+            }
+            Ok(value)
+        };
+        let page = read(number, 1)?;
+        let per_page = read(size, 10)?;
+        if per_page > max {
+            return Err(ApiError::invalid(size));
+        }
+        Ok((page, per_page))
+    }
+
     /// Every parameter, for signing.
     pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
         self.values.iter().map(|(k, v)| (k.as_str(), v.as_str()))
@@ -79,5 +101,33 @@ mod tests {
         assert_eq!(params.int("PageSize").unwrap_err().code, "InvalidPageSize");
         assert_eq!(p(&[("N", " 7 ")]).required_int("N").unwrap(), 7);
         assert_eq!(p(&[("B", "TRUE")]).bool("B").unwrap(), Some(true));
+    }
+
+    #[test]
+    fn paging_defaults_requires_and_bounds_as_asked() {
+        assert_eq!(p(&[]).paging("N", "S", false, 50).unwrap(), (1, 10));
+        assert_eq!(p(&[]).paging("N", "S", true, 50).unwrap_err().code, "MissingN");
+        assert_eq!(
+            p(&[("N", "2")]).paging("N", "S", true, 50).unwrap_err().code,
+            "MissingS"
+        );
+        assert_eq!(
+            p(&[("N", "0"), ("S", "5")])
+                .paging("N", "S", true, 50)
+                .unwrap_err()
+                .code,
+            "InvalidN"
+        );
+        assert_eq!(
+            p(&[("N", "1"), ("S", "51")])
+                .paging("N", "S", true, 50)
+                .unwrap_err()
+                .code,
+            "InvalidS"
+        );
+        assert_eq!(
+            p(&[("N", "3"), ("S", "50")]).paging("N", "S", true, 50).unwrap(),
+            (3, 50)
+        );
     }
 }

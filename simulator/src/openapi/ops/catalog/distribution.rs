@@ -1,7 +1,7 @@
 //! The distribution (分销) catalogue: DescribeDistributionProducts and DescribeDistributionProductsLink,
 //! open to vendors and buyers alike.
 
-use super::{filters, fixture, paging, DistributionProduct};
+use super::{filters, fixture, DistributionProduct};
 use crate::openapi::{ApiError, Call, Caller};
 use serde_json::{json, Value};
 
@@ -13,7 +13,7 @@ fn invalid_filter() -> ApiError {
 }
 
 pub(super) fn describe_distribution_products(call: &Call<'_>) -> Result<Value, ApiError> {
-    let (page, per_page) = paging(call, "PageNumber", "PageSize", true, 100)?;
+    let (page, per_page) = call.params.paging("PageNumber", "PageSize", true, 100)?;
     let wanted = filters(call, invalid_filter)?;
     for (key, _) in &wanted {
         if !["code", "name", "supplierName"].contains(&key.as_str()) {

@@ -230,14 +230,9 @@ pub(super) fn describe_invoice_for_isv(call: &Call<'_>) -> Result<Value, ApiErro
     let kind = call.params.int("Type")?;
     let user = call.params.int("UserId")?;
     let max_results = call.params.int("MaxResults")?;
-    let page = call.params.int("PageIndex")?.unwrap_or(1);
-    if page < 1 {
-        return Err(ApiError::invalid("PageIndex"));
-    }
-    let per_page = call.params.int("PageSize")?.unwrap_or(10);
-    if !(1..=MAX_PAGE_SIZE).contains(&per_page) {
-        return Err(ApiError::invalid("PageSize"));
-    }
+    let (page, per_page) = call
+        .params
+        .paging("PageIndex", "PageSize", false, MAX_PAGE_SIZE)?;
     let products = serde_json::to_string(&products_of(call, vendor)).expect("serializes");
     let conn = call.sim.store().conn();
     let filter = "FROM market_invoices WHERE product_code IN (SELECT value FROM json_each(?1))

@@ -194,33 +194,6 @@ fn millis(date: &str) -> i64 {
     epoch_millis(spi_parse(date).unwrap_or_else(|| panic!("fixture date `{date}` is yyyy-MM-dd HH:mm:ss")))
 }
 
-/// Page number and size from `number`/`size` parameters: defaults, at least 1, size at most `max`.
-fn paging(
-    call: &Call<'_>,
-    number: &str,
-    size: &str,
-    required: bool,
-    max: i64,
-) -> Result<(i64, i64), ApiError> {
-    let read = |name: &str, default: i64| -> Result<i64, ApiError> {
-        let v = if required {
-            call.params.required_int(name)?
-        } else {
-            call.params.int(name)?.unwrap_or(default)
-        };
-        if v < 1 {
-            return Err(ApiError::invalid(name));
-        }
-        Ok(v)
-    };
-    let page = read(number, 1)?;
-    let per_page = read(size, 10)?;
-    if per_page > max {
-        return Err(ApiError::invalid(size));
-    }
-    Ok((page, per_page))
-}
-
 /// `Filter.N.Key` / `Filter.N.Value` pairs in the order of N; a key without a value is refused.
 fn filters(call: &Call<'_>, invalid: fn() -> ApiError) -> Result<Vec<(String, String)>, ApiError> {
     let mut by_n: BTreeMap<u32, (Option<String>, Option<String>)> = BTreeMap::new();

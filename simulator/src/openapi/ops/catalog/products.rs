@@ -1,6 +1,6 @@
 //! DescribeProduct, DescribeProducts (open to vendors and buyers) and DescribePrice (buyers).
 
-use super::{filters, fixture, millis, paging, Listing, SkuDetail};
+use super::{filters, fixture, millis, Listing, SkuDetail};
 use crate::openapi::{ApiError, Call, Caller};
 use crate::world::{Charge, Product};
 use serde_json::{json, Value};
@@ -184,7 +184,7 @@ fn product_item(call: &Call<'_>, p: &Product) -> Value {
 }
 
 pub(super) fn describe_products(call: &Call<'_>) -> Result<Value, ApiError> {
-    let (page, per_page) = paging(call, "PageNumber", "PageSize", false, 100)?;
+    let (page, per_page) = call.params.paging("PageNumber", "PageSize", false, 100)?;
     let term = call.params.get("SearchTerm").map(str::to_lowercase);
     let mut sort: Option<String> = None;
     let mut category: Option<i64> = None;

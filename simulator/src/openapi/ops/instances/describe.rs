@@ -92,14 +92,9 @@ fn codes(list: Option<&str>) -> Option<Vec<&str>> {
 /// `Codes` or `ExceptCodes` (comma lists, not both). Newest first.
 pub fn instances(call: &Call<'_>) -> Result<Value, ApiError> {
     let buyer = buyer(call)?;
-    let page_number = call.params.required_int("PageNumber")?;
-    if page_number < 1 {
-        return Err(ApiError::invalid("PageNumber"));
-    }
-    let page_size = call.params.required_int("PageSize")?;
-    if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
-        return Err(ApiError::invalid("PageSize"));
-    }
+    let (page_number, page_size) = call
+        .params
+        .paging("PageNumber", "PageSize", true, MAX_PAGE_SIZE)?;
     let product_type = call.params.get("ProductType").map(str::trim);
     if product_type.is_some_and(|t| !PRODUCT_TYPES.contains(&t)) {
         return Err(ApiError::invalid("ProductType"));

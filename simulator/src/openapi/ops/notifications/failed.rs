@@ -75,14 +75,9 @@ fn products_of(call: &Call<'_>, vendor_id: &str) -> Vec<String> {
 
 pub fn describe_failed_notifications(call: &Call<'_>) -> Result<Value, ApiError> {
     let vendor = vendor(call)?;
-    let page = call.params.required_int("PageNumber")?;
-    let size = call.params.required_int("PageSize")?;
-    if page < 1 {
-        return Err(ApiError::invalid("PageNumber"));
-    }
-    if !(1..=MAX_PAGE_SIZE).contains(&size) {
-        return Err(ApiError::invalid("PageSize"));
-    }
+    let (page, size) = call
+        .params
+        .paging("PageNumber", "PageSize", true, MAX_PAGE_SIZE)?;
     let products = products_of(call, &vendor.id);
     let conn = call.sim.store().conn();
     let mut stmt = conn
