@@ -116,7 +116,7 @@ pub struct StsCredential {
 /// Why a world was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum WorldError {
-    #[error("the world file is not valid: {0}")]
+    #[error(transparent)]
     Yaml(#[from] serde_yaml::Error),
     #[error("the world is inconsistent: {0}")]
     Inconsistent(String),

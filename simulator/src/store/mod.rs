@@ -87,6 +87,9 @@ impl Store {
             dir: dir.to_owned(),
             reason,
         };
+        if dir.exists() && !dir.is_dir() {
+            return Err(data_dir_error("it is a file, not a directory".into()));
+        }
         std::fs::create_dir_all(dir).map_err(|e| data_dir_error(e.to_string()))?;
         let probe = dir.join(".marketsim-write-test");
         std::fs::write(&probe, b"ok").map_err(|e| data_dir_error(format!("not writable ({e})")))?;
