@@ -94,7 +94,7 @@ fn buyer(sim: &Simulator, n: usize) -> Caller {
 
 fn call(sim: &Simulator, caller: &Caller, action: &str, params: &[(&str, &str)]) -> Result<Value, ApiError> {
     let params = Params::from_pairs(params.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    operation(action).unwrap()(&Call {
+    operation(action).unwrap().run_alone(&Call {
         sim,
         caller,
         params: &params,
@@ -426,13 +426,15 @@ async fn buyers_and_sts_credentials_may_not_push() {
     let e = call(&o.sim, &buyer(&o.sim, 0), "PushMeteringData", &[("Metering", &m)]).unwrap_err();
     assert_eq!((e.status, e.code.as_str()), (403, "Forbidden.RAM"));
     let params = Params::from_pairs([("Metering".to_string(), m)]);
-    let e = operation("PushMeteringData").unwrap()(&Call {
-        sim: &o.sim,
-        caller: &vendor(&o.sim, "zilliz"),
-        params: &params,
-        sts: true,
-    })
-    .unwrap_err();
+    let e = operation("PushMeteringData")
+        .unwrap()
+        .run_alone(&Call {
+            sim: &o.sim,
+            caller: &vendor(&o.sim, "zilliz"),
+            params: &params,
+            sts: true,
+        })
+        .unwrap_err();
     assert_eq!((e.status, e.code.as_str()), (403, "Permission.Denied"));
     assert!(all_stored(&o).is_empty());
 }

@@ -35,7 +35,7 @@ fn buyer(sim: &Simulator) -> Caller {
 
 fn call(sim: &Simulator, caller: &Caller, action: &str, params: &[(&str, &str)]) -> Result<Value, ApiError> {
     let params = Params::from_pairs(params.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    operation(action).unwrap()(&Call {
+    operation(action).unwrap().run_alone(&Call {
         sim,
         caller,
         params: &params,

@@ -156,6 +156,7 @@ async fn measure(world: &RunningWorld, args: &OpenapiArgs) -> anyhow::Result<()>
     let prepared = prepared.elapsed();
 
     let stored_before = push::stored_count(sim)?;
+    let batches_before = sim.push_batches().batches;
     let pushes = Arc::new(PushTarget {
         sim: sim.clone(),
         signer: SigningClient::new(
@@ -180,6 +181,7 @@ async fn measure(world: &RunningWorld, args: &OpenapiArgs) -> anyhow::Result<()>
     )
     .await?;
     let stored = push::stored_count(sim)? - stored_before;
+    let batches = sim.push_batches().batches - batches_before;
 
     let health = load(args, addr, move || health_request(&host), health_answer).await?;
 
@@ -188,6 +190,7 @@ async fn measure(world: &RunningWorld, args: &OpenapiArgs) -> anyhow::Result<()>
         &push_result,
         &health,
         stored,
+        batches,
         prepared,
         pushes.instances.len(),
     );
@@ -513,6 +516,7 @@ fn report(
     pushes: &Measured,
     health: &Measured,
     stored: u64,
+    batches: u64,
     prepared: Duration,
     instances: usize,
 ) {
@@ -575,9 +579,11 @@ fn report(
         line("PushMeteringData", pushes, "stored pushes"),
         line("GET /__marketsim/health", health, "requests"),
         format!(
-            "  store check: {} pushes answered Success:true (warm-up included), {stored} new records stored{}",
+            "  store check: {} pushes answered Success:true (warm-up included), {stored} new records stored{}; \
+             {batches} transactions, {:.1} pushes each on average",
             pushes.ok_total,
-            if stored == pushes.ok_total { " — they match" } else { " — MISMATCH" }
+            if stored == pushes.ok_total { " — they match" } else { " — MISMATCH" },
+            pushes.ok_total as f64 / batches.max(1) as f64,
         ),
         format!(
             "  pushes vs health: {:.0}% (goal: ≥ 20000 stored pushes/s and ≥ 50%)",

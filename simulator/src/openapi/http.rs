@@ -78,22 +78,26 @@ async fn answer(sim: &Simulator, request: Request) -> Response {
         body: &body,
         params: &params,
     };
-    let result = authenticate(sim, &signed).and_then(|auth| {
+    let result = match authenticate(sim, &signed).and_then(|auth| {
         let action = parts
             .headers
             .get("x-acs-action")
             .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .or_else(|| params.get("Action").map(str::to_owned))
+            .or_else(|| params.get("Action"))
             .ok_or_else(|| ApiError::missing("Action"))?;
-        let op = operation(&action).ok_or_else(ApiError::unknown_action)?;
-        op(&Call {
-            sim,
-            caller: &auth.caller,
-            params: &params,
-            sts: auth.sts,
-        })
-    });
+        Ok((auth, operation(action).ok_or_else(ApiError::unknown_action)?))
+    }) {
+        Ok((auth, op)) => {
+            let call = Call {
+                sim,
+                caller: &auth.caller,
+                params: &params,
+                sts: auth.sts,
+            };
+            op.run(&call).await
+        }
+        Err(e) => Err(e),
+    };
     match result {
         Ok(Value::Object(mut fields)) => {
             fields.insert("RequestId".into(), Value::String(request_id));

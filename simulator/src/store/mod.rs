@@ -1,5 +1,5 @@
-//! The simulator's store: SQLite, in memory by default or `marketplace.sqlite3` in a data directory
-//! (WAL, so an acknowledged write survives a killed process).
+//! The simulator's store: SQLite, in memory by default (up to 1 GiB) or `marketplace.sqlite3` in a
+//! data directory (WAL, so an acknowledged write survives a killed process).
 //!
 //! One connection behind a std `Mutex`: every operation is a short synchronous transaction and the
 //! lock is never held across an `.await`. [`orders`] keeps orders and instances, [`jobs`] the
@@ -74,9 +74,16 @@ pub struct Store {
 }
 
 impl Store {
-    /// An in-memory store (scenarios, tests).
+    /// An in-memory store (scenarios, tests), private to this store. It lives in SQLite's `memdb`
+    /// file system rather than in a `:memory:` page cache: a `:memory:` database walks its whole page
+    /// cache on every commit that follows a page split, a cost that grows with everything the world
+    /// holds. `memdb` holds up to 1 GiB; a world larger than that needs `--data-dir`.
     pub fn in_memory() -> Result<Store, StoreError> {
-        let conn = Connection::open_in_memory()?;
+        use rusqlite::OpenFlags;
+        let conn = Connection::open_with_flags(
+            "file:marketplace?vfs=memdb",
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_URI,
+        )?;
         Store::init(conn, None)
     }
 

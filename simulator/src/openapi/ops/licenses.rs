@@ -14,8 +14,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 pub const OPS: &[(&str, Operation)] = &[
-    ("DescribeLicense", describe_license),
-    ("ActivateLicense", activate_license),
+    ("DescribeLicense", Operation::Now(describe_license)),
+    ("ActivateLicense", Operation::Now(activate_license)),
 ];
 
 /// This family's tables (`CREATE TABLE IF NOT EXISTS …`).

@@ -16,16 +16,34 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 pub const OPS: &[(&str, Operation)] = &[
-    ("DescribeProjectInfo", describe_project_info),
-    ("DescribeProjectNodes", describe_project_nodes),
-    ("DescribeCurrentNodeInfo", describe_current_node_info),
-    ("DescribeProjectMessages", describe_project_messages),
-    ("DescribeProjectOperateLogs", describe_project_operate_logs),
-    ("DescribeProjectAttachments", describe_project_attachments),
-    ("FinishCurrentProjectNode", finish_current_project_node),
-    ("RollbackCurrentProjectNode", rollback_current_project_node),
-    ("PauseProject", pause_project),
-    ("ResumeProject", resume_project),
+    ("DescribeProjectInfo", Operation::Now(describe_project_info)),
+    ("DescribeProjectNodes", Operation::Now(describe_project_nodes)),
+    (
+        "DescribeCurrentNodeInfo",
+        Operation::Now(describe_current_node_info),
+    ),
+    (
+        "DescribeProjectMessages",
+        Operation::Now(describe_project_messages),
+    ),
+    (
+        "DescribeProjectOperateLogs",
+        Operation::Now(describe_project_operate_logs),
+    ),
+    (
+        "DescribeProjectAttachments",
+        Operation::Now(describe_project_attachments),
+    ),
+    (
+        "FinishCurrentProjectNode",
+        Operation::Now(finish_current_project_node),
+    ),
+    (
+        "RollbackCurrentProjectNode",
+        Operation::Now(rollback_current_project_node),
+    ),
+    ("PauseProject", Operation::Now(pause_project)),
+    ("ResumeProject", Operation::Now(resume_project)),
 ];
 
 /// This family's tables (`CREATE TABLE IF NOT EXISTS …`).

@@ -19,19 +19,25 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 pub const OPS: &[(&str, Operation)] = &[
-    ("DescribeProduct", products::describe_product),
-    ("DescribeProducts", products::describe_products),
-    ("DescribePrice", products::describe_price),
+    ("DescribeProduct", Operation::Now(products::describe_product)),
+    ("DescribeProducts", Operation::Now(products::describe_products)),
+    ("DescribePrice", Operation::Now(products::describe_price)),
     (
         "DescribeDistributionProducts",
-        distribution::describe_distribution_products,
+        Operation::Now(distribution::describe_distribution_products),
     ),
     (
         "DescribeDistributionProductsLink",
-        distribution::describe_distribution_products_link,
+        Operation::Now(distribution::describe_distribution_products_link),
     ),
-    ("DescribeInvoiceForIsv", invoices::describe_invoice_for_isv),
-    ("ModifyInvoiceForIsv", invoices::modify_invoice_for_isv),
+    (
+        "DescribeInvoiceForIsv",
+        Operation::Now(invoices::describe_invoice_for_isv),
+    ),
+    (
+        "ModifyInvoiceForIsv",
+        Operation::Now(invoices::modify_invoice_for_isv),
+    ),
 ];
 
 /// This family's tables (`CREATE TABLE IF NOT EXISTS …`).

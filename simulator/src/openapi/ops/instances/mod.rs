@@ -18,14 +18,20 @@ use rusqlite::params;
 use serde::Deserialize;
 
 pub const OPS: &[(&str, Operation)] = &[
-    ("DescribeInstanceForIsv", describe::instance_for_isv),
-    ("DescribeOrderForIsv", describe::order_for_isv),
-    ("DescribeImageInstanceForIsv", describe::image_instance_for_isv),
-    ("DescribeInstance", describe::instance),
-    ("DescribeInstances", describe::instances),
-    ("DescribeOrder", describe::order),
-    ("CreateOrder", buy::create_order),
-    ("AutoRenewInstance", buy::auto_renew_instance),
+    (
+        "DescribeInstanceForIsv",
+        Operation::Now(describe::instance_for_isv),
+    ),
+    ("DescribeOrderForIsv", Operation::Now(describe::order_for_isv)),
+    (
+        "DescribeImageInstanceForIsv",
+        Operation::Now(describe::image_instance_for_isv),
+    ),
+    ("DescribeInstance", Operation::Now(describe::instance)),
+    ("DescribeInstances", Operation::Now(describe::instances)),
+    ("DescribeOrder", Operation::Now(describe::order)),
+    ("CreateOrder", Operation::Now(buy::create_order)),
+    ("AutoRenewInstance", Operation::Now(buy::auto_renew_instance)),
 ];
 
 /// CreateOrder's client tokens (one purchase per buyer and token), auto-renewal settings, and the

@@ -6,6 +6,7 @@
 //!   24 h — and DescribeApiMetering, the buyer's packages (fixtures/openapi/metering.yaml) minus
 //!   what was deducted.
 
+pub mod commit;
 pub mod push;
 pub mod times;
 
@@ -16,22 +17,29 @@ use crate::world::Vendor;
 use serde::Deserialize;
 
 pub const OPS: &[(&str, Operation)] = &[
-    ("PushMeteringData", push::push_metering_data),
-    ("PushTimesUsage", times::push_times_usage),
-    ("DescribeApiMetering", times::describe_api_metering),
+    ("PushMeteringData", Operation::Queued(push::push_metering_data)),
+    ("PushTimesUsage", Operation::Now(times::push_times_usage)),
+    (
+        "DescribeApiMetering",
+        Operation::Now(times::describe_api_metering),
+    ),
 ];
 
 /// This family's tables. `metering_records.id` is a plain rowid (no AUTOINCREMENT, which costs a
 /// write of `sqlite_sequence` per insert): records are only ever deleted all at once by a reset, so
-/// ids still rise in the order received, which is all [`push::stored`] orders by.
+/// ids still rise in the order received, which is all [`push::stored`] orders by. An instance's last
+/// push, which the 60-second rule needs, is its records' latest `received_at`, found through
+/// `metering_records_by_receipt` (data directories of older versions kept it in a table of its
+/// own, and the records indexed by window; both are dropped).
 pub const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS metering_records (
     id INTEGER PRIMARY KEY, instance_id TEXT NOT NULL, product_code TEXT NOT NULL,
     start_time INTEGER NOT NULL, end_time INTEGER NOT NULL, metering_key TEXT NOT NULL,
     value INTEGER NOT NULL, metering_assit TEXT NOT NULL, serial_no TEXT,
     received_at INTEGER NOT NULL, billable INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS metering_records_by_instance ON metering_records (instance_id, start_time);
-CREATE TABLE IF NOT EXISTS metering_pushes (instance_id TEXT PRIMARY KEY, last_push_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS metering_records_by_receipt ON metering_records (instance_id, received_at);
+DROP INDEX IF EXISTS metering_records_by_instance;
+DROP TABLE IF EXISTS metering_pushes;
 CREATE TABLE IF NOT EXISTS times_usage (
     id INTEGER PRIMARY KEY AUTOINCREMENT, vendor TEXT NOT NULL, client_token TEXT,
     instance_id TEXT NOT NULL, ali_uid TEXT NOT NULL, product_code TEXT NOT NULL,
@@ -99,11 +107,11 @@ fn vendor<'a>(call: &crate::openapi::Call<'a>) -> Result<&'a Vendor, ApiError> {
     }
 }
 
-/// Whether `product_code` is one of `vendor`'s products.
-fn sells(sim: &Simulator, vendor: &Vendor, product_code: &str) -> bool {
+/// Whether `product_code` is one of the products of the vendor `vendor_id`.
+fn sells(sim: &Simulator, vendor_id: &str, product_code: &str) -> bool {
     sim.world()
         .product(product_code)
-        .is_some_and(|p| p.vendor == vendor.id)
+        .is_some_and(|p| p.vendor == vendor_id)
 }
 
 /// `Invalid.Parameter.Instance` (400): a pushed instance is not one the vendor may report on now.

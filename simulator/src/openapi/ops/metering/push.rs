@@ -8,12 +8,10 @@
 //! request, `meteringAssit` naming that product and key, the deadline on the world's clock, and the
 //! 60-second rule per instance.
 
-use super::{bad_instance, sells, vendor};
+use super::commit::Ticket;
+use super::vendor;
 use crate::openapi::{ApiError, Call};
-use crate::store::orders::Status;
-use protocol::time::epoch_millis;
-use rusqlite::{params, OptionalExtension};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Records one request may carry (hourly/daily products).
 pub const MAX_RECORDS: usize = 100;
@@ -45,25 +43,26 @@ pub const KEYS: &[&str] = &[
 /// Unix seconds above this are milliseconds sent by mistake (year 5138 in seconds).
 const SECONDS_CEILING: i64 = 99_999_999_999;
 
-/// One entity of a record, borrowed from the parsed request.
+/// One entity of a record.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Entity<'a> {
-    pub key: &'a str,
+pub struct Entity {
+    /// One of [`KEYS`].
+    pub key: &'static str,
     pub value: i64,
-    pub assit: &'a str,
-    pub serial_no: Option<&'a str>,
+    pub assit: String,
+    pub serial_no: Option<String>,
 }
 
 /// One record, checked for shape.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Record<'a> {
+pub struct Record {
     pub instance_id: String,
     pub start: i64,
     pub end: i64,
-    pub entities: Vec<Entity<'a>>,
+    pub entities: Vec<Entity>,
 }
 
-fn metering_error(message: impl Into<String>) -> ApiError {
+pub(super) fn metering_error(message: impl Into<String>) -> ApiError {
     ApiError::new(400, "Invalid.Parameter.Metering", message)
 }
 
@@ -110,7 +109,7 @@ fn time_field(n: usize, record: &serde_json::Map<String, Value>, name: &str) -> 
 }
 
 /// Reads `Metering` into records, checking every rule that needs nothing but the text.
-pub fn parse(root: &Value) -> Result<Vec<Record<'_>>, ApiError> {
+pub fn parse(root: &Value) -> Result<Vec<Record>, ApiError> {
     let Value::Array(items) = root else {
         return Err(metering_error("Metering must be a JSON array of records."));
     };
@@ -160,15 +159,14 @@ pub fn parse(root: &Value) -> Result<Vec<Record<'_>>, ApiError> {
                     "Record {n}: an entity is not a JSON object."
                 )));
             };
-            let key = match field(entity, "Key") {
-                Some(Value::String(k)) if KEYS.contains(&k.as_str()) => k.as_str(),
-                Some(Value::String(k)) => {
-                    return Err(metering_error(format!(
-                        "Record {n}: Key `{k}` is not a metering key ({}).",
-                        KEYS.join(", ")
-                    )))
-                }
-                _ => return Err(metering_error(format!("Record {n}: an entity lacks Key."))),
+            let Some(Value::String(key)) = field(entity, "Key") else {
+                return Err(metering_error(format!("Record {n}: an entity lacks Key.")));
+            };
+            let Some(key) = KEYS.iter().copied().find(|known| known == key) else {
+                return Err(metering_error(format!(
+                    "Record {n}: Key `{key}` is not a metering key ({}).",
+                    KEYS.join(", ")
+                )));
             };
             let value = field(entity, "Value")
                 .ok_or_else(|| metering_error(format!("Record {n}: {key} lacks Value.")))?;
@@ -181,11 +179,11 @@ pub fn parse(root: &Value) -> Result<Vec<Record<'_>>, ApiError> {
                 )));
             }
             let assit = match field(entity, "meteringAssit") {
-                Some(Value::String(a)) if !a.trim().is_empty() => a.trim(),
+                Some(Value::String(a)) if !a.trim().is_empty() => a.trim().to_owned(),
                 _ => return Err(metering_error("meteringAssit is empty")),
             };
             let serial_no = match field(entity, "SerialNo") {
-                Some(Value::String(s)) => Some(s.as_str()),
+                Some(Value::String(s)) => Some(s.clone()),
                 Some(_) => return Err(metering_error(format!("Record {n}: SerialNo must be a string."))),
                 None => None,
             };
@@ -207,7 +205,7 @@ pub fn parse(root: &Value) -> Result<Vec<Record<'_>>, ApiError> {
 }
 
 /// Whether `assit` is `<product>-<key>-<n>`.
-fn assit_matches(assit: &str, product: &str, key: &str) -> bool {
+pub(super) fn assit_matches(assit: &str, product: &str, key: &str) -> bool {
     assit
         .strip_prefix(product)
         .and_then(|rest| rest.strip_prefix('-'))
@@ -223,13 +221,17 @@ pub fn deadline(end: i64) -> i64 {
     hour + 2 * 3600
 }
 
-/// One instance named in the request, once checked.
-struct Target {
-    id: String,
-    billable: bool,
+/// A checked request, owned, waiting to be stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Push {
+    /// The pushing vendor's id.
+    pub vendor: String,
+    pub records: Vec<Record>,
 }
 
-pub fn push_metering_data(call: &Call<'_>) -> Result<Value, ApiError> {
+/// Checks the request's text and caller, then stores it with any pushes arriving at the same time
+/// ([`super::commit`]); the answer comes with the [`Ticket`].
+pub fn push_metering_data(call: &Call<'_>) -> Result<Ticket, ApiError> {
     let vendor = vendor(call)?;
     if call.sts {
         return Err(ApiError::new(
@@ -241,171 +243,11 @@ pub fn push_metering_data(call: &Call<'_>) -> Result<Value, ApiError> {
     let text = call.params.required("Metering")?;
     let root: Value = serde_json::from_str(text)
         .map_err(|e| metering_error(format!("Metering is not valid JSON ({e}).")))?;
-    let records = parse(&root)?;
-
-    let now = call.sim.clock().now();
-    let now_ms = epoch_millis(now);
-    let now_s = now.timestamp();
-    let conn = call.sim.store().conn();
-    let tx = Tx::begin(&conn)?;
-    {
-        let mut find = conn
-            .prepare_cached(
-                "SELECT i.product_code, i.status, p.last_push_at FROM instances i
-                 LEFT JOIN metering_pushes p ON p.instance_id = i.instance_id WHERE i.instance_id = ?1",
-            )
-            .map_err(crate::store::StoreError::from)?;
-        let mut product: Option<String> = None;
-        let mut targets: Vec<Target> = Vec::new();
-        for (i, record) in records.iter().enumerate() {
-            let n = i + 1;
-            if !targets.iter().any(|t| t.id == record.instance_id) {
-                let row: Option<(String, String, Option<i64>)> = find
-                    .query_row([&record.instance_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                    .optional()
-                    .map_err(crate::store::StoreError::from)?;
-                let Some((code, status, last)) = row.filter(|(code, _, _)| sells(call.sim, vendor, code))
-                else {
-                    return Err(bad_instance(format!(
-                        "The instance {} does not exist.",
-                        record.instance_id
-                    )));
-                };
-                let billable = match status.as_str() {
-                    s if s == Status::Opened.code() => true,
-                    s if s == Status::Expired.code() => false,
-                    other => {
-                        return Err(bad_instance(format!(
-                            "The instance {} is not in service ({other}).",
-                            record.instance_id
-                        )))
-                    }
-                };
-                match &product {
-                    None => product = Some(code),
-                    Some(p) if *p == code => {}
-                    Some(_) => {
-                        return Err(ApiError::new(
-                            400,
-                            "Invalid.Parameter",
-                            "All records of one request must belong to instances of the same product.",
-                        ))
-                    }
-                }
-                if let Some(last) = last {
-                    let elapsed = now_ms - last;
-                    if elapsed < THROTTLE_SECONDS * 1000 {
-                        let mut e = ApiError::new(
-                            400,
-                            "Service.Flow.Control",
-                            "The rate throttling threshold has been exceeded.",
-                        );
-                        let wait_ms = THROTTLE_SECONDS * 1000 - elapsed.max(0);
-                        e.retry_after = Some(((wait_ms + 999) / 1000).max(1) as u64);
-                        return Err(e);
-                    }
-                }
-                targets.push(Target {
-                    id: record.instance_id.clone(),
-                    billable,
-                });
-            }
-            let product = product.as_deref().unwrap_or_default();
-            for entity in &record.entities {
-                if !assit_matches(entity.assit, product, entity.key) {
-                    return Err(metering_error(format!(
-                        "Record {n}: meteringAssit `{}` is not {product}-{}-<n>.",
-                        entity.assit, entity.key
-                    )));
-                }
-            }
-            let due = deadline(record.end);
-            if now_s >= due {
-                return Err(metering_error(format!(
-                    "Record {n}: the window ending at {} had to be pushed before {due}; late data is not billed.",
-                    record.end
-                )));
-            }
-        }
-        let mut insert = conn
-            .prepare_cached(
-                "INSERT INTO metering_records (instance_id, product_code, start_time, end_time, metering_key,
-                 value, metering_assit, serial_no, received_at, billable)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )
-            .map_err(crate::store::StoreError::from)?;
-        let product = product.unwrap_or_default();
-        for record in &records {
-            let billable = targets
-                .iter()
-                .find(|t| t.id == record.instance_id)
-                .is_some_and(|t| t.billable);
-            for e in &record.entities {
-                insert
-                    .execute(params![
-                        record.instance_id,
-                        product,
-                        record.start,
-                        record.end,
-                        e.key,
-                        e.value,
-                        e.assit,
-                        e.serial_no,
-                        now_ms,
-                        billable
-                    ])
-                    .map_err(crate::store::StoreError::from)?;
-            }
-        }
-        let mut stamp = conn
-            .prepare_cached(
-                "INSERT INTO metering_pushes (instance_id, last_push_at) VALUES (?1, ?2)
-                 ON CONFLICT (instance_id) DO UPDATE SET last_push_at = excluded.last_push_at",
-            )
-            .map_err(crate::store::StoreError::from)?;
-        for t in &targets {
-            stamp
-                .execute(params![t.id, now_ms])
-                .map_err(crate::store::StoreError::from)?;
-        }
-    }
-    tx.commit()?;
-    Ok(json!({ "Success": true }))
-}
-
-/// A transaction begun and committed with cached statements (a `rusqlite::Transaction` prepares
-/// `BEGIN` and `COMMIT` anew every time, a cost a push pays on every request); rolled back when
-/// dropped uncommitted.
-struct Tx<'c> {
-    conn: &'c rusqlite::Connection,
-    open: bool,
-}
-
-impl<'c> Tx<'c> {
-    fn begin(conn: &'c rusqlite::Connection) -> Result<Tx<'c>, crate::store::StoreError> {
-        conn.prepare_cached("BEGIN")?.execute([])?;
-        Ok(Tx { conn, open: true })
-    }
-
-    fn commit(mut self) -> Result<(), crate::store::StoreError> {
-        self.conn.prepare_cached("COMMIT")?.execute([])?;
-        self.open = false;
-        Ok(())
-    }
-}
-
-impl Drop for Tx<'_> {
-    fn drop(&mut self) {
-        if self.open {
-            let rolled_back = self
-                .conn
-                .prepare_cached("ROLLBACK")
-                .and_then(|mut s| s.execute([]));
-            if let Err(e) = rolled_back {
-                tracing::error!("could not roll back a refused push: {e}");
-            }
-        }
-    }
+    let push = Push {
+        vendor: vendor.id.clone(),
+        records: parse(&root)?,
+    };
+    Ok(call.sim.shared.pushes.submit(call.sim, push))
 }
 
 /// A stored metering entity, as the billing side will read it.
@@ -462,6 +304,7 @@ pub fn stored_count(sim: &crate::state::Simulator) -> Result<u64, crate::store::
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn the_deadline_is_the_end_of_the_hour_after_the_window() {

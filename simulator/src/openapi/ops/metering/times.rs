@@ -70,7 +70,7 @@ pub fn push_times_usage(call: &Call<'_>) -> Result<Value, ApiError> {
         )
         .optional()
         .map_err(StoreError::from)?;
-    let Some((ali_uid, product_code, status)) = row.filter(|(_, code, _)| sells(call.sim, vendor, code))
+    let Some((ali_uid, product_code, status)) = row.filter(|(_, code, _)| sells(call.sim, &vendor.id, code))
     else {
         return Err(ApiError::not_found("InstanceId"));
     };

@@ -18,12 +18,15 @@ use crate::world::Vendor;
 pub const OPS: &[(&str, Operation)] = &[
     (
         "DescribeFailedNotifications",
-        failed::describe_failed_notifications,
+        Operation::Now(failed::describe_failed_notifications),
     ),
-    ("ConfirmNotification", failed::confirm_notification),
+    (
+        "ConfirmNotification",
+        Operation::Now(failed::confirm_notification),
+    ),
     (
         "CrossAccountVerifyToken",
-        cross_account::cross_account_verify_token,
+        Operation::Now(cross_account::cross_account_verify_token),
     ),
 ];
 
