@@ -71,15 +71,16 @@ impl IdGen {
 
     /// An upper-case UUID, as the OpenAPI's `RequestId`.
     pub fn request_id(&mut self) -> String {
-        let h = self.hex32().to_uppercase();
-        format!(
-            "{}-{}-{}-{}-{}",
-            &h[0..8],
-            &h[8..12],
-            &h[12..16],
-            &h[16..20],
-            &h[20..32]
-        )
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        let bits = (u128::from(self.next_u64()) << 64) | u128::from(self.next_u64());
+        let mut id = String::with_capacity(36);
+        for i in 0..32 {
+            if matches!(i, 8 | 12 | 16 | 20) {
+                id.push('-');
+            }
+            id.push(char::from(HEX[((bits >> (124 - 4 * i)) & 0xF) as usize]));
+        }
+        id
     }
 
     /// An unguessable token (session cookies, CSRF): 32 hex digits of this generator mixed with

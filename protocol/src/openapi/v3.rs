@@ -12,7 +12,10 @@
 //! client (or a test) gets every header a signed request needs from [`Request::sign`] (or
 //! [`sign_request`]).
 
-use super::{decode_form_bytes, form_encode, format_timestamp, hex_lower, percent_encode_bytes, Credentials};
+use super::{
+    decode_form_bytes, form_encode, format_timestamp, hex_lower, percent_encode, percent_encode_bytes,
+    Credentials,
+};
 use crate::time::Instant;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -26,10 +29,16 @@ pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 /// The canonical query: every pair decoded (`+` is a space), re-encoded by RFC 3986, sorted,
 /// `k=v` joined by `&`.
 pub fn canonical_query(raw_query: &str) -> String {
-    let mut pairs: Vec<(String, String)> = decode_form_bytes(raw_query.as_bytes())
-        .into_iter()
-        .map(|(k, v)| (percent_encode_bytes(&k), percent_encode_bytes(&v)))
-        .collect();
+    canonical_query_of(
+        decode_form_bytes(raw_query.as_bytes())
+            .into_iter()
+            .map(|(k, v)| (percent_encode_bytes(&k), percent_encode_bytes(&v)))
+            .collect(),
+    )
+}
+
+/// Encoded `k=v` pairs, sorted and joined by `&`.
+fn canonical_query_of(mut pairs: Vec<(String, String)>) -> String {
     pairs.sort();
     let len: usize = pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
     let mut out = String::with_capacity(len);
@@ -162,6 +171,15 @@ pub fn string_to_sign<N: AsRef<str>, V: AsRef<str>>(
     request: &Incoming<'_, N, V>,
     signed_headers: &[String],
 ) -> String {
+    string_to_sign_with_query(request, &canonical_query(request.raw_query), signed_headers)
+}
+
+/// [`string_to_sign`] with the canonical query already known.
+fn string_to_sign_with_query<N: AsRef<str>, V: AsRef<str>>(
+    request: &Incoming<'_, N, V>,
+    canonical_query: &str,
+    signed_headers: &[String],
+) -> String {
     let path = if request.path.is_empty() {
         "/"
     } else {
@@ -175,7 +193,7 @@ pub fn string_to_sign<N: AsRef<str>, V: AsRef<str>>(
         "\n",
         path,
         "\n",
-        &canonical_query(request.raw_query),
+        canonical_query,
         "\n",
         &canonical_headers(signed_headers, request.headers),
         "\n",
@@ -367,6 +385,14 @@ impl Signed {
 /// them signed, then `authorization`.
 pub fn sign_request(request: &Request, credentials: &Credentials) -> Signed {
     let query = form_encode(&request.query);
+    // What a server makes of `query`, from the pairs rather than by decoding it again.
+    let canonical_query = canonical_query_of(
+        request
+            .query
+            .iter()
+            .map(|(k, v)| (percent_encode(k), percent_encode(v)))
+            .collect(),
+    );
     let body = if request.form.is_empty() {
         Vec::new()
     } else {
@@ -412,7 +438,7 @@ pub fn sign_request(request: &Request, credentials: &Credentials) -> Signed {
                 .join(";"),
         )
     };
-    let to_sign = string_to_sign(
+    let to_sign = string_to_sign_with_query(
         &Incoming {
             method: &request.method,
             path: "/",
@@ -420,6 +446,7 @@ pub fn sign_request(request: &Request, credentials: &Credentials) -> Signed {
             headers: &headers,
             body: &body,
         },
+        &canonical_query,
         &signed_headers,
     );
     let sig = signature(&credentials.access_key_secret, &to_sign);

@@ -16,7 +16,8 @@ use axum::http::{header, HeaderMap};
 use chrono::TimeDelta;
 use protocol::openapi::{decode_component_into, parse_timestamp, v1, v3};
 use protocol::time::Instant;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasher, Hasher, RandomState};
 use std::sync::Mutex;
 
 /// How far a request's timestamp may be from the wall clock, and how long a nonce is remembered.
@@ -350,46 +351,84 @@ fn token_mismatch() -> ApiError {
 
 /// The nonces of authenticated requests, each remembered until 15 minutes after the later of its
 /// arrival and its timestamp (so a request stamped ahead of the clock cannot be replayed once its
-/// nonce is forgotten), then forgotten. Keyed by AccessKey and nonce.
-#[derive(Debug, Default)]
+/// nonce is forgotten), then forgotten. Keyed by AccessKey and nonce, kept as a 128-bit keyed
+/// digest of the two (16 bytes whatever the nonce's length), and forgotten oldest first as
+/// requests arrive, so no sweep ever walks the whole cache while requests wait.
+#[derive(Debug)]
 pub struct NonceCache {
     inner: Mutex<Nonces>,
+    /// Two independently keyed hashers, together a 128-bit digest.
+    keys: (RandomState, RandomState),
 }
 
 #[derive(Debug, Default)]
 struct Nonces {
-    /// Key → when it may be forgotten.
-    seen: HashMap<String, Instant>,
-    last_sweep: Option<Instant>,
+    /// Digest → when it may be forgotten.
+    seen: HashMap<u128, Instant>,
+    /// The digests in the order remembered, with when each may be forgotten.
+    order: VecDeque<(Instant, u128)>,
 }
 
-/// How often forgotten nonces are swept out.
-const SWEEP_EVERY: TimeDelta = TimeDelta::minutes(1);
+impl Default for NonceCache {
+    fn default() -> Self {
+        NonceCache {
+            inner: Mutex::default(),
+            keys: (RandomState::new(), RandomState::new()),
+        }
+    }
+}
 
 impl NonceCache {
     /// Remembers `nonce` of `access_key_id`, seen at `now` on a request stamped `stamped`; false when
     /// it is still remembered from an earlier request.
     pub fn remember(&self, access_key_id: &str, nonce: &str, now: Instant, stamped: Instant) -> bool {
+        let key = self.digest(access_key_id, nonce);
         let mut nonces = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        if nonces.last_sweep.is_none_or(|t| now - t >= SWEEP_EVERY) {
-            nonces.seen.retain(|_, forget_at| *forget_at > now);
-            nonces.last_sweep = Some(now);
-        }
-        let key = format!("{access_key_id}\n{nonce}");
+        nonces.forget_until(now);
         if nonces.seen.get(&key).is_some_and(|forget_at| *forget_at > now) {
             return false;
         }
-        nonces.seen.insert(key, now.max(stamped) + WINDOW);
+        let forget_at = now.max(stamped) + WINDOW;
+        nonces.seen.insert(key, forget_at);
+        nonces.order.push_back((forget_at, key));
         true
     }
 
-    /// How many nonces are remembered (some may be due to be forgotten at the next sweep).
+    fn digest(&self, access_key_id: &str, nonce: &str) -> u128 {
+        let half = |state: &RandomState| {
+            let mut h = state.build_hasher();
+            h.write(access_key_id.as_bytes());
+            h.write_u8(b'\n');
+            h.write(nonce.as_bytes());
+            h.finish()
+        };
+        (u128::from(half(&self.keys.0)) << 64) | u128::from(half(&self.keys.1))
+    }
+
+    /// How many nonces are remembered (some may be due to be forgotten at the next request).
     pub fn len(&self) -> usize {
         self.inner.lock().unwrap_or_else(|p| p.into_inner()).seen.len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+impl Nonces {
+    /// Forgets, oldest first, what was due by `now`. A nonce stamped ahead of the clock is due
+    /// later than those remembered after it, which then wait for it: kept a little longer, never
+    /// forgotten early.
+    fn forget_until(&mut self, now: Instant) {
+        while let Some(&(forget_at, key)) = self.order.front() {
+            if forget_at > now {
+                break;
+            }
+            self.order.pop_front();
+            if self.seen.get(&key) == Some(&forget_at) {
+                self.seen.remove(&key);
+            }
+        }
     }
 }
 
@@ -412,7 +451,7 @@ mod tests {
             "nonces are per AccessKey"
         );
         assert!(cache.remember("ak", "n1", t0 + TimeDelta::minutes(15), t0));
-        // The sweep drops what is due, so the cache does not grow without end.
+        // What is due is dropped as requests arrive, so the cache does not grow without end.
         assert!(cache.remember(
             "ak",
             "n2",
