@@ -435,8 +435,6 @@ impl Signed {
 /// `content-type` (with a body), `x-acs-accesskey-id` and `x-acs-security-token` (STS), every one of
 /// them signed, then `authorization`.
 pub fn sign_request(request: &Request, credentials: &Credentials) -> Signed {
-    let query = form_encode(&request.query);
-    // What a server makes of `query`, from the pairs rather than by decoding it again.
     let canonical_query = canonical_query_of(
         request
             .query
@@ -444,6 +442,9 @@ pub fn sign_request(request: &Request, credentials: &Credentials) -> Signed {
             .map(|(k, v)| (percent_encode(k), percent_encode(v)))
             .collect(),
     );
+    // On the wire as a form would send it (a space as `+`, which the canonical form never uses
+    // for anything else: a `+` itself is `%2B` there); a server decodes it to the same pairs.
+    let query = canonical_query.replace("%20", "+");
     let body = if request.form.is_empty() {
         Vec::new()
     } else {
