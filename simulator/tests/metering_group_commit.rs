@@ -4,15 +4,14 @@
 
 mod common;
 
-use common::{simulator, world_with_vendor};
+use common::{simulator, vendor_answering, world_with_vendor};
 use marketsim_simulator::openapi::ops::metering::commit::Ticket;
 use marketsim_simulator::openapi::ops::metering::push::{push_metering_data, stored, stored_count};
 use marketsim_simulator::openapi::{operation, ApiError, Call, Caller, Params};
 use marketsim_simulator::Simulator;
 use serde_json::{json, Value};
 use std::time::Duration;
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::MockServer;
 
 const PRODUCT: &str = "cmgj00061912";
 /// 2023-08-15 10:00:00 +08:00, the default world's start.
@@ -20,14 +19,7 @@ const TEN_AM: i64 = 1_692_064_800;
 
 /// A world with `n` OPENED instances of the vendor's product; the clock is two minutes past ten.
 async fn opened(n: usize) -> (Simulator, Vec<String>, MockServer) {
-    let vendor = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_string(r#"{"instanceId":"zc-1","appInfo":{"authUrl":"http://vendor/sso"}}"#),
-        )
-        .mount(&vendor)
-        .await;
+    let vendor = vendor_answering("zc-1", "http://vendor/sso").await;
     let sim = simulator(world_with_vendor(&vendor.uri()));
     let buyer = sim.world().buyers[0].clone();
     let ids = (0..n)

@@ -10,8 +10,7 @@ use marketsim_simulator::openapi::{operation, ApiError, Call, Caller, Params};
 use marketsim_simulator::{Simulator, World};
 use serde_json::{json, Value};
 use std::time::Duration;
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::MockServer;
 
 const PRODUCT: &str = "cmgj00061912";
 const SECOND_PRODUCT: &str = "cmgj00099999";
@@ -20,15 +19,7 @@ const OTHER_VENDORS_PRODUCT: &str = "cmgj00088888";
 const TEN_AM: i64 = 1_692_064_800;
 
 async fn vendor_answering() -> MockServer {
-    let vendor = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_string(r#"{"instanceId":"zc-1","appInfo":{"authUrl":"http://vendor/sso"}}"#),
-        )
-        .mount(&vendor)
-        .await;
-    vendor
+    common::vendor_answering("zc-1", "http://vendor/sso").await
 }
 
 /// The default world plus a second product of the same vendor and another vendor with a product.

@@ -6,19 +6,12 @@ use axum::http::StatusCode;
 use common::{simulator, world_with_vendor, Client};
 use marketsim_simulator::store::orders::Status;
 use std::time::Duration;
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::MockServer;
 
 const PRODUCT: &str = "/products/cmgj00061912";
 
 async fn vendor_answering(auth_url: &str) -> MockServer {
-    let vendor = MockServer::start().await;
-    let body = format!(r#"{{"instanceId":"zc-42","appInfo":{{"authUrl":"{auth_url}"}}}}"#);
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(body))
-        .mount(&vendor)
-        .await;
-    vendor
+    common::vendor_answering("zc-42", auth_url).await
 }
 
 #[tokio::test]

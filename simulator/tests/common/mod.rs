@@ -19,6 +19,17 @@ pub fn world_with_vendor(spi_url: &str) -> World {
     world
 }
 
+/// A vendor whose SPI answers every createInstance with `instance_id` and `auth_url`.
+pub async fn vendor_answering(instance_id: &str, auth_url: &str) -> wiremock::MockServer {
+    let vendor = wiremock::MockServer::start().await;
+    let body = format!(r#"{{"instanceId":"{instance_id}","appInfo":{{"authUrl":"{auth_url}"}}}}"#);
+    wiremock::Mock::given(wiremock::matchers::method("GET"))
+        .respond_with(wiremock::ResponseTemplate::new(200).set_body_string(body))
+        .mount(&vendor)
+        .await;
+    vendor
+}
+
 pub fn simulator(world: World) -> Simulator {
     Simulator::open(world, Options::default()).expect("opens in memory")
 }
