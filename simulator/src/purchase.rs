@@ -28,6 +28,18 @@ impl Simulator {
         product_code: &str,
         sku_id: &str,
     ) -> Result<Order, PurchaseError> {
+        self.open_service_recording(buyer, product_code, sku_id, |_, _| Ok(()))
+    }
+
+    /// [`Simulator::open_service`], writing with `record` whatever else must be kept with the
+    /// purchase in the same transaction (CreateOrder's ClientToken).
+    pub(crate) fn open_service_recording(
+        &self,
+        buyer: &Buyer,
+        product_code: &str,
+        sku_id: &str,
+        record: impl FnOnce(&rusqlite::Connection, &Order) -> rusqlite::Result<()>,
+    ) -> Result<Order, PurchaseError> {
         let product = self
             .world()
             .product(product_code)
@@ -53,7 +65,8 @@ impl Simulator {
             instance_id,
             created_at: epoch_millis(now),
         };
-        self.store().create_purchase(&order, epoch_millis(now + delay))?;
+        self.store()
+            .create_purchase(&order, epoch_millis(now + delay), record)?;
         self.clock().wake();
         Ok(order)
     }

@@ -4,7 +4,7 @@
 //! the same column, so a mix-up cannot hide.
 
 use super::{Store, StoreError};
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// Where an instance stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,9 +131,14 @@ fn order_from_row(r: &Row<'_>) -> rusqlite::Result<Order> {
 }
 
 impl Store {
-    /// Records a paid purchase, its instance (opening) and its first createInstance job, in one
-    /// transaction: all three or none.
-    pub fn create_purchase(&self, order: &Order, first_attempt_at: i64) -> Result<(), StoreError> {
+    /// Records a paid purchase, its instance (opening), its first createInstance job and what
+    /// `record` writes, in one transaction: all of them or none.
+    pub fn create_purchase(
+        &self,
+        order: &Order,
+        first_attempt_at: i64,
+        record: impl FnOnce(&Connection, &Order) -> rusqlite::Result<()>,
+    ) -> Result<(), StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         tx.execute(
@@ -152,6 +157,7 @@ impl Store {
             "INSERT INTO jobs (due_at, kind, subject, attempt) VALUES (?1, 'create_instance', ?2, 1)",
             params![first_attempt_at, order.instance_id],
         )?;
+        record(&tx, order)?;
         tx.commit()?;
         Ok(())
     }
@@ -197,5 +203,39 @@ impl Store {
             |r| r.get(0),
         )?;
         Ok(n > 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_purchase_whose_extra_record_fails_is_not_kept_at_all() {
+        let store = Store::in_memory().unwrap();
+        let order = Order {
+            order_id: "200000000000001".into(),
+            ali_uid: "1234567890123456".into(),
+            product_code: "cmgj00061912".into(),
+            sku_id: "cmgj00061912-payg".into(),
+            order_type: "NEW".into(),
+            pay_status: "PAID".into(),
+            instance_id: "10000001".into(),
+            created_at: 0,
+        };
+        let refused = store.create_purchase(&order, 0, |conn, _| {
+            conn.execute("INSERT INTO no_such_table VALUES (1)", [])
+                .map(|_| ())
+        });
+        assert!(refused.is_err());
+        assert!(!store.id_taken(&order.order_id).unwrap());
+        assert!(!store.id_taken(&order.instance_id).unwrap());
+        let jobs: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM jobs", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(jobs, 0);
+        store.create_purchase(&order, 0, |_, _| Ok(())).unwrap();
+        assert!(store.id_taken(&order.instance_id).unwrap());
     }
 }

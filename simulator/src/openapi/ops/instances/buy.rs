@@ -4,6 +4,7 @@
 use super::{buyer, id_param, visible_instance};
 use crate::openapi::{ApiError, Call};
 use crate::purchase::PurchaseError;
+use crate::store::orders::Order;
 use crate::store::StoreError;
 use crate::world::{Charge, Product};
 use protocol::time::epoch_millis;
@@ -124,24 +125,23 @@ pub fn create_order(call: &Call<'_>) -> Result<Value, ApiError> {
                 .ok_or_else(ApiError::internal)?
         }
         None => {
-            let order = call
-                .sim
-                .open_service(buyer, &product.code, sku_id)
-                .map_err(|e| match e {
-                    PurchaseError::UnknownProduct(_) => ApiError::not_found("ProductCode"),
-                    PurchaseError::UnknownSku { .. } => ApiError::not_found("SkuCode"),
-                    PurchaseError::Store(e) => e.into(),
-                })?;
-            call.sim
-                .store()
-                .conn()
-                .execute(
+            // The token is kept in the purchase's own transaction: a crash cannot leave a
+            // purchase whose token a retry would not find.
+            let remember_token = |conn: &rusqlite::Connection, order: &Order| {
+                conn.execute(
                     "INSERT INTO openapi_client_tokens (ali_uid, client_token, request, order_id, created_at)
                      VALUES (?1, ?2, ?3, ?4, ?5)",
                     params![buyer.ali_uid, token, request, order.order_id, order.created_at],
                 )
-                .map_err(StoreError::from)?;
-            order
+                .map(|_| ())
+            };
+            call.sim
+                .open_service_recording(buyer, &product.code, sku_id, remember_token)
+                .map_err(|e| match e {
+                    PurchaseError::UnknownProduct(_) => ApiError::not_found("ProductCode"),
+                    PurchaseError::UnknownSku { .. } => ApiError::not_found("SkuCode"),
+                    PurchaseError::Store(e) => e.into(),
+                })?
         }
     };
     Ok(json!({
