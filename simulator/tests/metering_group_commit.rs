@@ -5,7 +5,7 @@
 mod common;
 
 use common::{simulator, vendor_answering, world_with_vendor};
-use marketsim_simulator::openapi::ops::metering::commit::Ticket;
+use marketsim_simulator::openapi::ops::metering::commit::{Ticket, MAX_BATCH};
 use marketsim_simulator::openapi::ops::metering::push::{push_metering_data, stored, stored_count};
 use marketsim_simulator::openapi::{operation, ApiError, Call, Caller, Params};
 use marketsim_simulator::Simulator;
@@ -143,4 +143,19 @@ async fn a_push_whose_caller_went_away_is_stored_and_leaves_no_one_waiting() {
     let next = submit(&sim, metering(&ids[0]));
     assert!(matches!(next, Ticket::Lead(_)));
     assert_eq!(next.ready().unwrap().unwrap_err().code, "Service.Flow.Control");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_batch_holds_at_most_max_batch_pushes_and_the_rest_follow() {
+    let (sim, ids, _vendor) = opened(2 * MAX_BATCH + 2).await;
+    let before = sim.push_batches();
+    let answers = push_together(&sim, ids.iter().map(|id| metering(id)).collect()).await;
+    assert!(answers.iter().all(|a| a == &Ok(json!({"Success": true}))));
+    let after = sim.push_batches();
+    assert_eq!(after.pushes - before.pushes, (2 * MAX_BATCH + 2) as u64);
+    assert_eq!(
+        after.batches - before.batches,
+        3,
+        "two full batches and one of two"
+    );
 }

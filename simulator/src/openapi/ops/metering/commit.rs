@@ -1,13 +1,13 @@
 //! Group commit of PushMeteringData: concurrent pushes are stored together, in one transaction.
 //!
-//! A push that arrives while no other is being stored leads: its request task first lets the
-//! other ready tasks run once (so the pushes that arrived together can queue up behind it), then
-//! takes every push waiting in the [`PushQueue`], checks and stores them in one transaction in
-//! the order they arrived, answers each, and hands the lead to the first push that arrived
-//! meanwhile (whose request task then does the same). A push that arrives while another leads
-//! waits in the queue without holding a thread: its request task awaits its [`Ticket`]. So the
-//! store's lock is taken once per batch rather than once per push, no worker thread sleeps on it,
-//! and one commit covers the batch.
+//! A push that arrives while no other is being stored leads: its request task first lets the other
+//! ready tasks run once (so the pushes that arrived together can queue up behind it), then takes
+//! the pushes waiting in the [`PushQueue`] (up to [`MAX_BATCH`] in all), checks and stores them in
+//! one transaction in the order they arrived, answers each, and hands the lead to the first push
+//! that arrived meanwhile (whose request task then does the same). A push that arrives while
+//! another leads waits in the queue without holding a thread: its request task awaits its
+//! [`Ticket`]. So the store's lock is taken once per batch rather than once per push, no worker
+//! thread sleeps on it, and one commit covers the batch.
 //!
 //! Within a batch each push is still checked and stored on its own: the rules that need the store
 //! (the instance, its product, the deadline and the 60-second rule) see the pushes stored before
@@ -30,6 +30,10 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use tokio::sync::oneshot;
+
+/// The most pushes one transaction stores (up to 100 records each): the store's lock, which pages
+/// and other operations wait for, is never held for long; the rest wait for the next batch.
+pub const MAX_BATCH: usize = 64;
 
 /// The pushes waiting for the one being stored, and whether one is.
 #[derive(Default)]
@@ -142,13 +146,17 @@ impl PushQueue {
         })
     }
 
-    /// Stores `own` with everything waiting, answers the others and passes the lead on; returns
-    /// `own`'s answer.
+    /// Stores `own` with what waits (up to [`MAX_BATCH`] in all), answers the others and passes
+    /// the lead on; returns `own`'s answer.
     fn lead(&self, sim: &Simulator, own: Push) -> Result<Value, ApiError> {
         let mut first = own;
         let mut own_answer = None;
         loop {
-            let waiting: Vec<Waiting> = self.lock().waiting.drain(..).collect();
+            let waiting: Vec<Waiting> = {
+                let mut state = self.lock();
+                let n = state.waiting.len().min(MAX_BATCH - 1);
+                state.waiting.drain(..n).collect()
+            };
             let (pushes, turns): (Vec<Push>, Vec<_>) = std::iter::once((first, None))
                 .chain(waiting.into_iter().map(|w| (w.push, Some(w.turn))))
                 .unzip();
