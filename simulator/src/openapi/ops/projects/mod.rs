@@ -1,0 +1,265 @@
+//! Service-delivery projects (服务交付): a project per marketplace instance, a chain of nodes each
+//! operated by the provider or the customer, its messages, operation log and attachments
+//! (`fixtures/openapi/projects.yaml`, kept in `market_projects`, `market_project_nodes` and
+//! `market_project_entries`).
+//!
+//! The vendor of the project's product and the customer who bought it see a project; anyone else
+//! gets `InvalidInstanceId.NotFound`. The operator of the current node (Provider → the vendor,
+//! Custom → the customer) finishes it or sends it back; only the provider pauses and resumes.
+//!
+//! [`fixture`] seeds the projects, [`read`] answers the six Describe operations, [`change`] the
+//! four that move a project on.
+
+mod change;
+mod fixture;
+mod read;
+
+pub use fixture::seed;
+
+use crate::openapi::{ApiError, Call, Caller, Operation};
+use crate::store::StoreError;
+use rusqlite::OptionalExtension;
+use serde_json::{json, Value};
+
+pub const OPS: &[(&str, Operation)] = &[
+    ("DescribeProjectInfo", Operation::Now(read::describe_project_info)),
+    (
+        "DescribeProjectNodes",
+        Operation::Now(read::describe_project_nodes),
+    ),
+    (
+        "DescribeCurrentNodeInfo",
+        Operation::Now(read::describe_current_node_info),
+    ),
+    (
+        "DescribeProjectMessages",
+        Operation::Now(read::describe_project_messages),
+    ),
+    (
+        "DescribeProjectOperateLogs",
+        Operation::Now(read::describe_project_operate_logs),
+    ),
+    (
+        "DescribeProjectAttachments",
+        Operation::Now(read::describe_project_attachments),
+    ),
+    (
+        "FinishCurrentProjectNode",
+        Operation::Now(change::finish_current_project_node),
+    ),
+    (
+        "RollbackCurrentProjectNode",
+        Operation::Now(change::rollback_current_project_node),
+    ),
+    ("PauseProject", Operation::Now(change::pause_project)),
+    ("ResumeProject", Operation::Now(change::resume_project)),
+];
+
+/// This family's tables (`CREATE TABLE IF NOT EXISTS …`).
+pub const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS market_projects (
+    instance_id TEXT PRIMARY KEY, order_id INTEGER NOT NULL, product_code TEXT NOT NULL, sku_id TEXT NOT NULL,
+    sku_name TEXT NOT NULL, customer_ali_uid TEXT NOT NULL, supplier_ali_uid TEXT NOT NULL,
+    template_id INTEGER NOT NULL, template_type TEXT NOT NULL, status TEXT NOT NULL,
+    current_step INTEGER NOT NULL, finish_type TEXT, created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL, finished_at INTEGER);
+CREATE TABLE IF NOT EXISTS market_project_nodes (
+    instance_id TEXT NOT NULL, node_id INTEGER NOT NULL, step_no INTEGER NOT NULL, name TEXT NOT NULL,
+    status TEXT NOT NULL, operator_role TEXT NOT NULL, allow_rollback INTEGER NOT NULL,
+    need_attachment INTEGER NOT NULL, template_form TEXT NOT NULL, started_at INTEGER, finished_at INTEGER,
+    PRIMARY KEY (instance_id, node_id));
+CREATE TABLE IF NOT EXISTS market_project_entries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL,
+    operator_role TEXT NOT NULL, text TEXT NOT NULL, node_id INTEGER, extra TEXT);
+CREATE INDEX IF NOT EXISTS market_project_entries_by_instance ON market_project_entries (instance_id, kind, id);
+";
+
+/// Rows in `market_project_entries`.
+const LOG: &str = "log";
+const MESSAGE: &str = "message";
+const ATTACHMENT: &str = "attachment";
+
+struct Project {
+    instance_id: String,
+    order_id: i64,
+    product_code: String,
+    sku_id: String,
+    sku_name: String,
+    customer_ali_uid: String,
+    supplier_ali_uid: String,
+    template_id: i64,
+    template_type: String,
+    status: String,
+    current_step: i64,
+    finish_type: Option<String>,
+    created_at: i64,
+    expires_at: i64,
+    finished_at: Option<i64>,
+}
+
+struct Node {
+    node_id: i64,
+    step_no: i64,
+    name: String,
+    status: String,
+    operator_role: String,
+    allow_rollback: bool,
+    need_attachment: bool,
+    template_form: String,
+    started_at: Option<i64>,
+    finished_at: Option<i64>,
+}
+
+fn illegal(code: &str, message: &str) -> ApiError {
+    ApiError::new(400, code, message)
+}
+
+fn illegal_parameter(name: &str) -> ApiError {
+    illegal("IllegalParameter", &format!("Illegal parameter {name}."))
+}
+
+/// The role the caller plays in a project it may see.
+fn role(call: &Call<'_>) -> &'static str {
+    match call.caller {
+        Caller::Vendor(_) => "Provider",
+        Caller::Buyer(_) => "Custom",
+    }
+}
+
+/// The project on `InstanceId`, if the caller is its product's vendor or its customer.
+fn project(call: &Call<'_>) -> Result<Project, ApiError> {
+    let id = call.params.required("InstanceId")?;
+    let project = call
+        .sim
+        .store()
+        .conn()
+        .query_row(
+            "SELECT instance_id, order_id, product_code, sku_id, sku_name, customer_ali_uid, supplier_ali_uid,
+                template_id, template_type, status, current_step, finish_type, created_at, expires_at, finished_at
+             FROM market_projects WHERE instance_id = ?1",
+            [id],
+            |r| {
+                Ok(Project {
+                    instance_id: r.get(0)?,
+                    order_id: r.get(1)?,
+                    product_code: r.get(2)?,
+                    sku_id: r.get(3)?,
+                    sku_name: r.get(4)?,
+                    customer_ali_uid: r.get(5)?,
+                    supplier_ali_uid: r.get(6)?,
+                    template_id: r.get(7)?,
+                    template_type: r.get(8)?,
+                    status: r.get(9)?,
+                    current_step: r.get(10)?,
+                    finish_type: r.get(11)?,
+                    created_at: r.get(12)?,
+                    expires_at: r.get(13)?,
+                    finished_at: r.get(14)?,
+                })
+            },
+        )
+        .optional()
+        .map_err(StoreError::from)?;
+    let visible = |p: &Project| match call.caller {
+        Caller::Vendor(v) => call
+            .sim
+            .world()
+            .product(&p.product_code)
+            .is_some_and(|product| product.vendor == v.id),
+        Caller::Buyer(b) => b.ali_uid == p.customer_ali_uid,
+    };
+    project
+        .filter(visible)
+        .ok_or_else(|| ApiError::not_found("InstanceId"))
+}
+
+fn nodes(call: &Call<'_>, instance_id: &str) -> Result<Vec<Node>, ApiError> {
+    let conn = call.sim.store().conn();
+    let mut stmt = conn
+        .prepare(
+            "SELECT node_id, step_no, name, status, operator_role, allow_rollback, need_attachment, template_form,
+                started_at, finished_at FROM market_project_nodes WHERE instance_id = ?1 ORDER BY step_no",
+        )
+        .map_err(StoreError::from)?;
+    let rows = stmt
+        .query_map([instance_id], |r| {
+            Ok(Node {
+                node_id: r.get(0)?,
+                step_no: r.get(1)?,
+                name: r.get(2)?,
+                status: r.get(3)?,
+                operator_role: r.get(4)?,
+                allow_rollback: r.get(5)?,
+                need_attachment: r.get(6)?,
+                template_form: r.get(7)?,
+                started_at: r.get(8)?,
+                finished_at: r.get(9)?,
+            })
+        })
+        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+        .map_err(StoreError::from)?;
+    Ok(rows)
+}
+
+fn node_json(p: &Project, all: &[Node], i: usize) -> Value {
+    let n = &all[i];
+    let neighbour = |j: Option<usize>| j.and_then(|j| all.get(j)).map_or(0, |n| n.node_id);
+    let mut v = json!({
+        "NodeId": n.node_id,
+        "NodeName": n.name,
+        "NodeStatus": n.status,
+        "StepNo": n.step_no,
+        "FinalStepNo": all.len(),
+        "OperatorRole": n.operator_role,
+        "AllowRollbackNode": n.allow_rollback,
+        "AutoFinishNode": false,
+        "NeedAttachment": n.need_attachment,
+        "ParentNodeId": 0,
+        "PreviousNodeId": neighbour(i.checked_sub(1)),
+        "NextNodeId": neighbour(Some(i + 1)),
+        "TemplateForm": n.template_form,
+        "GmtExpired": p.expires_at,
+    });
+    if let Some(at) = n.started_at {
+        v["GmtStart"] = json!(at);
+    }
+    if let Some(at) = n.finished_at {
+        v["GmtFinished"] = json!(at);
+    }
+    v
+}
+
+fn ok(result: Value) -> Value {
+    json!({ "Success": true, "Result": result })
+}
+
+/// The index of the project's current node.
+fn current(p: &Project, all: &[Node]) -> Result<usize, ApiError> {
+    all.iter()
+        .position(|n| n.step_no == p.current_step)
+        .ok_or_else(ApiError::internal)
+}
+
+/// Who wrote an entry: the customer, the supplier, or the system (0).
+fn operator(call: &Call<'_>, p: &Project, role: &str) -> (i64, String) {
+    match role {
+        "Custom" => (
+            p.customer_ali_uid.parse().unwrap_or_default(),
+            call.sim
+                .world()
+                .buyer_by_uid(&p.customer_ali_uid)
+                .map(|b| b.name.clone())
+                .unwrap_or_default(),
+        ),
+        "Provider" => (
+            p.supplier_ali_uid.parse().unwrap_or_default(),
+            call.sim
+                .world()
+                .product(&p.product_code)
+                .and_then(|x| call.sim.world().vendor(&x.vendor))
+                .map(|v| v.name.clone())
+                .unwrap_or_default(),
+        ),
+        _ => (0, "系统".to_owned()),
+    }
+}
