@@ -8,7 +8,7 @@
 use crate::error::PageError;
 use crate::form::Fields;
 use crate::instances::{BindRefusal, Handoff, Instance};
-use crate::pages::layout::wizard_page;
+use crate::pages::layout::{form_tokens, wizard_page};
 use crate::session::Visitor;
 use crate::world::Role;
 use crate::Console;
@@ -82,8 +82,7 @@ pub async fn bind_page(
         html! {
             p { "请选择需要绑定该支付方式的 Zilliz Cloud 组织。列表中罗列出所有您加入的组织，您仅能选择绑定您负责管理的一个组织。" }
             form method="post" action="/bind" {
-                input type="hidden" name="csrf" value=(session.csrf);
-                input type="hidden" name="handoff" value=(handoff.id);
+                (form_tokens(&session.csrf, Some(&handoff.id)))
                 table {
                     thead { tr { th {} th { "组织名称" } th { "组织 ID" } th { "成员人数" } th { "说明" } } }
                     tbody {

@@ -4,7 +4,7 @@
 
 use crate::error::PageError;
 use crate::form::Fields;
-use crate::pages::layout::{base, console_page, Chrome, Nav};
+use crate::pages::layout::{base, console_page, form_tokens, Chrome, Nav};
 use crate::pages::{org_context, OrgContext};
 use crate::session::Visitor;
 use crate::wizard::{clean_handoff, handoff_query, HandoffQuery};
@@ -70,8 +70,7 @@ fn new_org_form(csrf: &str, handoff: Option<&str>, error: Option<&str>) -> Marku
     html! {
         @if let Some(error) = error { p.error { (error) } }
         form method="post" action="/orgs" {
-            input type="hidden" name="csrf" value=(csrf);
-            @if let Some(h) = handoff { input type="hidden" name="handoff" value=(h); }
+            (form_tokens(csrf, handoff))
             label { "组织名称" input type="text" name="name" required; }
             p.hint { "您将成为该组织的管理员。" }
             button type="submit" { "创建组织" }

@@ -43,6 +43,15 @@ pub struct Chrome<'a> {
 }
 
 /// A bare document.
+/// The hidden fields a signed-out or console form posts back: its CSRF token and, when the visitor
+/// came from the marketplace's 免登, the handoff that brings them back to the wizard.
+pub fn form_tokens(csrf: &str, handoff: Option<&str>) -> Markup {
+    html! {
+        input type="hidden" name="csrf" value=(csrf);
+        @if let Some(h) = handoff { input type="hidden" name="handoff" value=(h); }
+    }
+}
+
 pub fn base(title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)

@@ -6,7 +6,7 @@
 use crate::accounts::{check_password, hash_password};
 use crate::error::PageError;
 use crate::form::Fields;
-use crate::pages::layout::{base, wizard_page};
+use crate::pages::layout::{base, form_tokens, wizard_page};
 use crate::session::{clear_cookie, redirect_with_cookie, session_for_form, set_cookie, Visitor};
 use crate::wizard::{clean_handoff, handoff_query, HandoffQuery};
 use crate::Console;
@@ -39,8 +39,7 @@ fn login_form(handoff: Option<&str>, csrf: &str, typed: &Typed<'_>, error: Optio
         html! {
             @if let Some(error) = error { p.error { (error) } }
             form method="post" action="/login" {
-                input type="hidden" name="csrf" value=(csrf);
-                @if let Some(h) = handoff { input type="hidden" name="handoff" value=(h); }
+                (form_tokens(csrf, handoff))
                 label { "企业邮箱" input type="email" name="email" value=(typed.email) required; }
                 label { "密码" input type="password" name="password" required; }
                 button type="submit" { "登录" }
@@ -57,8 +56,7 @@ fn register_form(handoff: Option<&str>, csrf: &str, typed: &Typed<'_>, error: Op
         html! {
             @if let Some(error) = error { p.error { (error) } }
             form method="post" action="/register" {
-                input type="hidden" name="csrf" value=(csrf);
-                @if let Some(h) = handoff { input type="hidden" name="handoff" value=(h); }
+                (form_tokens(csrf, handoff))
                 label { "企业邮箱" input type="email" name="email" value=(typed.email) required; }
                 label { "密码" input type="password" name="password" minlength="8" required; }
                 label { "用户名" input type="text" name="name" value=(typed.name); }
