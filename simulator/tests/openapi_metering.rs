@@ -7,7 +7,7 @@ mod common;
 use common::{simulator, world_with_vendor, Client};
 use marketsim_simulator::openapi::ops::metering::push::{stored, Stored};
 use marketsim_simulator::openapi::{operation, ApiError, Call, Caller, Params};
-use marketsim_simulator::{Simulator, World};
+use marketsim_simulator::{Options, Simulator, World};
 use serde_json::{json, Value};
 use std::time::Duration;
 use wiremock::MockServer;
@@ -397,6 +397,53 @@ async fn a_second_push_within_sixty_virtual_seconds_is_throttled_until_the_clock
     o.sim.clock().advance(Duration::from_secs(1)).await.unwrap();
     push(&o.sim, &json!([record(&id, PRODUCT)])).unwrap();
     assert_eq!(stored(&o.sim, &id).unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn the_sixty_second_rule_holds_across_a_restart_of_the_data_directory() {
+    let vendor = vendor_answering().await;
+    let dir = tempfile::tempdir().unwrap();
+    let options = || Options {
+        data_dir: Some(dir.path().to_owned()),
+        ..Options::default()
+    };
+    let first = Simulator::open(bigger_world(&vendor.uri()), options()).unwrap();
+    let buyer = first.world().buyers[0].clone();
+    let id = first
+        .open_service(&buyer, PRODUCT, &format!("{PRODUCT}-payg"))
+        .unwrap()
+        .instance_id;
+    first.clock().advance(Duration::from_secs(120)).await.unwrap();
+    push(&first, &json!([record(&id, PRODUCT)])).unwrap();
+    drop(first);
+
+    let again = Simulator::open(bigger_world(&vendor.uri()), options()).unwrap();
+    let e = push(&again, &json!([record(&id, PRODUCT)])).unwrap_err();
+    assert_eq!(
+        (e.code.as_str(), e.retry_after),
+        ("Service.Flow.Control", Some(60))
+    );
+    again.clock().advance(Duration::from_secs(60)).await.unwrap();
+    push(&again, &json!([record(&id, PRODUCT)])).unwrap();
+    assert_eq!(stored(&again, &id).unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_reset_world_forgets_last_pushes_though_it_reuses_the_instance_ids() {
+    let o = opened().await;
+    let buyer = o.sim.world().buyers[0].clone();
+    let id = o.id(PRODUCT).to_owned();
+    push(&o.sim, &json!([record(&id, PRODUCT)])).unwrap();
+    o.sim.reset().await.unwrap();
+    let reopened = o
+        .sim
+        .open_service(&buyer, PRODUCT, &format!("{PRODUCT}-payg"))
+        .unwrap()
+        .instance_id;
+    assert_eq!(reopened, id, "the id generator starts again from the seed");
+    o.sim.clock().advance(Duration::from_secs(120)).await.unwrap();
+    push(&o.sim, &json!([record(&id, PRODUCT)])).unwrap();
+    assert_eq!(stored(&o.sim, &id).unwrap().len(), 1);
 }
 
 #[tokio::test]

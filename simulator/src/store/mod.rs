@@ -24,6 +24,7 @@ const FAMILY_SCHEMAS: &[&str] = &[
 
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The file a data directory holds.
@@ -71,6 +72,9 @@ pub enum StoreError {
 #[derive(Clone)]
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
+    /// How many times the store has been emptied; what is remembered of its content in memory
+    /// compares this to know it is still true.
+    clears: Arc<AtomicU64>,
 }
 
 impl Store {
@@ -141,6 +145,7 @@ impl Store {
         }
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
+            clears: Arc::default(),
         })
     }
 
@@ -172,10 +177,19 @@ impl Store {
             .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?
             .query_map([], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
+        // Counted before anything is deleted and while the connection is held: whoever reads the
+        // count under the same lock never pairs an old count with an emptied store.
+        self.clears.fetch_add(1, Ordering::SeqCst);
         for table in tables {
             conn.execute(&format!("DELETE FROM \"{table}\""), [])?;
         }
         Ok(())
+    }
+
+    /// How many times [`Store::clear`] has run; read it while holding [`Store::conn`] for it to
+    /// agree with what the connection shows.
+    pub(crate) fn clears(&self) -> u64 {
+        self.clears.load(Ordering::SeqCst)
     }
 }
 

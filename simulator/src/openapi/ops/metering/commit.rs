@@ -16,6 +16,7 @@
 //! `Success` is lost, nothing refused is kept. A push whose caller has gone away is stored all
 //! the same (its request arrived whole), as it was before the caller left.
 
+use super::last_push::LastPushes;
 use super::push::{assit_matches, deadline, metering_error, Push, THROTTLE_SECONDS};
 use super::{bad_instance, sells};
 use crate::openapi::ApiError;
@@ -25,10 +26,10 @@ use crate::store::StoreError;
 use protocol::time::epoch_millis;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 use tokio::sync::oneshot;
 
 /// The most pushes one transaction stores (up to 100 records each): the store's lock, which pages
@@ -39,6 +40,8 @@ pub const MAX_BATCH: usize = 64;
 #[derive(Default)]
 pub struct PushQueue {
     state: Mutex<QueueState>,
+    /// Taken by the batch being stored, under the store's lock.
+    last_pushes: Mutex<LastPushes>,
     batches: AtomicU64,
     pushes: AtomicU64,
 }
@@ -200,8 +203,12 @@ impl PushQueue {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, QueueState> {
+    fn lock(&self) -> MutexGuard<'_, QueueState> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn last_pushes(&self) -> MutexGuard<'_, LastPushes> {
+        self.last_pushes.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -234,17 +241,30 @@ fn store_all(
         ms: epoch_millis(now),
         s: now.timestamp(),
     };
+    let mut last_pushes = sim.shared.pushes.last_pushes();
+    last_pushes.load(conn, sim.store().clears())?;
     let tx = Tx::begin(conn)?;
-    let mut statements = Statements::prepare(conn)?;
+    let mut batch = Batch {
+        find: conn.prepare_cached("SELECT product_code, status FROM instances WHERE instance_id = ?1")?,
+        insert: conn.prepare_cached(
+            "INSERT INTO metering_records (instance_id, product_code, start_time, end_time, metering_key,
+             value, metering_assit, serial_no, received_at, billable)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?,
+        last_pushes: &last_pushes,
+        pushed: HashSet::new(),
+        now,
+    };
     let mut answers = Vec::with_capacity(pushes.len());
     for push in pushes {
-        answers.push(match store_one(sim, &mut statements, push, &now)? {
+        answers.push(match batch.store(sim, push)? {
             Ok(()) => Ok(json!({ "Success": true })),
             Err(refused) => Err(refused),
         });
     }
-    drop(statements);
+    let Batch { pushed, now, .. } = batch;
     tx.commit()?;
+    last_pushes.committed(pushed, now.ms);
     Ok(answers)
 }
 
@@ -254,26 +274,14 @@ struct Now {
     s: i64,
 }
 
-struct Statements<'c> {
+/// A batch being stored: its statements, and the instances it has pushed so far.
+struct Batch<'c, 'l, 'p> {
     find: rusqlite::CachedStatement<'c>,
     insert: rusqlite::CachedStatement<'c>,
-}
-
-impl<'c> Statements<'c> {
-    fn prepare(conn: &'c Connection) -> Result<Statements<'c>, StoreError> {
-        Ok(Statements {
-            find: conn.prepare_cached(
-                "SELECT i.product_code, i.status,
-                   (SELECT max(r.received_at) FROM metering_records r WHERE r.instance_id = i.instance_id)
-                 FROM instances i WHERE i.instance_id = ?1",
-            )?,
-            insert: conn.prepare_cached(
-                "INSERT INTO metering_records (instance_id, product_code, start_time, end_time, metering_key,
-                 value, metering_assit, serial_no, received_at, billable)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?,
-        })
-    }
+    last_pushes: &'l LastPushes,
+    /// Instances pushed by this batch (at `now`), not yet in `last_pushes`.
+    pushed: HashSet<&'p str>,
+    now: Now,
 }
 
 /// One instance named in a push, once checked.
@@ -282,107 +290,113 @@ struct Target<'p> {
     billable: bool,
 }
 
-/// Checks one push against the store and, if it passes, stores it. The outer error is the
-/// store's, the inner a refusal (nothing of the push written).
-fn store_one(
-    sim: &Simulator,
-    statements: &mut Statements<'_>,
-    push: &Push,
-    now: &Now,
-) -> Result<Result<(), ApiError>, StoreError> {
-    let mut product: Option<String> = None;
-    let mut targets: Vec<Target<'_>> = Vec::new();
-    for (i, record) in push.records.iter().enumerate() {
-        let n = i + 1;
-        if !targets.iter().any(|t| t.id == record.instance_id) {
-            let row: Option<(String, String, Option<i64>)> = statements
-                .find
-                .query_row([&record.instance_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                .optional()?;
-            let Some((code, status, last)) = row.filter(|(code, _, _)| sells(sim, &push.vendor, code)) else {
-                return Ok(Err(bad_instance(format!(
-                    "The instance {} does not exist.",
-                    record.instance_id
-                ))));
-            };
-            let billable = match status.as_str() {
-                s if s == Status::Opened.code() => true,
-                s if s == Status::Expired.code() => false,
-                other => {
+impl<'p> Batch<'_, '_, 'p> {
+    /// When `instance_id` was last pushed, this batch included.
+    fn last_push(&self, instance_id: &str) -> Option<i64> {
+        if self.pushed.contains(instance_id) {
+            return Some(self.now.ms);
+        }
+        self.last_pushes.get(instance_id)
+    }
+
+    /// Checks one push against the store and, if it passes, stores it. The outer error is the
+    /// store's, the inner a refusal (nothing of the push written).
+    fn store(&mut self, sim: &Simulator, push: &'p Push) -> Result<Result<(), ApiError>, StoreError> {
+        let mut product: Option<String> = None;
+        let mut targets: Vec<Target<'p>> = Vec::new();
+        for (i, record) in push.records.iter().enumerate() {
+            let n = i + 1;
+            if !targets.iter().any(|t| t.id == record.instance_id) {
+                let row: Option<(String, String)> = self
+                    .find
+                    .query_row([&record.instance_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                let Some((code, status)) = row.filter(|(code, _)| sells(sim, &push.vendor, code)) else {
                     return Ok(Err(bad_instance(format!(
-                        "The instance {} is not in service ({other}).",
+                        "The instance {} does not exist.",
                         record.instance_id
-                    ))))
+                    ))));
+                };
+                let billable = match status.as_str() {
+                    s if s == Status::Opened.code() => true,
+                    s if s == Status::Expired.code() => false,
+                    other => {
+                        return Ok(Err(bad_instance(format!(
+                            "The instance {} is not in service ({other}).",
+                            record.instance_id
+                        ))))
+                    }
+                };
+                match &product {
+                    None => product = Some(code),
+                    Some(p) if *p == code => {}
+                    Some(_) => {
+                        return Ok(Err(ApiError::new(
+                            400,
+                            "Invalid.Parameter",
+                            "All records of one request must belong to instances of the same product.",
+                        )))
+                    }
                 }
-            };
-            match &product {
-                None => product = Some(code),
-                Some(p) if *p == code => {}
-                Some(_) => {
-                    return Ok(Err(ApiError::new(
-                        400,
-                        "Invalid.Parameter",
-                        "All records of one request must belong to instances of the same product.",
-                    )))
+                if let Some(last) = self.last_push(&record.instance_id) {
+                    let elapsed = self.now.ms - last;
+                    if elapsed < THROTTLE_SECONDS * 1000 {
+                        let mut e = ApiError::new(
+                            400,
+                            "Service.Flow.Control",
+                            "The rate throttling threshold has been exceeded.",
+                        );
+                        let wait_ms = THROTTLE_SECONDS * 1000 - elapsed.max(0);
+                        e.retry_after = Some(((wait_ms + 999) / 1000).max(1) as u64);
+                        return Ok(Err(e));
+                    }
+                }
+                targets.push(Target {
+                    id: &record.instance_id,
+                    billable,
+                });
+            }
+            let product = product.as_deref().unwrap_or_default();
+            for entity in &record.entities {
+                if !assit_matches(&entity.assit, product, entity.key) {
+                    return Ok(Err(metering_error(format!(
+                        "Record {n}: meteringAssit `{}` is not {product}-{}-<n>.",
+                        entity.assit, entity.key
+                    ))));
                 }
             }
-            if let Some(last) = last {
-                let elapsed = now.ms - last;
-                if elapsed < THROTTLE_SECONDS * 1000 {
-                    let mut e = ApiError::new(
-                        400,
-                        "Service.Flow.Control",
-                        "The rate throttling threshold has been exceeded.",
-                    );
-                    let wait_ms = THROTTLE_SECONDS * 1000 - elapsed.max(0);
-                    e.retry_after = Some(((wait_ms + 999) / 1000).max(1) as u64);
-                    return Ok(Err(e));
-                }
-            }
-            targets.push(Target {
-                id: &record.instance_id,
-                billable,
-            });
-        }
-        let product = product.as_deref().unwrap_or_default();
-        for entity in &record.entities {
-            if !assit_matches(&entity.assit, product, entity.key) {
+            let due = deadline(record.end);
+            if self.now.s >= due {
                 return Ok(Err(metering_error(format!(
-                    "Record {n}: meteringAssit `{}` is not {product}-{}-<n>.",
-                    entity.assit, entity.key
+                    "Record {n}: the window ending at {} had to be pushed before {due}; late data is not billed.",
+                    record.end
                 ))));
             }
         }
-        let due = deadline(record.end);
-        if now.s >= due {
-            return Ok(Err(metering_error(format!(
-                "Record {n}: the window ending at {} had to be pushed before {due}; late data is not billed.",
-                record.end
-            ))));
+        let product = product.unwrap_or_default();
+        for record in &push.records {
+            let billable = targets
+                .iter()
+                .find(|t| t.id == record.instance_id)
+                .is_some_and(|t| t.billable);
+            for e in &record.entities {
+                self.insert.execute(params![
+                    record.instance_id,
+                    product,
+                    record.start,
+                    record.end,
+                    e.key,
+                    e.value,
+                    e.assit,
+                    e.serial_no,
+                    self.now.ms,
+                    billable
+                ])?;
+            }
         }
+        self.pushed.extend(targets.iter().map(|t| t.id));
+        Ok(Ok(()))
     }
-    let product = product.unwrap_or_default();
-    for record in &push.records {
-        let billable = targets
-            .iter()
-            .find(|t| t.id == record.instance_id)
-            .is_some_and(|t| t.billable);
-        for e in &record.entities {
-            statements.insert.execute(params![
-                record.instance_id,
-                product,
-                record.start,
-                record.end,
-                e.key,
-                e.value,
-                e.assit,
-                e.serial_no,
-                now.ms,
-                billable
-            ])?;
-        }
-    }
-    Ok(Ok(()))
 }
 
 /// A transaction begun and committed with cached statements (a `rusqlite::Transaction` prepares

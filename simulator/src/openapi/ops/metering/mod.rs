@@ -7,6 +7,7 @@
 //!   what was deducted.
 
 pub mod commit;
+pub mod last_push;
 pub mod push;
 pub mod times;
 
@@ -27,17 +28,17 @@ pub const OPS: &[(&str, Operation)] = &[
 
 /// This family's tables. `metering_records.id` is a plain rowid (no AUTOINCREMENT, which costs a
 /// write of `sqlite_sequence` per insert): records are only ever deleted all at once by a reset, so
-/// ids still rise in the order received, which is all [`push::stored`] orders by. An instance's last
-/// push, which the 60-second rule needs, is its records' latest `received_at`, found through
-/// `metering_records_by_receipt` (data directories of older versions kept it in a table of its
-/// own, and the records indexed by window; both are dropped).
+/// ids still rise in the order received, which is all [`push::stored`] orders by. The records are
+/// an append-only log without an index: an instance's last push, which the 60-second rule needs,
+/// is read from them once and then kept in memory ([`last_push`]). Data directories of older
+/// versions indexed the records and kept last pushes in a table of their own; both are dropped.
 pub const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS metering_records (
     id INTEGER PRIMARY KEY, instance_id TEXT NOT NULL, product_code TEXT NOT NULL,
     start_time INTEGER NOT NULL, end_time INTEGER NOT NULL, metering_key TEXT NOT NULL,
     value INTEGER NOT NULL, metering_assit TEXT NOT NULL, serial_no TEXT,
     received_at INTEGER NOT NULL, billable INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS metering_records_by_receipt ON metering_records (instance_id, received_at);
+DROP INDEX IF EXISTS metering_records_by_receipt;
 DROP INDEX IF EXISTS metering_records_by_instance;
 DROP TABLE IF EXISTS metering_pushes;
 CREATE TABLE IF NOT EXISTS times_usage (
