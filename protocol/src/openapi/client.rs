@@ -10,12 +10,12 @@
 
 use super::{v3, Credentials};
 use crate::time::Instant;
-use md5::{Digest, Md5};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
-use std::hash::{BuildHasher, Hasher};
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 /// Where a request's date comes from.
@@ -438,23 +438,18 @@ pub struct PushResult {
     pub success: Option<bool>,
 }
 
-/// A fresh 32-hex nonce: MD5 of the process, a sequence number, the wall time and random state, as
-/// the SDK makes its `x-acs-signature-nonce`.
+/// A fresh 32-hex nonce, as the SDK's `x-acs-signature-nonce` looks: a sequence number hashed under
+/// two keys drawn at random once per process (SipHash), so no two nonces of one process repeat and
+/// two processes do not share theirs.
 pub fn random_nonce() -> String {
     static SEQ: AtomicU64 = AtomicU64::new(0);
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u64(SEQ.fetch_add(1, Ordering::Relaxed));
-    let mut md5 = Md5::new();
-    md5.update(std::process::id().to_le_bytes());
-    md5.update(SEQ.fetch_add(1, Ordering::Relaxed).to_le_bytes());
-    md5.update(
-        crate::clock::wall_now()
-            .timestamp_nanos_opt()
-            .unwrap_or_default()
-            .to_le_bytes(),
-    );
-    md5.update(hasher.finish().to_le_bytes());
-    super::hex_lower(&md5.finalize())
+    static KEYS: OnceLock<[RandomState; 2]> = OnceLock::new();
+    let keys = KEYS.get_or_init(|| [RandomState::new(), RandomState::new()]);
+    let n = SEQ.fetch_add(1, Ordering::Relaxed);
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&keys[0].hash_one(n).to_le_bytes());
+    bytes[8..].copy_from_slice(&keys[1].hash_one(n).to_le_bytes());
+    super::hex_lower(&bytes)
 }
 
 #[cfg(test)]
