@@ -75,6 +75,9 @@ pub struct Store {
     /// How many times the store has been emptied; what is remembered of its content in memory
     /// compares this to know it is still true.
     clears: Arc<AtomicU64>,
+    /// Rows of `instances` inserted, updated or deleted (counted by SQLite's update hook, so no
+    /// writer can forget to), and clears; what is remembered of instances compares this.
+    instance_changes: Arc<AtomicU64>,
 }
 
 impl Store {
@@ -143,9 +146,17 @@ impl Store {
         for schema in FAMILY_SCHEMAS {
             conn.execute_batch(schema)?;
         }
+        let instance_changes = Arc::new(AtomicU64::new(0));
+        let counter = instance_changes.clone();
+        conn.update_hook(Some(move |_, _: &str, table: &str, _| {
+            if table == "instances" {
+                counter.fetch_add(1, Ordering::SeqCst);
+            }
+        }));
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
             clears: Arc::default(),
+            instance_changes,
         })
     }
 
@@ -180,6 +191,8 @@ impl Store {
         // Counted before anything is deleted and while the connection is held: whoever reads the
         // count under the same lock never pairs an old count with an emptied store.
         self.clears.fetch_add(1, Ordering::SeqCst);
+        // `DELETE` without `WHERE` empties a table without the update hook seeing each row.
+        self.instance_changes.fetch_add(1, Ordering::SeqCst);
         for table in tables {
             conn.execute(&format!("DELETE FROM \"{table}\""), [])?;
         }
@@ -190,6 +203,12 @@ impl Store {
     /// agree with what the connection shows.
     pub(crate) fn clears(&self) -> u64 {
         self.clears.load(Ordering::SeqCst)
+    }
+
+    /// How many rows of `instances` have changed (and how many clears there were); read it while
+    /// holding [`Store::conn`] for it to agree with what the connection shows.
+    pub(crate) fn instance_changes(&self) -> u64 {
+        self.instance_changes.load(Ordering::SeqCst)
     }
 }
 

@@ -16,7 +16,7 @@
 //! `Success` is lost, nothing refused is kept. A push whose caller has gone away is stored all
 //! the same (its request arrived whole), as it was before the caller left.
 
-use super::last_push::LastPushes;
+use super::memo::{Facts, InstanceFacts, LastPushes};
 use super::push::{assit_matches, deadline, metering_error, Push, THROTTLE_SECONDS};
 use super::{bad_instance, sells};
 use crate::openapi::ApiError;
@@ -24,7 +24,7 @@ use crate::state::Simulator;
 use crate::store::orders::Status;
 use crate::store::StoreError;
 use protocol::time::epoch_millis;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde_json::{json, Value};
 use std::collections::{HashSet, VecDeque};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -41,7 +41,7 @@ pub const MAX_BATCH: usize = 64;
 pub struct PushQueue {
     state: Mutex<QueueState>,
     /// Taken by the batch being stored, under the store's lock.
-    last_pushes: Mutex<LastPushes>,
+    memory: Mutex<Memory>,
     batches: AtomicU64,
     pushes: AtomicU64,
 }
@@ -207,8 +207,8 @@ impl PushQueue {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn last_pushes(&self) -> MutexGuard<'_, LastPushes> {
-        self.last_pushes.lock().unwrap_or_else(|p| p.into_inner())
+    fn memory(&self) -> MutexGuard<'_, Memory> {
+        self.memory.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -241,18 +241,21 @@ fn store_all(
         ms: epoch_millis(now),
         s: now.timestamp(),
     };
-    let mut last_pushes = sim.shared.pushes.last_pushes();
+    let mut memory = sim.shared.pushes.memory();
+    let Memory { last_pushes, facts } = &mut *memory;
     last_pushes.load(conn, sim.store().clears())?;
     let tx = Tx::begin(conn)?;
     let mut batch = Batch {
-        find: conn.prepare_cached("SELECT product_code, status FROM instances WHERE instance_id = ?1")?,
+        conn,
+        instance_changes: sim.store().instance_changes(),
+        facts,
         insert: conn.prepare_cached(
             "INSERT INTO metering_records (instance_id, product_code, start_time, end_time, metering_key,
              value, metering_assit, serial_no, received_at, billable)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?,
-        last_pushes: &last_pushes,
-        pushed: HashSet::new(),
+        last_pushes,
+        pushed: HashSet::with_capacity(pushes.len()),
         now,
     };
     let mut answers = Vec::with_capacity(pushes.len());
@@ -274,9 +277,19 @@ struct Now {
     s: i64,
 }
 
+/// What the batches remember between them ([`super::memo`]).
+#[derive(Default)]
+struct Memory {
+    last_pushes: LastPushes,
+    facts: InstanceFacts,
+}
+
 /// A batch being stored: its statements, and the instances it has pushed so far.
 struct Batch<'c, 'l, 'p> {
-    find: rusqlite::CachedStatement<'c>,
+    conn: &'c Connection,
+    /// The store's count of instance changes, as `facts` must know it.
+    instance_changes: u64,
+    facts: &'l mut InstanceFacts,
     insert: rusqlite::CachedStatement<'c>,
     last_pushes: &'l LastPushes,
     /// Instances pushed by this batch (at `now`), not yet in `last_pushes`.
@@ -307,11 +320,14 @@ impl<'p> Batch<'_, '_, 'p> {
         for (i, record) in push.records.iter().enumerate() {
             let n = i + 1;
             if !targets.iter().any(|t| t.id == record.instance_id) {
-                let row: Option<(String, String)> = self
-                    .find
-                    .query_row([&record.instance_id], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .optional()?;
-                let Some((code, status)) = row.filter(|(code, _)| sells(sim, &push.vendor, code)) else {
+                let facts = self
+                    .facts
+                    .get(self.conn, self.instance_changes, &record.instance_id)?;
+                let Some(Facts {
+                    product_code: code,
+                    status,
+                }) = facts.filter(|f| sells(sim, &push.vendor, &f.product_code))
+                else {
                     return Ok(Err(bad_instance(format!(
                         "The instance {} does not exist.",
                         record.instance_id
@@ -328,8 +344,8 @@ impl<'p> Batch<'_, '_, 'p> {
                     }
                 };
                 match &product {
-                    None => product = Some(code),
-                    Some(p) if *p == code => {}
+                    None => product = Some(code.clone()),
+                    Some(p) if p == code => {}
                     Some(_) => {
                         return Ok(Err(ApiError::new(
                             400,

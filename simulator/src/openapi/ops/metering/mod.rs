@@ -7,7 +7,7 @@
 //!   what was deducted.
 
 pub mod commit;
-pub mod last_push;
+pub mod memo;
 pub mod push;
 pub mod times;
 
@@ -30,7 +30,7 @@ pub const OPS: &[(&str, Operation)] = &[
 /// write of `sqlite_sequence` per insert): records are only ever deleted all at once by a reset, so
 /// ids still rise in the order received, which is all [`push::stored`] orders by. The records are
 /// an append-only log without an index: an instance's last push, which the 60-second rule needs,
-/// is read from them once and then kept in memory ([`last_push`]). Data directories of older
+/// is read from them once and then kept in memory ([`memo`]). Data directories of older
 /// versions indexed the records and kept last pushes in a table of their own; both are dropped.
 pub const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS metering_records (
