@@ -38,16 +38,24 @@ pub fn percent_encode_bytes(bytes: &[u8]) -> String {
 /// Appends `bytes` percent-encoded by RFC 3986 to `out`, a space written as `space`.
 fn encode_into(out: &mut String, bytes: &[u8], space: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &b in bytes {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else if b == b' ' {
+    let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~');
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        // A run of unreserved bytes goes in as it is (ASCII, so the slice is text).
+        let run = rest.iter().position(|&b| !unreserved(b)).unwrap_or(rest.len());
+        let (plain, tail) = rest.split_at(run);
+        out.push_str(std::str::from_utf8(plain).unwrap_or_default());
+        let Some((&b, tail)) = tail.split_first() else {
+            break;
+        };
+        if b == b' ' {
             out.push_str(space);
         } else {
             out.push('%');
             out.push(char::from(HEX[usize::from(b >> 4)]));
             out.push(char::from(HEX[usize::from(b & 0xF)]));
         }
+        rest = tail;
     }
 }
 

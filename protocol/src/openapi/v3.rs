@@ -324,10 +324,21 @@ pub fn parse_authorization(value: &str) -> Result<Authorization, AuthorizationEr
 
 /// The `Authorization` header value.
 pub fn authorization_header(access_key_id: &str, signed_headers: &[String], signature: &str) -> String {
-    format!(
-        "{ALGORITHM} Credential={access_key_id},SignedHeaders={},Signature={signature}",
-        signed_headers.join(";")
-    )
+    let names: usize = signed_headers.iter().map(|n| n.len() + 1).sum();
+    let mut out = String::with_capacity(64 + access_key_id.len() + names + signature.len());
+    out.push_str(ALGORITHM);
+    out.push_str(" Credential=");
+    out.push_str(access_key_id);
+    out.push_str(",SignedHeaders=");
+    for (i, name) in signed_headers.iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        out.push_str(name);
+    }
+    out.push_str(",Signature=");
+    out.push_str(signature);
+    out
 }
 
 /// A request to sign, built up like the Python SDK builds it. Every header it sets is signed.
