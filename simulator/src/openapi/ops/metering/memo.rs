@@ -114,3 +114,63 @@ impl InstanceFacts {
         Ok(self.known.get(instance_id))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    fn status(facts: &mut InstanceFacts, store: &Store, id: &str) -> Option<String> {
+        let conn = store.conn();
+        facts
+            .get(&conn, store.instance_changes(), id)
+            .unwrap()
+            .map(|f| f.status.clone())
+    }
+
+    #[test]
+    fn facts_are_forgotten_when_any_instance_row_changes_by_whatever_writer() {
+        let store = Store::in_memory().unwrap();
+        let write = |sql: &str| store.conn().execute(sql, []).unwrap();
+        write(
+            "INSERT INTO instances (instance_id, order_id, ali_uid, product_code, sku_id, status, created_at)
+             VALUES ('i-1', 'o-1', 'u', 'cmgj1', 'sku', 'OPENED', 0)",
+        );
+        let mut facts = InstanceFacts::default();
+        assert_eq!(status(&mut facts, &store, "i-1").as_deref(), Some("OPENED"));
+        assert_eq!(status(&mut facts, &store, "i-2"), None);
+
+        write("UPDATE instances SET status = 'EXPIRED' WHERE instance_id = 'i-1'");
+        assert_eq!(status(&mut facts, &store, "i-1").as_deref(), Some("EXPIRED"));
+
+        // A change to another table leaves the count, and so what is remembered, alone.
+        let changes = store.instance_changes();
+        write("INSERT INTO meta (key, value) VALUES ('k', 'v')");
+        assert_eq!(store.instance_changes(), changes);
+
+        store.clear().unwrap();
+        assert_eq!(status(&mut facts, &store, "i-1"), None);
+    }
+
+    #[test]
+    fn last_pushes_are_read_from_the_records_once_and_again_after_a_clear() {
+        let store = Store::in_memory().unwrap();
+        let write = |sql: &str| store.conn().execute(sql, []).unwrap();
+        write(
+            "INSERT INTO metering_records (instance_id, product_code, start_time, end_time, metering_key,
+             value, metering_assit, received_at, billable)
+             VALUES ('i-1', 'p', 0, 600, 'Frequency', 1, 'p-Frequency-1', 5000, 1),
+                    ('i-1', 'p', 0, 600, 'Frequency', 1, 'p-Frequency-1', 9000, 1)",
+        );
+        let mut last = LastPushes::default();
+        last.load(&store.conn(), store.clears()).unwrap();
+        assert_eq!(last.get("i-1"), Some(9000));
+        assert_eq!(last.get("i-2"), None);
+        last.committed(["i-2"], 12_000);
+        assert_eq!(last.get("i-2"), Some(12_000));
+
+        store.clear().unwrap();
+        last.load(&store.conn(), store.clears()).unwrap();
+        assert_eq!((last.get("i-1"), last.get("i-2")), (None, None));
+    }
+}
