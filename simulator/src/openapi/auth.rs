@@ -14,7 +14,7 @@ use crate::state::Simulator;
 use crate::world::World;
 use axum::http::{header, HeaderMap};
 use chrono::TimeDelta;
-use protocol::openapi::{decode_component_into, parse_timestamp, v1, v3};
+use protocol::openapi::{parse_timestamp, v1, v3};
 use protocol::time::Instant;
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
@@ -282,17 +282,7 @@ fn check_timestamp(value: &str, now: Instant) -> Result<Instant, ApiError> {
 
 /// The query, and a form body, must decode to UTF-8 text.
 fn check_utf8(request: &SignedRequest<'_>) -> Result<(), ApiError> {
-    let is_form = request
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with(v3::FORM_CONTENT_TYPE));
-    let body: &[u8] = if is_form { request.body } else { b"" };
-    let mut scratch = Vec::new();
-    let utf8 = [request.raw_query.as_bytes(), body]
-        .iter()
-        .all(|raw| form_is_utf8(raw, &mut scratch));
-    if utf8 {
+    if request.params.is_text() {
         Ok(())
     } else {
         Err(ApiError::new(
@@ -301,28 +291,6 @@ fn check_utf8(request: &SignedRequest<'_>) -> Result<(), ApiError> {
             "Specified parameter is not valid: the query and the form body must be UTF-8 text.",
         ))
     }
-}
-
-/// Whether every name and value of a form-encoded `raw` decodes to UTF-8 text (`scratch` holds
-/// each decoded part in turn).
-fn form_is_utf8(raw: &[u8], scratch: &mut Vec<u8>) -> bool {
-    if !raw.contains(&b'%') {
-        // Nothing is escaped: the decoded text is the raw text with `+` as a space.
-        return std::str::from_utf8(raw).is_ok();
-    }
-    raw.split(|b| *b == b'&')
-        .filter(|segment| !segment.is_empty())
-        .all(|segment| {
-            let (name, value) = match segment.iter().position(|b| *b == b'=') {
-                Some(i) => (&segment[..i], &segment[i + 1..]),
-                None => (segment, &[][..]),
-            };
-            [name, value].iter().all(|part| {
-                scratch.clear();
-                decode_component_into(scratch, part);
-                std::str::from_utf8(scratch).is_ok()
-            })
-        })
 }
 
 fn incomplete(detail: &str) -> ApiError {

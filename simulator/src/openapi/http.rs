@@ -38,14 +38,17 @@ fn is_openapi(request: &Request) -> bool {
             .is_some_and(|q| protocol::spi::decode_query(q).iter().any(|(k, _)| k == "Action"))
 }
 
+/// Whether the caller asked for XML (`Format=XML`, V1's choice).
+fn wants_xml(params: &Params) -> bool {
+    params
+        .get("Format")
+        .is_some_and(|f| f.eq_ignore_ascii_case("xml"))
+}
+
 async fn answer(sim: &Simulator, request: Request) -> Response {
     let request_id = sim.request_id();
     let (parts, body) = request.into_parts();
     let query = parts.uri.query().unwrap_or_default().to_owned();
-    let mut pairs = protocol::spi::decode_query(&query);
-    let wants_xml = pairs
-        .iter()
-        .any(|(k, v)| k == "Format" && v.eq_ignore_ascii_case("xml"));
     let body = match to_bytes(Body::new(body), MAX_BODY).await {
         Ok(bytes) => bytes,
         Err(_) => {
@@ -54,7 +57,7 @@ async fn answer(sim: &Simulator, request: Request) -> Response {
                 "InvalidParameter.BodyTooLarge",
                 format!("The request body exceeds {MAX_BODY} bytes."),
             );
-            return e.respond(&request_id, wants_xml);
+            return e.respond(&request_id, wants_xml(&Params::decode(query.as_bytes(), b"")));
         }
     };
     let is_form = parts
@@ -62,14 +65,8 @@ async fn answer(sim: &Simulator, request: Request) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if is_form {
-        pairs.extend(form_urlencoded::parse(&body).into_owned());
-    }
-    let wants_xml = wants_xml
-        || pairs
-            .iter()
-            .any(|(k, v)| k == "Format" && v.eq_ignore_ascii_case("xml"));
-    let params = Params::from_pairs(pairs);
+    let params = Params::decode(query.as_bytes(), if is_form { &body } else { b"" });
+    let wants_xml = wants_xml(&params);
     let signed = SignedRequest {
         method: parts.method.as_str(),
         path: parts.uri.path(),

@@ -3,11 +3,20 @@
 //! marketplace's own `Missing<Name>` / `Invalid<Name>` errors.
 
 use super::ApiError;
+use protocol::openapi::decode_form_bytes;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Params {
     values: BTreeMap<String, String>,
+    /// Whether every name and value decoded to UTF-8 text.
+    text: bool,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params::from_pairs([])
+    }
 }
 
 impl Params {
@@ -15,7 +24,32 @@ impl Params {
     pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Params {
         Params {
             values: pairs.into_iter().collect(),
+            text: true,
         }
+    }
+
+    /// From a query and a form body as sent (`+` a space, `%XX` a byte), the body's pairs after the
+    /// query's. A name or value that is not UTF-8 is kept with replacement characters, and the
+    /// parameters are then not [`Params::is_text`].
+    pub fn decode(raw_query: &[u8], form_body: &[u8]) -> Params {
+        let mut text = true;
+        let mut to_text = |bytes: Vec<u8>| {
+            String::from_utf8(bytes).unwrap_or_else(|e| {
+                text = false;
+                String::from_utf8_lossy(e.as_bytes()).into_owned()
+            })
+        };
+        let values = decode_form_bytes(raw_query)
+            .into_iter()
+            .chain(decode_form_bytes(form_body))
+            .map(|(k, v)| (to_text(k), to_text(v)))
+            .collect();
+        Params { values, text }
+    }
+
+    /// Whether every name and value arrived as UTF-8 text.
+    pub fn is_text(&self) -> bool {
+        self.text
     }
 
     /// The value, if present and not empty.
@@ -101,6 +135,19 @@ mod tests {
         assert_eq!(params.int("PageSize").unwrap_err().code, "InvalidPageSize");
         assert_eq!(p(&[("N", " 7 ")]).required_int("N").unwrap(), 7);
         assert_eq!(p(&[("B", "TRUE")]).bool("B").unwrap(), Some(true));
+    }
+
+    #[test]
+    fn query_and_form_body_decode_together_and_say_whether_they_were_text() {
+        let params = Params::decode(b"A=1&Name=a+b%2Bc&B=q", b"B=body&C=%E9%95%9C");
+        assert_eq!(params.get("Name"), Some("a b+c"));
+        assert_eq!(params.get("B"), Some("body"), "the body after the query");
+        assert_eq!(params.get("C"), Some("镜"));
+        assert!(params.is_text());
+        let garbled = Params::decode(b"A=%FF", b"");
+        assert!(!garbled.is_text());
+        assert_eq!(garbled.get("A"), Some("\u{FFFD}"));
+        assert!(!Params::decode(b"ok=1", b"%C3=x").is_text(), "a name counts too");
     }
 
     #[test]
