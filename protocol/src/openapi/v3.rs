@@ -120,15 +120,20 @@ pub fn canonical_headers<N: AsRef<str>, V: AsRef<str>>(
         values.sort_unstable();
         out.push_str(name);
         out.push(':');
-        for (i, v) in values.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str(v);
-        }
+        push_joined(&mut out, &values, ',');
         out.push('\n');
     }
     out
+}
+
+/// Appends `parts` to `out`, `separator` between them (a `join` without the intermediate string).
+fn push_joined(out: &mut String, parts: &[impl AsRef<str>], separator: char) {
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push(separator);
+        }
+        out.push_str(part.as_ref());
+    }
 }
 
 /// A `SignedHeaders` list as the canonical request uses it: lower-case, sorted, without repeats or
@@ -343,12 +348,7 @@ pub fn authorization_header(access_key_id: &str, signed_headers: &[String], sign
     out.push_str(" Credential=");
     out.push_str(access_key_id);
     out.push_str(",SignedHeaders=");
-    for (i, name) in signed_headers.iter().enumerate() {
-        if i > 0 {
-            out.push(';');
-        }
-        out.push_str(name);
-    }
+    push_joined(&mut out, signed_headers, ';');
     out.push_str(",Signature=");
     out.push_str(signature);
     out
