@@ -162,16 +162,19 @@ pub fn format_timestamp(t: Instant) -> String {
 
 /// Reads a timestamp: the SDKs' `YYYY-MM-DDThh:mm:ssZ`, or any RFC 3339 date.
 pub fn parse_timestamp(s: &str) -> Option<Instant> {
-    parse_sdk_timestamp(s).or_else(|| {
-        NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%SZ")
-            .map(|naive| naive.and_utc())
-            .ok()
-            .or_else(|| {
-                DateTime::parse_from_rfc3339(s)
-                    .ok()
-                    .map(|t| t.with_timezone(&Utc))
-            })
-    })
+    parse_sdk_timestamp(s).or_else(|| parse_any_timestamp(s))
+}
+
+/// [`parse_timestamp`] through chrono's general readers, for any form.
+fn parse_any_timestamp(s: &str) -> Option<Instant> {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%SZ")
+        .map(|naive| naive.and_utc())
+        .ok()
+        .or_else(|| {
+            DateTime::parse_from_rfc3339(s)
+                .ok()
+                .map(|t| t.with_timezone(&Utc))
+        })
 }
 
 /// The SDK's exact form, `YYYY-MM-DDThh:mm:ssZ` with every digit there, read without a format
@@ -327,14 +330,7 @@ mod tests {
             "2025-1-01T00:00:00Z",
             "+2025-01-01T00:00:00Z",
         ] {
-            let general = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%SZ")
-                .map(|naive| naive.and_utc())
-                .ok()
-                .or_else(|| {
-                    DateTime::parse_from_rfc3339(s)
-                        .ok()
-                        .map(|t| t.with_timezone(&Utc))
-                });
+            let general = parse_any_timestamp(s);
             assert_eq!(parse_timestamp(s), general, "{s}");
             if let Some(t) = general {
                 assert_eq!(format_timestamp(t), t.format("%Y-%m-%dT%H:%M:%SZ").to_string());

@@ -152,6 +152,11 @@ pub fn normalize_signed_headers(list: &str) -> Vec<String> {
     if normal {
         return list.split(';').map(str::to_owned).collect();
     }
+    normalize_any_signed_headers(list)
+}
+
+/// [`normalize_signed_headers`] for a list in any form.
+fn normalize_any_signed_headers(list: &str) -> Vec<String> {
     let mut names: Vec<String> = list
         .split(';')
         .map(|n| n.trim().to_ascii_lowercase())
@@ -688,16 +693,6 @@ mod tests {
 
     #[test]
     fn signed_header_lists_normalize_alike_whether_already_normal_or_not() {
-        let by_hand = |list: &str| {
-            let mut names: Vec<String> = list
-                .split(';')
-                .map(|n| n.trim().to_ascii_lowercase())
-                .filter(|n| !n.is_empty())
-                .collect();
-            names.sort();
-            names.dedup();
-            names
-        };
         for list in [
             "accept;host;x-acs-action;x-acs-date",
             "host;accept",
@@ -710,7 +705,11 @@ mod tests {
             "x-acs-date",
             "a;a-b;a_b",
         ] {
-            assert_eq!(normalize_signed_headers(list), by_hand(list), "{list:?}");
+            assert_eq!(
+                normalize_signed_headers(list),
+                normalize_any_signed_headers(list),
+                "{list:?}"
+            );
         }
     }
 
