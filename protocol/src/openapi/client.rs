@@ -493,7 +493,7 @@ mod tests {
             },
             &auth.signed_headers,
         );
-        v3::verify(secret, &to_sign, &auth.signature)
+        v3::verify(secret, &to_sign, auth.signature)
     }
 
     #[tokio::test]

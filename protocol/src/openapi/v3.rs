@@ -19,6 +19,7 @@ use super::{
 use crate::time::Instant;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 
 /// The one V3 algorithm the marketplace accepts.
 pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
@@ -100,16 +101,15 @@ fn canonical_query_of(mut pairs: Vec<(String, String)>) -> String {
     out
 }
 
-/// The canonical headers for `signed_headers` (lower-case, sorted, as [`normalize_signed_headers`]
-/// gives them): for each, `name:value\n` with the request's values of that header trimmed, sorted and
-/// comma-joined (an absent header has an empty value).
+/// The canonical headers for `signed_headers`: for each name, `name:value\n` with the request's
+/// values of that header trimmed, sorted and comma-joined (an absent header has an empty value).
 pub fn canonical_headers<N: AsRef<str>, V: AsRef<str>>(
-    signed_headers: &[String],
+    signed_headers: &SignedHeaders<'_>,
     headers: &[(N, V)],
 ) -> String {
-    let mut out = String::with_capacity(64 * signed_headers.len());
+    let mut out = String::with_capacity(64 * headers.len());
     let mut values: Vec<&str> = Vec::new();
-    for name in signed_headers {
+    for name in signed_headers.names() {
         values.clear();
         values.extend(
             headers
@@ -136,35 +136,58 @@ fn push_joined(out: &mut String, parts: &[impl AsRef<str>], separator: char) {
     }
 }
 
-/// A `SignedHeaders` list as the canonical request uses it: lower-case, sorted, without repeats or
-/// empty names.
-pub fn normalize_signed_headers(list: &str) -> Vec<String> {
-    // What the SDKs send is normal already: lower-case names in strictly rising order.
-    let mut previous = "";
-    let normal = list.split(';').all(|name| {
-        let ok = name > previous
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_graphic() && !b.is_ascii_uppercase());
-        previous = name;
-        ok
-    });
-    if normal {
-        return list.split(';').map(str::to_owned).collect();
-    }
-    normalize_any_signed_headers(list)
-}
+/// A `SignedHeaders` list as the canonical request uses it: lower-case names, sorted, without
+/// repeats or empty names, `;`-joined. Borrowed from the `Authorization` header when it came in that
+/// form already, as the SDKs send it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedHeaders<'a>(Cow<'a, str>);
 
-/// [`normalize_signed_headers`] for a list in any form.
-fn normalize_any_signed_headers(list: &str) -> Vec<String> {
-    let mut names: Vec<String> = list
-        .split(';')
-        .map(|n| n.trim().to_ascii_lowercase())
-        .filter(|n| !n.is_empty())
-        .collect();
-    names.sort();
-    names.dedup();
-    names
+impl<'a> SignedHeaders<'a> {
+    /// Normalizes a list as sent.
+    pub fn parse(list: &'a str) -> SignedHeaders<'a> {
+        // What the SDKs send is normal already: lower-case names in strictly rising order.
+        let mut previous = "";
+        let normal = list.split(';').all(|name| {
+            let ok = name > previous
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_graphic() && !b.is_ascii_uppercase());
+            previous = name;
+            ok
+        });
+        if normal {
+            SignedHeaders(Cow::Borrowed(list))
+        } else {
+            Self::parse_any(list)
+        }
+    }
+
+    /// [`SignedHeaders::parse`] for a list in any form.
+    fn parse_any(list: &str) -> SignedHeaders<'static> {
+        let mut names: Vec<String> = list
+            .split(';')
+            .map(|n| n.trim().to_ascii_lowercase())
+            .filter(|n| !n.is_empty())
+            .collect();
+        names.sort();
+        names.dedup();
+        SignedHeaders(Cow::Owned(names.join(";")))
+    }
+
+    /// The names, in order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.split(';').filter(|n| !n.is_empty())
+    }
+
+    /// Whether `name` (lower-case) is one of them.
+    pub fn contains(&self, name: &str) -> bool {
+        self.names().any(|n| n == name)
+    }
+
+    /// The `;`-joined list: the canonical request's `SignedHeaders` line.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 /// Hex SHA-256 of the body: the `HashedPayload` line and the `x-acs-content-sha256` header.
@@ -181,12 +204,12 @@ pub fn canonical_request(
     path: &str,
     canonical_query: &str,
     canonical_headers: &str,
-    signed_headers: &[String],
+    signed_headers: &SignedHeaders<'_>,
     hashed_payload: &str,
 ) -> String {
     format!(
         "{method}\n{path}\n{canonical_query}\n{canonical_headers}\n{}\n{hashed_payload}",
-        signed_headers.join(";")
+        signed_headers.as_str()
     )
 }
 
@@ -235,11 +258,11 @@ pub struct Incoming<'a, N, V> {
 }
 
 /// The server's string to sign for an incoming request whose `Authorization` named
-/// `signed_headers` (normalized by [`normalize_signed_headers`]). The payload hash is the body's own,
+/// `signed_headers`. The payload hash is the body's own,
 /// so a body changed in flight does not verify.
 pub fn string_to_sign<N: AsRef<str>, V: AsRef<str>>(
     request: &Incoming<'_, N, V>,
-    signed_headers: &[String],
+    signed_headers: &SignedHeaders<'_>,
 ) -> String {
     if request.raw_query.is_empty() || is_canonical(request.raw_query) {
         string_to_sign_with_query(request, request.raw_query, signed_headers)
@@ -252,7 +275,7 @@ pub fn string_to_sign<N: AsRef<str>, V: AsRef<str>>(
 fn string_to_sign_with_query<N: AsRef<str>, V: AsRef<str>>(
     request: &Incoming<'_, N, V>,
     canonical_query: &str,
-    signed_headers: &[String],
+    signed_headers: &SignedHeaders<'_>,
 ) -> String {
     let path = if request.path.is_empty() {
         "/"
@@ -271,29 +294,23 @@ fn string_to_sign_with_query<N: AsRef<str>, V: AsRef<str>>(
         "\n",
         &canonical_headers(signed_headers, request.headers),
         "\n",
+        signed_headers.as_str(),
+        "\n",
     ] {
         hash.update(part.as_bytes());
     }
-    for (i, name) in signed_headers.iter().enumerate() {
-        if i > 0 {
-            hash.update(b";");
-        }
-        hash.update(name.as_bytes());
-    }
-    hash.update(b"\n");
     hash.update(hashed_payload(request.body).as_bytes());
     string_to_sign_of_digest(hash.finalize().as_slice())
 }
 
-/// A parsed `Authorization` header.
+/// A parsed `Authorization` header, borrowing from it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Authorization {
+pub struct Authorization<'a> {
     /// As sent (`ACS3-HMAC-SHA256`, or another the server refuses).
-    pub algorithm: String,
-    pub access_key_id: String,
-    /// Normalized: lower-case, sorted.
-    pub signed_headers: Vec<String>,
-    pub signature: String,
+    pub algorithm: &'a str,
+    pub access_key_id: &'a str,
+    pub signed_headers: SignedHeaders<'a>,
+    pub signature: &'a str,
 }
 
 /// Why an `Authorization` header could not be read.
@@ -307,7 +324,7 @@ pub enum AuthorizationError {
 
 /// Reads `ACS3-HMAC-SHA256 Credential=…,SignedHeaders=…,Signature=…` (parts in any order, spaces
 /// around them allowed). Never panics, whatever the input.
-pub fn parse_authorization(value: &str) -> Result<Authorization, AuthorizationError> {
+pub fn parse_authorization(value: &str) -> Result<Authorization<'_>, AuthorizationError> {
     let value = value.trim();
     let (algorithm, rest) = match value.split_once(char::is_whitespace) {
         Some((a, rest)) => (a, rest),
@@ -338,22 +355,26 @@ pub fn parse_authorization(value: &str) -> Result<Authorization, AuthorizationEr
     let signed_headers = nonempty(signed_headers).ok_or(AuthorizationError::Missing("SignedHeaders"))?;
     let signature = nonempty(signature).ok_or(AuthorizationError::Missing("Signature"))?;
     Ok(Authorization {
-        algorithm: algorithm.to_owned(),
-        access_key_id: access_key_id.to_owned(),
-        signed_headers: normalize_signed_headers(signed_headers),
-        signature: signature.to_owned(),
+        algorithm,
+        access_key_id,
+        signed_headers: SignedHeaders::parse(signed_headers),
+        signature,
     })
 }
 
 /// The `Authorization` header value.
-pub fn authorization_header(access_key_id: &str, signed_headers: &[String], signature: &str) -> String {
-    let names: usize = signed_headers.iter().map(|n| n.len() + 1).sum();
-    let mut out = String::with_capacity(64 + access_key_id.len() + names + signature.len());
+pub fn authorization_header(
+    access_key_id: &str,
+    signed_headers: &SignedHeaders<'_>,
+    signature: &str,
+) -> String {
+    let names = signed_headers.as_str();
+    let mut out = String::with_capacity(64 + access_key_id.len() + names.len() + signature.len());
     out.push_str(ALGORITHM);
     out.push_str(" Credential=");
     out.push_str(access_key_id);
     out.push_str(",SignedHeaders=");
-    push_joined(&mut out, signed_headers, ';');
+    out.push_str(names);
     out.push_str(",Signature=");
     out.push_str(signature);
     out
@@ -504,20 +525,14 @@ pub fn sign_request(request: &Request, credentials: &Credentials) -> Signed {
             && n.bytes()
                 .all(|b| b.is_ascii_graphic() && b != b';' && !b.is_ascii_uppercase())
     };
-    let signed_headers = if headers.iter().all(|(n, _)| plain(n)) {
-        // What normalizing the `;`-joined names gives, without joining and splitting them.
-        let mut names: Vec<String> = headers.iter().map(|(n, _)| n.clone()).collect();
-        names.sort();
+    let mut names: Vec<&str> = headers.iter().map(|(n, _)| n.as_str()).collect();
+    let signed_headers = if names.iter().all(|n| plain(n)) {
+        // What normalizing the `;`-joined names gives, without splitting them again.
+        names.sort_unstable();
         names.dedup();
-        names
+        SignedHeaders(Cow::Owned(names.join(";")))
     } else {
-        normalize_signed_headers(
-            &headers
-                .iter()
-                .map(|(n, _)| n.as_str())
-                .collect::<Vec<_>>()
-                .join(";"),
-        )
+        SignedHeaders::parse_any(&names.join(";"))
     };
     let to_sign = string_to_sign_with_query(
         &Incoming {
@@ -563,7 +578,7 @@ mod tests {
             ("x-acs-signature-nonce", "0123456789abcdef0123456789abcdef"),
             ("x-acs-version", "2015-11-01"),
         ];
-        let signed_headers = normalize_signed_headers(
+        let signed_headers = SignedHeaders::parse(
             "accept;host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version",
         );
 
@@ -683,8 +698,8 @@ mod tests {
             ("x-multi", "a"),
             ("user-agent", "not signed"),
         ];
-        let names = normalize_signed_headers("x-multi;HOST;;absent");
-        assert_eq!(names, ["absent", "host", "x-multi"]);
+        let names = SignedHeaders::parse("x-multi;HOST;;absent");
+        assert_eq!(names.as_str(), "absent;host;x-multi");
         assert_eq!(
             canonical_headers(&names, &headers),
             "absent:\nhost:example.com\nx-multi:a,b\n"
@@ -706,8 +721,8 @@ mod tests {
             "a;a-b;a_b",
         ] {
             assert_eq!(
-                normalize_signed_headers(list),
-                normalize_any_signed_headers(list),
+                SignedHeaders::parse(list),
+                SignedHeaders::parse_any(list),
                 "{list:?}"
             );
         }
@@ -727,8 +742,8 @@ mod tests {
             Some(hashed_payload(b"Token=a+b").as_str())
         );
         let auth = parse_authorization(signed.header("authorization").unwrap()).unwrap();
-        assert!(auth.signed_headers.contains(&"content-type".to_owned()));
-        assert!(auth.signed_headers.contains(&"x-acs-security-token".to_owned()));
+        assert!(auth.signed_headers.contains("content-type"));
+        assert!(auth.signed_headers.contains("x-acs-security-token"));
         let server = string_to_sign(
             &Incoming {
                 method: "POST",
@@ -739,7 +754,7 @@ mod tests {
             },
             &auth.signed_headers,
         );
-        assert!(verify("stssecret", &server, &auth.signature));
+        assert!(verify("stssecret", &server, auth.signature));
         // The same headers over a changed body do not verify.
         let tampered = string_to_sign(
             &Incoming {
@@ -751,7 +766,7 @@ mod tests {
             },
             &auth.signed_headers,
         );
-        assert!(!verify("stssecret", &tampered, &auth.signature));
+        assert!(!verify("stssecret", &tampered, auth.signature));
     }
 
     #[test]
@@ -762,7 +777,10 @@ mod tests {
         .unwrap();
         assert_eq!(auth.algorithm, "ACS3-HMAC-SHA256");
         assert_eq!(auth.access_key_id, "ak");
-        assert_eq!(auth.signed_headers, ["host", "x-acs-date"]);
+        assert_eq!(
+            auth.signed_headers.names().collect::<Vec<_>>(),
+            ["host", "x-acs-date"]
+        );
         assert_eq!(auth.signature, "abc");
 
         assert_eq!(parse_authorization(""), Err(AuthorizationError::NoAlgorithm));

@@ -94,12 +94,12 @@ fn authenticate_v3(
 ) -> Result<Authenticated, ApiError> {
     let auth = v3::parse_authorization(authorization).map_err(|e| incomplete(&e.to_string()))?;
     if auth.algorithm != v3::ALGORITHM {
-        return Err(invalid_method(&auth.algorithm));
+        return Err(invalid_method(auth.algorithm));
     }
     // The signed headers, as sent; one that is not UTF-8 cannot have been signed as text.
     let mut signed: Vec<(&str, &str)> = Vec::new();
     for (name, value) in request.headers {
-        if auth.signed_headers.iter().any(|n| n == name.as_str()) {
+        if auth.signed_headers.contains(name.as_str()) {
             let value = value
                 .to_str()
                 .map_err(|_| incomplete(&format!("the {name} header is not valid UTF-8")))?;
@@ -120,7 +120,7 @@ fn authenticate_v3(
         None => None,
         Some(_) => Some(signed_value("x-acs-security-token")?),
     };
-    let key = lookup(sim.world(), &auth.access_key_id)?;
+    let key = lookup(sim.world(), auth.access_key_id)?;
     let stamped = check_timestamp(date, now)?;
     let to_sign = v3::string_to_sign(
         &v3::Incoming {
@@ -132,14 +132,14 @@ fn authenticate_v3(
         },
         &auth.signed_headers,
     );
-    if !v3::verify(key.secret, &to_sign, &auth.signature) {
+    if !v3::verify(key.secret, &to_sign, auth.signature) {
         return Err(ApiError::new(
             400,
             "SignatureDoesNotMatch",
             format!("Specified signature does not match our calculation. server StringToSign is [{to_sign}]"),
         ));
     }
-    finish(sim, &auth.access_key_id, key, token, nonce, now, stamped)
+    finish(sim, auth.access_key_id, key, token, nonce, now, stamped)
 }
 
 fn authenticate_v1(
