@@ -1,7 +1,9 @@
 //! The metering family: what the vendor reports of a buyer's usage.
 //!
 //! - [`push`]: PushMeteringData — pay-as-you-go usage windows, validated per contract §3.3.1 and
-//!   stored with the marketplace's receive time (rating them into bills is the billing issue's).
+//!   stored with the marketplace's receive time (rating them into bills is the billing issue's);
+//!   [`wire`] reads its `Metering` text, [`commit`] stores concurrent pushes together, [`memo`]
+//!   remembers what the checks read from the store.
 //! - [`times`]: PushTimesUsage — deductions from a buyer's count package, once per ClientToken per
 //!   24 h — and DescribeApiMetering, the buyer's packages (fixtures/openapi/metering.yaml) minus
 //!   what was deducted.
@@ -10,6 +12,7 @@ pub mod commit;
 pub mod memo;
 pub mod push;
 pub mod times;
+pub mod wire;
 
 use crate::openapi::{ApiError, Caller, Operation};
 use crate::state::Simulator;

@@ -10,8 +10,8 @@
 
 use super::commit::Ticket;
 use super::vendor;
+use super::wire::{Json, Metering, Scalar};
 use crate::openapi::{ApiError, Call};
-use serde_json::Value;
 
 /// Records one request may carry (hourly/daily products).
 pub const MAX_RECORDS: usize = 100;
@@ -67,10 +67,11 @@ pub(super) fn metering_error(message: impl Into<String>) -> ApiError {
 }
 
 /// An integer sent as a JSON number or a string of digits (the examples send strings).
-fn integer(value: &Value) -> Option<i64> {
+fn integer(value: &Scalar<'_>) -> Option<i64> {
     match value {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => {
+        Json::Unsigned(n) => i64::try_from(*n).ok(),
+        Json::Signed(n) => Some(*n),
+        Json::Str(s) => {
             let s = s.trim();
             if s.is_empty()
                 || s.len() > 19
@@ -87,13 +88,11 @@ fn integer(value: &Value) -> Option<i64> {
     }
 }
 
-fn field<'v>(record: &'v serde_json::Map<String, Value>, name: &str) -> Option<&'v Value> {
-    record.get(name).filter(|v| !v.is_null())
-}
-
-fn time_field(n: usize, record: &serde_json::Map<String, Value>, name: &str) -> Result<i64, ApiError> {
-    let raw = field(record, name).ok_or_else(|| metering_error(format!("Record {n} lacks {name}.")))?;
-    let t = integer(raw)
+fn time_field(n: usize, value: &Scalar<'_>, name: &str) -> Result<i64, ApiError> {
+    if *value == Json::Null {
+        return Err(metering_error(format!("Record {n} lacks {name}.")));
+    }
+    let t = integer(value)
         .ok_or_else(|| metering_error(format!("Record {n}: {name} must be Unix seconds (an integer).")))?;
     if t < 0 {
         return Err(metering_error(format!(
@@ -109,8 +108,10 @@ fn time_field(n: usize, record: &serde_json::Map<String, Value>, name: &str) -> 
 }
 
 /// Reads `Metering` into records, checking every rule that needs nothing but the text.
-pub fn parse(root: &Value) -> Result<Vec<Record>, ApiError> {
-    let Value::Array(items) = root else {
+pub fn parse(text: &str) -> Result<Vec<Record>, ApiError> {
+    let root: Metering<'_> = serde_json::from_str(text)
+        .map_err(|e| metering_error(format!("Metering is not valid JSON ({e}).")))?;
+    let Json::Array(items) = root else {
         return Err(metering_error("Metering must be a JSON array of records."));
     };
     if items.is_empty() {
@@ -124,42 +125,42 @@ pub fn parse(root: &Value) -> Result<Vec<Record>, ApiError> {
         ));
     }
     let mut records = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
+    for (i, item) in items.into_iter().enumerate() {
         let n = i + 1;
-        let Value::Object(record) = item else {
+        let Json::Object(record) = item else {
             return Err(metering_error(format!("Record {n} is not a JSON object.")));
         };
-        let instance_id = match field(record, "InstanceId") {
-            Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_owned(),
-            Some(Value::Number(v)) if v.is_u64() => v.to_string(),
-            Some(_) => {
+        let instance_id = match &record.instance_id {
+            Json::Str(s) if !s.trim().is_empty() => s.trim().to_owned(),
+            Json::Unsigned(v) => v.to_string(),
+            Json::Null => return Err(metering_error(format!("Record {n} lacks InstanceId."))),
+            _ => {
                 return Err(metering_error(format!(
                     "Record {n}: InstanceId must be a string."
                 )))
             }
-            None => return Err(metering_error(format!("Record {n} lacks InstanceId."))),
         };
-        let start = time_field(n, record, "StartTime")?;
-        let end = time_field(n, record, "EndTime")?;
+        let start = time_field(n, &record.start_time, "StartTime")?;
+        let end = time_field(n, &record.end_time, "EndTime")?;
         if end - start <= MIN_WINDOW_SECONDS {
             return Err(metering_error(format!(
                 "Record {n}: EndTime - StartTime must be more than {MIN_WINDOW_SECONDS} seconds."
             )));
         }
-        let entities = match field(record, "Entities") {
-            Some(Value::Array(e)) if !e.is_empty() => e,
-            Some(Value::Array(_)) => return Err(metering_error(format!("Record {n}: Entities is empty."))),
-            Some(_) => return Err(metering_error(format!("Record {n}: Entities must be an array."))),
-            None => return Err(metering_error(format!("Record {n} lacks Entities."))),
+        let entities = match record.entities {
+            Json::Array(e) if !e.is_empty() => e,
+            Json::Array(_) => return Err(metering_error(format!("Record {n}: Entities is empty."))),
+            Json::Null => return Err(metering_error(format!("Record {n} lacks Entities."))),
+            _ => return Err(metering_error(format!("Record {n}: Entities must be an array."))),
         };
         let mut checked = Vec::with_capacity(entities.len());
         for entity in entities {
-            let Value::Object(entity) = entity else {
+            let Json::Object(entity) = entity else {
                 return Err(metering_error(format!(
                     "Record {n}: an entity is not a JSON object."
                 )));
             };
-            let Some(Value::String(key)) = field(entity, "Key") else {
+            let Json::Str(key) = &entity.key else {
                 return Err(metering_error(format!("Record {n}: an entity lacks Key.")));
             };
             let Some(key) = KEYS.iter().copied().find(|known| known == key) else {
@@ -168,9 +169,10 @@ pub fn parse(root: &Value) -> Result<Vec<Record>, ApiError> {
                     KEYS.join(", ")
                 )));
             };
-            let value = field(entity, "Value")
-                .ok_or_else(|| metering_error(format!("Record {n}: {key} lacks Value.")))?;
-            let value = integer(value).ok_or_else(|| {
+            if entity.value == Json::Null {
+                return Err(metering_error(format!("Record {n}: {key} lacks Value.")));
+            }
+            let value = integer(&entity.value).ok_or_else(|| {
                 metering_error(format!("Record {n}: the Value of {key} must be an integer."))
             })?;
             if value < 0 {
@@ -178,14 +180,14 @@ pub fn parse(root: &Value) -> Result<Vec<Record>, ApiError> {
                     "Record {n}: the Value of {key} must not be negative."
                 )));
             }
-            let assit = match field(entity, "meteringAssit") {
-                Some(Value::String(a)) if !a.trim().is_empty() => a.trim().to_owned(),
+            let assit = match &entity.metering_assit {
+                Json::Str(a) if !a.trim().is_empty() => a.trim().to_owned(),
                 _ => return Err(metering_error("meteringAssit is empty")),
             };
-            let serial_no = match field(entity, "SerialNo") {
-                Some(Value::String(s)) => Some(s.clone()),
-                Some(_) => return Err(metering_error(format!("Record {n}: SerialNo must be a string."))),
-                None => None,
+            let serial_no = match entity.serial_no {
+                Json::Str(s) => Some(s.into_owned()),
+                Json::Null => None,
+                _ => return Err(metering_error(format!("Record {n}: SerialNo must be a string."))),
             };
             checked.push(Entity {
                 key,
@@ -240,12 +242,9 @@ pub fn push_metering_data(call: &Call<'_>) -> Result<Ticket, ApiError> {
             "PushMeteringData cannot be called with STS credentials or as a RAM user.",
         ));
     }
-    let text = call.params.required("Metering")?;
-    let root: Value = serde_json::from_str(text)
-        .map_err(|e| metering_error(format!("Metering is not valid JSON ({e}).")))?;
     let push = Push {
         vendor: vendor.id.clone(),
-        records: parse(&root)?,
+        records: parse(call.params.required("Metering")?)?,
     };
     Ok(call.sim.shared.pushes.submit(call.sim, push))
 }
@@ -304,7 +303,6 @@ pub fn stored_count(sim: &crate::state::Simulator) -> Result<u64, crate::store::
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn the_deadline_is_the_end_of_the_hour_after_the_window() {
@@ -340,13 +338,29 @@ mod tests {
     }
 
     #[test]
+    fn deep_nesting_is_refused_without_exhausting_the_stack() {
+        let open = "[".repeat(100_000);
+        for text in [
+            format!("{open}{}", "]".repeat(100_000)),
+            format!(r#"[{{"Other":{open}"#),
+            format!(r#"[{{"Entities":[{{"Extra":{open}"#),
+        ] {
+            let e = parse(&text).unwrap_err();
+            assert_eq!(e.code, "Invalid.Parameter.Metering");
+        }
+    }
+
+    #[test]
     fn values_may_be_strings_or_numbers_but_not_fractions() {
-        assert_eq!(integer(&json!("96")), Some(96));
-        assert_eq!(integer(&json!(96)), Some(96));
-        assert_eq!(integer(&json!("-3")), Some(-3));
-        assert_eq!(integer(&json!("1.5")), None);
-        assert_eq!(integer(&json!(1.5)), None);
-        assert_eq!(integer(&json!("99999999999999999999999")), None);
-        assert_eq!(integer(&json!(true)), None);
+        let integer = |text: &str| integer(&serde_json::from_str(text).unwrap());
+        assert_eq!(integer(r#""96""#), Some(96));
+        assert_eq!(integer("96"), Some(96));
+        assert_eq!(integer(r#""-3""#), Some(-3));
+        assert_eq!(integer("-3"), Some(-3));
+        assert_eq!(integer(r#""1.5""#), None);
+        assert_eq!(integer("1.5"), None);
+        assert_eq!(integer(r#""99999999999999999999999""#), None);
+        assert_eq!(integer("18446744073709551615"), None);
+        assert_eq!(integer("true"), None);
     }
 }
