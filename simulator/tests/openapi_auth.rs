@@ -77,7 +77,7 @@ fn v3_request(signed: &v3::Signed) -> Request<Body> {
         .method(signed.method.as_str())
         .uri(signed.uri());
     for (name, value) in &signed.headers {
-        builder = builder.header(name, value);
+        builder = builder.header(name.as_ref(), value);
     }
     builder.body(Body::from(signed.body.clone())).unwrap()
 }
@@ -561,11 +561,11 @@ async fn an_unknown_action_with_a_valid_signature_is_invalid_api_not_found() {
     }
 }
 
-fn header_map(headers: &[(String, String)]) -> HeaderMap {
+fn header_map(headers: &[(impl AsRef<str>, String)]) -> HeaderMap {
     let mut map = HeaderMap::new();
     for (name, value) in headers {
         map.append(
-            axum::http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            axum::http::HeaderName::from_bytes(name.as_ref().as_bytes()).unwrap(),
             HeaderValue::from_str(value).unwrap(),
         );
     }

@@ -1060,7 +1060,7 @@ async fn http(
         .method(signed.method.as_str())
         .uri(signed.uri());
     for (name, value) in &signed.headers {
-        builder = builder.header(name, value);
+        builder = builder.header(name.as_ref(), value);
     }
     let response = router(sim.clone())
         .oneshot(builder.body(Body::from(signed.body.clone())).unwrap())

@@ -334,7 +334,7 @@ impl PushTarget {
             };
             match known_header(&name) {
                 Some(name) => headers.append(name, value),
-                None => match HeaderName::try_from(name) {
+                None => match HeaderName::try_from(name.as_ref()) {
                     Ok(name) => headers.append(name, value),
                     Err(e) => return Err(e.to_string()),
                 },

@@ -163,26 +163,21 @@ impl Client {
         query: &[(&str, &str)],
         form: &[(&str, &str)],
     ) -> v3::Signed {
-        // Built whole rather than through `Request::new`, which would draw a date and a nonce of
-        // its own only for them to be replaced.
-        let mut request = v3::Request {
-            method: method.to_owned(),
-            host: self.host.clone(),
-            action: action.to_owned(),
-            version: super::VERSION.to_owned(),
-            query: Vec::with_capacity(query.len()),
-            form: Vec::with_capacity(form.len()),
-            headers: vec![("user-agent".to_owned(), self.user_agent.clone())],
-            date: (self.dates)(),
-            nonce: (self.nonces)(),
-        };
-        for (k, v) in query {
-            request = request.query(k, v);
-        }
-        for (k, v) in form {
-            request = request.form(k, v);
-        }
-        request.sign(&self.credentials)
+        let nonce = (self.nonces)();
+        v3::sign(
+            &v3::Parts {
+                method,
+                host: &self.host,
+                action,
+                version: super::VERSION,
+                query,
+                form,
+                headers: &[("user-agent", self.user_agent.as_str())],
+                date: (self.dates)(),
+                nonce: &nonce,
+            },
+            &self.credentials,
+        )
     }
 
     /// Calls `action` with `query` parameters and `form` body parameters over `method` (the SDK's
@@ -203,7 +198,7 @@ impl Client {
             .http
             .request(method, format!("{}{}", self.base, signed.uri()));
         for (name, value) in &signed.headers {
-            request = request.header(name.as_str(), value.as_str());
+            request = request.header(name.as_ref(), value.as_str());
         }
         if !signed.body.is_empty() {
             request = request.body(signed.body.clone());

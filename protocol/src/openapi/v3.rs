@@ -443,7 +443,7 @@ impl Request {
         self
     }
 
-    /// Signs the request.
+    /// Signs the request (see [`sign`]).
     pub fn sign(&self, credentials: &Credentials) -> Signed {
         sign_request(self, credentials)
     }
@@ -458,7 +458,7 @@ pub struct Signed {
     /// The form body, empty when there is none.
     pub body: Vec<u8>,
     /// Every header to send, `authorization` last.
-    pub headers: Vec<(String, String)>,
+    pub headers: Vec<(Cow<'static, str>, String)>,
 }
 
 impl Signed {
@@ -480,35 +480,66 @@ impl Signed {
     }
 }
 
-/// Signs `request` with `credentials` the way the Python SDK does: headers `host`, `x-acs-action`,
+/// What is signed, borrowed: a [`Request`]'s parts, or a client's without building one.
+#[derive(Debug, Clone, Copy)]
+pub struct Parts<'a, P> {
+    pub method: &'a str,
+    pub host: &'a str,
+    pub action: &'a str,
+    pub version: &'a str,
+    pub query: &'a [(P, P)],
+    pub form: &'a [(P, P)],
+    /// Extra headers (lower-case names), signed too; one the signer sets itself is replaced.
+    pub headers: &'a [(P, P)],
+    pub date: Instant,
+    pub nonce: &'a str,
+}
+
+/// Signs `request` with `credentials` (see [`sign`]).
+pub fn sign_request(request: &Request, credentials: &Credentials) -> Signed {
+    sign(
+        &Parts {
+            method: &request.method,
+            host: &request.host,
+            action: &request.action,
+            version: &request.version,
+            query: &request.query,
+            form: &request.form,
+            headers: &request.headers,
+            date: request.date,
+            nonce: &request.nonce,
+        },
+        credentials,
+    )
+}
+
+/// Signs a request with `credentials` the way the Python SDK does: headers `host`, `x-acs-action`,
 /// `x-acs-version`, `x-acs-date`, `x-acs-signature-nonce`, `accept`, `x-acs-content-sha256`,
 /// `content-type` (with a body), `x-acs-accesskey-id` and `x-acs-security-token` (STS), every one of
 /// them signed, then `authorization`.
-pub fn sign_request(request: &Request, credentials: &Credentials) -> Signed {
+pub fn sign<P: AsRef<str>>(request: &Parts<'_, P>, credentials: &Credentials) -> Signed {
     let canonical_query = canonical_query_of(
         request
             .query
             .iter()
-            .map(|(k, v)| (percent_encode(k), percent_encode(v)))
+            .map(|(k, v)| (percent_encode(k.as_ref()), percent_encode(v.as_ref())))
             .collect(),
     );
-    // On the wire as a form would send it (a space as `+`, which the canonical form never uses
-    // for anything else: a `+` itself is `%2B` there); a server decodes it to the same pairs.
-    let query = canonical_query.replace("%20", "+");
     let body = if request.form.is_empty() {
         Vec::new()
     } else {
-        form_encode(&request.form).into_bytes()
+        form_encode(request.form).into_bytes()
     };
-    let mut headers: Vec<(String, String)> = vec![
-        ("host".into(), request.host.clone()),
-        ("x-acs-action".into(), request.action.clone()),
-        ("x-acs-version".into(), request.version.clone()),
+    let mut headers: Vec<(Cow<'static, str>, String)> = Vec::with_capacity(10 + request.headers.len());
+    headers.extend([
+        ("host".into(), request.host.to_owned()),
+        ("x-acs-action".into(), request.action.to_owned()),
+        ("x-acs-version".into(), request.version.to_owned()),
         ("x-acs-date".into(), format_timestamp(request.date)),
-        ("x-acs-signature-nonce".into(), request.nonce.clone()),
+        ("x-acs-signature-nonce".into(), request.nonce.to_owned()),
         ("accept".into(), "application/json".into()),
         ("x-acs-content-sha256".into(), hashed_payload(&body)),
-    ];
+    ]);
     if !body.is_empty() {
         headers.push(("content-type".into(), FORM_CONTENT_TYPE.into()));
     }
@@ -516,16 +547,17 @@ pub fn sign_request(request: &Request, credentials: &Credentials) -> Signed {
         headers.push(("x-acs-accesskey-id".into(), credentials.access_key_id.clone()));
         headers.push(("x-acs-security-token".into(), token.clone()));
     }
-    for (name, value) in &request.headers {
+    for (name, value) in request.headers {
+        let name = name.as_ref();
         headers.retain(|(n, _)| n != name);
-        headers.push((name.clone(), value.clone()));
+        headers.push((Cow::Owned(name.to_owned()), value.as_ref().to_owned()));
     }
     let plain = |n: &str| {
         !n.is_empty()
             && n.bytes()
                 .all(|b| b.is_ascii_graphic() && b != b';' && !b.is_ascii_uppercase())
     };
-    let mut names: Vec<&str> = headers.iter().map(|(n, _)| n.as_str()).collect();
+    let mut names: Vec<&str> = headers.iter().map(|(n, _)| n.as_ref()).collect();
     let signed_headers = if names.iter().all(|n| plain(n)) {
         // What normalizing the `;`-joined names gives, without splitting them again.
         names.sort_unstable();
@@ -536,9 +568,9 @@ pub fn sign_request(request: &Request, credentials: &Credentials) -> Signed {
     };
     let to_sign = string_to_sign_with_query(
         &Incoming {
-            method: &request.method,
+            method: request.method,
             path: "/",
-            raw_query: &query,
+            raw_query: &canonical_query,
             headers: &headers,
             body: &body,
         },
@@ -550,8 +582,15 @@ pub fn sign_request(request: &Request, credentials: &Credentials) -> Signed {
         "authorization".into(),
         authorization_header(&credentials.access_key_id, &signed_headers, &sig),
     ));
+    // On the wire as a form would send it (a space as `+`, which the canonical form never uses
+    // for anything else: a `+` itself is `%2B` there); a server decodes it to the same pairs.
+    let query = if canonical_query.contains("%20") {
+        canonical_query.replace("%20", "+")
+    } else {
+        canonical_query
+    };
     Signed {
-        method: request.method.clone(),
+        method: request.method.to_owned(),
         query,
         body,
         headers,

@@ -105,7 +105,7 @@ pub mod http {
             .method(signed.method.as_str())
             .uri(signed.uri());
         for (name, value) in &signed.headers {
-            builder = builder.header(name, value);
+            builder = builder.header(name.as_ref(), value);
         }
         send(sim, builder.body(Body::from(signed.body.clone())).unwrap()).await
     }
