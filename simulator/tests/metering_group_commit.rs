@@ -44,11 +44,11 @@ fn metering(instance: &str) -> String {
 }
 
 fn submit(sim: &Simulator, metering: String) -> Ticket {
-    let caller = Caller::Vendor(sim.world().vendors[0].clone());
+    let caller = Caller::Vendor(&sim.world().vendors[0]);
     let params = Params::from_pairs([("Metering".to_string(), metering)]);
     push_metering_data(&Call {
         sim,
-        caller: &caller,
+        caller,
         params: &params,
         sts: false,
     })
@@ -63,11 +63,11 @@ async fn push_together(sim: &Simulator, pushes: Vec<String>) -> Vec<Result<Value
         .map(|m| {
             let sim = sim.clone();
             tokio::spawn(async move {
-                let caller = Caller::Vendor(sim.world().vendors[0].clone());
+                let caller = Caller::Vendor(&sim.world().vendors[0]);
                 let params = Params::from_pairs([("Metering".to_string(), m)]);
                 let call = Call {
                     sim: &sim,
-                    caller: &caller,
+                    caller,
                     params: &params,
                     sts: false,
                 };

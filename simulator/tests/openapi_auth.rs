@@ -572,7 +572,7 @@ fn header_map(headers: &[(impl AsRef<str>, String)]) -> HeaderMap {
     map
 }
 
-fn caller_of(sim: &Simulator, creds: &Credentials) -> (Caller, bool) {
+fn caller_of<'w>(sim: &'w Simulator, creds: &Credentials) -> (Caller<'w>, bool) {
     let signed = probe().sign(creds);
     let headers = header_map(&signed.headers);
     let params = Params::from_pairs(protocol::spi::decode_query(&signed.query));
@@ -597,23 +597,23 @@ fn each_key_names_its_caller_and_sts_keys_act_for_their_owner() {
     let world = sim.world().clone();
     assert_eq!(
         caller_of(&sim, &vendor()),
-        (Caller::Vendor(world.vendors[0].clone()), false)
+        (Caller::Vendor(&world.vendors[0]), false)
     );
     assert_eq!(
         caller_of(&sim, &buyer_one()),
-        (Caller::Buyer(world.buyer("buyer-1").unwrap().clone()), false)
+        (Caller::Buyer(world.buyer("buyer-1").unwrap()), false)
     );
     let b2 = world.buyer("buyer-2").unwrap();
     assert_eq!(
         caller_of(&sim, &Credentials::new(&b2.access_key_id, &b2.access_key_secret)),
-        (Caller::Buyer(b2.clone()), false)
+        (Caller::Buyer(b2), false)
     );
     assert_eq!(
         caller_of(&sim, &sts_of("zilliz")),
-        (Caller::Vendor(world.vendors[0].clone()), true)
+        (Caller::Vendor(&world.vendors[0]), true)
     );
     assert_eq!(
         caller_of(&sim, &sts_of("buyer-1")),
-        (Caller::Buyer(world.buyer("buyer-1").unwrap().clone()), true)
+        (Caller::Buyer(world.buyer("buyer-1").unwrap()), true)
     );
 }

@@ -11,7 +11,7 @@ fn world_with_a_second_product() -> Simulator {
     let Caller::Vendor(acme) = other_vendor() else {
         unreachable!()
     };
-    world.vendors.push(acme);
+    world.vendors.push(acme.clone());
     let mut p = world.products[0].clone();
     p.code = "cmgj00099999".into();
     p.name = "Acme Migration".into();
@@ -406,7 +406,7 @@ fn describe_distribution_products_link_links_the_codes_it_knows() {
     );
 }
 
-fn invoices(sim: &Simulator, caller: &Caller, params: &[(&str, &str)]) -> Vec<Value> {
+fn invoices(sim: &Simulator, caller: &Caller<'_>, params: &[(&str, &str)]) -> Vec<Value> {
     ok(sim, caller, "DescribeInvoiceForIsv", params)["Result"]
         .as_array()
         .unwrap()

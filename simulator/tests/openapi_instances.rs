@@ -493,7 +493,7 @@ fn a_vendor_calling_a_buyer_operation_is_refused_with_forbidden_ram() {
 #[test]
 fn another_vendor_sees_the_first_vendors_instances_and_orders_as_unknown() {
     let sim = simulator(two_vendor_world());
-    let acme = Caller::Vendor(sim.world().vendor("acme").unwrap().clone());
+    let acme = Caller::Vendor(sim.world().vendor("acme").unwrap());
     for (action, name, id, unknown) in [
         (
             "DescribeInstanceForIsv",
@@ -1043,7 +1043,7 @@ fn credentials(caller: &Caller) -> Credentials {
 /// Sends `action` signed with `caller`'s AccessKey: `query` in the URL, `form` in a form body.
 async fn http(
     sim: &Simulator,
-    caller: &Caller,
+    caller: &Caller<'_>,
     action: &str,
     query: &[(&str, &str)],
     form: &[(&str, &str)],

@@ -75,19 +75,24 @@ async fn opened() -> Opened {
     }
 }
 
-fn vendor(sim: &Simulator, id: &str) -> Caller {
-    Caller::Vendor(sim.world().vendor(id).unwrap().clone())
+fn vendor<'w>(sim: &'w Simulator, id: &str) -> Caller<'w> {
+    Caller::Vendor(sim.world().vendor(id).unwrap())
 }
 
-fn buyer(sim: &Simulator, n: usize) -> Caller {
-    Caller::Buyer(sim.world().buyers[n].clone())
+fn buyer(sim: &Simulator, n: usize) -> Caller<'_> {
+    Caller::Buyer(&sim.world().buyers[n])
 }
 
-fn call(sim: &Simulator, caller: &Caller, action: &str, params: &[(&str, &str)]) -> Result<Value, ApiError> {
+fn call(
+    sim: &Simulator,
+    caller: &Caller<'_>,
+    action: &str,
+    params: &[(&str, &str)],
+) -> Result<Value, ApiError> {
     let params = Params::from_pairs(params.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     operation(action).unwrap().run_alone(&Call {
         sim,
-        caller,
+        caller: *caller,
         params: &params,
         sts: false,
     })
@@ -468,7 +473,7 @@ async fn buyers_and_sts_credentials_may_not_push() {
         .unwrap()
         .run_alone(&Call {
             sim: &o.sim,
-            caller: &vendor(&o.sim, "zilliz"),
+            caller: vendor(&o.sim, "zilliz"),
             params: &params,
             sts: true,
         })
@@ -681,7 +686,7 @@ mod http {
     /// Sends `action` signed with `caller`'s AccessKey, `query` in the URL.
     pub async fn send(
         sim: &Simulator,
-        caller: &Caller,
+        caller: &Caller<'_>,
         method: &str,
         action: &str,
         query: &[(&str, &str)],

@@ -25,25 +25,30 @@ fn world() -> World {
     world
 }
 
-fn vendor(sim: &Simulator, id: &str) -> Caller {
-    Caller::Vendor(sim.world().vendor(id).unwrap().clone())
+fn vendor<'w>(sim: &'w Simulator, id: &str) -> Caller<'w> {
+    Caller::Vendor(sim.world().vendor(id).unwrap())
 }
 
-fn buyer(sim: &Simulator) -> Caller {
-    Caller::Buyer(sim.world().buyers[0].clone())
+fn buyer(sim: &Simulator) -> Caller<'_> {
+    Caller::Buyer(&sim.world().buyers[0])
 }
 
-fn call(sim: &Simulator, caller: &Caller, action: &str, params: &[(&str, &str)]) -> Result<Value, ApiError> {
+fn call(
+    sim: &Simulator,
+    caller: &Caller<'_>,
+    action: &str,
+    params: &[(&str, &str)],
+) -> Result<Value, ApiError> {
     let params = Params::from_pairs(params.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     operation(action).unwrap().run_alone(&Call {
         sim,
-        caller,
+        caller: *caller,
         params: &params,
         sts: false,
     })
 }
 
-fn failed(sim: &Simulator, caller: &Caller, page: &str, size: &str) -> Result<Value, ApiError> {
+fn failed(sim: &Simulator, caller: &Caller<'_>, page: &str, size: &str) -> Result<Value, ApiError> {
     call(
         sim,
         caller,
@@ -203,7 +208,7 @@ fn token_of(location: &str) -> String {
         .1
 }
 
-fn verify(sim: &Simulator, caller: &Caller, token: &str) -> Result<Value, ApiError> {
+fn verify(sim: &Simulator, caller: &Caller<'_>, token: &str) -> Result<Value, ApiError> {
     call(sim, caller, "CrossAccountVerifyToken", &[("Token", token)])
 }
 
@@ -373,7 +378,7 @@ async fn tokens_expire_are_the_issuing_vendors_and_need_the_parameter() {
 /// Sends `action` signed with `caller`'s AccessKey: `query` in the URL, `form` in a form body.
 async fn http(
     sim: &Simulator,
-    caller: &Caller,
+    caller: &Caller<'_>,
     action: &str,
     query: &[(&str, &str)],
     form: &[(&str, &str)],

@@ -37,23 +37,26 @@ pub struct SignedRequest<'a> {
 
 /// A request whose signature held.
 #[derive(Debug)]
-pub struct Authenticated {
-    pub caller: Caller,
+pub struct Authenticated<'w> {
+    pub caller: Caller<'w>,
     /// Signed with STS credentials.
     pub sts: bool,
 }
 
 /// Checks the request's signature against the wall clock.
-pub fn authenticate(sim: &Simulator, request: &SignedRequest<'_>) -> Result<Authenticated, ApiError> {
+pub fn authenticate<'w>(
+    sim: &'w Simulator,
+    request: &SignedRequest<'_>,
+) -> Result<Authenticated<'w>, ApiError> {
     authenticate_at(sim, request, protocol::clock::wall_now())
 }
 
 /// Checks the request's signature as if the wall clock read `now`.
-pub fn authenticate_at(
-    sim: &Simulator,
+pub fn authenticate_at<'w>(
+    sim: &'w Simulator,
     request: &SignedRequest<'_>,
     now: Instant,
-) -> Result<Authenticated, ApiError> {
+) -> Result<Authenticated<'w>, ApiError> {
     check_utf8(request)?;
     let authorization = match request.headers.get(header::AUTHORIZATION) {
         None => None,
@@ -86,24 +89,24 @@ pub fn authenticate_at(
     }
 }
 
-fn authenticate_v3(
-    sim: &Simulator,
+fn authenticate_v3<'w>(
+    sim: &'w Simulator,
     request: &SignedRequest<'_>,
     authorization: &str,
     now: Instant,
-) -> Result<Authenticated, ApiError> {
+) -> Result<Authenticated<'w>, ApiError> {
     let auth = v3::parse_authorization(authorization).map_err(|e| incomplete(&e.to_string()))?;
     if auth.algorithm != v3::ALGORITHM {
         return Err(invalid_method(auth.algorithm));
     }
     // The signed headers, as sent; one that is not UTF-8 cannot have been signed as text.
-    let mut signed: Vec<(&str, &str)> = Vec::new();
-    for (name, value) in request.headers {
-        if auth.signed_headers.contains(name.as_str()) {
+    let mut signed: Vec<(&str, &str)> = Vec::with_capacity(12);
+    for name in auth.signed_headers.names() {
+        for value in request.headers.get_all(name) {
             let value = value
                 .to_str()
                 .map_err(|_| incomplete(&format!("the {name} header is not valid UTF-8")))?;
-            signed.push((name.as_str(), value));
+            signed.push((name, value));
         }
     }
     let signed_value = |name: &str| -> Result<&str, ApiError> {
@@ -142,11 +145,11 @@ fn authenticate_v3(
     finish(sim, auth.access_key_id, key, token, nonce, now, stamped)
 }
 
-fn authenticate_v1(
-    sim: &Simulator,
+fn authenticate_v1<'w>(
+    sim: &'w Simulator,
     request: &SignedRequest<'_>,
     now: Instant,
-) -> Result<Authenticated, ApiError> {
+) -> Result<Authenticated<'w>, ApiError> {
     let params = request.params;
     let required = |name: &str| {
         params
@@ -188,15 +191,15 @@ fn authenticate_v1(
 }
 
 /// The STS token and the nonce, once the signature held.
-fn finish(
+fn finish<'w>(
     sim: &Simulator,
     access_key_id: &str,
-    key: Key,
+    key: Key<'w>,
     token: Option<&str>,
     nonce: &str,
     now: Instant,
     stamped: Instant,
-) -> Result<Authenticated, ApiError> {
+) -> Result<Authenticated<'w>, ApiError> {
     match (key.token, token) {
         (Some(_), None) => return Err(ApiError::missing("SecurityToken")),
         (Some(expected), Some(given)) if expected != given => return Err(token_mismatch()),
@@ -218,7 +221,7 @@ fn finish(
 
 /// An AccessKey of the world: whom it acts for, its secret, and its token when it is an STS key.
 struct Key<'w> {
-    caller: Caller,
+    caller: Caller<'w>,
     secret: &'w str,
     token: Option<&'w str>,
 }
@@ -226,14 +229,14 @@ struct Key<'w> {
 fn lookup<'w>(world: &'w World, access_key_id: &str) -> Result<Key<'w>, ApiError> {
     if let Some(v) = world.vendors.iter().find(|v| v.access_key_id == access_key_id) {
         return Ok(Key {
-            caller: Caller::Vendor(v.clone()),
+            caller: Caller::Vendor(v),
             secret: &v.access_key_secret,
             token: None,
         });
     }
     if let Some(b) = world.buyers.iter().find(|b| b.access_key_id == access_key_id) {
         return Ok(Key {
-            caller: Caller::Buyer(b.clone()),
+            caller: Caller::Buyer(b),
             secret: &b.access_key_secret,
             token: None,
         });
@@ -242,8 +245,8 @@ fn lookup<'w>(world: &'w World, access_key_id: &str) -> Result<Key<'w>, ApiError
     let owner = sts.and_then(|s| {
         world
             .vendor(&s.owner)
-            .map(|v| Caller::Vendor(v.clone()))
-            .or_else(|| world.buyer(&s.owner).map(|b| Caller::Buyer(b.clone())))
+            .map(Caller::Vendor)
+            .or_else(|| world.buyer(&s.owner).map(Caller::Buyer))
     });
     match (sts, owner) {
         (Some(s), Some(caller)) => Ok(Key {

@@ -87,7 +87,7 @@ async fn answer(sim: &Simulator, request: Request) -> Response {
         Ok((auth, op)) => {
             let call = Call {
                 sim,
-                caller: &auth.caller,
+                caller: auth.caller,
                 params: &params,
                 sts: auth.sts,
             };

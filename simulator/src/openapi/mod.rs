@@ -20,19 +20,19 @@ use crate::world::{Buyer, Vendor};
 use ops::metering::commit::Ticket;
 use serde_json::Value;
 
-/// Who signed the request.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Caller {
+/// Who signed the request, as the world names them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Caller<'w> {
     /// A vendor (ISV) with its AccessKey: sees its own products' instances and orders.
-    Vendor(Vendor),
+    Vendor(&'w Vendor),
     /// A buyer with an AccessKey of its Alibaba Cloud account: sees its own.
-    Buyer(Buyer),
+    Buyer(&'w Buyer),
 }
 
 /// One authenticated call: what an operation gets.
 pub struct Call<'a> {
     pub sim: &'a Simulator,
-    pub caller: &'a Caller,
+    pub caller: Caller<'a>,
     pub params: &'a Params,
     /// Whether the credentials were an STS token (some operations refuse those).
     pub sts: bool,

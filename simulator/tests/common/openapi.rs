@@ -17,7 +17,7 @@ pub fn call_as(
     let op = operation(action).unwrap_or_else(|| panic!("{action} is an operation"));
     op.run_alone(&Call {
         sim,
-        caller: &caller.clone(),
+        caller: *caller,
         params: &params,
         sts,
     })
@@ -43,24 +43,25 @@ pub fn err(sim: &Simulator, caller: &Caller, action: &str, params: &[(&str, &str
     }
 }
 
-pub fn vendor(sim: &Simulator) -> Caller {
-    Caller::Vendor(sim.world().vendors[0].clone())
+pub fn vendor(sim: &Simulator) -> Caller<'_> {
+    Caller::Vendor(&sim.world().vendors[0])
 }
 
 /// A vendor with keys of its own and none of the world's products.
-pub fn other_vendor() -> Caller {
-    Caller::Vendor(Vendor {
+pub fn other_vendor() -> Caller<'static> {
+    static ACME: std::sync::LazyLock<Vendor> = std::sync::LazyLock::new(|| Vendor {
         id: "acme".into(),
         name: "Acme".into(),
         spi_url: "http://localhost:9/spi".into(),
         spi_key: "acme-key".into(),
         access_key_id: "LTAI5tAcmeVendor00001".into(),
         access_key_secret: "AcmeSecret".into(),
-    })
+    });
+    Caller::Vendor(&ACME)
 }
 
-pub fn buyer(sim: &Simulator, login: &str) -> Caller {
-    Caller::Buyer(sim.world().buyer(login).unwrap().clone())
+pub fn buyer<'w>(sim: &'w Simulator, login: &str) -> Caller<'w> {
+    Caller::Buyer(sim.world().buyer(login).unwrap())
 }
 
 pub mod http {
