@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::openapi::call;
 use common::{simulator, world_with_vendor, Client};
 use marketsim_simulator::openapi::ops::metering::push::{stored, Stored};
 use marketsim_simulator::openapi::{operation, ApiError, Call, Caller, Params};
@@ -81,21 +82,6 @@ fn vendor<'w>(sim: &'w Simulator, id: &str) -> Caller<'w> {
 
 fn buyer(sim: &Simulator, n: usize) -> Caller<'_> {
     Caller::Buyer(&sim.world().buyers[n])
-}
-
-fn call(
-    sim: &Simulator,
-    caller: &Caller<'_>,
-    action: &str,
-    params: &[(&str, &str)],
-) -> Result<Value, ApiError> {
-    let params = Params::from_pairs(params.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    operation(action).unwrap().run_alone(&Call {
-        sim,
-        caller: *caller,
-        params: &params,
-        sts: false,
-    })
 }
 
 fn push(sim: &Simulator, metering: &Value) -> Result<Value, ApiError> {

@@ -4,9 +4,10 @@
 mod common;
 
 use axum::http::StatusCode;
+use common::openapi::call;
 use common::{simulator, Client};
 use marketsim_simulator::openapi::ops::notifications::cross_account::TOKEN_LIFETIME_MS;
-use marketsim_simulator::openapi::{operation, ApiError, Call, Caller, Params};
+use marketsim_simulator::openapi::{ApiError, Caller};
 use marketsim_simulator::{Simulator, World};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -31,21 +32,6 @@ fn vendor<'w>(sim: &'w Simulator, id: &str) -> Caller<'w> {
 
 fn buyer(sim: &Simulator) -> Caller<'_> {
     Caller::Buyer(&sim.world().buyers[0])
-}
-
-fn call(
-    sim: &Simulator,
-    caller: &Caller<'_>,
-    action: &str,
-    params: &[(&str, &str)],
-) -> Result<Value, ApiError> {
-    let params = Params::from_pairs(params.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    operation(action).unwrap().run_alone(&Call {
-        sim,
-        caller: *caller,
-        params: &params,
-        sts: false,
-    })
 }
 
 fn failed(sim: &Simulator, caller: &Caller<'_>, page: &str, size: &str) -> Result<Value, ApiError> {
