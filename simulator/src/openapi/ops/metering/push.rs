@@ -338,15 +338,29 @@ mod tests {
     }
 
     #[test]
-    fn deep_nesting_is_refused_without_exhausting_the_stack() {
-        let open = "[".repeat(100_000);
+    fn text_that_is_not_a_json_value_is_refused_as_serde_json_refuses_it_even_where_no_rule_reads() {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        let good_record = r#"{"InstanceId":"1","StartTime":0,"EndTime":3600,"Entities":[{"Key":"Frequency","Value":1,"meteringAssit":"p-Frequency-1"#;
         for text in [
-            format!("{open}{}", "]".repeat(100_000)),
-            format!(r#"[{{"Other":{open}"#),
-            format!(r#"[{{"Entities":[{{"Extra":{open}"#),
+            format!(r#"[{good_record}","X":"\ud800"}}]}}]"#),
+            format!(r#"[{good_record}","X":1e400}}]}}]"#),
+            format!(r#"[{good_record}"}}],"X":-1e999}}]"#),
+            format!(r#"[{good_record}"}}],"X":{}}}]"#, deep(200)),
+            r#"[{"a":{"\ud800":1}}]"#.to_owned(),
+            r#"{"a":"\ud800"}"#.to_owned(),
+            deep(200),
+            deep(100_000),
+            format!(r#"[{{"Other":{}"#, "[".repeat(100_000)),
+            "[1,]".to_owned(),
         ] {
+            let expected = serde_json::from_str::<serde_json::Value>(&text).unwrap_err();
             let e = parse(&text).unwrap_err();
             assert_eq!(e.code, "Invalid.Parameter.Metering");
+            assert_eq!(
+                e.message,
+                format!("Metering is not valid JSON ({expected})."),
+                "{text:.80}"
+            );
         }
     }
 

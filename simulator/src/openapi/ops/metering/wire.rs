@@ -1,10 +1,12 @@
 //! The `Metering` text as it is read, before any rule is judged: JSON values that keep what the
 //! rules look at (strings, integers, the records' and entities' fields) and only the kind of
 //! everything else. Strings without escapes are borrowed from the text, and no `serde_json::Value`
-//! tree is built. Reading fails only on text that is not JSON; any JSON is a [`Json`] here, so that
+//! tree is built. Reading fails exactly where reading the text as a `serde_json::Value` would
+//! (syntax, nesting deeper than 128, an unpaired surrogate escape, a number out of range), also
+//! inside the parts no rule reads; any other JSON is a [`Json`] here, so that
 //! [`super::push::parse`] refuses a wrong shape with its own message.
 
-use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
@@ -22,7 +24,7 @@ pub enum Json<'a, T, E> {
     Signed(i64),
     Object(T),
     Array(Vec<E>),
-    /// A fraction or a boolean.
+    /// Any other number (a fraction, an exponent, beyond 64 bits) or a boolean.
     Other,
 }
 
@@ -42,13 +44,55 @@ pub trait Fields<'de>: Default {
 
 impl<'de> Fields<'de> for Skipped {
     fn read<A: MapAccess<'de>>(&mut self, _: &str, map: &mut A) -> Result<(), A::Error> {
-        map.next_value::<IgnoredAny>().map(drop)
+        map.next_value::<Skipped>().map(drop)
     }
 }
 
+/// Reads a value whole, keeping nothing: unlike serde's `IgnoredAny`, which serde_json skips over
+/// checking little more than brackets, every string, number and level of nesting is read as a
+/// `serde_json::Value` would read it, and refused where that would be.
 impl<'de> Deserialize<'de> for Skipped {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        IgnoredAny::deserialize(deserializer).map(|_| Skipped)
+        deserializer.deserialize_any(SkipVisitor)
+    }
+}
+
+struct SkipVisitor;
+
+impl<'de> Visitor<'de> for SkipVisitor {
+    type Value = Skipped;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_unit<Er>(self) -> Result<Skipped, Er> {
+        Ok(Skipped)
+    }
+    fn visit_bool<Er>(self, _: bool) -> Result<Skipped, Er> {
+        Ok(Skipped)
+    }
+    fn visit_f64<Er>(self, _: f64) -> Result<Skipped, Er> {
+        Ok(Skipped)
+    }
+    fn visit_u64<Er>(self, _: u64) -> Result<Skipped, Er> {
+        Ok(Skipped)
+    }
+    fn visit_i64<Er>(self, _: i64) -> Result<Skipped, Er> {
+        Ok(Skipped)
+    }
+    fn visit_borrowed_str<Er>(self, _: &'de str) -> Result<Skipped, Er> {
+        Ok(Skipped)
+    }
+    fn visit_str<Er>(self, _: &str) -> Result<Skipped, Er> {
+        Ok(Skipped)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skipped, A::Error> {
+        while seq.next_element::<Skipped>()?.is_some() {}
+        Ok(Skipped)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skipped, A::Error> {
+        while map.next_entry::<Skipped, Skipped>()?.is_some() {}
+        Ok(Skipped)
     }
 }
 
@@ -101,6 +145,8 @@ impl<'de, T: Fields<'de>, E: Deserialize<'de>> Visitor<'de> for JsonVisitor<T, E
         Ok(Json::Unsigned(n))
     }
     fn visit_i64<Er>(self, n: i64) -> Result<Self::Value, Er> {
+        // serde_json calls this for negative numbers only; any other reader's non-negative i64 is
+        // still `Unsigned`.
         Ok(match u64::try_from(n) {
             Ok(n) => Json::Unsigned(n),
             Err(_) => Json::Signed(n),
@@ -147,7 +193,7 @@ impl<'de> Fields<'de> for RecordFields<'de> {
             "StartTime" => self.start_time = map.next_value()?,
             "EndTime" => self.end_time = map.next_value()?,
             "Entities" => self.entities = map.next_value()?,
-            _ => drop(map.next_value::<IgnoredAny>()?),
+            _ => drop(map.next_value::<Skipped>()?),
         }
         Ok(())
     }
@@ -169,7 +215,7 @@ impl<'de> Fields<'de> for EntityFields<'de> {
             "Value" => self.value = map.next_value()?,
             "meteringAssit" => self.metering_assit = map.next_value()?,
             "SerialNo" => self.serial_no = map.next_value()?,
-            _ => drop(map.next_value::<IgnoredAny>()?),
+            _ => drop(map.next_value::<Skipped>()?),
         }
         Ok(())
     }
