@@ -163,6 +163,7 @@ impl Client {
         query: &[(&str, &str)],
         form: &[(&str, &str)],
     ) -> v3::Signed {
+        let date = (self.dates)();
         let nonce = (self.nonces)();
         v3::sign(
             &v3::Parts {
@@ -173,7 +174,7 @@ impl Client {
                 query,
                 form,
                 headers: &[("user-agent", self.user_agent.as_str())],
-                date: (self.dates)(),
+                date,
                 nonce: &nonce,
             },
             &self.credentials,

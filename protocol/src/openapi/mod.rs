@@ -2,8 +2,8 @@
 //! (contract §4): both request signatures, and a typed client.
 //!
 //! - [`v3`] — `ACS3-HMAC-SHA256`, the SDK default: canonical request, string to sign, signature, the
-//!   `Authorization` header both ways, and [`v3::sign_request`], which gives a client (or a test) every
-//!   header a signed request needs.
+//!   `Authorization` header both ways, and [`v3::sign`], which gives a client (or a test) every header
+//!   a signed request needs.
 //! - [`v1`] — the RPC `HMAC-SHA1` signature over the parameters, and [`v1::sign_params`].
 //! - [`client`] — an async client that signs like the Python SDK, with typed helpers.
 //!

@@ -9,8 +9,8 @@
 //!
 //! The server rebuilds the canonical request from what arrived ([`string_to_sign`]): the query decoded
 //! then re-encoded by RFC 3986, the headers the `SignedHeaders` list names, the body's own hash. A
-//! client (or a test) gets every header a signed request needs from [`Request::sign`] (or
-//! [`sign_request`]).
+//! client (or a test) gets every header a signed request needs from [`sign`], over borrowed
+//! [`Parts`], or from [`Request::sign`].
 
 use super::{
     decode_form_bytes, form_encode, format_timestamp, hex_lower, percent_encode, percent_encode_bytes,
@@ -445,7 +445,20 @@ impl Request {
 
     /// Signs the request (see [`sign`]).
     pub fn sign(&self, credentials: &Credentials) -> Signed {
-        sign_request(self, credentials)
+        sign(
+            &Parts {
+                method: &self.method,
+                host: &self.host,
+                action: &self.action,
+                version: &self.version,
+                query: &self.query,
+                form: &self.form,
+                headers: &self.headers,
+                date: self.date,
+                nonce: &self.nonce,
+            },
+            credentials,
+        )
     }
 }
 
@@ -493,24 +506,6 @@ pub struct Parts<'a, P> {
     pub headers: &'a [(P, P)],
     pub date: Instant,
     pub nonce: &'a str,
-}
-
-/// Signs `request` with `credentials` (see [`sign`]).
-pub fn sign_request(request: &Request, credentials: &Credentials) -> Signed {
-    sign(
-        &Parts {
-            method: &request.method,
-            host: &request.host,
-            action: &request.action,
-            version: &request.version,
-            query: &request.query,
-            form: &request.form,
-            headers: &request.headers,
-            date: request.date,
-            nonce: &request.nonce,
-        },
-        credentials,
-    )
 }
 
 /// Signs a request with `credentials` the way the Python SDK does: headers `host`, `x-acs-action`,
