@@ -39,35 +39,30 @@ pub fn percent_encode_bytes(bytes: &[u8]) -> String {
 fn encode_into(out: &mut String, bytes: &[u8], space: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~');
-    let mut rest = bytes;
-    while !rest.is_empty() {
-        // A run of unreserved bytes goes in as it is (ASCII, so the slice is text).
-        let run = rest.iter().position(|&b| !unreserved(b)).unwrap_or(rest.len());
-        let (plain, tail) = rest.split_at(run);
-        out.push_str(std::str::from_utf8(plain).unwrap_or_default());
-        let Some((&b, tail)) = tail.split_first() else {
-            break;
-        };
-        if b == b' ' {
-            out.push_str(space);
+    // Written as bytes, then checked as text once: everything written is ASCII or `space`.
+    let mut buf = std::mem::take(out).into_bytes();
+    buf.reserve(bytes.len() + bytes.len() / 2);
+    for &b in bytes {
+        if unreserved(b) {
+            buf.push(b);
+        } else if b == b' ' {
+            buf.extend_from_slice(space.as_bytes());
         } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xF)]));
+            buf.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xF)]]);
         }
-        rest = tail;
     }
+    *out = String::from_utf8(buf).expect("percent-encoding writes ASCII text");
 }
 
 /// Lower-case hex of `bytes`.
 pub(crate) fn hex_lower(bytes: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 0xF)]));
+    let mut out = vec![0; bytes.len() * 2];
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = HEX[usize::from(b >> 4)];
+        pair[1] = HEX[usize::from(b & 0xF)];
     }
-    out
+    String::from_utf8(out).expect("hex digits are ASCII")
 }
 
 /// Splits a raw `application/x-www-form-urlencoded` string (query or body) into decoded byte pairs:
