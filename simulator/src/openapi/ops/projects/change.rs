@@ -44,6 +44,20 @@ fn with_remark(text: String, call: &Call<'_>) -> String {
     }
 }
 
+/// Makes `node` the project's current one, started at `at`.
+fn start(tx: &rusqlite::Transaction<'_>, p: &Project, node: &Node, at: i64) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE market_project_nodes SET status = 'Starting', started_at = ?3, finished_at = NULL
+         WHERE instance_id = ?1 AND node_id = ?2",
+        params![p.instance_id, node.node_id, at],
+    )?;
+    tx.execute(
+        "UPDATE market_projects SET current_step = ?2 WHERE instance_id = ?1",
+        params![p.instance_id, node.step_no],
+    )?;
+    Ok(())
+}
+
 fn log(tx: &rusqlite::Transaction<'_>, p: &Project, at: i64, role: &str, text: &str) -> rusqlite::Result<()> {
     tx.execute(
         "INSERT INTO market_project_entries (instance_id, kind, at, operator_role, text, node_id, extra)
@@ -77,15 +91,7 @@ pub(super) fn finish_current_project_node(call: &Call<'_>) -> Result<Value, ApiE
             params![p.instance_id, node.node_id, now],
         )?;
         if let Some(next) = all.get(i + 1) {
-            tx.execute(
-                "UPDATE market_project_nodes SET status = 'Starting', started_at = ?3, finished_at = NULL
-                 WHERE instance_id = ?1 AND node_id = ?2",
-                params![p.instance_id, next.node_id, now],
-            )?;
-            tx.execute(
-                "UPDATE market_projects SET current_step = ?2 WHERE instance_id = ?1",
-                params![p.instance_id, next.step_no],
-            )?;
+            start(&tx, &p, next, now)?;
         } else {
             let finish_type = if who == "Custom" {
                 "CustomerConfirm"
@@ -139,15 +145,7 @@ pub(super) fn rollback_current_project_node(call: &Call<'_>) -> Result<Value, Ap
              WHERE instance_id = ?1 AND node_id = ?2",
             params![p.instance_id, node.node_id],
         )?;
-        tx.execute(
-            "UPDATE market_project_nodes SET status = 'Starting', started_at = ?3, finished_at = NULL
-             WHERE instance_id = ?1 AND node_id = ?2",
-            params![p.instance_id, previous.node_id, now],
-        )?;
-        tx.execute(
-            "UPDATE market_projects SET current_step = ?2 WHERE instance_id = ?1",
-            params![p.instance_id, previous.step_no],
-        )?;
+        start(&tx, &p, previous, now)?;
         log(
             &tx,
             &p,
