@@ -1,11 +1,13 @@
 //! The buyer's pages, server-rendered and usable without JavaScript: [`catalog`] (products, 立即开通,
 //! 开通按量服务, 开通申请已提交), [`services`] (已购买服务列表, 详情, 使用指南, 免登), [`bills`],
-//! [`signin`]; [`layout`] frames them and [`session`] knows who is signed in.
+//! [`signin`] (with [`return_path`], where it leads); [`layout`] frames them and [`session`] knows
+//! who is signed in.
 
 pub mod bills;
 pub mod catalog;
 pub mod cross_account;
 pub mod layout;
+pub mod return_path;
 pub mod services;
 pub mod session;
 pub mod signin;

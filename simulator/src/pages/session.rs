@@ -73,14 +73,6 @@ pub fn set_cookie(response: &mut Response, token: Option<&str>) {
     );
 }
 
-/// Only local paths are followed after sign-in (no open redirect).
-pub fn safe_return(path: Option<&String>) -> String {
-    match path {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.clone(),
-        _ => "/console/services".into(),
-    }
-}
-
 fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)

@@ -2,7 +2,8 @@
 //! comes back to the page that asked. The page lists the world's accounts: this is a sandbox.
 
 use super::layout;
-use super::session::{self, form_fields, safe_return, see_other};
+use super::return_path;
+use super::session::{self, form_fields, see_other};
 use crate::error::PageError;
 use crate::state::Simulator;
 use crate::store::sessions::Session;
@@ -14,7 +15,11 @@ use maud::{html, Markup};
 use std::collections::HashMap;
 
 pub async fn show(State(sim): State<Simulator>, Query(q): Query<HashMap<String, String>>) -> Markup {
-    form(&sim, &safe_return(q.get("return")), None)
+    form(
+        &sim,
+        &return_path::same_site(q.get("return").map(String::as_str)),
+        None,
+    )
 }
 
 fn form(sim: &Simulator, return_to: &str, error: Option<&str>) -> Markup {
@@ -43,7 +48,7 @@ fn form(sim: &Simulator, return_to: &str, error: Option<&str>) -> Markup {
 
 pub async fn submit(State(sim): State<Simulator>, body: Bytes) -> Result<Response, PageError> {
     let f = form_fields(&body);
-    let return_to = safe_return(f.get("return"));
+    let return_to = return_path::same_site(f.get("return").map(String::as_str));
     let login = f.get("login").map(|s| s.trim()).unwrap_or_default();
     let password = f.get("password").map(String::as_str).unwrap_or_default();
     let Some(buyer) = sim.world().buyer(login).filter(|b| b.password == password) else {

@@ -63,6 +63,17 @@ impl Answer {
             .map(str::to_owned)
     }
 
+    /// The value of the input `name` in the form that posts to `action`.
+    pub fn form_input(&self, action: &str, name: &str) -> Option<String> {
+        let doc = scraper::Html::parse_document(&self.body);
+        let css = format!("form[action=\"{action}\"] input[name=\"{name}\"]");
+        let sel = scraper::Selector::parse(&css).unwrap();
+        doc.select(&sel)
+            .next()
+            .and_then(|e| e.value().attr("value"))
+            .map(str::to_owned)
+    }
+
     /// Every link's href whose text is `label`.
     pub fn links(&self, label: &str) -> Vec<String> {
         let doc = scraper::Html::parse_document(&self.body);
@@ -91,14 +102,27 @@ impl Client {
     pub async fn signed_in(sim: &Simulator, login: &str) -> Client {
         let mut c = Client::new(sim);
         let password = sim.world().buyer(login).unwrap().password.clone();
-        let a = c
-            .post(
-                "/signin",
-                &[("login", login), ("password", &password), ("return", "/")],
-            )
-            .await;
+        let a = c.sign_in(login, &password, "/").await;
         assert_eq!(a.status, StatusCode::SEE_OTHER, "sign-in: {}", a.body);
         c
+    }
+
+    /// Opens the sign-in form as a link to `/signin?return=…` would, then submits it with its
+    /// hidden fields (the CSRF token, when it has one), `login` and `password`.
+    pub async fn sign_in(&mut self, login: &str, password: &str, return_to: &str) -> Answer {
+        let encoded: String = form_urlencoded::byte_serialize(return_to.as_bytes()).collect();
+        let form = self.get(&format!("/signin?return={encoded}")).await;
+        let csrf = form.input("csrf").unwrap_or_default();
+        self.post(
+            "/signin",
+            &[
+                ("csrf", &csrf),
+                ("login", login),
+                ("password", password),
+                ("return", return_to),
+            ],
+        )
+        .await
     }
 
     async fn send(&mut self, request: Request<Body>) -> Answer {
@@ -138,6 +162,11 @@ impl Client {
         let body = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(fields)
             .finish();
+        self.post_bytes(path, body.into_bytes()).await
+    }
+
+    /// Posts `body` as a form exactly as given, odd bytes included.
+    pub async fn post_bytes(&mut self, path: &str, body: Vec<u8>) -> Answer {
         let mut r = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         if let Some(c) = &self.cookie {
             r = r.header(header::COOKIE, c);

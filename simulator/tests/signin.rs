@@ -1,0 +1,136 @@
+//! 登录 against a hostile web: the return path after sign-in never leaves the site, whatever a
+//! crafted link or form puts in it.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{simulator, world_with_vendor, Client};
+use marketsim_simulator::Simulator;
+use url::Url;
+
+/// Where the marketplace is served; every Location is resolved against a page of it, as a browser
+/// does.
+const SIGN_IN_PAGE: &str = "http://127.0.0.1:8080/signin";
+const DEFAULT_PAGE: &str = "/console/services";
+
+/// Return paths a crafted link or form might carry, as the server reads them (decoded).
+const HOSTILE: &[&str] = &[
+    "/\t/evil.example/",
+    "/%09/evil.example/",
+    "/\r\n/evil.example/",
+    "/\n/evil.example/",
+    "//evil.example/",
+    "/\\evil.example/",
+    "\\/evil.example/",
+    "\\\\evil.example/",
+    "/.//evil.example/",
+    "/..//evil.example/",
+    "/./\\evil.example/",
+    " //evil.example/",
+    "\u{1}//evil.example/",
+    "https://evil.example/",
+    "HTTPS://evil.example/",
+    "http://evil.example/",
+    "javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "%2F%2Fevil.example",
+    "/%2F%2Fevil.example",
+    "/%5Cevil.example",
+    "http:evil.example",
+    "https:evil.example",
+    "http:/\\evil.example",
+    "\u{FFFD}//evil.example/",
+    "",
+];
+
+fn sim() -> Simulator {
+    simulator(world_with_vendor("http://127.0.0.1:9/"))
+}
+
+/// Whether `location`, followed from the sign-in page, stays on the marketplace.
+fn stays_on_site(location: &str) -> bool {
+    let page = Url::parse(SIGN_IN_PAGE).unwrap();
+    page.join(location).is_ok_and(|to| to.origin() == page.origin())
+}
+
+/// The return path the form at `/signin?return=<raw>` carries.
+async fn return_in_form(raw: &str) -> String {
+    let mut browser = Client::new(&sim());
+    let encoded: String = form_urlencoded::byte_serialize(raw.as_bytes()).collect();
+    let form = browser.get(&format!("/signin?return={encoded}")).await;
+    assert_eq!(form.status, StatusCode::OK, "{raw:?}");
+    form.input("return").expect("the form carries a return path")
+}
+
+/// Where signing in with the return path `raw` sends the browser (None: a redirect to nowhere).
+async fn location_after_sign_in(raw: &str) -> Option<String> {
+    let mut browser = Client::new(&sim());
+    let back = browser.sign_in("buyer-1", "buyer-1-pass", raw).await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER, "{raw:?}: {}", back.body);
+    back.location
+}
+
+#[tokio::test]
+async fn no_hostile_return_path_in_a_sign_in_link_reaches_the_form_as_another_site() {
+    let long = format!("/{}", "a".repeat(10_000));
+    let mut escaped = Vec::new();
+    for raw in HOSTILE.iter().copied().chain([long.as_str()]) {
+        let kept = return_in_form(raw).await;
+        if !stays_on_site(&kept) {
+            escaped.push((raw, kept));
+        }
+    }
+    assert!(escaped.is_empty(), "left the site: {escaped:?}");
+}
+
+#[tokio::test]
+async fn no_hostile_return_path_sends_the_browser_to_another_site_after_sign_in() {
+    let long = format!("/{}", "a".repeat(10_000));
+    let mut escaped = Vec::new();
+    for raw in HOSTILE.iter().copied().chain([long.as_str()]) {
+        let location = location_after_sign_in(raw).await;
+        if !location.as_deref().is_some_and(stays_on_site) {
+            escaped.push((raw, location));
+        }
+    }
+    assert!(escaped.is_empty(), "left the site: {escaped:?}");
+}
+
+#[tokio::test]
+async fn tabs_empty_and_overlong_return_paths_lead_to_the_default_page() {
+    let long = format!("/{}", "a".repeat(10_000));
+    for raw in ["/\t/evil.example/", "/\r\n/evil.example/", "", long.as_str()] {
+        assert_eq!(return_in_form(raw).await, DEFAULT_PAGE, "{raw:?}");
+        assert_eq!(
+            location_after_sign_in(raw).await.as_deref(),
+            Some(DEFAULT_PAGE),
+            "{raw:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn local_return_paths_survive_sign_in_as_they_were() {
+    for raw in [
+        "/console/services/i-1?x=1",
+        "/products/cmgj00061912/open",
+        "/console/bills?month=2023-08",
+        "/%2F%2Fevil.example",
+    ] {
+        assert_eq!(return_in_form(raw).await, raw);
+        assert_eq!(location_after_sign_in(raw).await.as_deref(), Some(raw));
+    }
+}
+
+#[tokio::test]
+async fn a_return_path_with_bytes_that_are_not_utf8_stays_on_site() {
+    let mut browser = Client::new(&sim());
+    let form = browser.get("/signin?return=%FF%2F%2Fevil.example%2F").await;
+    assert!(stays_on_site(&form.input("return").unwrap()));
+    let csrf = form.input("csrf").unwrap_or_default();
+    let mut body = format!("csrf={csrf}&login=buyer-1&password=buyer-1-pass&return=").into_bytes();
+    body.extend_from_slice(b"\xff\xfe//evil.example/");
+    let back = browser.post_bytes("/signin", body).await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER, "{}", back.body);
+    assert!(stays_on_site(back.location.as_deref().unwrap_or("//missing")));
+}
