@@ -284,7 +284,9 @@ async fn unknown_pages_and_products_are_not_found_and_signing_out_forgets_the_se
     );
     assert_eq!(buyer.get("/").await.location.as_deref(), Some("/products"));
     let old_cookie = buyer.cookie.clone();
-    buyer.post("/signout", &[]).await;
+    let page = buyer.get("/products").await;
+    let csrf = page.form_input("/signout", "csrf").unwrap();
+    buyer.post("/signout", &[("csrf", &csrf)]).await;
     buyer.cookie = old_cookie;
     assert_eq!(buyer.get("/console/services").await.status, StatusCode::SEE_OTHER);
 }

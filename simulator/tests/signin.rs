@@ -1,10 +1,10 @@
-//! 登录 against a hostile web: the return path after sign-in never leaves the site, whatever a
-//! crafted link or form puts in it.
+//! 登录 and 退出登录 against a hostile web: the return path after sign-in never leaves the site,
+//! whatever a crafted link or form puts in it, and signing out needs the session's CSRF token.
 
 mod common;
 
 use axum::http::StatusCode;
-use common::{simulator, world_with_vendor, Client};
+use common::{simulator, world_with_vendor, Answer, Client};
 use marketsim_simulator::Simulator;
 use url::Url;
 
@@ -133,4 +133,31 @@ async fn a_return_path_with_bytes_that_are_not_utf8_stays_on_site() {
     let back = browser.post_bytes("/signin", body).await;
     assert_eq!(back.status, StatusCode::SEE_OTHER, "{}", back.body);
     assert!(stays_on_site(back.location.as_deref().unwrap_or("//missing")));
+}
+
+/// Whether `browser` is signed in (the list of services answers instead of asking to sign in).
+async fn is_signed_in(browser: &mut Client) -> bool {
+    browser.get(DEFAULT_PAGE).await.status == StatusCode::OK
+}
+
+fn refused_as_forged(answer: &Answer) -> bool {
+    answer.status == StatusCode::FORBIDDEN && answer.text().contains("表单已过期或来源不明")
+}
+
+#[tokio::test]
+async fn signing_out_needs_the_csrf_token_of_the_sign_out_form() {
+    let sim = sim();
+    let mut buyer = Client::signed_in(&sim, "buyer-1").await;
+    let forged = buyer.post("/signout", &[]).await;
+    assert!(refused_as_forged(&forged), "{:?}: {}", forged.status, forged.body);
+    assert!(is_signed_in(&mut buyer).await, "still signed in");
+    let page = buyer.get(DEFAULT_PAGE).await;
+    let csrf = page
+        .form_input("/signout", "csrf")
+        .expect("the sign-out form carries the CSRF token");
+    let cookie = buyer.cookie.clone();
+    let out = buyer.post("/signout", &[("csrf", &csrf)]).await;
+    assert_eq!(out.location.as_deref(), Some("/products"));
+    buyer.cookie = cookie;
+    assert!(!is_signed_in(&mut buyer).await, "the session is over");
 }

@@ -44,7 +44,7 @@ pub async fn show(
         h3 { "云市场服务" }
         ul { @for i in &services { li { (i.instance_id) " · " (i.product_code) " · " (i.status.words()) } } }
     };
-    Ok(layout::page("账单详情", Some(&signed_in.buyer), body).into_response())
+    Ok(layout::page("账单详情", Some(&signed_in), body).into_response())
 }
 
 fn is_month(m: &str) -> bool {

@@ -27,7 +27,7 @@ pub async fn list(State(sim): State<Simulator>, headers: HeaderMap) -> Result<Ma
     let signed_in = session::current(&sim, &headers)?;
     Ok(layout::page(
         "云市场",
-        signed_in.as_ref().map(|s| &s.buyer),
+        signed_in.as_ref(),
         html! {
             h1 { "云市场" }
             table {
@@ -64,7 +64,7 @@ pub async fn show(
         .unwrap_or_default();
     Ok(layout::page(
         &p.name,
-        signed_in.as_ref().map(|s| &s.buyer),
+        signed_in.as_ref(),
         html! {
             h1 { (p.name) }
             p { (p.summary) }
@@ -80,7 +80,7 @@ fn open_dialog(p: &Product, signed_in: &SignedIn, error: Option<&str>) -> Markup
     let sku = &p.skus[0];
     layout::dialog(
         "开通按量服务",
-        Some(&signed_in.buyer),
+        Some(signed_in),
         html! {
             @if let Some(e) = error { p.error role="alert" { (e) } }
             p { "商品：" (p.name) }
@@ -149,7 +149,7 @@ pub async fn submitted(
         .ok_or_else(|| PageError::NotFound(format!("没有订单 {order_id}。")))?;
     Ok(layout::dialog(
         "提示",
-        Some(&signed_in.buyer),
+        Some(&signed_in),
         html! {
             p { (SUBMITTED) }
             p.muted { "订单号：" (order.order_id) }

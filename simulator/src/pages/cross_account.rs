@@ -69,7 +69,7 @@ fn refusal(status: StatusCode, buyer: &SignedIn, message: &str) -> Response {
         p.error role="alert" { (message) }
         p { a href="/console/services" { "返回云市场控制台" } }
     };
-    (status, layout::page("无法授权", Some(&buyer.buyer), body)).into_response()
+    (status, layout::page("无法授权", Some(buyer), body)).into_response()
 }
 
 /// The vendor who signed the link, or why the link is refused.
@@ -138,7 +138,7 @@ pub async fn show(
             }
         }
     };
-    Ok(layout::dialog("跨账号授权", Some(&signed_in.buyer), body).into_response())
+    Ok(layout::dialog("跨账号授权", Some(&signed_in), body).into_response())
 }
 
 pub async fn submit(
@@ -177,7 +177,7 @@ pub async fn submit(
                 pre { (token) }
                 p { a href="/console/services" { "返回云市场控制台" } }
             };
-            layout::dialog("授权成功", Some(&signed_in.buyer), body).into_response()
+            layout::dialog("授权成功", Some(&signed_in), body).into_response()
         }
     })
 }

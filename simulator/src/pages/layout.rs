@@ -1,7 +1,8 @@
-//! The page frame every marketplace page shares: header with the signed-in account, a small style
-//! sheet, and dialogs rendered as pages of their own (they work without JavaScript).
+//! The page frame every marketplace page shares: header with the signed-in account and 退出登录 (a
+//! form with the session's CSRF token), a small style sheet, and dialogs rendered as pages of their
+//! own (they work without JavaScript).
 
-use crate::world::Buyer;
+use super::session::SignedIn;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 const STYLE: &str = "
@@ -18,7 +19,12 @@ button[disabled]{opacity:.5;cursor:not-allowed} pre{background:#f7f8fa;padding:8
 ";
 
 /// A whole page. `refresh` adds a meta refresh (seconds) for pages that wait on the marketplace.
-pub fn page_with_refresh(title: &str, buyer: Option<&Buyer>, refresh: Option<u32>, body: Markup) -> Markup {
+pub fn page_with_refresh(
+    title: &str,
+    signed_in: Option<&SignedIn>,
+    refresh: Option<u32>,
+    body: Markup,
+) -> Markup {
     html! {
         (DOCTYPE)
         html lang="zh-CN" {
@@ -34,9 +40,12 @@ pub fn page_with_refresh(title: &str, buyer: Option<&Buyer>, refresh: Option<u32
                     a href="/console/services" { "云市场控制台" }
                     a href="/console/bills" { "费用与成本" }
                     span.account {
-                        @if let Some(b) = buyer {
+                        @if let Some(SignedIn { buyer: b, session }) = signed_in {
                             (b.name) " (" (b.login) ") "
-                            form method="post" action="/signout" { button type="submit" { "退出登录" } }
+                            form method="post" action="/signout" {
+                                (csrf_field(&session.csrf))
+                                button type="submit" { "退出登录" }
+                            }
                         } @else {
                             a href="/signin" { "登录" }
                         }
@@ -48,15 +57,15 @@ pub fn page_with_refresh(title: &str, buyer: Option<&Buyer>, refresh: Option<u32
     }
 }
 
-pub fn page(title: &str, buyer: Option<&Buyer>, body: Markup) -> Markup {
-    page_with_refresh(title, buyer, None, body)
+pub fn page(title: &str, signed_in: Option<&SignedIn>, body: Markup) -> Markup {
+    page_with_refresh(title, signed_in, None, body)
 }
 
 /// A dialog as a page of its own: `role=dialog` with its title as the accessible name.
-pub fn dialog(title: &str, buyer: Option<&Buyer>, body: Markup) -> Markup {
+pub fn dialog(title: &str, signed_in: Option<&SignedIn>, body: Markup) -> Markup {
     page(
         title,
-        buyer,
+        signed_in,
         html! {
             div.dialog role="dialog" aria-label=(title) {
                 h2 { (title) }

@@ -88,7 +88,7 @@ pub async fn list(State(sim): State<Simulator>, headers: HeaderMap) -> Result<Re
         }
     };
     let refresh = opening.then_some(REFRESH_SECONDS);
-    Ok(layout::page_with_refresh("已购买服务列表", Some(&signed_in.buyer), refresh, body).into_response())
+    Ok(layout::page_with_refresh("已购买服务列表", Some(&signed_in), refresh, body).into_response())
 }
 
 pub async fn detail(
@@ -140,7 +140,7 @@ pub async fn detail(
         }
         p { a href="/console/services" { "返回已购买服务列表" } }
     };
-    Ok(layout::page("详情", Some(&signed_in.buyer), body).into_response())
+    Ok(layout::page("详情", Some(&signed_in), body).into_response())
 }
 
 fn pretty(text: &str) -> String {
@@ -167,7 +167,7 @@ pub async fn guide(
         @for line in guide.lines() { p { (line) } }
         p { a href="/console/services" { "返回已购买服务列表" } }
     };
-    Ok(layout::page("使用指南", Some(&signed_in.buyer), body).into_response())
+    Ok(layout::page("使用指南", Some(&signed_in), body).into_response())
 }
 
 /// The instance if 免登 is possible now, with its authUrl and the vendor's instance id.
@@ -203,7 +203,7 @@ pub async fn sso_notice(
             }
         }
     };
-    Ok(layout::dialog("提示", Some(&signed_in.buyer), body).into_response())
+    Ok(layout::dialog("提示", Some(&signed_in), body).into_response())
 }
 
 /// 确定: to appInfo.authUrl with `action=verify&instanceId&timeStamp&token` (contract §2.1), the

@@ -1,9 +1,10 @@
-//! 登录: a buyer signs in to an Alibaba Cloud account of the world (login name and password), and
-//! comes back to the page that asked. The page lists the world's accounts: this is a sandbox.
+//! 登录 and 退出登录: a buyer signs in to an Alibaba Cloud account of the world (login name and
+//! password), and comes back to the page that asked. The page lists the world's accounts: this is a
+//! sandbox. 退出登录 carries the session's CSRF token, so another site cannot sign a buyer out.
 
 use super::layout;
 use super::return_path;
-use super::session::{self, form_fields, see_other};
+use super::session::{self, check_csrf, form_fields, see_other};
 use crate::error::PageError;
 use crate::state::Simulator;
 use crate::store::sessions::Session;
@@ -66,11 +67,18 @@ pub async fn submit(State(sim): State<Simulator>, body: Bytes) -> Result<Respons
     Ok(response)
 }
 
-pub async fn sign_out(State(sim): State<Simulator>, headers: HeaderMap) -> Result<Response, PageError> {
-    if let Some(signed_in) = session::current(&sim, &headers)? {
-        sim.store().delete_session(&signed_in.session.token)?;
-    }
+/// `POST /signout`: ends the signed-in session (its CSRF token required); a browser signed in to
+/// nothing has nothing to end.
+pub async fn sign_out(
+    State(sim): State<Simulator>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, PageError> {
     let mut response = see_other("/products");
-    session::set_cookie(&mut response, None);
+    if let Some(signed_in) = session::current(&sim, &headers)? {
+        check_csrf(&signed_in, &form_fields(&body))?;
+        sim.store().delete_session(&signed_in.session.token)?;
+        session::set_cookie(&mut response, None);
+    }
     Ok(response)
 }
