@@ -67,12 +67,23 @@ async fn a_killed_marketplace_still_delivers_the_spi_after_restart() {
         .no_proxy()
         .build()
         .unwrap();
+    let form = http.get(format!("{base}/signin")).send().await.unwrap();
+    let form_cookie = form.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let form = form.text().await.unwrap();
     let signed_in = http
         .post(format!("{base}/signin"))
+        .header("cookie", &form_cookie)
         .form(&[
-            ("login", "buyer-1"),
-            ("password", "buyer-1-pass"),
-            ("return", "/"),
+            ("csrf", attr_value(&form, "csrf")),
+            ("login", "buyer-1".into()),
+            ("password", "buyer-1-pass".into()),
+            ("return", "/".into()),
         ])
         .send()
         .await

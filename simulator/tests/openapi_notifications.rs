@@ -208,16 +208,7 @@ async fn the_authorization_link_hands_the_vendor_a_token_that_names_the_buyer() 
     assert_eq!(to_sign_in.status, StatusCode::SEE_OTHER);
     let sign_in = to_sign_in.location.unwrap();
     assert!(sign_in.starts_with("/signin?return="), "{sign_in}");
-    let back = browser
-        .post(
-            "/signin",
-            &[
-                ("login", "buyer-1"),
-                ("password", "buyer-1-pass"),
-                ("return", &url),
-            ],
-        )
-        .await;
+    let back = browser.sign_in("buyer-1", "buyer-1-pass", &url).await;
     assert_eq!(back.location.as_deref(), Some(url.as_str()));
     let page = browser.get(&url).await;
     assert!(

@@ -35,9 +35,10 @@ async fn signed_out_立即开通_leads_to_sign_in_and_back() {
         .post(
             "/signin",
             &[
+                ("csrf", &form.input("csrf").unwrap()),
                 ("login", "buyer-1"),
                 ("password", "buyer-1-pass"),
-                ("return", "/products/cmgj00061912/open"),
+                ("return", &form.input("return").unwrap()),
             ],
         )
         .await;
@@ -55,20 +56,12 @@ async fn signed_out_立即开通_leads_to_sign_in_and_back() {
 async fn a_wrong_password_is_refused_and_a_foreign_return_path_is_not_followed() {
     let sim = simulator(world_with_vendor("http://127.0.0.1:9/"));
     let mut browser = Client::new(&sim);
-    let wrong = browser
-        .post("/signin", &[("login", "buyer-1"), ("password", "nope")])
-        .await;
+    let wrong = browser.sign_in("buyer-1", "nope", "/console/bills").await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert!(wrong.text().contains("账号名或密码错误"));
+    assert_eq!(wrong.input("return").as_deref(), Some("/console/bills"));
     let ok = browser
-        .post(
-            "/signin",
-            &[
-                ("login", "buyer-1"),
-                ("password", "buyer-1-pass"),
-                ("return", "//evil.example/"),
-            ],
-        )
+        .sign_in("buyer-1", "buyer-1-pass", "//evil.example/")
         .await;
     assert_eq!(ok.location.as_deref(), Some("/console/services"));
 }

@@ -1,5 +1,6 @@
 //! 登录 and 退出登录 against a hostile web: the return path after sign-in never leaves the site,
-//! whatever a crafted link or form puts in it, and signing out needs the session's CSRF token.
+//! whatever a crafted link or form puts in it, and neither form works without the CSRF token the
+//! browser was given.
 
 mod common;
 
@@ -142,6 +143,88 @@ async fn is_signed_in(browser: &mut Client) -> bool {
 
 fn refused_as_forged(answer: &Answer) -> bool {
     answer.status == StatusCode::FORBIDDEN && answer.text().contains("表单已过期或来源不明")
+}
+
+#[tokio::test]
+async fn the_sign_in_form_carries_a_csrf_token_of_its_own_browser() {
+    let sim = sim();
+    let (mut one, mut other) = (Client::new(&sim), Client::new(&sim));
+    let first = one.get("/signin").await.input("csrf");
+    let second = other.get("/signin").await.input("csrf");
+    assert!(first.is_some() && second.is_some(), "the form has a csrf field");
+    assert_ne!(first, second);
+    assert_eq!(
+        one.get("/signin").await.input("csrf"),
+        first,
+        "kept for the browser"
+    );
+}
+
+#[tokio::test]
+async fn a_sign_in_posted_without_the_csrf_token_is_refused_and_signs_nobody_in() {
+    let sim = sim();
+    let mut browser = Client::new(&sim);
+    browser.get("/signin").await;
+    let forged = browser
+        .post(
+            "/signin",
+            &[
+                ("login", "buyer-1"),
+                ("password", "buyer-1-pass"),
+                ("return", "/"),
+            ],
+        )
+        .await;
+    assert!(refused_as_forged(&forged), "{:?}: {}", forged.status, forged.body);
+    assert!(!is_signed_in(&mut browser).await);
+}
+
+#[tokio::test]
+async fn a_sign_in_posted_with_another_browsers_csrf_token_is_refused() {
+    let sim = sim();
+    let mut attacker = Client::new(&sim);
+    let token = attacker.get("/signin").await.input("csrf").unwrap_or_default();
+    let mut victim = Client::new(&sim);
+    victim.get("/signin").await;
+    let forged = victim
+        .post(
+            "/signin",
+            &[
+                ("csrf", &token),
+                ("login", "buyer-2"),
+                ("password", "buyer-2-pass"),
+            ],
+        )
+        .await;
+    assert!(refused_as_forged(&forged), "{:?}: {}", forged.status, forged.body);
+    assert!(!is_signed_in(&mut victim).await);
+    // A browser that never opened the form has no token to match at all.
+    let mut cold = Client::new(&sim);
+    let forged = cold
+        .post(
+            "/signin",
+            &[
+                ("csrf", &token),
+                ("login", "buyer-2"),
+                ("password", "buyer-2-pass"),
+            ],
+        )
+        .await;
+    assert!(refused_as_forged(&forged), "{:?}: {}", forged.status, forged.body);
+}
+
+#[tokio::test]
+async fn signing_in_ends_the_session_the_browser_had() {
+    let sim = sim();
+    let mut browser = Client::signed_in(&sim, "buyer-1").await;
+    let first_cookie = browser.cookie.clone();
+    let again = browser.sign_in("buyer-2", "buyer-2-pass", "/").await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    assert_ne!(browser.cookie, first_cookie, "a new session");
+    assert!(is_signed_in(&mut browser).await);
+    let mut old = Client::new(&sim);
+    old.cookie = first_cookie;
+    assert!(!is_signed_in(&mut old).await, "the old session is over");
 }
 
 #[tokio::test]

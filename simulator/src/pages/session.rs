@@ -1,6 +1,7 @@
 //! Who is signed in: the session cookie (HttpOnly, SameSite=Lax, no Domain, so the vendor console on
-//! another host never sees it), the CSRF check every form post passes, and form bodies read without
-//! ever failing on odd bytes.
+//! another host never sees it), the CSRF check every form post passes — the sign-in form's too, by
+//! an anonymous session the browser gets with the form — and form bodies read without ever failing
+//! on odd bytes.
 
 use crate::error::PageError;
 use crate::state::Simulator;
@@ -19,19 +20,38 @@ pub struct SignedIn {
     pub session: Session,
 }
 
+/// The browser's session, signed in or anonymous, if it has one.
+pub fn of_browser(sim: &Simulator, headers: &HeaderMap) -> Result<Option<Session>, PageError> {
+    match cookie(headers, COOKIE_NAME) {
+        Some(token) => Ok(sim.store().session(&token)?),
+        None => Ok(None),
+    }
+}
+
 /// The session's buyer, if any.
 pub fn current(sim: &Simulator, headers: &HeaderMap) -> Result<Option<SignedIn>, PageError> {
-    let Some(token) = cookie(headers, COOKIE_NAME) else {
+    let Some(session) = of_browser(sim, headers)? else {
         return Ok(None);
     };
-    let Some(session) = sim.store().session(&token)? else {
-        return Ok(None);
+    let buyer = session
+        .login
+        .as_deref()
+        .and_then(|login| sim.world().buyer(login));
+    Ok(buyer.cloned().map(|buyer| SignedIn { buyer, session }))
+}
+
+/// The browser's session, or a new anonymous one whose cookie goes on the response (true).
+pub fn of_browser_or_new(sim: &Simulator, headers: &HeaderMap) -> Result<(Session, bool), PageError> {
+    if let Some(session) = of_browser(sim, headers)? {
+        return Ok((session, false));
+    }
+    let session = Session {
+        token: sim.secret()?,
+        login: None,
+        csrf: sim.secret()?,
     };
-    Ok(sim
-        .world()
-        .buyer(&session.login)
-        .cloned()
-        .map(|buyer| SignedIn { buyer, session }))
+    sim.store().create_session(&session)?;
+    Ok((session, true))
 }
 
 /// The signed-in buyer; otherwise sign in first and come back to `return_to`.
@@ -41,8 +61,13 @@ pub fn require(sim: &Simulator, headers: &HeaderMap, return_to: &str) -> Result<
 
 /// Refuses a form whose `csrf` field is not the session's.
 pub fn check_csrf(signed_in: &SignedIn, form: &HashMap<String, String>) -> Result<(), PageError> {
+    check_csrf_of(&signed_in.session, form)
+}
+
+/// Refuses a form whose `csrf` field is not `session`'s, signed in or anonymous.
+pub fn check_csrf_of(session: &Session, form: &HashMap<String, String>) -> Result<(), PageError> {
     match form.get("csrf") {
-        Some(token) if *token == signed_in.session.csrf => Ok(()),
+        Some(token) if *token == session.csrf => Ok(()),
         _ => Err(PageError::Csrf),
     }
 }

@@ -1,10 +1,12 @@
 //! 登录 and 退出登录: a buyer signs in to an Alibaba Cloud account of the world (login name and
 //! password), and comes back to the page that asked. The page lists the world's accounts: this is a
-//! sandbox. 退出登录 carries the session's CSRF token, so another site cannot sign a buyer out.
+//! sandbox. Both forms carry the CSRF token of the browser's session — an anonymous one, made with
+//! the sign-in form, for a browser that has none — so another site can neither sign a browser in
+//! as an account of its choosing nor sign it out; signing in ends the session the browser had.
 
-use super::layout;
+use super::layout::{self, csrf_field};
 use super::return_path;
-use super::session::{self, check_csrf, form_fields, see_other};
+use super::session::{self, check_csrf, check_csrf_of, form_fields, see_other};
 use crate::error::PageError;
 use crate::state::Simulator;
 use crate::store::sessions::Session;
@@ -15,15 +17,21 @@ use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
 use std::collections::HashMap;
 
-pub async fn show(State(sim): State<Simulator>, Query(q): Query<HashMap<String, String>>) -> Markup {
-    form(
-        &sim,
-        &return_path::same_site(q.get("return").map(String::as_str)),
-        None,
-    )
+pub async fn show(
+    State(sim): State<Simulator>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let return_to = return_path::same_site(q.get("return").map(String::as_str));
+    let (browser, is_new) = session::of_browser_or_new(&sim, &headers)?;
+    let mut response = form(&sim, &browser.csrf, &return_to, None).into_response();
+    if is_new {
+        session::set_cookie(&mut response, Some(&browser.token));
+    }
+    Ok(response)
 }
 
-fn form(sim: &Simulator, return_to: &str, error: Option<&str>) -> Markup {
+fn form(sim: &Simulator, csrf: &str, return_to: &str, error: Option<&str>) -> Markup {
     layout::page(
         "登录",
         None,
@@ -31,6 +39,7 @@ fn form(sim: &Simulator, return_to: &str, error: Option<&str>) -> Markup {
             h1 { "登录阿里云账号" }
             @if let Some(e) = error { p.error role="alert" { (e) } }
             form method="post" action="/signin" {
+                (csrf_field(csrf))
                 input type="hidden" name="return" value=(return_to);
                 p { label { "账号名 " input type="text" name="login" required autocomplete="username"; } }
                 p { label { "密码 " input type="password" name="password" required autocomplete="current-password"; } }
@@ -47,18 +56,25 @@ fn form(sim: &Simulator, return_to: &str, error: Option<&str>) -> Markup {
     )
 }
 
-pub async fn submit(State(sim): State<Simulator>, body: Bytes) -> Result<Response, PageError> {
+pub async fn submit(
+    State(sim): State<Simulator>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, PageError> {
     let f = form_fields(&body);
+    let browser = session::of_browser(&sim, &headers)?.ok_or(PageError::Csrf)?;
+    check_csrf_of(&browser, &f)?;
     let return_to = return_path::same_site(f.get("return").map(String::as_str));
     let login = f.get("login").map(|s| s.trim()).unwrap_or_default();
     let password = f.get("password").map(String::as_str).unwrap_or_default();
     let Some(buyer) = sim.world().buyer(login).filter(|b| b.password == password) else {
-        let page = form(&sim, &return_to, Some("账号名或密码错误。"));
+        let page = form(&sim, &browser.csrf, &return_to, Some("账号名或密码错误。"));
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     };
+    sim.store().delete_session(&browser.token)?;
     let session = Session {
         token: sim.secret()?,
-        login: buyer.login.clone(),
+        login: Some(buyer.login.clone()),
         csrf: sim.secret()?,
     };
     sim.store().create_session(&session)?;

@@ -11,9 +11,11 @@ pub mod jobs;
 pub mod orders;
 pub mod sessions;
 
-/// Tables the OpenAPI families keep, each written `CREATE TABLE IF NOT EXISTS` so every open can
-/// run them: a family added later finds its tables in an older data directory too.
+/// Tables added after the first schema (the OpenAPI families', anonymous sessions), each written
+/// `CREATE TABLE IF NOT EXISTS` so every open can run them: a table added later is found in an
+/// older data directory too.
 const FAMILY_SCHEMAS: &[&str] = &[
+    sessions::ANONYMOUS_SCHEMA,
     crate::openapi::ops::instances::SCHEMA,
     crate::openapi::ops::metering::SCHEMA,
     crate::openapi::ops::notifications::SCHEMA,
