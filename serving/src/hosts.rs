@@ -24,14 +24,14 @@ impl AllowedHosts {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let mut list: Vec<String> = Vec::new();
+        let mut hosts = AllowedHosts { names: Vec::new() };
         for name in names {
             let name = bare_name(name.as_ref()).to_ascii_lowercase();
-            if !name.is_empty() && !list.contains(&name) {
-                list.push(name);
+            if !name.is_empty() && !hosts.allows(&name) {
+                hosts.names.push(name);
             }
         }
-        AllowedHosts { names: list }
+        hosts
     }
 
     /// Whether a request naming the server `host` (a Host header: `name`, `name:port`,
@@ -54,11 +54,11 @@ impl AllowedHosts {
             return None;
         }
         let name = bare_name(host);
-        let known = self.names.iter().map(|n| format!("{n}, ")).collect::<String>();
+        let known: String = self.names.iter().map(|n| format!(", {n}")).collect();
         let text = format!(
-            "This server does not answer to the name `{name}`: it answers to {known}localhost and IP \
-             addresses. To reach it by `{name}` on purpose, start it with --allow-host {name} (or set \
-             MARKETSIM_ALLOW_HOSTS={name}).\n"
+            "This server does not answer to the name `{name}` (it answers to localhost, IP \
+             addresses{known}). To reach it by `{name}` on purpose, start it with --allow-host {name} \
+             (or set MARKETSIM_ALLOW_HOSTS={name}).\n"
         );
         let mut response = Response::new(Body::from(text));
         *response.status_mut() = StatusCode::FORBIDDEN;
@@ -142,15 +142,24 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_refusal_names_the_flag_that_allows_the_name() {
-        let hosts = AllowedHosts::new(["my-laptop"]);
+    #[tokio::test]
+    async fn a_refusal_names_the_flag_that_allows_the_name() {
+        let hosts = AllowedHosts::new(["127.0.0.1", "localhost", "my-laptop", "MY-LAPTOP:8080"]);
         let request = axum::http::Request::get("/")
             .header("host", "rebound.example:8080")
             .body(())
             .unwrap();
         let refusal = hosts.refusal(&request).expect("refused");
         assert_eq!(refusal.status(), 403);
+        let text = axum::body::to_bytes(refusal.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let text = String::from_utf8_lossy(&text);
+        assert!(
+            text.contains("(it answers to localhost, IP addresses, my-laptop)"),
+            "{text}"
+        );
+        assert!(text.contains("--allow-host rebound.example "), "{text}");
         let allowed = axum::http::Request::get("/")
             .header("host", "my-laptop:8080")
             .body(())
