@@ -22,8 +22,9 @@ pub struct Limits {
 }
 
 impl Default for Limits {
-    /// 10 s for headers (and idling), 30 s for a body, 512 connections, 3 s to shut down. Two
-    /// servers of 512 stay under the common limit of 1024 open files.
+    /// 10 s for headers (and idling), 30 s for a body, 512 connections, 3 s to shut down. 512 is
+    /// far more than browsers, SDKs and the bench open; where the process may open fewer files,
+    /// an accept that fails for want of one is retried after a pause, never the end of the server.
     fn default() -> Limits {
         Limits {
             header_read: Duration::from_secs(10),
