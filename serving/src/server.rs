@@ -44,7 +44,8 @@ pub async fn serve(
 ) -> io::Result<()> {
     let Config { hosts, limits } = config;
     let hosts = Arc::new(hosts);
-    let max = u32::try_from(limits.max_connections.max(1)).unwrap_or(u32::MAX);
+    let max = limits.max_connections.clamp(1, Semaphore::MAX_PERMITS);
+    let max = u32::try_from(max).unwrap_or(u32::MAX);
     let permits = Arc::new(Semaphore::new(max as usize));
     let (phase, watching) = watch::channel(Phase::Serving);
     let mut http = http1::Builder::new();
