@@ -24,6 +24,8 @@ pub struct ConsoleArgs {
     /// Keep the console's world in this directory across restarts (default: in memory).
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub hosts: crate::serve::AllowHostArgs,
 }
 
 pub async fn run(args: ConsoleArgs) -> anyhow::Result<()> {
@@ -50,6 +52,7 @@ pub async fn run(args: ConsoleArgs) -> anyhow::Result<()> {
     lines.push("Press Ctrl-C to stop.".into());
     let console = Console::open(world, config, Clock::real_time(), args.data_dir.as_deref())?;
     crate::cli::say(&lines);
-    console_stub::serve(listener, console, crate::serve::shutdown_signal()).await?;
+    let config = args.hosts.config([args.host.as_str(), args.bind.as_str()]);
+    console_stub::serve(listener, console, config, crate::serve::shutdown_signal()).await?;
     Ok(())
 }

@@ -35,6 +35,8 @@ pub struct SandboxArgs {
     /// Run the clock this many times as fast as the wall clock.
     #[arg(long, default_value_t = 1.0)]
     pub speed: f64,
+    #[command(flatten)]
+    pub hosts: crate::serve::AllowHostArgs,
 }
 
 pub async fn run(args: SandboxArgs) -> anyhow::Result<()> {
@@ -56,6 +58,7 @@ pub async fn run(args: SandboxArgs) -> anyhow::Result<()> {
     setup.console_port = args.console_port;
     setup.marketplace_host = args.host.clone();
     setup.console_host = args.console_host.clone();
+    setup.allow_hosts = args.hosts.allow_host.clone();
     let console_world = setup.console.clone();
     let world = RunningWorld::start(setup).await?;
     print_banner(&world, &console_world, args.data_dir.as_ref());

@@ -34,6 +34,35 @@ pub struct ServeArgs {
     /// through rarely wants to wait that long).
     #[arg(long, default_value = "5s", value_parser = parse_duration)]
     pub provisioning_delay: Duration,
+    #[command(flatten)]
+    pub hosts: AllowHostArgs,
+}
+
+/// The Host names a server answers to beyond the ones it always does (loopback names, IP
+/// addresses, the names it was started with): a page on any other name reaching it would be a
+/// DNS-rebound one.
+#[derive(Args, Debug, Clone, Default)]
+pub struct AllowHostArgs {
+    /// Also answer requests that name the server NAME, for setups that reach it by a name such as
+    /// a container's (repeatable; MARKETSIM_ALLOW_HOSTS takes a comma-separated list).
+    #[arg(
+        long = "allow-host",
+        value_name = "NAME",
+        env = "MARKETSIM_ALLOW_HOSTS",
+        value_delimiter = ','
+    )]
+    pub allow_host: Vec<String>,
+}
+
+impl AllowHostArgs {
+    /// How a server started with `names` (its host names and bind address) meets the network.
+    pub fn config(&self, names: [&str; 2]) -> serving::Config {
+        let given = self.allow_host.iter().map(String::as_str);
+        serving::Config {
+            hosts: serving::AllowedHosts::new(names.into_iter().chain(given)),
+            limits: serving::Limits::default(),
+        }
+    }
 }
 
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -78,7 +107,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let host = args.host.clone().unwrap_or_else(|| args.bind.clone());
     let base = format!("http://{host}:{port}");
     print_banner(&sim, &base, args.data_dir.as_ref());
-    simulator::serve(listener, sim, shutdown_signal()).await?;
+    let config = args.hosts.config([host.as_str(), args.bind.as_str()]);
+    simulator::serve(listener, sim, config, shutdown_signal()).await?;
     Ok(())
 }
 
@@ -133,4 +163,28 @@ pub async fn shutdown_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AllowHostArgs;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Command {
+        #[command(flatten)]
+        hosts: AllowHostArgs,
+    }
+
+    #[test]
+    fn allow_host_is_repeatable_and_takes_comma_separated_names() {
+        let parsed =
+            Command::try_parse_from(["serve", "--allow-host", "ci-a", "--allow-host", "ci-b,ci-c"]).unwrap();
+        assert_eq!(parsed.hosts.allow_host, ["ci-a", "ci-b", "ci-c"]);
+        let hosts = parsed.hosts.config(["my-laptop", "127.0.0.1"]).hosts;
+        for name in ["ci-a", "ci-c:8080", "my-laptop:8080", "localhost"] {
+            assert!(hosts.allows(name), "{name}");
+        }
+        assert!(!hosts.allows("rebound.example"));
+    }
 }

@@ -27,6 +27,9 @@ pub struct WorldSetup {
     /// Host names in URLs: different names keep the two sites' cookies apart.
     pub marketplace_host: String,
     pub console_host: String,
+    /// More Host names both sites answer to, beside these two, `bind`, loopback names and IP
+    /// addresses (`--allow-host`).
+    pub allow_hosts: Vec<String>,
     /// Who answers the marketplace's SPI calls: the console stub over HTTP when None, or a
     /// scenario's scripted vendor.
     pub spi_transport: Option<std::sync::Arc<dyn simulator::spi_client::SpiTransport>>,
@@ -46,6 +49,7 @@ impl WorldSetup {
             console_port: 0,
             marketplace_host: "127.0.0.1".into(),
             console_host: "localhost".into(),
+            allow_hosts: Vec::new(),
             spi_transport: None,
         }
     }
@@ -73,6 +77,7 @@ impl RunningWorld {
             deterministic,
             bind,
             spi_transport,
+            allow_hosts,
             ..
         } = setup;
         if marketplace.vendors.is_empty() {
@@ -129,6 +134,12 @@ impl RunningWorld {
             console_dir.as_deref(),
         )?;
 
+        // Both sites answer to every name the world was started with: all of them are the user's.
+        let names = [&setup.marketplace_host, &setup.console_host, &bind];
+        let config = serving::Config {
+            hosts: serving::AllowedHosts::new(names.into_iter().chain(&allow_hosts)),
+            limits: serving::Limits::default(),
+        };
         let (stop, stopped) = watch::channel(false);
         let until_stopped = move || {
             let mut stopped = stopped.clone();
@@ -137,10 +148,16 @@ impl RunningWorld {
             }
         };
         let servers = vec![
-            tokio::spawn(simulator::serve(sim_listener, sim.clone(), until_stopped())),
+            tokio::spawn(simulator::serve(
+                sim_listener,
+                sim.clone(),
+                config.clone(),
+                until_stopped(),
+            )),
             tokio::spawn(console_stub::serve(
                 console_listener,
                 console.clone(),
+                config,
                 until_stopped(),
             )),
         ];

@@ -146,13 +146,13 @@ pub fn router(console: Console) -> Router {
         .with_state(console)
 }
 
-/// Serves the console on `listener` until `shutdown` completes.
+/// Serves the console on `listener` with `config` (the Host names it answers to, timeouts, a
+/// connection cap) until `shutdown` completes.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     console: Console,
+    config: serving::Config,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(console))
-        .with_graceful_shutdown(shutdown)
-        .await
+    serving::serve(listener, router(console), config, shutdown).await
 }

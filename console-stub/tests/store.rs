@@ -141,7 +141,7 @@ async fn serve_answers_on_a_bound_port_and_stops_on_shutdown() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(serve(listener, console, async {
+    let server = tokio::spawn(serve(listener, console, serving::Config::default(), async {
         let _ = stopped.await;
     }));
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();

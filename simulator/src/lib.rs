@@ -11,7 +11,8 @@
 //!   [`openapi`] — the Market OpenAPI on `/`, for vendors' and buyers' SDKs.
 //!
 //! [`router`] is the whole app (testable with `oneshot`, no socket); [`serve`] runs it on a bound
-//! listener until a shutdown future resolves. The simulator meets vendors only over HTTP.
+//! listener until a shutdown future resolves, through `serving` (the Host names it answers to,
+//! timeouts, a connection cap). The simulator meets vendors only over HTTP.
 
 pub mod control;
 pub mod error;
@@ -41,16 +42,16 @@ pub fn router(sim: Simulator) -> Router {
         .with_state(sim)
 }
 
-/// Serves `sim` on `listener` until `shutdown` resolves. A real-time clock's driver runs alongside.
+/// Serves `sim` on `listener` with `config` until `shutdown` resolves. A real-time clock's driver
+/// runs alongside.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     sim: Simulator,
+    config: serving::Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let driver = (!sim.clock().is_manual()).then(|| sim.clock().spawn_driver());
-    let result = axum::serve(listener, router(sim))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let result = serving::serve(listener, router(sim), config, shutdown).await;
     if let Some(driver) = driver {
         driver.abort();
     }

@@ -60,8 +60,10 @@ async fn bad_clock_requests_get_a_clear_refusal() {
         (r#"{"by":"soon"}"#, "not a duration"),
         (r#"{"to":"yesterday"}"#, "not a date"),
         (r#"{"by":"1m","to":"2023-08-15 11:00:00"}"#, "exactly one"),
-        ("not json", "send JSON like"),
-        ("", "exactly one"),
+        ("not json", "not JSON"),
+        ("", "the body is empty"),
+        ("{}", "exactly one"),
+        (r#"{"by":"1m","later":true}"#, "send JSON like"),
     ] {
         let (status, answer) = call(&sim, "POST", "/__marketsim/clock/advance", body).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
@@ -95,7 +97,7 @@ async fn run_until_idle_delivers_everything_pending_and_reset_empties_the_world(
     assert_eq!(clock["next_due"], Value::Null);
     let (_, list) = call(&sim, "GET", "/__marketsim/deliveries", "").await;
     assert_eq!(list["deliveries"].as_array().unwrap().len(), 121);
-    let (status, reset) = call(&sim, "POST", "/__marketsim/reset", "").await;
+    let (status, reset) = call(&sim, "POST", "/__marketsim/reset", "{}").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(reset["clock"]["now"], "2023-08-15T10:00:00+08:00");
     let (_, list) = call(&sim, "GET", "/__marketsim/deliveries", "").await;

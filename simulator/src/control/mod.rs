@@ -1,31 +1,95 @@
 //! The control API under `/__marketsim/`: what the harness and the sandbox use to drive a world —
 //! read and move the clock, list SPI deliveries, reset. JSON in and out; errors as
-//! `{"error": "..."}` with a 4xx status.
+//! `{"error": "..."}` with a 4xx status. Every route is a row of [`ENDPOINTS`], and every request
+//! that could change the world passes [`guard`] first.
+
+pub mod guard;
 
 use crate::state::Simulator;
 use crate::store::deliveries::Delivery;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{on, MethodFilter, MethodRouter};
 use axum::{Json, Router};
 use protocol::time::{parse_duration, parse_instant, rfc3339};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-pub fn routes() -> Router<Simulator> {
-    Router::new()
-        .route("/__marketsim/health", get(|| async { "ok" }))
-        .route("/__marketsim/clock", get(clock))
-        .route("/__marketsim/clock/advance", post(advance))
-        .route("/__marketsim/clock/run-until-idle", post(run_until_idle))
-        .route("/__marketsim/deliveries", get(deliveries))
-        .route("/__marketsim/reset", post(reset))
+/// One control endpoint: its method, its path, a body it acts on, and its handler.
+pub struct Endpoint {
+    pub method: Method,
+    pub path: &'static str,
+    /// A JSON body the endpoint acts on (empty for one that only reads).
+    pub example: &'static str,
+    handler: fn(MethodFilter) -> MethodRouter<Simulator>,
 }
 
-fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
+impl Endpoint {
+    /// Whether a request to it can change the world (anything but a read).
+    pub fn changes_world(&self) -> bool {
+        !guard::is_read(&self.method)
+    }
+}
+
+/// Every control endpoint. [`routes`] is built from this table alone, so whatever walks it (the
+/// tests of the guard) walks every control route, later ones included.
+pub static ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        method: Method::GET,
+        path: "/__marketsim/health",
+        example: "",
+        handler: |m| on(m, || async { "ok" }),
+    },
+    Endpoint {
+        method: Method::GET,
+        path: "/__marketsim/clock",
+        example: "",
+        handler: |m| on(m, clock),
+    },
+    Endpoint {
+        method: Method::POST,
+        path: "/__marketsim/clock/advance",
+        example: r#"{"by": "3m"}"#,
+        handler: |m| on(m, advance),
+    },
+    Endpoint {
+        method: Method::POST,
+        path: "/__marketsim/clock/run-until-idle",
+        example: r#"{"limit": "1d"}"#,
+        handler: |m| on(m, run_until_idle),
+    },
+    Endpoint {
+        method: Method::GET,
+        path: "/__marketsim/deliveries",
+        example: "",
+        handler: |m| on(m, deliveries),
+    },
+    Endpoint {
+        method: Method::POST,
+        path: "/__marketsim/reset",
+        example: "{}",
+        handler: |m| on(m, reset),
+    },
+];
+
+/// The control routes, from [`ENDPOINTS`], behind [`guard::same_origin_json`].
+pub fn routes() -> Router<Simulator> {
+    let mut router = Router::new();
+    for endpoint in ENDPOINTS {
+        // Every method in the table is one axum routes by; a row with another would be a bug
+        // of the table, and it is left out rather than served unguarded.
+        match MethodFilter::try_from(endpoint.method.clone()) {
+            Ok(filter) => router = router.route(endpoint.path, (endpoint.handler)(filter)),
+            Err(e) => tracing::error!("control endpoint {}: {e}", endpoint.path),
+        }
+    }
+    router.route_layer(axum::middleware::from_fn(guard::same_origin_json))
+}
+
+pub(crate) fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(json!({ "error": message.into() }))).into_response()
 }
 
@@ -43,18 +107,15 @@ async fn clock(State(sim): State<Simulator>) -> Json<Value> {
 }
 
 /// `{"by": "3m"}` or `{"to": "2023-08-15T12:00:00+08:00"}`.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Advance {
     by: Option<String>,
     to: Option<String>,
 }
 
-/// A JSON request body; an empty one reads as `T::default()`.
-fn read_json<T: serde::de::DeserializeOwned + Default>(body: &[u8], example: &str) -> Result<T, String> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(T::default());
-    }
+/// A JSON request body ([`guard`] has refused empty ones: they are never read as defaults).
+fn read_json<T: serde::de::DeserializeOwned>(body: &[u8], example: &str) -> Result<T, String> {
     serde_json::from_slice(body).map_err(|e| format!("send JSON like {example} ({e})"))
 }
 
@@ -81,7 +142,7 @@ async fn advance(State(sim): State<Simulator>, body: Bytes) -> Response {
 }
 
 /// `{"limit": "1d"}`: run pending work in time order, at most that far ahead (default 1 day).
-#[derive(Deserialize, Default)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RunUntilIdle {
     limit: Option<String>,
@@ -128,7 +189,15 @@ async fn deliveries(State(sim): State<Simulator>, Query(q): Query<HashMap<String
     }
 }
 
-async fn reset(State(sim): State<Simulator>) -> Response {
+/// `{}`: reset takes no parameters, but like every change it comes as JSON.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Reset {}
+
+async fn reset(State(sim): State<Simulator>, body: Bytes) -> Response {
+    if let Err(e) = read_json::<Reset>(&body, "{}") {
+        return refuse(StatusCode::BAD_REQUEST, e);
+    }
     match sim.reset().await {
         Ok(()) => Json(json!({ "reset": true, "clock": clock_json(&sim) })).into_response(),
         Err(e) => {

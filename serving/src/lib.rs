@@ -1,0 +1,25 @@
+//! How marketsim's servers meet the network — what the marketplace and the console stub share
+//! about serving HTTP, below both of them. [`serve`] runs an axum app on a listener with the
+//! [`Limits`] a local tool needs against idle and trickling clients (hyper's header-read timeout,
+//! which is also the keep-alive idle timeout; a body deadline; a cap on connections; a shutdown
+//! that ends within a deadline), and answers only to the Host names in its [`AllowedHosts`], so a
+//! DNS-rebound page cannot reach it.
+//!
+//! Layout: [`limits`] (the numbers), [`hosts`] (the names), [`body`] (the body deadline),
+//! [`server`] (the accept loop and each connection).
+
+pub mod body;
+pub mod hosts;
+pub mod limits;
+pub mod server;
+
+pub use hosts::AllowedHosts;
+pub use limits::Limits;
+pub use server::serve;
+
+/// How one server meets the network: which Host names it answers to, and its limits.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    pub hosts: AllowedHosts,
+    pub limits: Limits,
+}
