@@ -4,15 +4,15 @@
 //!
 //! The order of the checks: parameters are UTF-8; which signature (an `Authorization: ACS3-…` header
 //! is V3, a `Signature`/`SignatureMethod` parameter V1, neither is `IncompleteSignature`); its parts are
-//! all there and its algorithm is the one accepted; the AccessKey exists; the timestamp is well formed
-//! and within 15 minutes of the wall clock; the signature matches; the STS token matches; the nonce
+//! all there (V3 signs `host` and every `x-acs-*` header it sends) and its algorithm is the one
+//! accepted; the AccessKey exists; the timestamp is well formed and within 15 minutes of the wall clock; the signature matches; the STS token matches; the nonce
 //! is new. Only a request that passes them all has its nonce remembered, so a forged request cannot
 //! use up a caller's nonces.
 
 use super::{ApiError, Caller, Params};
 use crate::state::Simulator;
 use crate::world::World;
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, HeaderName};
 use chrono::TimeDelta;
 use protocol::openapi::{parse_timestamp, v1, v3};
 use protocol::time::Instant;
@@ -99,6 +99,7 @@ fn authenticate_v3<'w>(
     if auth.algorithm != v3::ALGORITHM {
         return Err(invalid_method(auth.algorithm));
     }
+    check_signed_headers(request.headers, &auth.signed_headers)?;
     // The signed headers, as sent; one that is not UTF-8 cannot have been signed as text.
     let mut signed: Vec<(&str, &str)> = Vec::with_capacity(12);
     for name in auth.signed_headers.names() {
@@ -143,6 +144,23 @@ fn authenticate_v3<'w>(
         ));
     }
     finish(sim, auth.access_key_id, key, token, nonce, now, stamped)
+}
+
+/// `host` and every `x-acs-*` header the request carries must be signed, as the official SDKs
+/// sign them: an unsigned one could be changed in flight (`x-acs-action`, the operation itself).
+fn check_signed_headers(headers: &HeaderMap, signed: &v3::SignedHeaders<'_>) -> Result<(), ApiError> {
+    let unsigned = std::iter::once("host")
+        .chain(
+            headers
+                .keys()
+                .map(HeaderName::as_str)
+                .filter(|name| name.starts_with("x-acs-")),
+        )
+        .find(|name| !signed.contains(name));
+    match unsigned {
+        Some(name) => Err(incomplete(&format!("the {name} header must be signed"))),
+        None => Ok(()),
+    }
 }
 
 fn authenticate_v1<'w>(
