@@ -1,11 +1,13 @@
 //! The operation that runs is the one that was signed. V3 must sign `host` and every `x-acs-*`
-//! header it sends. Each refusal here is of a request that tries to pause a project, and each test
-//! checks that the project was not paused and that nothing was logged.
+//! header it sends, and runs its signed `x-acs-action`; V1 runs its signed `Action` parameter. A
+//! request whose action header and action parameter disagree is refused. Each refusal here is of a
+//! request that tries to pause a project, and each test checks that the project was not paused,
+//! that nothing was logged, and, for a copy changed in flight, that the genuine request still runs.
 
 mod common;
 
 use common::openapi::*;
-use protocol::openapi::{v3, Credentials};
+use protocol::openapi::{v1, v3, Credentials};
 
 const PROJECT: &str = "30062001";
 /// The project's current node: what PauseProject names.
@@ -95,6 +97,57 @@ fn with_header(signed: &v3::Signed, name: &str, value: &str) -> v3::Signed {
 }
 
 #[tokio::test]
+async fn a_v1_request_with_an_added_x_acs_action_header_runs_nothing_and_keeps_its_nonce() {
+    let sim = Simulator::for_tests();
+    let logs = log_count(&sim);
+    let params = v1::Request::new("POST", "DescribeProjectInfo")
+        .param("InstanceId", PROJECT)
+        .param("NodeId", NODE)
+        .sign(&http::vendor(&sim));
+    let swapped = http::send_v1(&sim, "POST", &params, &[("x-acs-action", "PauseProject")]).await;
+    assert_eq!(code(&swapped), (400, "InvalidAction.Mismatch"), "{}", swapped.1);
+    assert!(
+        message(&swapped).contains("PauseProject"),
+        "{}",
+        message(&swapped)
+    );
+    assert_untouched(&sim, logs);
+
+    // The genuine request, on its way behind the changed copy, is not a used nonce.
+    let genuine = http::send_v1(&sim, "POST", &params, &[]).await;
+    assert_eq!(genuine.0, 200, "{}", genuine.1);
+    assert_eq!(genuine.1["Result"]["ProjectStatus"], "Starting");
+    assert_untouched(&sim, logs);
+}
+
+#[tokio::test]
+async fn a_v1_request_whose_x_acs_action_header_repeats_its_action_runs_as_the_sdk_sends_it() {
+    let sim = Simulator::for_tests();
+    let params = v1::Request::new("POST", "PauseProject")
+        .param("InstanceId", PROJECT)
+        .param("NodeId", NODE)
+        .sign(&http::vendor(&sim));
+    let headers = [("x-acs-action", "PauseProject"), ("x-acs-version", "2015-11-01")];
+    let answer = http::send_v1(&sim, "POST", &params, &headers).await;
+    assert_eq!(answer.0, 200, "{}", answer.1);
+    assert_eq!(project(&sim)["ProjectStatus"], "Pause");
+}
+
+#[tokio::test]
+async fn a_v1_request_without_an_action_parameter_is_missing_action_whatever_its_header_says() {
+    let sim = Simulator::for_tests();
+    let logs = log_count(&sim);
+    let mut request = v1::Request::new("POST", "PauseProject")
+        .param("InstanceId", PROJECT)
+        .param("NodeId", NODE);
+    request.params.retain(|(name, _)| name != "Action");
+    let params = request.sign(&http::vendor(&sim));
+    let answer = http::send_v1(&sim, "POST", &params, &[("x-acs-action", "PauseProject")]).await;
+    assert_eq!(code(&answer), (400, "MissingAction"), "{}", answer.1);
+    assert_untouched(&sim, logs);
+}
+
+#[tokio::test]
 async fn a_v3_request_that_leaves_x_acs_action_unsigned_is_refused_before_it_can_be_swapped() {
     let sim = Simulator::for_tests();
     let logs = log_count(&sim);
@@ -156,4 +209,28 @@ async fn every_x_acs_header_a_v3_request_sends_must_be_signed() {
         assert!(message(&answer).contains(name), "{}", message(&answer));
     }
     assert_untouched(&sim, logs);
+}
+
+#[tokio::test]
+async fn a_v3_request_whose_action_parameter_disagrees_with_its_signed_header_is_refused() {
+    let sim = Simulator::for_tests();
+    let logs = log_count(&sim);
+    let creds = http::vendor(&sim);
+    let in_query = pause().query("Action", "DescribeProjectInfo");
+    let in_body = pause().form("Action", "DescribeProjectInfo");
+    let reversed = v3::Request::new("POST", http::HOST, "DescribeProjectInfo")
+        .query("InstanceId", PROJECT)
+        .query("NodeId", NODE)
+        .query("Action", "PauseProject");
+    for request in [in_query, in_body, reversed] {
+        let answer = http::v3(&sim, request, &creds).await;
+        assert_eq!(code(&answer), (400, "InvalidAction.Mismatch"), "{}", answer.1);
+    }
+    assert_untouched(&sim, logs);
+
+    // The same name in both is no disagreement.
+    let agreeing = pause().query("Action", "PauseProject");
+    let answer = http::v3(&sim, agreeing, &creds).await;
+    assert_eq!(answer.0, 200, "{}", answer.1);
+    assert_eq!(project(&sim)["ProjectStatus"], "Pause");
 }
