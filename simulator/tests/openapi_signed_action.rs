@@ -234,3 +234,28 @@ async fn a_v3_request_whose_action_parameter_disagrees_with_its_signed_header_is
     assert_eq!(answer.0, 200, "{}", answer.1);
     assert_eq!(project(&sim)["ProjectStatus"], "Pause");
 }
+
+#[tokio::test]
+async fn a_signed_request_that_names_no_action_is_missing_action_and_not_a_page() {
+    let sim = Simulator::for_tests();
+    let logs = log_count(&sim);
+    let creds = http::vendor(&sim);
+    for method in ["GET", "POST"] {
+        let signed = v3::Request::new(method, http::HOST, "PauseProject")
+            .query("InstanceId", PROJECT)
+            .query("NodeId", NODE)
+            .sign(&creds);
+        let mut nameless = signed_without(&signed, &["x-acs-action"], &creds);
+        nameless.headers.retain(|(name, _)| name != "x-acs-action");
+        let answer = http::send_v3(&sim, &nameless).await;
+        assert_eq!(code(&answer), (400, "MissingAction"), "V3 {method}: {}", answer.1);
+
+        let mut request = v1::Request::new(method, "PauseProject")
+            .param("InstanceId", PROJECT)
+            .param("NodeId", NODE);
+        request.params.retain(|(name, _)| name != "Action");
+        let answer = http::send_v1(&sim, method, &request.sign(&creds), &[]).await;
+        assert_eq!(code(&answer), (400, "MissingAction"), "V1 {method}: {}", answer.1);
+    }
+    assert_untouched(&sim, logs);
+}
