@@ -763,6 +763,27 @@ mod tests {
     }
 
     #[test]
+    fn every_header_the_signer_sends_is_signed_host_and_x_acs_ones_included() {
+        let creds = Credentials::sts("STS.key", "stssecret", "token");
+        let signed = Request::new("POST", "127.0.0.1:9", "PauseProject")
+            .form("Remark", "r")
+            .header("user-agent", "marketsim")
+            .header("x-acs-extra", "v")
+            .sign(&creds);
+        let auth = parse_authorization(signed.header("authorization").unwrap()).unwrap();
+        let sent: Vec<&str> = signed
+            .headers
+            .iter()
+            .map(|(name, _)| name.as_ref())
+            .filter(|name| *name != "authorization")
+            .collect();
+        assert!(sent.contains(&"host") && sent.contains(&"x-acs-security-token"));
+        for name in sent {
+            assert!(auth.signed_headers.contains(name), "{name} is sent unsigned");
+        }
+    }
+
+    #[test]
     fn a_body_is_hashed_and_its_content_type_signed() {
         let creds = Credentials::sts("STS.key", "stssecret", "tok en");
         let signed = Request::new("POST", "127.0.0.1:9", "CrossAccountVerifyToken")

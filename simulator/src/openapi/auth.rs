@@ -4,15 +4,16 @@
 //!
 //! The order of the checks: parameters are UTF-8; which signature (an `Authorization: ACS3-…` header
 //! is V3, a `Signature`/`SignatureMethod` parameter V1, neither is `IncompleteSignature`); its parts are
-//! all there and its algorithm is the one accepted; the AccessKey exists; the timestamp is well formed
-//! and within 15 minutes of the wall clock; the signature matches; the STS token matches; the nonce
-//! is new. Only a request that passes them all has its nonce remembered, so a forged request cannot
-//! use up a caller's nonces.
+//! all there (V3 signs `host` and every `x-acs-*` header it sends) and its algorithm is the one
+//! accepted; it names one operation ([`super::action`]); the AccessKey exists; the timestamp is well
+//! formed and within 15 minutes of the wall clock; the signature matches; the STS token matches; the
+//! nonce is new. Only a request that passes them all has its nonce remembered, so a forged request
+//! cannot use up a caller's nonces. A request that passes them all runs the operation it signed.
 
-use super::{ApiError, Caller, Params};
+use super::{action, ApiError, Caller, Params};
 use crate::state::Simulator;
 use crate::world::World;
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, HeaderName};
 use chrono::TimeDelta;
 use protocol::openapi::{parse_timestamp, v1, v3};
 use protocol::time::Instant;
@@ -37,26 +38,29 @@ pub struct SignedRequest<'a> {
 
 /// A request whose signature held.
 #[derive(Debug)]
-pub struct Authenticated<'w> {
+pub struct Authenticated<'w, 'r> {
     pub caller: Caller<'w>,
     /// Signed with STS credentials.
     pub sts: bool,
+    /// The operation the signature covers: V3's signed `x-acs-action` header (or, without one, its
+    /// `Action` parameter, signed with the query or the body); V1's `Action` parameter.
+    pub action: &'r str,
 }
 
 /// Checks the request's signature against the wall clock.
-pub fn authenticate<'w>(
+pub fn authenticate<'w, 'r>(
     sim: &'w Simulator,
-    request: &SignedRequest<'_>,
-) -> Result<Authenticated<'w>, ApiError> {
+    request: &SignedRequest<'r>,
+) -> Result<Authenticated<'w, 'r>, ApiError> {
     authenticate_at(sim, request, protocol::clock::wall_now())
 }
 
 /// Checks the request's signature as if the wall clock read `now`.
-pub fn authenticate_at<'w>(
+pub fn authenticate_at<'w, 'r>(
     sim: &'w Simulator,
-    request: &SignedRequest<'_>,
+    request: &SignedRequest<'r>,
     now: Instant,
-) -> Result<Authenticated<'w>, ApiError> {
+) -> Result<Authenticated<'w, 'r>, ApiError> {
     check_utf8(request)?;
     let authorization = match request.headers.get(header::AUTHORIZATION) {
         None => None,
@@ -89,18 +93,19 @@ pub fn authenticate_at<'w>(
     }
 }
 
-fn authenticate_v3<'w>(
+fn authenticate_v3<'w, 'r>(
     sim: &'w Simulator,
-    request: &SignedRequest<'_>,
+    request: &SignedRequest<'r>,
     authorization: &str,
     now: Instant,
-) -> Result<Authenticated<'w>, ApiError> {
+) -> Result<Authenticated<'w, 'r>, ApiError> {
     let auth = v3::parse_authorization(authorization).map_err(|e| incomplete(&e.to_string()))?;
     if auth.algorithm != v3::ALGORITHM {
         return Err(invalid_method(auth.algorithm));
     }
+    check_signed_headers(request.headers, &auth.signed_headers)?;
     // The signed headers, as sent; one that is not UTF-8 cannot have been signed as text.
-    let mut signed: Vec<(&str, &str)> = Vec::with_capacity(12);
+    let mut signed: Vec<(&str, &'r str)> = Vec::with_capacity(12);
     for name in auth.signed_headers.names() {
         for value in request.headers.get_all(name) {
             let value = value
@@ -123,6 +128,14 @@ fn authenticate_v3<'w>(
         None => None,
         Some(_) => Some(signed_value("x-acs-security-token")?),
     };
+    let mut action_headers = signed
+        .iter()
+        .filter(|(name, _)| *name == "x-acs-action")
+        .map(|(_, value)| *value);
+    let action = match action_headers.next() {
+        Some(header) => action::agreed(Some(header), action_headers.chain(request.params.get("Action")))?,
+        None => action::agreed(request.params.get("Action"), std::iter::empty())?,
+    };
     let key = lookup(sim.world(), auth.access_key_id)?;
     let stamped = check_timestamp(date, now)?;
     let to_sign = v3::string_to_sign(
@@ -142,14 +155,35 @@ fn authenticate_v3<'w>(
             format!("Specified signature does not match our calculation. server StringToSign is [{to_sign}]"),
         ));
     }
-    finish(sim, auth.access_key_id, key, token, nonce, now, stamped)
+    finish(sim, auth.access_key_id, key, token, nonce, now, stamped).map(|(caller, sts)| Authenticated {
+        caller,
+        sts,
+        action,
+    })
 }
 
-fn authenticate_v1<'w>(
+/// `host` and every `x-acs-*` header the request carries must be signed, as the official SDKs
+/// sign them: an unsigned one could be changed in flight (`x-acs-action`, the operation itself).
+fn check_signed_headers(headers: &HeaderMap, signed: &v3::SignedHeaders<'_>) -> Result<(), ApiError> {
+    let unsigned = std::iter::once("host")
+        .chain(
+            headers
+                .keys()
+                .map(HeaderName::as_str)
+                .filter(|name| name.starts_with("x-acs-")),
+        )
+        .find(|name| !signed.contains(name));
+    match unsigned {
+        Some(name) => Err(incomplete(&format!("the {name} header must be signed"))),
+        None => Ok(()),
+    }
+}
+
+fn authenticate_v1<'w, 'r>(
     sim: &'w Simulator,
-    request: &SignedRequest<'_>,
+    request: &SignedRequest<'r>,
     now: Instant,
-) -> Result<Authenticated<'w>, ApiError> {
+) -> Result<Authenticated<'w, 'r>, ApiError> {
     let params = request.params;
     let required = |name: &str| {
         params
@@ -173,6 +207,15 @@ fn authenticate_v1<'w>(
     let access_key_id = required("AccessKeyId")?;
     let nonce = required("SignatureNonce")?;
     let timestamp = required("Timestamp")?;
+    // V1 signs no header: the `x-acs-action` tea-openapi sends beside `Action` must repeat it.
+    let action = action::agreed(
+        params.get("Action"),
+        request
+            .headers
+            .get_all("x-acs-action")
+            .iter()
+            .map(|value| value.to_str().unwrap_or(action::NOT_TEXT)),
+    )?;
     let key = lookup(sim.world(), access_key_id)?;
     let stamped = check_timestamp(timestamp, now)?;
     let pairs: Vec<(&str, &str)> = params.pairs().collect();
@@ -187,10 +230,15 @@ fn authenticate_v1<'w>(
         ));
     }
     let token = params.get("SecurityToken");
-    finish(sim, access_key_id, key, token, nonce, now, stamped)
+    finish(sim, access_key_id, key, token, nonce, now, stamped).map(|(caller, sts)| Authenticated {
+        caller,
+        sts,
+        action,
+    })
 }
 
-/// The STS token and the nonce, once the signature held.
+/// The STS token and the nonce, once the signature held: whom the request acts for, and whether
+/// with STS credentials.
 fn finish<'w>(
     sim: &Simulator,
     access_key_id: &str,
@@ -199,7 +247,7 @@ fn finish<'w>(
     nonce: &str,
     now: Instant,
     stamped: Instant,
-) -> Result<Authenticated<'w>, ApiError> {
+) -> Result<(Caller<'w>, bool), ApiError> {
     match (key.token, token) {
         (Some(_), None) => return Err(ApiError::missing("SecurityToken")),
         (Some(expected), Some(given)) if expected != given => return Err(token_mismatch()),
@@ -213,10 +261,7 @@ fn finish<'w>(
             "Specified signature nonce was used already.",
         ));
     }
-    Ok(Authenticated {
-        sts: key.token.is_some(),
-        caller: key.caller,
-    })
+    Ok((key.caller, key.token.is_some()))
 }
 
 /// An AccessKey of the world: whom it acts for, its secret, and its token when it is an STS key.

@@ -1,7 +1,8 @@
-//! The OpenAPI's HTTP entry. A request to `/` is the OpenAPI's when it carries `x-acs-action`, an
-//! `Action` query parameter, or is a POST (no page takes a POST on `/`); everything else goes on to
-//! the pages. The body is read up to [`MAX_BODY`]; query and form body are merged; the signature is
-//! checked; the operation runs; its fields are answered with a `RequestId`.
+//! The OpenAPI's HTTP entry. A request to `/` is the OpenAPI's when it is a POST (no page takes a
+//! POST on `/`), carries an `Authorization` or `x-acs-action` header, or an `Action` or `Signature`
+//! query parameter; everything else goes on to the pages. The body is read up to [`MAX_BODY`]; query
+//! and form body are merged; the signature is checked; the operation it covers runs; its fields are
+//! answered with a `RequestId`.
 
 use super::auth::{authenticate, SignedRequest};
 use super::{operation, ApiError, Call, Params};
@@ -31,11 +32,13 @@ fn is_openapi(request: &Request) -> bool {
         return false;
     }
     request.method() == Method::POST
+        || request.headers().contains_key(header::AUTHORIZATION)
         || request.headers().contains_key("x-acs-action")
-        || request
-            .uri()
-            .query()
-            .is_some_and(|q| protocol::spi::decode_query(q).iter().any(|(k, _)| k == "Action"))
+        || request.uri().query().is_some_and(|q| {
+            protocol::spi::decode_query(q)
+                .iter()
+                .any(|(k, _)| k == "Action" || k == "Signature")
+        })
 }
 
 /// Whether the caller asked for XML (`Format=XML`, V1's choice).
@@ -76,13 +79,8 @@ async fn answer(sim: &Simulator, request: Request) -> Response {
         params: &params,
     };
     let result = match authenticate(sim, &signed).and_then(|auth| {
-        let action = parts
-            .headers
-            .get("x-acs-action")
-            .and_then(|v| v.to_str().ok())
-            .or_else(|| params.get("Action"))
-            .ok_or_else(|| ApiError::missing("Action"))?;
-        Ok((auth, operation(action).ok_or_else(ApiError::unknown_action)?))
+        let op = operation(auth.action).ok_or_else(ApiError::unknown_action)?;
+        Ok((auth, op))
     }) {
         Ok((auth, op)) => {
             let call = Call {

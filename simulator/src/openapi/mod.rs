@@ -1,11 +1,12 @@
 //! The Market OpenAPI (version 2015-11-01, RPC style, path `/`) as the official SDKs call it.
 //!
-//! A request is recognised by its `x-acs-action` header (V3) or `Action` parameter (V1), whatever its
-//! method; everything else on `/` is a page. [`params`] merges query and form body; [`auth`] checks
-//! the V3 `ACS3-HMAC-SHA256` or V1 `HMAC-SHA1` signature, the timestamp and the nonce, and names the
-//! [`Caller`]; [`ops`] holds one table of operations per family; [`error`] is the marketplace's error
-//! table and its JSON or XML body.
+//! [`http`] tells an OpenAPI request on `/` from a page's; [`params`] merges query and form body;
+//! [`auth`] checks the V3 `ACS3-HMAC-SHA256` or V1 `HMAC-SHA1` signature, the timestamp and the
+//! nonce, and names the [`Caller`] and the operation the signature covers ([`action`]); [`ops`] holds
+//! one table of operations per family; [`error`] is the marketplace's error table and its JSON or
+//! XML body.
 
+pub mod action;
 pub mod auth;
 pub mod error;
 pub mod http;

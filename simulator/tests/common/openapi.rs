@@ -91,7 +91,8 @@ pub mod http {
         Credentials::sts(&s.access_key_id, &s.access_key_secret, &s.security_token)
     }
 
-    async fn send(sim: &Simulator, request: Request<Body>) -> (u16, Value) {
+    /// Sends `request` through the whole app; the status and the JSON body.
+    pub async fn send(sim: &Simulator, request: Request<Body>) -> (u16, Value) {
         let response = router(sim.clone()).oneshot(request).await.unwrap();
         let status = response.status().as_u16();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
@@ -100,8 +101,8 @@ pub mod http {
         (status, body)
     }
 
-    pub async fn v3(sim: &Simulator, request: v3::Request, credentials: &Credentials) -> (u16, Value) {
-        let signed = request.sign(credentials);
+    /// Sends a V3-signed request as it stands (changed after signing, or not).
+    pub async fn send_v3(sim: &Simulator, signed: &v3::Signed) -> (u16, Value) {
         let mut builder = Request::builder()
             .method(signed.method.as_str())
             .uri(signed.uri());
@@ -111,15 +112,28 @@ pub mod http {
         send(sim, builder.body(Body::from(signed.body.clone())).unwrap()).await
     }
 
+    /// Sends V1-signed `params` in the query of a `method` request, with `headers` beside them.
+    pub async fn send_v1(
+        sim: &Simulator,
+        method: &str,
+        params: &[(String, String)],
+        headers: &[(&str, &str)],
+    ) -> (u16, Value) {
+        let mut builder = Request::builder()
+            .method(method)
+            .uri(format!("/?{}", form_encode(params)))
+            .header("host", HOST);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        send(sim, builder.body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn v3(sim: &Simulator, request: v3::Request, credentials: &Credentials) -> (u16, Value) {
+        send_v3(sim, &request.sign(credentials)).await
+    }
+
     pub async fn v1(sim: &Simulator, request: v1::Request, credentials: &Credentials) -> (u16, Value) {
-        let params = request.sign(credentials);
-        let uri = format!("/?{}", form_encode(&params));
-        let request = Request::builder()
-            .method(request.method.as_str())
-            .uri(uri)
-            .header("host", HOST)
-            .body(Body::empty())
-            .unwrap();
-        send(sim, request).await
+        send_v1(sim, &request.method, &request.sign(credentials), &[]).await
     }
 }

@@ -1,0 +1,261 @@
+//! The operation that runs is the one that was signed. V3 must sign `host` and every `x-acs-*`
+//! header it sends, and runs its signed `x-acs-action`; V1 runs its signed `Action` parameter. A
+//! request whose action header and action parameter disagree is refused. Each refusal here is of a
+//! request that tries to pause a project, and each test checks that the project was not paused,
+//! that nothing was logged, and, for a copy changed in flight, that the genuine request still runs.
+
+mod common;
+
+use common::openapi::*;
+use protocol::openapi::{v1, v3, Credentials};
+
+const PROJECT: &str = "30062001";
+/// The project's current node: what PauseProject names.
+const NODE: &str = "102";
+
+fn project(sim: &Simulator) -> Value {
+    ok(
+        sim,
+        &vendor(sim),
+        "DescribeProjectInfo",
+        &[("InstanceId", PROJECT)],
+    )["Result"]
+        .clone()
+}
+
+fn log_count(sim: &Simulator) -> usize {
+    ok(
+        sim,
+        &vendor(sim),
+        "DescribeProjectOperateLogs",
+        &[("InstanceId", PROJECT)],
+    )["Result"]
+        .as_array()
+        .map_or(0, Vec::len)
+}
+
+/// Asserts the project still runs as the fixture has it and nothing was logged since `logs`.
+fn assert_untouched(sim: &Simulator, logs: usize) {
+    assert_eq!(project(sim)["ProjectStatus"], "Starting");
+    assert_eq!(log_count(sim), logs, "a refused request logged an operation");
+}
+
+fn code(answer: &(u16, Value)) -> (u16, &str) {
+    (answer.0, answer.1["Code"].as_str().unwrap_or_default())
+}
+
+fn message(answer: &(u16, Value)) -> &str {
+    answer.1["Message"].as_str().unwrap_or_default()
+}
+
+fn pause() -> v3::Request {
+    v3::Request::new("POST", http::HOST, "PauseProject")
+        .query("InstanceId", PROJECT)
+        .query("NodeId", NODE)
+}
+
+/// `signed`, signed again by `credentials` over all its headers but `left_out`: a genuine signature
+/// whose `SignedHeaders` leave those headers free to change in flight.
+fn signed_without(signed: &v3::Signed, left_out: &[&str], credentials: &Credentials) -> v3::Signed {
+    let mut headers = signed.headers.clone();
+    headers.retain(|(name, _)| name != "authorization");
+    let names: Vec<&str> = headers
+        .iter()
+        .map(|(name, _)| name.as_ref())
+        .filter(|name| !left_out.contains(name))
+        .collect();
+    let list = names.join(";");
+    let signed_headers = v3::SignedHeaders::parse(&list);
+    let to_sign = v3::string_to_sign(
+        &v3::Incoming {
+            method: &signed.method,
+            path: "/",
+            raw_query: &signed.query,
+            headers: &headers,
+            body: &signed.body,
+        },
+        &signed_headers,
+    );
+    let signature = v3::signature(&credentials.access_key_secret, &to_sign);
+    let authorization = v3::authorization_header(&credentials.access_key_id, &signed_headers, &signature);
+    headers.push(("authorization".into(), authorization));
+    v3::Signed {
+        headers,
+        ..signed.clone()
+    }
+}
+
+/// `signed` with header `name` set to `value`.
+fn with_header(signed: &v3::Signed, name: &str, value: &str) -> v3::Signed {
+    let mut changed = signed.clone();
+    for (n, v) in &mut changed.headers {
+        if n == name {
+            *v = value.to_owned();
+        }
+    }
+    changed
+}
+
+#[tokio::test]
+async fn a_v1_request_with_an_added_x_acs_action_header_runs_nothing_and_keeps_its_nonce() {
+    let sim = Simulator::for_tests();
+    let logs = log_count(&sim);
+    let params = v1::Request::new("POST", "DescribeProjectInfo")
+        .param("InstanceId", PROJECT)
+        .param("NodeId", NODE)
+        .sign(&http::vendor(&sim));
+    let swapped = http::send_v1(&sim, "POST", &params, &[("x-acs-action", "PauseProject")]).await;
+    assert_eq!(code(&swapped), (400, "InvalidAction.Mismatch"), "{}", swapped.1);
+    assert!(
+        message(&swapped).contains("PauseProject"),
+        "{}",
+        message(&swapped)
+    );
+    assert_untouched(&sim, logs);
+
+    // The genuine request, on its way behind the changed copy, is not a used nonce.
+    let genuine = http::send_v1(&sim, "POST", &params, &[]).await;
+    assert_eq!(genuine.0, 200, "{}", genuine.1);
+    assert_eq!(genuine.1["Result"]["ProjectStatus"], "Starting");
+    assert_untouched(&sim, logs);
+}
+
+#[tokio::test]
+async fn a_v1_request_whose_x_acs_action_header_repeats_its_action_runs_as_the_sdk_sends_it() {
+    let sim = Simulator::for_tests();
+    let params = v1::Request::new("POST", "PauseProject")
+        .param("InstanceId", PROJECT)
+        .param("NodeId", NODE)
+        .sign(&http::vendor(&sim));
+    let headers = [("x-acs-action", "PauseProject"), ("x-acs-version", "2015-11-01")];
+    let answer = http::send_v1(&sim, "POST", &params, &headers).await;
+    assert_eq!(answer.0, 200, "{}", answer.1);
+    assert_eq!(project(&sim)["ProjectStatus"], "Pause");
+}
+
+#[tokio::test]
+async fn a_v1_request_without_an_action_parameter_is_missing_action_whatever_its_header_says() {
+    let sim = Simulator::for_tests();
+    let logs = log_count(&sim);
+    let mut request = v1::Request::new("POST", "PauseProject")
+        .param("InstanceId", PROJECT)
+        .param("NodeId", NODE);
+    request.params.retain(|(name, _)| name != "Action");
+    let params = request.sign(&http::vendor(&sim));
+    let answer = http::send_v1(&sim, "POST", &params, &[("x-acs-action", "PauseProject")]).await;
+    assert_eq!(code(&answer), (400, "MissingAction"), "{}", answer.1);
+    assert_untouched(&sim, logs);
+}
+
+#[tokio::test]
+async fn a_v3_request_that_leaves_x_acs_action_unsigned_is_refused_before_it_can_be_swapped() {
+    let sim = Simulator::for_tests();
+    let logs = log_count(&sim);
+    let creds = http::vendor(&sim);
+    let describe = v3::Request::new("POST", http::HOST, "DescribeProjectInfo")
+        .query("InstanceId", PROJECT)
+        .query("NodeId", NODE)
+        .sign(&creds);
+    let unsigned = signed_without(&describe, &["x-acs-action"], &creds);
+    let swapped = with_header(&unsigned, "x-acs-action", "PauseProject");
+    for request in [&unsigned, &swapped] {
+        let answer = http::send_v3(&sim, request).await;
+        assert_eq!(code(&answer), (400, "IncompleteSignature"), "{}", answer.1);
+        assert!(message(&answer).contains("x-acs-action"), "{}", message(&answer));
+    }
+    assert_untouched(&sim, logs);
+}
+
+#[tokio::test]
+async fn a_v3_request_that_leaves_host_unsigned_is_incomplete_signature() {
+    let sim = Simulator::for_tests();
+    let logs = log_count(&sim);
+    let creds = http::vendor(&sim);
+    let unsigned = signed_without(&pause().sign(&creds), &["host"], &creds);
+    let elsewhere = with_header(&unsigned, "host", "market.aliyuncs.com");
+    for request in [&unsigned, &elsewhere] {
+        let answer = http::send_v3(&sim, request).await;
+        assert_eq!(code(&answer), (400, "IncompleteSignature"), "{}", answer.1);
+        assert!(
+            message(&answer).contains("the host header"),
+            "{}",
+            message(&answer)
+        );
+    }
+    assert_untouched(&sim, logs);
+}
+
+#[tokio::test]
+async fn every_x_acs_header_a_v3_request_sends_must_be_signed() {
+    let sim = Simulator::for_tests();
+    let logs = log_count(&sim);
+    let vendor_keys = http::vendor(&sim);
+    let sts = http::sts_of(&sim, "zilliz");
+    let cases = [
+        (&vendor_keys, "x-acs-version"),
+        (&vendor_keys, "x-acs-content-sha256"),
+        (&vendor_keys, "x-acs-extra"),
+        (&sts, "x-acs-accesskey-id"),
+    ];
+    for (creds, name) in cases {
+        let signed = pause().header("x-acs-extra", "v").sign(creds);
+        let answer = http::send_v3(&sim, &signed_without(&signed, &[name], creds)).await;
+        assert_eq!(
+            code(&answer),
+            (400, "IncompleteSignature"),
+            "{name}: {}",
+            answer.1
+        );
+        assert!(message(&answer).contains(name), "{}", message(&answer));
+    }
+    assert_untouched(&sim, logs);
+}
+
+#[tokio::test]
+async fn a_v3_request_whose_action_parameter_disagrees_with_its_signed_header_is_refused() {
+    let sim = Simulator::for_tests();
+    let logs = log_count(&sim);
+    let creds = http::vendor(&sim);
+    let in_query = pause().query("Action", "DescribeProjectInfo");
+    let in_body = pause().form("Action", "DescribeProjectInfo");
+    let reversed = v3::Request::new("POST", http::HOST, "DescribeProjectInfo")
+        .query("InstanceId", PROJECT)
+        .query("NodeId", NODE)
+        .query("Action", "PauseProject");
+    for request in [in_query, in_body, reversed] {
+        let answer = http::v3(&sim, request, &creds).await;
+        assert_eq!(code(&answer), (400, "InvalidAction.Mismatch"), "{}", answer.1);
+    }
+    assert_untouched(&sim, logs);
+
+    // The same name in both is no disagreement.
+    let agreeing = pause().query("Action", "PauseProject");
+    let answer = http::v3(&sim, agreeing, &creds).await;
+    assert_eq!(answer.0, 200, "{}", answer.1);
+    assert_eq!(project(&sim)["ProjectStatus"], "Pause");
+}
+
+#[tokio::test]
+async fn a_signed_request_that_names_no_action_is_missing_action_and_not_a_page() {
+    let sim = Simulator::for_tests();
+    let logs = log_count(&sim);
+    let creds = http::vendor(&sim);
+    for method in ["GET", "POST"] {
+        let signed = v3::Request::new(method, http::HOST, "PauseProject")
+            .query("InstanceId", PROJECT)
+            .query("NodeId", NODE)
+            .sign(&creds);
+        let mut nameless = signed_without(&signed, &["x-acs-action"], &creds);
+        nameless.headers.retain(|(name, _)| name != "x-acs-action");
+        let answer = http::send_v3(&sim, &nameless).await;
+        assert_eq!(code(&answer), (400, "MissingAction"), "V3 {method}: {}", answer.1);
+
+        let mut request = v1::Request::new(method, "PauseProject")
+            .param("InstanceId", PROJECT)
+            .param("NodeId", NODE);
+        request.params.retain(|(name, _)| name != "Action");
+        let answer = http::send_v1(&sim, method, &request.sign(&creds), &[]).await;
+        assert_eq!(code(&answer), (400, "MissingAction"), "V1 {method}: {}", answer.1);
+    }
+    assert_untouched(&sim, logs);
+}
