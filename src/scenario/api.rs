@@ -4,6 +4,24 @@
 
 use protocol::openapi::client::{Client, ClientError};
 use serde_json::Value;
+use thiserror::Error;
+
+/// A call or request that got no answer to judge (an error status is an answer, not this).
+#[derive(Debug, Error)]
+pub enum ApiError {
+    /// The client could not be built for the marketplace's URL.
+    #[error(transparent)]
+    Client(ClientError),
+    #[error("{action}: {source}")]
+    Call { action: String, source: ClientError },
+    /// The HTTP client for raw requests could not be built.
+    #[error(transparent)]
+    HttpClient(reqwest::Error),
+    #[error("method: {0}")]
+    Method(#[from] hyper::http::method::InvalidMethod),
+    #[error("{url}: {source}")]
+    Request { url: String, source: reqwest::Error },
+}
 
 /// The last answer a step got.
 #[derive(Debug, Clone)]
@@ -35,8 +53,8 @@ pub async fn call(
     keys: &Keys,
     action: &str,
     params: &[(String, String)],
-) -> Result<Answer, String> {
-    let mut client = Client::new(base_url, &keys.access_key_id, &keys.secret).map_err(|e| e.to_string())?;
+) -> Result<Answer, ApiError> {
+    let mut client = Client::new(base_url, &keys.access_key_id, &keys.secret).map_err(ApiError::Client)?;
     if let Some(token) = &keys.security_token {
         client = client.with_security_token(token);
     }
@@ -54,19 +72,25 @@ pub async fn call(
             status,
             body: Value::String(body),
         }),
-        Err(e) => Err(format!("{action}: {e}")),
+        Err(source) => Err(ApiError::Call {
+            action: action.to_owned(),
+            source,
+        }),
     }
 }
 
 /// A raw request; `form` becomes a urlencoded body.
-pub async fn raw(method: &str, url: &str, form: Option<&[(String, String)]>) -> Result<Answer, String> {
+pub async fn raw(method: &str, url: &str, form: Option<&[(String, String)]>) -> Result<Answer, ApiError> {
     let http = reqwest::Client::builder()
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .map_err(|e| e.to_string())?;
-    let method = reqwest::Method::from_bytes(method.to_ascii_uppercase().as_bytes())
-        .map_err(|e| format!("method: {e}"))?;
+        .map_err(ApiError::HttpClient)?;
+    let method = reqwest::Method::from_bytes(method.to_ascii_uppercase().as_bytes())?;
+    let failed = |source| ApiError::Request {
+        url: url.to_owned(),
+        source,
+    };
     let mut request = http.request(method, url);
     if let Some(form) = form {
         let body = form_urlencoded::Serializer::new(String::new())
@@ -76,9 +100,9 @@ pub async fn raw(method: &str, url: &str, form: Option<&[(String, String)]>) -> 
             .header("content-type", "application/x-www-form-urlencoded")
             .body(body);
     }
-    let response = request.send().await.map_err(|e| format!("{url}: {e}"))?;
+    let response = request.send().await.map_err(failed)?;
     let status = response.status().as_u16();
-    let text = response.text().await.map_err(|e| format!("{url}: {e}"))?;
+    let text = response.text().await.map_err(failed)?;
     let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
     Ok(Answer { status, body })
 }

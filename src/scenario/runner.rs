@@ -472,7 +472,9 @@ impl Run {
             .iter()
             .map(|(k, v)| (k.clone(), super::json::param_text(v)))
             .collect();
-        let answer = api::call(&self.world.marketplace_url, keys, action, &pairs).await?;
+        let answer = api::call(&self.world.marketplace_url, keys, action, &pairs)
+            .await
+            .map_err(|e| e.to_string())?;
         let (method, _) = api::placement(action);
         self.transcript.note(format!(
             "{method} marketplace:/ {action} {}",
@@ -503,7 +505,9 @@ impl Run {
                 "GET".into()
             }
         });
-        let answer = api::raw(&method, &url, form.as_deref()).await?;
+        let answer = api::raw(&method, &url, form.as_deref())
+            .await
+            .map_err(|e| e.to_string())?;
         let shown = url::Url::parse(&url)
             .map(|u| self.transcript.site_url(&u))
             .unwrap_or(url.clone());
