@@ -10,6 +10,7 @@ use super::model::{Part, Scenario, Step};
 use serde_yaml::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Files larger than this are refused before parsing.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
@@ -29,6 +30,9 @@ pub struct PlannedStep {
     pub line: Option<usize>,
     /// `5`, or `3.2` for the second step of the part included at step 3.
     pub number: String,
+    /// The text of `file`, as read when loading: a diagnostic at this step shows its line from
+    /// here, so a failing step never reads the file again.
+    pub source: Arc<str>,
 }
 
 /// A scenario ready to run.
@@ -95,7 +99,7 @@ fn parse<T: serde::de::DeserializeOwned>(file: &Path, text: &str) -> Result<(T, 
 
 /// Reads a scenario and expands its includes.
 pub fn load(file: &Path) -> Result<Loaded, Diagnostic> {
-    let text = read(file)?;
+    let text: Arc<str> = read(file)?.into();
     let (scenario, raw): (Scenario, Value) = parse(file, &text)?;
     let mut plan = Vec::new();
     let mut stack = vec![(canonical(file), file.to_owned())];
@@ -128,7 +132,7 @@ fn canonical(file: &Path) -> PathBuf {
 
 fn expand(
     file: &Path,
-    text: &str,
+    text: &Arc<str>,
     steps: &[Step],
     raw: &Value,
     prefix: &str,
@@ -155,6 +159,7 @@ fn expand(
                 file: file.to_owned(),
                 line,
                 number,
+                source: text.clone(),
             });
             continue;
         };
@@ -177,7 +182,7 @@ fn expand(
                 part_file.display()
             )));
         }
-        let part_text = read(&part_file)?;
+        let part_text: Arc<str> = read(&part_file)?.into();
         let (part, part_raw): (Part, Value) = parse(&part_file, &part_text)?;
         for name in &part.params {
             if !include.with.contains_key(name) {

@@ -203,8 +203,7 @@ impl Run {
     fn diagnostic(&self, message: String) -> Diagnostic {
         match &self.current {
             Some(step) => {
-                let source = std::fs::read_to_string(&step.file).ok();
-                let mut d = Diagnostic::at(step.file.clone(), source.as_deref(), step.line, None, message);
+                let mut d = Diagnostic::at(step.file.clone(), Some(&step.source), step.line, None, message);
                 d.step = Some(step.number.clone());
                 d
             }
