@@ -222,8 +222,8 @@ pub fn merge_yaml(base: &mut serde_yaml::Value, over: &serde_yaml::Value) {
 }
 
 /// A world file's YAML with `over` merged in.
-pub fn overridden(default_yaml: &str, over: &serde_yaml::Value) -> Result<String, String> {
-    let mut base: serde_yaml::Value = serde_yaml::from_str(default_yaml).map_err(|e| e.to_string())?;
+pub fn overridden(default_yaml: &str, over: &serde_yaml::Value) -> Result<String, serde_yaml::Error> {
+    let mut base: serde_yaml::Value = serde_yaml::from_str(default_yaml)?;
     merge_yaml(&mut base, over);
-    serde_yaml::to_string(&base).map_err(|e| e.to_string())
+    serde_yaml::to_string(&base)
 }

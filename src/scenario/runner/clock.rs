@@ -1,0 +1,32 @@
+//! `clock` steps: the world's manual clock moved by a duration, to a date, or until no work is
+//! due within a limit; scheduled work runs at its own instant on the way.
+
+use super::error::StepError;
+use super::Run;
+use crate::scenario::model::ClockStep;
+use protocol::time::{parse_duration, parse_instant, spi_format};
+
+impl Run {
+    pub(super) async fn clock(&mut self, c: &ClockStep) -> Result<(), StepError> {
+        let clock = self.world.sim.clock().clone();
+        match c {
+            ClockStep::Advance(by) => {
+                clock.advance(duration(by)?).await?;
+            }
+            ClockStep::AdvanceTo(to) => {
+                let t = parse_instant(to).ok_or_else(|| StepError::NotADate(to.clone()))?;
+                clock.advance_to(t).await?;
+            }
+            ClockStep::RunUntilIdle(limit) => {
+                clock.run_until_idle(duration(limit)?).await;
+            }
+        }
+        self.transcript
+            .note(format!("clock now {}", spi_format(clock.now())));
+        Ok(())
+    }
+}
+
+fn duration(text: &str) -> Result<std::time::Duration, StepError> {
+    parse_duration(text).map_err(StepError::BadDuration)
+}
