@@ -52,18 +52,6 @@ enum Command {
     Serve(serve::ServeArgs),
 }
 
-/// Prints lines to stdout, ignoring a closed pipe.
-pub fn say(lines: &[String]) {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    for line in lines {
-        if writeln!(out, "{line}").is_err() {
-            return;
-        }
-    }
-    let _ = out.flush();
-}
-
 /// Runs the command line and returns the process's exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -51,8 +51,8 @@ pub async fn run(args: ConsoleArgs) -> anyhow::Result<()> {
     }
     lines.push("Press Ctrl-C to stop.".into());
     let console = Console::open(world, config, Clock::real_time(), args.data_dir.as_deref())?;
-    crate::cli::say(&lines);
+    crate::terminal::say(&lines);
     let config = args.hosts.config([args.host.as_str(), args.bind.as_str()]);
-    console_stub::serve(listener, console, config, crate::serve::shutdown_signal()).await?;
+    console_stub::serve(listener, console, config, crate::terminal::shutdown_signal()).await?;
     Ok(())
 }

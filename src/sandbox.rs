@@ -30,7 +30,7 @@ pub struct SandboxArgs {
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
     /// Time from 开通 to the first createInstance call (the world file says 2m).
-    #[arg(long, default_value = "5s", value_parser = crate::serve::parse_duration)]
+    #[arg(long, default_value = "5s", value_parser = protocol::time::parse_duration)]
     pub provisioning_delay: Duration,
     /// Run the clock this many times as fast as the wall clock.
     #[arg(long, default_value_t = 1.0)]
@@ -62,8 +62,8 @@ pub async fn run(args: SandboxArgs) -> anyhow::Result<()> {
     let console_world = setup.console.clone();
     let world = RunningWorld::start(setup).await?;
     print_banner(&world, &console_world, args.data_dir.as_ref());
-    crate::serve::shutdown_signal().await;
-    crate::cli::say(&["Stopping.".to_string()]);
+    crate::terminal::shutdown_signal().await;
+    crate::terminal::say(&["Stopping.".to_string()]);
     world.stop().await;
     Ok(())
 }
@@ -115,5 +115,5 @@ fn print_banner(world: &RunningWorld, console: &ConsoleWorld, data_dir: Option<&
         world.marketplace_url
     ));
     lines.push("Press Ctrl-C to stop.".into());
-    crate::cli::say(&lines);
+    crate::terminal::say(&lines);
 }

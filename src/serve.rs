@@ -32,7 +32,7 @@ pub struct ServeArgs {
     pub data_dir: Option<PathBuf>,
     /// Time from 开通 to the first createInstance call (the world file says 2m; a person clicking
     /// through rarely wants to wait that long).
-    #[arg(long, default_value = "5s", value_parser = parse_duration)]
+    #[arg(long, default_value = "5s", value_parser = protocol::time::parse_duration)]
     pub provisioning_delay: Duration,
     #[command(flatten)]
     pub hosts: AllowHostArgs,
@@ -63,10 +63,6 @@ impl AllowHostArgs {
             limits: serving::Limits::default(),
         }
     }
-}
-
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    protocol::time::parse_duration(s)
 }
 
 /// The world `serve` starts from.
@@ -108,7 +104,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let base = format!("http://{host}:{port}");
     print_banner(&sim, &base, args.data_dir.as_ref());
     let config = args.hosts.config([host.as_str(), args.bind.as_str()]);
-    simulator::serve(listener, sim, config, shutdown_signal()).await?;
+    simulator::serve(listener, sim, config, crate::terminal::shutdown_signal()).await?;
     Ok(())
 }
 
@@ -143,26 +139,7 @@ fn print_banner(sim: &Simulator, base: &str, data_dir: Option<&PathBuf>) {
     lines.extend(crate::world::openapi_lines(world, base));
     lines.push(format!("  control API   {base}/__marketsim/clock"));
     lines.push("Press Ctrl-C to stop.".into());
-    crate::cli::say(&lines);
-}
-
-/// Resolves on Ctrl-C (or SIGTERM), so the server stops cleanly.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    crate::terminal::say(&lines);
 }
 
 #[cfg(test)]

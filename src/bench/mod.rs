@@ -35,7 +35,7 @@ pub async fn run(file: PathBuf, runs: usize) -> anyhow::Result<()> {
     } else {
         "release build"
     };
-    crate::cli::say(&[format!(
+    crate::terminal::say(&[format!(
         "{}: {runs} runs ({profile}, {} cores): min {}  p50 {}  p90 {}  max {}",
         file.display(),
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),

@@ -50,10 +50,10 @@ pub struct OpenapiArgs {
     #[arg(long, default_value_t = 5)]
     pub rounds: usize,
     /// How long each endpoint is measured in each round.
-    #[arg(long, default_value = "2s", value_parser = crate::serve::parse_duration)]
+    #[arg(long, default_value = "2s", value_parser = protocol::time::parse_duration)]
     pub duration: Duration,
     /// Load before each measurement that is not counted in the rate (its pushes are stored and checked).
-    #[arg(long, default_value = "0.5s", value_parser = crate::serve::parse_duration)]
+    #[arg(long, default_value = "0.5s", value_parser = protocol::time::parse_duration)]
     pub warmup: Duration,
     /// OPENED instances the pushes go to in round robin.
     #[arg(long, default_value_t = 2000)]
@@ -665,5 +665,5 @@ fn report(args: &OpenapiArgs, results: &Results, prepared: Duration, instances: 
             lines.push(format!("  first {name} failure: {why}"));
         }
     }
-    crate::cli::say(&lines);
+    crate::terminal::say(&lines);
 }

@@ -88,13 +88,13 @@ pub async fn run_all(files: &[PathBuf], options: &RunOptions) -> Result<bool, St
     let mut results: Vec<Option<RunResult>> = vec![None; selected.len()];
     while let Some(done) = running.join_next().await {
         let (index, result) = done.map_err(|e| format!("a scenario task failed: {e}"))?;
-        crate::cli::say(&[line(&result)]);
+        crate::terminal::say(&[line(&result)]);
         results[index] = Some(result);
     }
     let results: Vec<RunResult> = results.into_iter().flatten().collect();
     let passed = results.iter().filter(|r| r.passed()).count();
     let failed = results.len() - passed;
-    crate::cli::say(&[format!(
+    crate::terminal::say(&[format!(
         "{passed} passed, {failed} failed ({} ms)",
         started.elapsed().as_millis()
     )]);
