@@ -3,6 +3,7 @@
 //! printed as one clear line and a non-zero exit, never a panic.
 
 use crate::serve;
+use crate::terminal::say;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -96,7 +97,7 @@ pub fn main() -> ExitCode {
                     json,
                     transcripts,
                 };
-                if !crate::scenario::report::run_all(&files, &options)
+                if !crate::scenario::report::run_all(&files, &options, |line| say(&[line.to_owned()]))
                     .await
                     .map_err(anyhow::Error::msg)?
                 {

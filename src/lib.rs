@@ -3,10 +3,10 @@
 //! Layout, in floors: [`cli`] parses the command line and hands each subcommand its flags —
 //! [`serve`] (the simulator alone), [`console_cmd`] (the console stub alone), [`sandbox`] (a whole
 //! world, for people), [`bench`] (timings) and `run`; beneath them, [`scenario`] loads, runs, judges
-//! and reports YAML scenario files, over [`world`] (simulator + console stub on one clock). The
-//! commands share only [`terminal`] — lines to stdout and the shutdown signal — which imports none
-//! of them. The simulator, the console stub and the wire protocol are crates of their own
-//! (`simulator/`, `console-stub/`, `protocol/`).
+//! and reports YAML scenario files (progress through a callback the command supplies), over
+//! [`world`] (simulator + console stub on one clock). The commands share only [`terminal`] — lines
+//! to stdout and the shutdown signal — which imports none of them. The simulator, the console stub
+//! and the wire protocol are crates of their own (`simulator/`, `console-stub/`, `protocol/`).
 
 pub mod bench;
 pub mod cli;

@@ -1,6 +1,7 @@
 //! `marketsim run`: finds scenario files, runs them (`--jobs` at a time, each in its own world),
-//! prints a line per scenario as it finishes and a summary, and writes the machine-readable
-//! reports. The runner returns plain results; each report format is one function over them.
+//! reports a line per scenario as it finishes and a summary through the caller's `progress`
+//! callback, and writes the machine-readable reports. The runner returns plain results; each
+//! report format is one function over them.
 
 use super::load::PART_SUFFIX;
 use super::runner::{run_file, RunResult};
@@ -66,7 +67,12 @@ pub fn line(result: &RunResult) -> String {
 }
 
 /// Runs the scenarios and writes the reports; true when every one behaved as it declares.
-pub async fn run_all(files: &[PathBuf], options: &RunOptions) -> Result<bool, String> {
+/// `progress` gets each scenario's line as it finishes, then the summary.
+pub async fn run_all(
+    files: &[PathBuf],
+    options: &RunOptions,
+    mut progress: impl FnMut(&str),
+) -> Result<bool, String> {
     let started = Instant::now();
     let selected: Vec<PathBuf> = files
         .iter()
@@ -88,16 +94,16 @@ pub async fn run_all(files: &[PathBuf], options: &RunOptions) -> Result<bool, St
     let mut results: Vec<Option<RunResult>> = vec![None; selected.len()];
     while let Some(done) = running.join_next().await {
         let (index, result) = done.map_err(|e| format!("a scenario task failed: {e}"))?;
-        crate::terminal::say(&[line(&result)]);
+        progress(&line(&result));
         results[index] = Some(result);
     }
     let results: Vec<RunResult> = results.into_iter().flatten().collect();
     let passed = results.iter().filter(|r| r.passed()).count();
     let failed = results.len() - passed;
-    crate::terminal::say(&[format!(
+    progress(&format!(
         "{passed} passed, {failed} failed ({} ms)",
         started.elapsed().as_millis()
-    )]);
+    ));
     if let Some(path) = &options.junit {
         std::fs::write(path, junit(&results)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
@@ -187,4 +193,29 @@ fn xml(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn progress_goes_to_the_callers_listener_a_line_per_scenario_then_the_summary() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("empty.yaml");
+        std::fs::write(&file, "\n").unwrap();
+        let options = RunOptions {
+            jobs: 1,
+            ..RunOptions::default()
+        };
+        let mut heard = Vec::new();
+        let all_passed = run_all(&[file], &options, |line| heard.push(line.to_owned()))
+            .await
+            .unwrap();
+        assert!(!all_passed);
+        assert_eq!(heard.len(), 2, "{heard:?}");
+        assert!(heard[0].starts_with("FAIL  "), "{}", heard[0]);
+        assert!(heard[0].contains("the file is empty"), "{}", heard[0]);
+        assert!(heard[1].starts_with("0 passed, 1 failed ("), "{}", heard[1]);
+    }
 }
