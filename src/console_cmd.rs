@@ -25,7 +25,7 @@ pub struct ConsoleArgs {
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
     #[command(flatten)]
-    pub hosts: crate::serve::AllowHostArgs,
+    pub hosts: crate::allow_host::AllowHostArgs,
 }
 
 pub async fn run(args: ConsoleArgs) -> anyhow::Result<()> {

@@ -4,10 +4,12 @@
 //! [`serve`] (the simulator alone), [`console_cmd`] (the console stub alone), [`sandbox`] (a whole
 //! world, for people), [`bench`] (timings) and `run`; beneath them, [`scenario`] loads, runs, judges
 //! and reports YAML scenario files (progress through a callback the command supplies), over
-//! [`world`] (simulator + console stub on one clock). The commands share only [`terminal`] — lines
-//! to stdout and the shutdown signal — which imports none of them. The simulator, the console stub
-//! and the wire protocol are crates of their own (`simulator/`, `console-stub/`, `protocol/`).
+//! [`world`] (simulator + console stub on one clock). The commands share only rooms beneath them
+//! all: [`terminal`] (lines to stdout, the shutdown signal) and [`allow_host`] (the `--allow-host`
+//! flag). The simulator, the console stub and the wire protocol are crates of their own
+//! (`simulator/`, `console-stub/`, `protocol/`).
 
+pub mod allow_host;
 pub mod bench;
 pub mod cli;
 pub mod console_cmd;

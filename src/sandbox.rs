@@ -36,7 +36,7 @@ pub struct SandboxArgs {
     #[arg(long, default_value_t = 1.0)]
     pub speed: f64,
     #[command(flatten)]
-    pub hosts: crate::serve::AllowHostArgs,
+    pub hosts: crate::allow_host::AllowHostArgs,
 }
 
 pub async fn run(args: SandboxArgs) -> anyhow::Result<()> {
