@@ -3,7 +3,7 @@
 //! new, empty database.
 
 use crate::Fault;
-use std::io::Read;
+use std::io::Read as _;
 use std::path::Path;
 
 /// The database header's size; every SQLite database is at least this long.
@@ -19,17 +19,20 @@ pub(crate) struct DatabaseHeader {
 /// Reads and judges the header of the database at `path`.
 pub(crate) fn read(path: &Path) -> Result<DatabaseHeader, Fault> {
     let unreadable = |e: std::io::Error| Fault::Unreadable(e.to_string());
-    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    let file = std::fs::File::open(path).map_err(unreadable)?;
     let len = file.metadata().map_err(unreadable)?.len();
     if len == 0 {
         return Err(Fault::Empty);
     }
-    if len < HEADER as u64 {
-        return Err(Fault::TooShort(len));
+    let mut start = Vec::with_capacity(HEADER);
+    file.take(HEADER as u64)
+        .read_to_end(&mut start)
+        .map_err(unreadable)?;
+    if !MAGIC.starts_with(&start[..start.len().min(MAGIC.len())]) {
+        return Err(Fault::NotSqlite);
     }
-    let mut header = [0u8; HEADER];
-    file.read_exact(&mut header).map_err(unreadable)?;
-    judge(&header)
+    let header: &[u8; HEADER] = start.as_slice().try_into().map_err(|_| Fault::TooShort(len))?;
+    judge(header)
 }
 
 fn judge(header: &[u8; HEADER]) -> Result<DatabaseHeader, Fault> {
@@ -81,6 +84,8 @@ mod tests {
         std::fs::write(&file, b"SQLite format 3\0").unwrap();
         assert_eq!(read(&file), Err(Fault::TooShort(16)));
         std::fs::write(&file, [b'x'; 4096]).unwrap();
+        assert_eq!(read(&file), Err(Fault::NotSqlite));
+        std::fs::write(&file, b"a short note").unwrap();
         assert_eq!(read(&file), Err(Fault::NotSqlite));
         assert!(matches!(
             read(&dir.path().join("absent")),
