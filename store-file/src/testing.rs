@@ -6,8 +6,22 @@ use rusqlite::Connection;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Every file below a directory, by path relative to it, with its bytes.
-pub type Fingerprint = BTreeMap<PathBuf, Vec<u8>>;
+/// Every file below a directory, by path relative to it, with its bytes (directories end in `/`
+/// and hold none).
+pub type Fingerprint = BTreeMap<PathBuf, Contents>;
+
+/// A file's bytes, shown by their length and a hash, so a failed comparison stays readable.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Contents(pub Vec<u8>);
+
+impl std::fmt::Debug for Contents {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        self.0.hash(&mut hasher);
+        write!(f, "{} bytes, hash {:016x}", self.0.len(), hasher.finish())
+    }
+}
 
 /// The fingerprint of `dir`: names, sizes and contents of every file below it.
 pub fn fingerprint(dir: &Path) -> Fingerprint {
@@ -17,11 +31,11 @@ pub fn fingerprint(dir: &Path) -> Fingerprint {
         for entry in std::fs::read_dir(&at).expect("a readable directory") {
             let path = entry.expect("a directory entry").path();
             if path.is_dir() {
-                files.insert(path.strip_prefix(dir).unwrap().join(""), Vec::new());
+                files.insert(path.strip_prefix(dir).unwrap().join(""), Contents(Vec::new()));
                 pending.push(path);
             } else {
                 let bytes = std::fs::read(&path).expect("a readable file");
-                files.insert(path.strip_prefix(dir).unwrap().to_owned(), bytes);
+                files.insert(path.strip_prefix(dir).unwrap().to_owned(), Contents(bytes));
             }
         }
     }
