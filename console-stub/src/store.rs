@@ -76,6 +76,13 @@ pub fn open(data_dir: Option<&Path>) -> Result<Connection, ConsoleError> {
     Ok(conn)
 }
 
+/// Checks the store in `data_dir` without writing to it, as [`open`] does first: so a world that
+/// opens other stores beside it can refuse before any of them is changed.
+pub fn check(data_dir: &Path) -> Result<(), ConsoleError> {
+    store_file::check(data_dir, &LAYOUT)?;
+    Ok(())
+}
+
 impl Db {
     /// Wraps an opened connection: a fresh store is seeded from `world`, a store opened again
     /// resumes its id generator where it stopped.
