@@ -19,7 +19,12 @@ struct Start {
 /// Runs `marketsim` with `args` until it exits, or until it prints a URL — then it started, and is
 /// killed.
 fn start(args: &[&str], data_dir: &Path) -> Start {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_marketsim"))
+    start_in(Command::new(env!("CARGO_BIN_EXE_marketsim")), args, data_dir)
+}
+
+/// [`start`] with `command`'s environment.
+fn start_in(mut command: Command, args: &[&str], data_dir: &Path) -> Start {
+    let mut child = command
         .args(args)
         .arg("--data-dir")
         .arg(data_dir)
@@ -62,6 +67,21 @@ fn serve_refuses_an_empty_marketplace_store_by_name_and_changes_nothing() {
     assert_eq!(fingerprint(dir.path()), before, "the directory is unchanged");
     let refusal = format!("marketsim: {} is empty (0 bytes)", file.display());
     assert!(start.stderr.contains(&refusal), "{}", start.stderr);
+}
+
+#[test]
+fn serve_that_cannot_copy_a_store_to_check_it_says_where_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(simulator::store::Store::open(Some(dir.path())).unwrap());
+    let before = fingerprint(dir.path());
+    let mut command = Command::new(env!("CARGO_BIN_EXE_marketsim"));
+    command.env("TMPDIR", dir.path().join("no-such-directory"));
+
+    let start = start_in(command, &["serve", "--port", "0"], dir.path());
+
+    assert!(!start.served);
+    assert_eq!(fingerprint(dir.path()), before, "the directory is unchanged");
+    assert!(start.stderr.contains("TMPDIR names another"), "{}", start.stderr);
 }
 
 #[test]

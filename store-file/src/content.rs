@@ -23,13 +23,18 @@ impl From<Fault> for Failure {
 
 /// Checks the database at `file`, with the log at `wal` applied when there is one.
 pub(crate) fn check(file: &Path, wal: Option<&Path>, layout: &Layout) -> Result<(), Failure> {
+    let no_scratch = |e: String| {
+        Failure::Unchecked(format!(
+            "{e}; the check copies the store into the temporary directory, and TMPDIR names another"
+        ))
+    };
     let scratch = tempfile::Builder::new()
         .prefix("marketsim-store-check-")
         .tempdir()
-        .map_err(|e| Failure::Unchecked(e.to_string()))?;
+        .map_err(|e| no_scratch(format!("cannot make a directory there: {e}")))?;
     let copy = scratch.path().join("store.sqlite3");
     let copy_to = |from: &Path, to: &Path| {
-        std::fs::copy(from, to).map_err(|e| Failure::Unchecked(format!("copying to {}: {e}", to.display())))
+        std::fs::copy(from, to).map_err(|e| no_scratch(format!("copying to {}: {e}", to.display())))
     };
     copy_to(file, &copy)?;
     if let Some(wal) = wal {
