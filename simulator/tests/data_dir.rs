@@ -59,6 +59,30 @@ fn a_damaged_store_is_refused_by_name_and_its_directory_left_byte_for_byte(#[cas
 }
 
 #[test]
+fn a_store_of_an_earlier_version_with_a_table_since_dropped_opens_and_loses_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    healthy_store(dir.path(), false);
+    let conn = rusqlite::Connection::open(dir.path().join(FILE_NAME)).unwrap();
+    conn.execute_batch("CREATE TABLE metering_pushes (id INTEGER PRIMARY KEY, body TEXT);")
+        .unwrap();
+    drop(conn);
+
+    let reopened = Store::open(Some(dir.path())).unwrap();
+
+    assert_eq!(reopened.meta("key-0").unwrap().as_deref(), Some("value-0"));
+    drop(reopened);
+    let conn = rusqlite::Connection::open(dir.path().join(FILE_NAME)).unwrap();
+    let left: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE name = 'metering_pushes'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0, "the open dropped it, as every open does");
+}
+
+#[test]
 fn an_empty_directory_gets_a_new_store_that_keeps_what_is_written() {
     let dir = tempfile::tempdir().unwrap();
     write_values(&Store::open(Some(dir.path())).unwrap());

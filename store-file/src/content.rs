@@ -1,7 +1,8 @@
 //! What SQLite reads in a store, checked on a scratch copy: the database and its log are copied to
 //! a temporary directory and opened there, so SQLite applies the log, runs its integrity check and
 //! shows the schema without writing a byte beside the real files (an open SQLite connection
-//! writes: it recovers the log into a new `-shm`, checkpoints on close and deletes the log).
+//! writes: it recovers the log into a new `-shm`, checkpoints on close and deletes the log). The
+//! schema is judged as the store's open will leave it: what every open runs runs on the copy.
 
 use crate::{Fault, Layout};
 use rusqlite::{Connection, OpenFlags};
@@ -40,15 +41,26 @@ pub(crate) fn check(file: &Path, wal: Option<&Path>, layout: &Layout) -> Result<
     if let Some(wal) = wal {
         copy_to(wal, &scratch.path().join("store.sqlite3-wal"))?;
     }
-    let sqlite = |e: rusqlite::Error| Failure::Fault(Fault::SqliteRefuses(e.to_string()));
+    let sqlite = |e: rusqlite::Error| Failure::Fault(Fault::SqliteRefuses(one_line(&e.to_string())));
     let conn = Connection::open_with_flags(&copy, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(sqlite)?;
     let verdict: String = conn
         .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
         .map_err(sqlite)?;
     if verdict != "ok" {
-        return Err(Fault::Integrity(verdict.replace('\n', " ")).into());
+        return Err(Fault::Integrity(one_line(&verdict)).into());
+    }
+    // What every open runs — tables added since, and those dropped since — runs on the copy
+    // first, so an older store is judged as its open will leave it.
+    for batch in layout.added {
+        conn.execute_batch(batch)
+            .map_err(|e| Fault::OtherSchema(one_line(&e.to_string())))?;
     }
     schema(&conn, layout)
+}
+
+/// SQLite's words on one line: its messages can quote a statement or list problems line by line.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Every table's column names, tables by name, leaving out SQLite's own.
@@ -79,10 +91,10 @@ fn expected(batches: &[&str]) -> rusqlite::Result<BTreeMap<String, Vec<String>>>
     tables(&conn)
 }
 
-/// The store's tables against the layout's: none foreign, none with other columns, none of the
-/// core missing; then the schema version.
+/// The store's tables, once the added batches ran, against the layout's: none foreign, none with
+/// other columns, none of the core missing; then the schema version.
 fn schema(conn: &Connection, layout: &Layout) -> Result<(), Failure> {
-    let sqlite = |e: rusqlite::Error| Failure::Fault(Fault::SqliteRefuses(e.to_string()));
+    let sqlite = |e: rusqlite::Error| Failure::Fault(Fault::SqliteRefuses(one_line(&e.to_string())));
     let layout_error = |e: rusqlite::Error| Failure::Unchecked(format!("the store's own schema fails: {e}"));
     let found = tables(conn).map_err(sqlite)?;
     let core = expected(layout.core).map_err(layout_error)?;

@@ -37,8 +37,8 @@ pub struct Layout {
     pub file_name: &'static str,
     /// Schema batches every store has held since it was created.
     pub core: &'static [&'static str],
-    /// Schema batches added since (`CREATE TABLE IF NOT EXISTS`): a new store gets them, an older
-    /// one may lack their tables until it is opened.
+    /// Schema batches added since, run on every open (`CREATE TABLE IF NOT EXISTS`, `DROP TABLE IF
+    /// EXISTS`): a new store gets them, and an older one is judged as they leave it.
     pub added: &'static [&'static str],
     /// `PRAGMA user_version` of the schema.
     pub user_version: i64,

@@ -62,6 +62,8 @@ pub enum Fault {
         expected: String,
         store: &'static str,
     },
+    #[error("cannot take this marketsim's schema ({0})")]
+    OtherSchema(String),
     #[error("has schema version {found}, where a {store} has version {expected}")]
     OtherVersion {
         found: i64,

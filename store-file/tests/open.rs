@@ -11,7 +11,11 @@ const LAYOUT: Layout = Layout {
     what: "notes store",
     file_name: "notes.sqlite3",
     core: &["CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);"],
-    added: &["CREATE TABLE IF NOT EXISTS tags (note INTEGER NOT NULL, tag TEXT NOT NULL);"],
+    added: &[
+        "CREATE TABLE IF NOT EXISTS tags (note INTEGER NOT NULL, tag TEXT NOT NULL);
+              CREATE INDEX IF NOT EXISTS tags_by_note ON tags (note);
+              DROP TABLE IF EXISTS drafts;",
+    ],
     user_version: 3,
 };
 
@@ -195,6 +199,32 @@ fn a_store_from_before_a_table_was_added_is_sound() {
     conn.pragma_update(None, "user_version", 3).unwrap();
     drop(conn);
     assert_eq!(check(dir.path(), &LAYOUT).unwrap(), Found::Store);
+}
+
+#[test]
+fn a_store_from_before_a_table_was_dropped_is_sound() {
+    let dir = tempfile::tempdir().unwrap();
+    let conn = Connection::open(dir.path().join("notes.sqlite3")).unwrap();
+    conn.execute_batch(LAYOUT.core[0]).unwrap();
+    conn.execute_batch("CREATE TABLE drafts (body TEXT);").unwrap();
+    conn.pragma_update(None, "user_version", 3).unwrap();
+    drop(conn);
+    assert_eq!(check(dir.path(), &LAYOUT).unwrap(), Found::Store);
+}
+
+#[test]
+fn a_store_that_what_every_open_runs_cannot_bring_up_to_date_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let conn = Connection::open(dir.path().join("notes.sqlite3")).unwrap();
+    conn.execute_batch(LAYOUT.core[0]).unwrap();
+    conn.execute_batch("CREATE TABLE tags (label TEXT);").unwrap();
+    conn.pragma_update(None, "user_version", 3).unwrap();
+    drop(conn);
+    let err = refusal(dir.path());
+    assert!(
+        err.contains("cannot take this marketsim's schema (no such column: note in CREATE INDEX"),
+        "{err}"
+    );
 }
 
 #[test]
