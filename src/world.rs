@@ -125,8 +125,14 @@ impl RunningWorld {
             deterministic,
             spi_transport,
         };
-        let sim = Simulator::open(marketplace, options)?;
         let console_dir = data_dir.as_ref().map(|d| d.join("console"));
+        // Whatever refuses the console refuses it before the marketplace's store is opened, and
+        // so before anything in the data directory is written.
+        console.validate()?;
+        if let Some(dir) = &console_dir {
+            console_stub::store::check(dir)?;
+        }
+        let sim = Simulator::open(marketplace, options)?;
         let console = Console::open(
             console,
             console_config,

@@ -6,17 +6,15 @@
 use crate::pages::layout;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use std::path::PathBuf;
 
 /// Why a console could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum ConsoleError {
     #[error("invalid console world: {0}")]
     World(String),
-    #[error("cannot use data directory {}: {source}", path.display())]
-    DataDir { path: PathBuf, source: std::io::Error },
-    #[error("{} is not a usable console database (corrupt, or not written by marketsim): {source}", path.display())]
-    Corrupt { path: PathBuf, source: rusqlite::Error },
+    /// The data directory, or the store in it, was refused and left as it was.
+    #[error(transparent)]
+    Refused(#[from] store_file::Refusal),
     #[error("console store: {0}")]
     Store(#[from] rusqlite::Error),
     #[error("cannot hash a password: {0}")]

@@ -1,7 +1,8 @@
 //! The console's SQLite store: in memory by default, or `console.sqlite3` in a data directory
-//! (write-ahead log, so an acknowledged write survives a crash). [`Db`] is the connection plus the
-//! seeded id generator; the noun modules ([`crate::accounts`], [`crate::orgs`],
-//! [`crate::instances`]) add their queries to it. One std `Mutex` guards it in
+//! (write-ahead log, so an acknowledged write survives a crash), checked before anything writes to
+//! it and refused, untouched, when damaged or another database (`store_file`). [`Db`] is the
+//! connection plus the seeded id generator; the noun modules ([`crate::accounts`],
+//! [`crate::orgs`], [`crate::instances`]) add their queries to it. One std `Mutex` guards it in
 //! [`crate::Console`], and no handler holds it across an `.await`.
 
 use crate::accounts;
@@ -49,42 +50,37 @@ pub struct Db {
     pub(crate) cost: Argon2Cost,
 }
 
-/// Opens the store: in memory without a data directory, else `console.sqlite3` inside it (created
-/// if missing). A directory that cannot be created or written, or a file that is not a console
-/// database, is refused with the path in the message.
+/// What a data directory's `console.sqlite3` holds: the schema has been run whole on every open
+/// since the first, so every table is core, and the version was never set.
+const LAYOUT: store_file::Layout = store_file::Layout {
+    what: "console store",
+    file_name: DB_FILE,
+    core: &[SCHEMA],
+    added: &[],
+    user_version: 0,
+};
+
+/// Opens the store: in memory without a data directory, else `console.sqlite3` inside it. A store
+/// already there is checked before anything writes to it, and refused — left as it is, the message
+/// naming the file and its fault — unless it is a sound console store; a directory without one
+/// (created if missing) gets a new one.
 pub fn open(data_dir: Option<&Path>) -> Result<Connection, ConsoleError> {
     let Some(dir) = data_dir else {
         let conn = Connection::open_in_memory()?;
         conn.execute_batch(SCHEMA)?;
         return Ok(conn);
     };
-    std::fs::create_dir_all(dir).map_err(|source| ConsoleError::DataDir {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    let path = dir.join(DB_FILE);
-    let corrupt = |source| ConsoleError::Corrupt {
-        path: path.clone(),
-        source,
-    };
-    let conn = Connection::open(&path).map_err(|source| match source {
-        rusqlite::Error::SqliteFailure(ref e, _)
-            if e.code == rusqlite::ErrorCode::CannotOpen
-                || e.code == rusqlite::ErrorCode::PermissionDenied =>
-        {
-            ConsoleError::DataDir {
-                path: dir.to_path_buf(),
-                source: std::io::Error::new(std::io::ErrorKind::PermissionDenied, source.to_string()),
-            }
-        }
-        other => corrupt(other),
-    })?;
-    conn.pragma_update(None, "journal_mode", "WAL").map_err(corrupt)?;
-    conn.pragma_update(None, "synchronous", "FULL").map_err(corrupt)?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))
-        .map_err(corrupt)?;
-    conn.execute_batch(SCHEMA).map_err(corrupt)?;
+    let conn = store_file::open(dir, &LAYOUT)?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(conn)
+}
+
+/// Checks the store in `data_dir` without writing to it, as [`open`] does first: so a world that
+/// opens other stores beside it can refuse before any of them is changed.
+pub fn check(data_dir: &Path) -> Result<(), ConsoleError> {
+    store_file::check(data_dir, &LAYOUT)?;
+    Ok(())
 }
 
 impl Db {

@@ -6,6 +6,7 @@ mod common;
 use common::*;
 use marketsim_console_stub::{serve, Console, ConsoleError, ConsoleWorld};
 use protocol::clock::Clock;
+use store_file::Refusal;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 #[test]
@@ -108,7 +109,10 @@ fn a_corrupt_store_file_is_refused_with_its_path() {
         Some(dir.path()),
     )
     .unwrap_err();
-    assert!(matches!(err, ConsoleError::Corrupt { .. }), "{err:?}");
+    assert!(
+        matches!(err, ConsoleError::Refused(Refusal::Damaged { .. })),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("console.sqlite3"), "{err}");
 }
 
@@ -125,7 +129,10 @@ fn a_data_dir_that_cannot_be_created_is_refused_with_its_path() {
         Some(&target),
     )
     .unwrap_err();
-    assert!(matches!(err, ConsoleError::DataDir { .. }), "{err:?}");
+    assert!(
+        matches!(err, ConsoleError::Refused(Refusal::DataDir { .. })),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("a-file/data"), "{err}");
 }
 

@@ -1,5 +1,6 @@
 //! The simulator's store: SQLite, in memory by default (up to 1 GiB) or `marketplace.sqlite3` in a
-//! data directory (WAL, so an acknowledged write survives a killed process).
+//! data directory (WAL, so an acknowledged write survives a killed process), checked before
+//! anything writes to it and refused, untouched, when damaged or another database (`store_file`).
 //!
 //! One connection behind a std `Mutex`: every operation is a short synchronous transaction and the
 //! lock is never held across an `.await`. [`orders`] keeps orders and instances, [`jobs`] the
@@ -34,6 +35,15 @@ pub const FILE_NAME: &str = "marketplace.sqlite3";
 
 const SCHEMA_VERSION: i64 = 1;
 
+/// What a data directory's `marketplace.sqlite3` holds.
+const LAYOUT: store_file::Layout = store_file::Layout {
+    what: "marketplace store",
+    file_name: FILE_NAME,
+    core: &[SCHEMA],
+    added: FAMILY_SCHEMAS,
+    user_version: SCHEMA_VERSION,
+};
+
 const SCHEMA: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE orders (
@@ -60,8 +70,9 @@ CREATE TABLE sessions (token TEXT PRIMARY KEY, login TEXT NOT NULL, csrf TEXT NO
 /// Why the store could not be opened or used.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot use data directory {dir}: {reason}")]
-    DataDir { dir: PathBuf, reason: String },
+    /// The data directory, or the store in it, was refused and left as it was.
+    #[error(transparent)]
+    Refused(#[from] store_file::Refusal),
     #[error(
         "{file} is not a marketsim marketplace store ({reason}); move it away or choose another --data-dir"
     )]
@@ -96,37 +107,15 @@ impl Store {
         Store::init(conn, None)
     }
 
-    /// The store in `dir` (created if missing), or in memory when `dir` is None.
+    /// The store in `dir`, or in memory when `dir` is None. A store already there is checked before
+    /// anything writes to it, and refused — left as it is — unless it is a sound marketplace store;
+    /// a directory without one gets a new one (`store_file`).
     pub fn open(dir: Option<&Path>) -> Result<Store, StoreError> {
         let Some(dir) = dir else { return Store::in_memory() };
-        let data_dir_error = |reason: String| StoreError::DataDir {
-            dir: dir.to_owned(),
-            reason,
-        };
-        if dir.exists() && !dir.is_dir() {
-            return Err(data_dir_error("it is a file, not a directory".into()));
-        }
-        std::fs::create_dir_all(dir).map_err(|e| data_dir_error(e.to_string()))?;
-        let probe = dir.join(".marketsim-write-test");
-        std::fs::write(&probe, b"ok").map_err(|e| data_dir_error(format!("not writable ({e})")))?;
-        let _ = std::fs::remove_file(&probe);
-        let file = dir.join(FILE_NAME);
-        let corrupt = |reason: String| StoreError::Corrupt {
-            file: file.clone(),
-            reason,
-        };
-        let conn = Connection::open(&file).map_err(|e| corrupt(e.to_string()))?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(|e| corrupt(e.to_string()))?;
+        let conn = store_file::open(dir, &LAYOUT)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        let check: String = conn
-            .query_row("PRAGMA quick_check", [], |r| r.get(0))
-            .map_err(|e| corrupt(e.to_string()))?;
-        if check != "ok" {
-            return Err(corrupt(check));
-        }
-        Store::init(conn, Some(&file))
+        Store::init(conn, Some(&dir.join(FILE_NAME)))
     }
 
     fn init(conn: Connection, file: Option<&Path>) -> Result<Store, StoreError> {
@@ -238,7 +227,7 @@ mod tests {
         let file = dir.path().join(FILE_NAME);
         std::fs::write(&file, b"this is not a database, it is a text file of some length").unwrap();
         let err = Store::open(Some(dir.path())).err().unwrap().to_string();
-        assert!(err.contains("is not a marketsim marketplace store"), "{err}");
+        assert!(err.contains("is not a SQLite database"), "{err}");
         assert_eq!(
             std::fs::read(&file).unwrap(),
             b"this is not a database, it is a text file of some length"
@@ -261,6 +250,6 @@ mod tests {
         conn.execute_batch("CREATE TABLE other (x INTEGER);").unwrap();
         drop(conn);
         let err = Store::open(Some(dir.path())).err().unwrap().to_string();
-        assert!(err.contains("schema version 0"), "{err}");
+        assert!(err.contains("holds table `other`"), "{err}");
     }
 }

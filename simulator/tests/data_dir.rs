@@ -1,0 +1,110 @@
+//! The marketplace's store in a data directory: a damaged one is refused with its file and fault
+//! named, and its directory left byte for byte as it was; an empty directory gets a new store; a
+//! store left by a killed process reopens with every committed write.
+
+use marketsim_simulator::store::{Store, FILE_NAME};
+use rstest::rstest;
+use std::path::Path;
+use store_file::testing::{copy_files, fingerprint, Damage};
+
+const WRITES: usize = 30;
+
+/// Writes `WRITES` values, one transaction each, to the store in `dir`.
+fn write_values(store: &Store) {
+    for i in 0..WRITES {
+        store
+            .set_meta(&format!("key-{i}"), &format!("value-{i}"))
+            .unwrap();
+    }
+}
+
+/// A store with `WRITES` values in `dir`: closed cleanly, or as a process killed after its last
+/// commit leaves it (the log not checkpointed).
+fn healthy_store(dir: &Path, killed: bool) {
+    let open = tempfile::tempdir().unwrap();
+    let store = Store::open(Some(open.path())).unwrap();
+    write_values(&store);
+    if killed {
+        copy_files(open.path(), dir);
+    } else {
+        drop(store);
+        copy_files(open.path(), dir);
+    }
+}
+
+#[rstest]
+#[case::empty(Damage::Empty)]
+#[case::not_sqlite(Damage::NotSqlite)]
+#[case::foreign_database(Damage::ForeignDatabase)]
+#[case::corrupt_page(Damage::CorruptPage)]
+#[case::damaged_log_frame(Damage::DamagedLogFrame)]
+#[case::damaged_last_commit(Damage::DamagedLastCommit)]
+#[case::foreign_log(Damage::ForeignLog)]
+#[case::foreign_log_alone(Damage::ForeignLogAlone)]
+#[case::log_without_database(Damage::LogWithoutDatabase)]
+fn a_damaged_store_is_refused_by_name_and_its_directory_left_byte_for_byte(#[case] damage: Damage) {
+    let dir = tempfile::tempdir().unwrap();
+    healthy_store(dir.path(), damage.needs_log());
+    damage.inflict(dir.path(), FILE_NAME);
+    let before = fingerprint(dir.path());
+
+    let refused = Store::open(Some(dir.path()));
+
+    assert_eq!(fingerprint(dir.path()), before, "the directory is unchanged");
+    let err = refused.err().expect("the damaged store is refused").to_string();
+    let named = damage.names(dir.path(), FILE_NAME).display().to_string();
+    assert!(err.contains(&named), "{err}");
+    assert!(err.contains(damage.words()), "{err}");
+    assert!(!err.contains('\n'), "one line: {err}");
+}
+
+#[test]
+fn a_store_of_an_earlier_version_with_a_table_since_dropped_opens_and_loses_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    healthy_store(dir.path(), false);
+    let conn = rusqlite::Connection::open(dir.path().join(FILE_NAME)).unwrap();
+    conn.execute_batch("CREATE TABLE metering_pushes (id INTEGER PRIMARY KEY, body TEXT);")
+        .unwrap();
+    drop(conn);
+
+    let reopened = Store::open(Some(dir.path())).unwrap();
+
+    assert_eq!(reopened.meta("key-0").unwrap().as_deref(), Some("value-0"));
+    drop(reopened);
+    let conn = rusqlite::Connection::open(dir.path().join(FILE_NAME)).unwrap();
+    let left: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE name = 'metering_pushes'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0, "the open dropped it, as every open does");
+}
+
+#[test]
+fn an_empty_directory_gets_a_new_store_that_keeps_what_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    write_values(&Store::open(Some(dir.path())).unwrap());
+    let reopened = Store::open(Some(dir.path())).unwrap();
+    assert_eq!(reopened.meta("key-29").unwrap().as_deref(), Some("value-29"));
+}
+
+#[test]
+fn a_store_left_by_a_killed_process_reopens_with_every_committed_write() {
+    let dir = tempfile::tempdir().unwrap();
+    healthy_store(dir.path(), true);
+    assert!(
+        std::fs::metadata(dir.path().join(format!("{FILE_NAME}-wal")))
+            .unwrap()
+            .len()
+            > 0
+    );
+    let reopened = Store::open(Some(dir.path())).unwrap();
+    for i in 0..WRITES {
+        assert_eq!(
+            reopened.meta(&format!("key-{i}")).unwrap(),
+            Some(format!("value-{i}"))
+        );
+    }
+}
