@@ -13,6 +13,9 @@ pub struct Limits {
     /// From the end of a request's headers to the end of its body; a body still arriving then is
     /// refused with 400 and the connection closed.
     pub body_read: Duration,
+    /// How long writing an answer may make no progress (a client that stops reading, with a
+    /// pipeline of requests queued behind it); past it the connection is dropped.
+    pub write: Duration,
     /// Connections open at once. Over it the server stops accepting, and new connections wait in
     /// the listen queue until one ends.
     pub max_connections: usize,
@@ -22,13 +25,15 @@ pub struct Limits {
 }
 
 impl Default for Limits {
-    /// 10 s for headers (and idling), 30 s for a body, 512 connections, 3 s to shut down. 512 is
+    /// 10 s for headers (and idling), 30 s for a body, 30 s of a stalled write, 512 connections,
+    /// 3 s to shut down. 512 is
     /// far more than browsers, SDKs and the bench open; where the process may open fewer files,
     /// an accept that fails for want of one is retried after a pause, never the end of the server.
     fn default() -> Limits {
         Limits {
             header_read: Duration::from_secs(10),
             body_read: Duration::from_secs(30),
+            write: Duration::from_secs(30),
             max_connections: 512,
             shutdown_grace: Duration::from_secs(3),
         }

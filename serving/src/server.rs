@@ -4,7 +4,8 @@
 //! has not sent a whole request head in time — on a kept-alive connection hyper starts that timer
 //! when it begins waiting for the next request, so it is the idle timeout too. Each request's body
 //! is wrapped in a [`Deadline`], and its Host checked against the [`AllowedHosts`] before the app
-//! sees it. On shutdown every connection is told to finish gracefully (idle ones close at once,
+//! sees it. A write that makes no progress for `limits.write` (a client that stopped reading)
+//! drops the connection. On shutdown every connection is told to finish gracefully (idle ones close at once,
 //! requests in flight are answered); after `shutdown_grace` the rest are dropped.
 
 use crate::body::Deadline;
@@ -21,6 +22,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
+use tokio_io_timeout::TimeoutStream;
 use tower::ServiceExt;
 
 /// Where a server is in its life; every connection watches it.
@@ -71,6 +73,7 @@ pub async fn serve(
                     app: app.clone(),
                     hosts: hosts.clone(),
                     body_read: limits.body_read,
+                    write: limits.write,
                     phase: watching.clone(),
                     _permit: permit,
                 };
@@ -120,6 +123,7 @@ struct Connection {
     app: Router,
     hosts: Arc<AllowedHosts>,
     body_read: Duration,
+    write: Duration,
     phase: watch::Receiver<Phase>,
     _permit: OwnedSemaphorePermit,
 }
@@ -138,7 +142,10 @@ impl Connection {
                 app.oneshot(request).await
             }
         });
-        let connection = self.http.serve_connection(TokioIo::new(stream), service);
+        let mut stream = TimeoutStream::new(stream);
+        stream.set_write_timeout(Some(self.write));
+        let stream = TokioIo::new(Box::pin(stream));
+        let connection = self.http.serve_connection(stream, service);
         let mut connection = std::pin::pin!(connection);
         let ended = tokio::select! {
             ended = connection.as_mut() => Some(ended),

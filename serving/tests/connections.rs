@@ -73,6 +73,22 @@ async fn over_the_cap_a_new_connection_waits_until_an_old_one_ends() {
 }
 
 #[tokio::test]
+async fn a_client_that_never_reads_its_answers_is_dropped_and_frees_its_place() {
+    let limits = Limits {
+        max_connections: 1,
+        ..short_limits()
+    };
+    let server = Server::start(limits, AllowedHosts::default()).await;
+    let flood = server
+        .pipeline_without_reading("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await;
+    // Served only once the first connection, stuck writing answers nobody reads, is dropped.
+    let answer = server.get("127.0.0.1", "/").await;
+    assert!(answer.ends_with("ok"), "{answer}");
+    flood.abort();
+}
+
+#[tokio::test]
 async fn a_shutdown_ends_within_its_grace_while_clients_hold_connections_open() {
     let limits = Limits {
         header_read: Duration::from_secs(60),

@@ -19,11 +19,12 @@ use tokio::task::JoinHandle;
 /// enough for a loaded machine, and it is only reached when the server fails to do it at all.
 pub const GENEROUS: Duration = Duration::from_secs(20);
 
-/// Limits short enough for tests: 300 ms for headers, bodies and shutdown.
+/// Limits short enough for tests: 300 ms for headers, bodies, stalled writes and shutdown.
 pub fn short_limits() -> Limits {
     Limits {
         header_read: Duration::from_millis(300),
         body_read: Duration::from_millis(300),
+        write: Duration::from_millis(300),
         max_connections: 64,
         shutdown_grace: Duration::from_millis(300),
     }
@@ -94,6 +95,23 @@ impl Server {
         let mut stream = self.connect().await;
         stream.write_all(text.as_bytes()).await.unwrap();
         stream
+    }
+
+    /// Connects with a small receive buffer and sends `request` over and over (at most 100,000
+    /// times) without ever reading an answer, as a client that stalls mid-pipeline does.
+    pub async fn pipeline_without_reading(&self, request: &'static str) -> JoinHandle<()> {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.set_recv_buffer_size(2048).unwrap();
+        let mut stream = socket.connect(self.addr).await.unwrap();
+        tokio::spawn(async move {
+            for _ in 0..100_000 {
+                if stream.write_all(request.as_bytes()).await.is_err() {
+                    break;
+                }
+            }
+            // Hold the connection, unread, until the test ends.
+            std::future::pending::<()>().await;
+        })
     }
 
     /// `GET path` naming the server `host`, on a connection of its own; the whole answer.
