@@ -3,14 +3,16 @@
 //! [`Limits`] a local tool needs against idle and trickling clients (hyper's header-read timeout,
 //! which is also the keep-alive idle timeout; a body deadline; a cap on connections; a shutdown
 //! that ends within a deadline), and answers only to the Host names in its [`AllowedHosts`], so a
-//! DNS-rebound page cannot reach it.
+//! DNS-rebound page cannot reach it; [`page`] tells what a web page sent from what an SDK or a
+//! server sent, for endpoints no page may call.
 //!
 //! Layout: [`limits`] (the numbers), [`hosts`] (the names), [`body`] (the body deadline),
-//! [`server`] (the accept loop and each connection).
+//! [`server`] (the accept loop and each connection), [`page`].
 
 pub mod body;
 pub mod hosts;
 pub mod limits;
+pub mod page;
 pub mod server;
 
 pub use hosts::AllowedHosts;

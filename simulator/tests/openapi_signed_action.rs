@@ -7,7 +7,7 @@
 mod common;
 
 use common::openapi::*;
-use protocol::openapi::{v1, v3, Credentials};
+use protocol::openapi::{form_encode, v1, v3, Credentials};
 
 const PROJECT: &str = "30062001";
 /// The project's current node: what PauseProject names.
@@ -257,5 +257,66 @@ async fn a_signed_request_that_names_no_action_is_missing_action_and_not_a_page(
         let answer = http::send_v1(&sim, method, &request.sign(&creds), &[]).await;
         assert_eq!(code(&answer), (400, "MissingAction"), "V1 {method}: {}", answer.1);
     }
+    assert_untouched(&sim, logs);
+}
+
+#[tokio::test]
+async fn a_signed_request_that_a_web_page_sent_runs_nothing_and_keeps_its_nonce() {
+    let sim = Simulator::for_tests();
+    let logs = log_count(&sim);
+    let params = v1::Request::new("POST", "PauseProject")
+        .param("InstanceId", PROJECT)
+        .param("NodeId", NODE)
+        .sign(&http::vendor(&sim));
+    for page in [
+        [
+            ("origin", "http://evil.example"),
+            ("sec-fetch-site", "cross-site"),
+        ],
+        [("origin", "null"), ("x-page", "sandboxed")],
+        [("sec-fetch-site", "same-site"), ("sec-fetch-dest", "image")],
+    ] {
+        let sent = http::send_v1(&sim, "POST", &params, &page).await;
+        assert_eq!(
+            code(&sent),
+            (403, "Forbidden.CrossSiteRequest"),
+            "{page:?}: {}",
+            sent.1
+        );
+        assert_untouched(&sim, logs);
+    }
+    let v3_from_a_page = {
+        let mut signed = pause().sign(&http::vendor(&sim));
+        signed
+            .headers
+            .push(("origin".into(), "http://evil.example".into()));
+        http::send_v3(&sim, &signed).await
+    };
+    assert_eq!(code(&v3_from_a_page), (403, "Forbidden.CrossSiteRequest"));
+    assert_untouched(&sim, logs);
+
+    // The same signed request from an SDK (no Origin, no Sec-Fetch-Site) runs.
+    let genuine = http::send_v1(&sim, "POST", &params, &[]).await;
+    assert_eq!(genuine.0, 200, "{}", genuine.1);
+}
+
+#[tokio::test]
+async fn an_action_given_in_both_query_and_body_is_refused_and_runs_nothing() {
+    let sim = Simulator::for_tests();
+    let logs = log_count(&sim);
+    let form = v1::Request::new("POST", "DescribeProjectInfo")
+        .param("InstanceId", PROJECT)
+        .param("NodeId", NODE)
+        .sign(&http::vendor(&sim));
+    let request = axum::http::Request::builder()
+        .method("POST")
+        .uri("/?Action=PauseProject")
+        .header("host", http::HOST)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(form_encode(&form)))
+        .unwrap();
+    let sent = http::send(&sim, request).await;
+    assert_eq!(code(&sent), (400, "InvalidParameter"), "{}", sent.1);
+    assert!(message(&sent).contains("Action"), "{}", message(&sent));
     assert_untouched(&sim, logs);
 }

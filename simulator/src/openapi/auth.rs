@@ -62,6 +62,7 @@ pub fn authenticate_at<'w, 'r>(
     now: Instant,
 ) -> Result<Authenticated<'w, 'r>, ApiError> {
     check_utf8(request)?;
+    check_once(request)?;
     let authorization = match request.headers.get(header::AUTHORIZATION) {
         None => None,
         Some(value) => Some(
@@ -338,6 +339,19 @@ fn check_utf8(request: &SignedRequest<'_>) -> Result<(), ApiError> {
             "InvalidParameter",
             "Specified parameter is not valid: the query and the form body must be UTF-8 text.",
         ))
+    }
+}
+
+/// Every parameter is given once: of two values only one could be read, and which one the caller
+/// meant, or signed, cannot be known (an `Action` in the query beside another in the body, say).
+fn check_once(request: &SignedRequest<'_>) -> Result<(), ApiError> {
+    match request.params.repeated() {
+        None => Ok(()),
+        Some(name) => Err(ApiError::new(
+            400,
+            "InvalidParameter",
+            format!("Specified parameter {name} is not valid: it is given more than once."),
+        )),
     }
 }
 

@@ -51,6 +51,20 @@ fn wants_xml(params: &Params) -> bool {
 async fn answer(sim: &Simulator, request: Request) -> Response {
     let request_id = sim.request_id();
     let (parts, body) = request.into_parts();
+    if serving::page::sent_by_a_page(&parts.headers) {
+        let e = ApiError::new(
+            403,
+            "Forbidden.CrossSiteRequest",
+            "The OpenAPI does not answer a request a web page sent (it carries Origin or Sec-Fetch-Site): call it from an SDK or a server.",
+        );
+        return e.respond(
+            &request_id,
+            wants_xml(&Params::decode(
+                parts.uri.query().unwrap_or_default().as_bytes(),
+                b"",
+            )),
+        );
+    }
     let query = parts.uri.query().unwrap_or_default().to_owned();
     let body = match to_bytes(Body::new(body), MAX_BODY).await {
         Ok(bytes) => bytes,

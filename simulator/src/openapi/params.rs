@@ -11,6 +11,8 @@ pub struct Params {
     values: BTreeMap<String, String>,
     /// Whether every name and value decoded to UTF-8 text.
     text: bool,
+    /// The first name given more than once (in the query, the body, or both), if any.
+    repeated: Option<String>,
 }
 
 impl Default for Params {
@@ -25,6 +27,7 @@ impl Params {
         Params {
             values: pairs.into_iter().collect(),
             text: true,
+            repeated: None,
         }
     }
 
@@ -39,12 +42,28 @@ impl Params {
                 String::from_utf8_lossy(e.as_bytes()).into_owned()
             })
         };
-        let values = decode_form_bytes(raw_query)
+        let mut values = BTreeMap::new();
+        let mut repeated = None;
+        for (k, v) in decode_form_bytes(raw_query)
             .into_iter()
             .chain(decode_form_bytes(form_body))
-            .map(|(k, v)| (to_text(k), to_text(v)))
-            .collect();
-        Params { values, text }
+        {
+            let (k, v) = (to_text(k), to_text(v));
+            if let Some(_earlier) = values.insert(k.clone(), v) {
+                repeated.get_or_insert(k);
+            }
+        }
+        Params {
+            values,
+            text,
+            repeated,
+        }
+    }
+
+    /// The first name the request gave more than once: only one of its values could be read, and
+    /// which one the caller meant (or signed) cannot be known.
+    pub fn repeated(&self) -> Option<&str> {
+        self.repeated.as_deref()
     }
 
     /// Whether every name and value arrived as UTF-8 text.
