@@ -3,12 +3,14 @@
 //! `createInstance` is idempotent per `orderBizId` — repeated or concurrent calls give one instance
 //! and the same answer — and answers with the console's own instance id (`zc-…`, never the
 //! orderBizId) and `appInfo` (`frontEndUrl`, `authUrl`). The lifecycle actions are refused
-//! honestly with 501 until the console implements them; `verify` belongs on the 免登 entry.
+//! honestly with 501 until the console implements them; `verify` belongs on the 免登 entry. The
+//! marketplace calls from a server: a call a web page sent (`Origin`, or `Sec-Fetch-Site` other than
+//! `none`) is refused before anything else, as another site could replay a captured signed URL.
 
 use crate::instances::NewInstance;
 use crate::Console;
 use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use protocol::spi::{decode_query, AppInfo, CreateInstanceAnswer, TokenError};
@@ -28,6 +30,9 @@ const LIFECYCLE_ACTIONS: &[&str] = &[
 /// Why an SPI call was refused. Each answers `{"success": false, "code": …, "message": …}`.
 #[derive(Debug, thiserror::Error)]
 pub enum SpiError {
+    /// 403 `CrossSiteRequest`: a web page sent the call; the marketplace never does.
+    #[error("the SPI answers the marketplace's server, not a call a web page sent")]
+    FromAPage,
     /// 403 `InvalidToken`: no token, or one that does not match the parameters and the key.
     #[error("{0}")]
     Token(TokenError),
@@ -59,6 +64,7 @@ impl SpiError {
             SpiError::Parameter(_) => (StatusCode::BAD_REQUEST, "MissingParameter"),
             SpiError::WrongProduct(_) => (StatusCode::BAD_REQUEST, "InvalidProductCode"),
             SpiError::WrongEndpoint => (StatusCode::BAD_REQUEST, "WrongEndpoint"),
+            SpiError::FromAPage => (StatusCode::FORBIDDEN, "CrossSiteRequest"),
             SpiError::NotSupported(_) => (StatusCode::NOT_IMPLEMENTED, "NotSupported"),
             SpiError::UnknownAction(_) => (StatusCode::BAD_REQUEST, "UnknownAction"),
             SpiError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "InternalError"),
@@ -82,7 +88,15 @@ impl IntoResponse for SpiError {
 }
 
 /// The SPI endpoint.
-pub async fn handle(State(console): State<Console>, RawQuery(query): RawQuery) -> Response {
+pub async fn handle(
+    State(console): State<Console>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    if serving::page::sent_by_a_page(&headers) {
+        tracing::info!("SPI call from a web page refused");
+        return SpiError::FromAPage.into_response();
+    }
     let params = decode_query(query.as_deref().unwrap_or(""));
     match answer(&console, &params) {
         Ok(answer) => Json(answer).into_response(),

@@ -164,3 +164,31 @@ async fn create_instance_without_an_order_biz_id_is_refused() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body["message"].as_str().unwrap().contains("orderBizId"));
 }
+
+#[tokio::test]
+async fn a_call_a_web_page_sent_is_refused_and_creates_nothing() {
+    use tower::ServiceExt;
+    let c = console();
+    let uri = format!(
+        "/aliyun/spi?{}",
+        protocol::spi::signed_query(&create_params("38492017"), SPI_KEY)
+    );
+    for page in [
+        ("sec-fetch-site", "cross-site"),
+        ("sec-fetch-site", "same-site"),
+        ("origin", "http://evil.example"),
+    ] {
+        let request = axum::http::Request::builder()
+            .uri(&uri)
+            .header(page.0, page.1)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let response = c.app.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{page:?}");
+    }
+    // Had a refused call created an instance, the next seeded id would differ.
+    assert_eq!(
+        c.create_instance("38492017").await,
+        console().create_instance("38492017").await
+    );
+}
