@@ -61,6 +61,8 @@ async fn bad_clock_requests_get_a_clear_refusal() {
         (r#"{"to":"yesterday"}"#, "not a date"),
         (r#"{"by":"1m","to":"2023-08-15 11:00:00"}"#, "exactly one"),
         ("not json", "not JSON"),
+        (r#"["3m", null]"#, "not a JSON object"),
+        ("[]", "not a JSON object"),
         ("", "the body is empty"),
         ("{}", "exactly one"),
         (r#"{"by":"1m","later":true}"#, "send JSON like"),

@@ -91,7 +91,12 @@ fn check_body(bytes: &Bytes) -> Result<(), Refusal> {
             "the body is empty: send a JSON body (`{}` where no parameter is needed)".into(),
         ));
     }
-    serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
-        .map(drop)
-        .map_err(|e| (StatusCode::BAD_REQUEST, format!("the body is not JSON ({e})")))
+    match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Ok(serde_json::Value::Object(_)) => Ok(()),
+        Ok(_) => Err((
+            StatusCode::BAD_REQUEST,
+            "the body is not a JSON object: send one (`{}` where no parameter is needed)".into(),
+        )),
+        Err(e) => Err((StatusCode::BAD_REQUEST, format!("the body is not JSON ({e})"))),
+    }
 }
