@@ -1,9 +1,10 @@
 //! The `-wal` beside a database, judged before SQLite sees it. A process killed mid-write leaves at
 //! most one unfinished transaction at the log's end, never acknowledged, which SQLite rightly drops.
 //! Damage looks different: a bad frame with more of the same log after it, or a log that breaks
-//! off before the last commit its `-shm` index recorded; and a log of another database has another
-//! page size or other salts than its index. Those are refused, since SQLite would drop or replay
-//! them silently.
+//! off before the last commit its `-shm` index recorded; and a log of another database that has
+//! another page size, or other salts than the index beside it. Those are refused, since SQLite
+//! would drop or replay them silently. Not caught: a log moved over from another store of the
+//! same kind, with its own index or none, whose pages fit — nothing in a log names its database.
 
 use crate::header::DatabaseHeader;
 use crate::wal::{self, End};
