@@ -45,14 +45,14 @@ impl AllowedHosts {
 
     /// The refusal for `request`, or None when its Host is answered. A request without a Host
     /// (no browser sends one) names nothing to refuse.
+    /// Every name the request gives is judged: each Host header (a second one must not slip a
+    /// name past the first) and an absolute-form target's authority (which HTTP/1.1 puts first).
     pub fn refusal<B>(&self, request: &Request<B>) -> Option<Response<Body>> {
-        let host = match request.headers().get(header::HOST) {
-            Some(value) => value.to_str().unwrap_or("(not text)"),
-            None => request.uri().authority()?.as_str(),
-        };
-        if self.allows(host) {
-            return None;
-        }
+        let headers = request.headers().get_all(header::HOST).iter();
+        let named = headers
+            .map(|value| value.to_str().unwrap_or("(not text)"))
+            .chain(request.uri().authority().map(|a| a.as_str()));
+        let host = named.into_iter().find(|host| !self.allows(host))?;
         let name = bare_name(host);
         let known: String = self.names.iter().map(|n| format!(", {n}")).collect();
         let text = format!(
@@ -79,7 +79,18 @@ impl AllowedHosts {
 fn bare_name(host: &str) -> &str {
     let host = host.trim();
     let name = if let Some(bracketed) = host.strip_prefix('[') {
-        bracketed.split(']').next().unwrap_or(bracketed)
+        match bracketed.split_once(']') {
+            // `[v6]` or `[v6]:port`; anything else after the bracket keeps the whole (refused) text.
+            Some((v6, "")) => v6,
+            Some((v6, port))
+                if port
+                    .strip_prefix(':')
+                    .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit())) =>
+            {
+                v6
+            }
+            _ => host,
+        }
     } else {
         match host.rsplit_once(':') {
             Some((name, port)) if !name.contains(':') && port.bytes().all(|b| b.is_ascii_digit()) => name,
@@ -137,6 +148,8 @@ mod tests {
             ".localhost",
             "",
             "[rebound.example]",
+            "[::1]rebound.example",
+            "[::1]:abc",
         ] {
             assert!(!hosts.allows(host), "{host}");
         }

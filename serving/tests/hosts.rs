@@ -23,3 +23,18 @@ async fn a_foreign_host_name_is_refused_and_known_names_are_answered() {
         assert!(answer.starts_with("HTTP/1.1 200"), "{host}: {answer}");
     }
 }
+
+#[tokio::test]
+async fn a_second_host_header_or_a_foreign_absolute_target_is_refused_too() {
+    use common::until_closed;
+    let server = Server::start(short_limits(), AllowedHosts::default()).await;
+    let port = server.addr.port();
+    for request in [
+        format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nHost: rebound.example\r\nConnection: close\r\n\r\n"),
+        format!("GET http://rebound.example:{port}/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"),
+    ] {
+        let mut stream = server.send(&request).await;
+        let answer = until_closed(&mut stream).await.expect("answered");
+        assert!(!answer.starts_with("HTTP/1.1 200"), "{request}: {answer}");
+    }
+}
