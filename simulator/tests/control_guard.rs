@@ -81,6 +81,17 @@ const ATTEMPTS: &[Attempt] = &[
         ],
         body: None,
     },
+    Attempt {
+        name: "a JSON body whose second Sec-Fetch-Site and Origin say cross-site",
+        headers: &[
+            ("content-type", "application/json"),
+            ("sec-fetch-site", "none"),
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "http://127.0.0.1:8080"),
+            ("origin", "http://evil.example"),
+        ],
+        body: None,
+    },
 ];
 
 async fn send(sim: &Simulator, endpoint: &Endpoint, headers: &[(&str, &str)], body: &str) -> StatusCode {

@@ -52,6 +52,14 @@ type Refusal = (StatusCode, String);
 
 /// Where the request says it comes from, and what it says it carries.
 fn check_headers(headers: &HeaderMap) -> Result<(), Refusal> {
+    for name in ["sec-fetch-site", "origin", "content-type", "host"] {
+        if headers.get_all(name).iter().nth(1).is_some() {
+            return Err((
+                StatusCode::BAD_REQUEST,
+                format!("the {name} header is given more than once"),
+            ));
+        }
+    }
     let text = |name| headers.get(name).map(|v| v.to_str().unwrap_or("(not text)"));
     if let Some(site) = text("sec-fetch-site") {
         if !(site.eq_ignore_ascii_case("same-origin") || site.eq_ignore_ascii_case("none")) {
