@@ -69,9 +69,17 @@ def authorize_on_the_page(roles: str) -> str:
     returnurl = "https://isv.example/aliyun/authorized?state=sdk"
     with requests.Session() as browser:
         browser.trust_env = False
+        form = browser.get(base + "/signin", timeout=10)
+        assert form.status_code == 200, form.status_code
+        signin_csrf = html.unescape(re.search(r'name="csrf" value="([^"]+)"', form.text).group(1))
         signed_in = browser.post(
             base + "/signin",
-            data={"login": BUYER_1["login"], "password": BUYER_1["password"], "return": "/console/services"},
+            data={
+                "login": BUYER_1["login"],
+                "password": BUYER_1["password"],
+                "return": "/console/services",
+                "csrf": signin_csrf,
+            },
             allow_redirects=False,
             timeout=10,
         )
