@@ -165,7 +165,7 @@ fn authenticate_v3<'w, 'r>(
 
 /// `host` and every `x-acs-*` header the request carries must be signed, as the official SDKs
 /// sign them: an unsigned one could be changed in flight (`x-acs-action`, the operation itself).
-fn check_signed_headers(headers: &HeaderMap, signed: &v3::SignedHeaders<'_>) -> Result<(), ApiError> {
+fn check_signed_headers(headers: &HeaderMap, signed: &v3::SignedHeaders) -> Result<(), ApiError> {
     let unsigned = std::iter::once("host")
         .chain(
             headers
