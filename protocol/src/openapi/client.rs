@@ -445,7 +445,7 @@ pub fn random_nonce() -> String {
     let mut bytes = [0u8; 16];
     bytes[..8].copy_from_slice(&keys[0].hash_one(n).to_le_bytes());
     bytes[8..].copy_from_slice(&keys[1].hash_one(n).to_le_bytes());
-    super::hex_lower(&bytes)
+    hex::encode(bytes)
 }
 
 #[cfg(test)]

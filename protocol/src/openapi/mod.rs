@@ -15,6 +15,7 @@ pub mod v3;
 
 use crate::time::Instant;
 use chrono::{DateTime, NaiveDateTime, Utc};
+use percent_encoding::{percent_decode, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// The API version every Market request names.
 pub const VERSION: &str = "2015-11-01";
@@ -22,112 +23,63 @@ pub const VERSION: &str = "2015-11-01";
 /// Hex SHA-256 of an empty body.
 pub const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-/// RFC 3986 percent-encoding, as both signatures use it: unreserved characters (`A–Z a–z 0–9 - _ .
-/// ~`) kept, space `%20`, `*` `%2A`, everything else (UTF-8 bytes) `%XX` in upper case.
+/// What RFC 3986 signing escapes: every byte but the unreserved `A–Z a–z 0–9 - _ . ~` (so a space
+/// is `%20` and `*` is `%2A`, as the SDKs' `quote(v, safe='~')` writes them).
+const RFC3986: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// RFC 3986 percent-encoding, as both signatures use it: unreserved characters kept, everything
+/// else (UTF-8 bytes) `%XX` in upper case.
 pub fn percent_encode(s: &str) -> String {
     percent_encode_bytes(s.as_bytes())
 }
 
 /// The same over raw bytes (a decoded value that is not UTF-8 re-encodes to what was sent).
 pub fn percent_encode_bytes(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() + bytes.len() / 2);
-    encode_into(&mut out, bytes, "%20");
-    out
-}
-
-/// Appends `bytes` percent-encoded by RFC 3986 to `out`, a space written as `space`.
-fn encode_into(out: &mut String, bytes: &[u8], space: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~');
-    // Written as bytes, then checked as text once: everything written is ASCII or `space`.
-    let mut buf = std::mem::take(out).into_bytes();
-    buf.reserve(bytes.len() + bytes.len() / 2);
-    for &b in bytes {
-        if unreserved(b) {
-            buf.push(b);
-        } else if b == b' ' {
-            buf.extend_from_slice(space.as_bytes());
-        } else {
-            buf.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xF)]]);
-        }
-    }
-    *out = String::from_utf8(buf).expect("percent-encoding writes ASCII text");
-}
-
-/// Lower-case hex of `bytes`.
-pub(crate) fn hex_lower(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = vec![0; bytes.len() * 2];
-    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
-        pair[0] = HEX[usize::from(b >> 4)];
-        pair[1] = HEX[usize::from(b & 0xF)];
-    }
-    String::from_utf8(out).expect("hex digits are ASCII")
+    percent_encoding::percent_encode(bytes, RFC3986).to_string()
 }
 
 /// Splits a raw `application/x-www-form-urlencoded` string (query or body) into decoded byte pairs:
-/// `+` is a space, `%XX` a byte. Empty segments are skipped; a segment without `=` has an empty value.
+/// `+` is a space, `%XX` a byte, and a `%` not followed by two hex digits stays as it is. Empty
+/// segments are skipped; a segment without `=` has an empty value.
 pub fn decode_form_bytes(raw: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+    let decode = |part: &[u8]| -> Vec<u8> {
+        let spaced: Vec<u8> = part.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect();
+        percent_decode(&spaced).collect()
+    };
     raw.split(|b| *b == b'&')
         .filter(|segment| !segment.is_empty())
-        .map(|segment| {
-            let (name, value) = match segment.iter().position(|b| *b == b'=') {
-                Some(i) => (&segment[..i], &segment[i + 1..]),
-                None => (segment, &[][..]),
-            };
-            let mut k = Vec::with_capacity(name.len());
-            let mut v = Vec::with_capacity(value.len());
-            decode_component_into(&mut k, name);
-            decode_component_into(&mut v, value);
-            (k, v)
+        .map(|segment| match segment.iter().position(|b| *b == b'=') {
+            Some(i) => (decode(&segment[..i]), decode(&segment[i + 1..])),
+            None => (decode(segment), Vec::new()),
         })
         .collect()
-}
-
-/// Appends `raw` decoded to `out`: `+` is a space, `%XX` (two hex digits) a byte, and a `%` not
-/// followed by two hex digits stays as it is.
-pub fn decode_component_into(out: &mut Vec<u8>, raw: &[u8]) {
-    fn hex(b: u8) -> Option<u8> {
-        char::from(b).to_digit(16).map(|d| d as u8)
-    }
-    let mut i = 0;
-    while i < raw.len() {
-        let b = raw[i];
-        match b {
-            b'+' => out.push(b' '),
-            b'%' => match (
-                raw.get(i + 1).and_then(|&h| hex(h)),
-                raw.get(i + 2).and_then(|&l| hex(l)),
-            ) {
-                (Some(h), Some(l)) => {
-                    out.push(h * 0x10 + l);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            _ => out.push(b),
-        }
-        i += 1;
-    }
 }
 
 /// `application/x-www-form-urlencoded` of `pairs` exactly as the Python SDK's `urlencode` writes it:
 /// RFC 3986 unreserved characters kept, space `+`, everything else (`*` too) `%XX`.
 pub fn form_encode<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
-    let len: usize = pairs
-        .iter()
-        .map(|(k, v)| k.as_ref().len() + v.as_ref().len() + 2)
-        .sum();
-    let mut out = String::with_capacity(len + len / 2);
+    let mut out = String::new();
     for (i, (k, v)) in pairs.iter().enumerate() {
         if i > 0 {
             out.push('&');
         }
-        encode_into(&mut out, k.as_ref().as_bytes(), "+");
+        push_form_component(&mut out, k.as_ref());
         out.push('=');
-        encode_into(&mut out, v.as_ref().as_bytes(), "+");
+        push_form_component(&mut out, v.as_ref());
     }
     out
+}
+
+/// Appends `s` encoded by RFC 3986 but for a space, which a form writes as `+`.
+fn push_form_component(out: &mut String, s: &str) {
+    // The encoder yields runs of kept characters and one `%XX` per escaped byte.
+    for piece in utf8_percent_encode(s, RFC3986) {
+        out.push_str(if piece == "%20" { "+" } else { piece });
+    }
 }
 
 /// The SDKs' timestamp: UTC `YYYY-MM-DDThh:mm:ssZ` (`x-acs-date`, V1 `Timestamp`).
@@ -240,6 +192,20 @@ mod tests {
     }
 
     #[test]
+    fn every_byte_but_the_unreserved_is_escaped_in_upper_case_hex() {
+        let every_byte: Vec<u8> = (0..=255u8).collect();
+        let encoded = percent_encode_bytes(&every_byte);
+        assert!(encoded.starts_with("%00%01%02"));
+        assert!(encoded.contains("%1F%20%21%22"));
+        assert!(encoded.contains("%2C-.%2F0123456789%3A"));
+        assert!(encoded.contains("%40ABC"));
+        assert!(encoded.contains("XYZ%5B%5C%5D%5E_%60abc"));
+        assert!(encoded.contains("xyz%7B%7C%7D~%7F%80%81"));
+        assert!(encoded.ends_with("%FE%FF"));
+        assert_eq!(encoded.len(), 66 + 3 * (256 - 66));
+    }
+
+    #[test]
     fn form_decoding_turns_plus_into_space_and_keeps_raw_bytes() {
         let pairs = decode_form_bytes(b"a=x+y%2Bz&&flag&b=%FF");
         assert_eq!(
@@ -253,63 +219,29 @@ mod tests {
     }
 
     #[test]
+    fn a_percent_sign_without_two_hex_digits_stays_as_sent() {
+        let pairs = decode_form_bytes(b"a=%41%4a%zz%4&b=%&c=%%41+%+2&=&%=%");
+        let text: Vec<(String, String)> = pairs
+            .into_iter()
+            .map(|(k, v)| (String::from_utf8(k).unwrap(), String::from_utf8(v).unwrap()))
+            .collect();
+        let expected = [
+            ("a", "AJ%zz%4"),
+            ("b", "%"),
+            ("c", "%A % 2"),
+            ("", ""),
+            ("%", "%"),
+        ];
+        assert_eq!(text, expected.map(|(k, v)| (k.to_owned(), v.to_owned())));
+    }
+
+    #[test]
     fn form_encoding_writes_what_python_urlencode_writes() {
         assert_eq!(
             form_encode(&[("SearchTerm", "镜像 a+b*c~"), ("k", "")]),
             "SearchTerm=%E9%95%9C%E5%83%8F+a%2Bb%2Ac~&k="
         );
-    }
-
-    #[test]
-    fn the_encoders_write_what_the_percent_encoding_crate_writes() {
-        const RFC3986: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-            .remove(b'-')
-            .remove(b'_')
-            .remove(b'.')
-            .remove(b'~');
-        let every_byte: Vec<u8> = (0..=255u8).collect();
-        assert_eq!(
-            percent_encode_bytes(&every_byte),
-            percent_encoding::percent_encode(&every_byte, RFC3986).to_string()
-        );
-        let text = "镜像 a+b*c~ %2F&=é";
-        assert_eq!(
-            form_encode(&[(text, text)]),
-            format!(
-                "{0}={0}",
-                percent_encoding::utf8_percent_encode(text, RFC3986)
-                    .to_string()
-                    .replace("%20", "+")
-            )
-        );
-    }
-
-    #[test]
-    fn form_decoding_matches_plus_then_percent_decoding() {
-        for raw in [
-            "a=%41%4a%4A%zz%4&b=%&c=%%41+%+2&d=%2",
-            "x=%E9%95%9C+%FF%fe",
-            "=&%=%&+=+",
-        ] {
-            let expected: Vec<(Vec<u8>, Vec<u8>)> = raw
-                .as_bytes()
-                .split(|b| *b == b'&')
-                .filter(|s| !s.is_empty())
-                .map(|segment| {
-                    let (k, v) = match segment.iter().position(|b| *b == b'=') {
-                        Some(i) => (&segment[..i], &segment[i + 1..]),
-                        None => (segment, &[][..]),
-                    };
-                    let decode = |part: &[u8]| -> Vec<u8> {
-                        let spaced: Vec<u8> =
-                            part.iter().map(|b| if *b == b'+' { b' ' } else { *b }).collect();
-                        percent_encoding::percent_decode(&spaced).collect()
-                    };
-                    (decode(k), decode(v))
-                })
-                .collect();
-            assert_eq!(decode_form_bytes(raw.as_bytes()), expected, "{raw}");
-        }
+        assert_eq!(form_encode(&[("a b", "%20 +")]), "a+b=%2520+%2B");
     }
 
     #[test]
