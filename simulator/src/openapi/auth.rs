@@ -18,7 +18,6 @@ use chrono::TimeDelta;
 use protocol::openapi::{parse_timestamp, v1, v3};
 use protocol::time::Instant;
 use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
 use std::sync::Mutex;
 
 /// How far a request's timestamp may be from the wall clock, and how long a nonce is remembered.
@@ -379,61 +378,37 @@ fn token_mismatch() -> ApiError {
     )
 }
 
-/// The nonces of authenticated requests, each remembered until 15 minutes after the later of its
-/// arrival and its timestamp (so a request stamped ahead of the clock cannot be replayed once its
-/// nonce is forgotten), then forgotten. Keyed by AccessKey and nonce, kept as a 128-bit keyed
-/// digest of the two (16 bytes whatever the nonce's length), and forgotten oldest first as
-/// requests arrive, so no sweep ever walks the whole cache while requests wait.
-#[derive(Debug)]
+/// The nonces of authenticated requests, per AccessKey, each remembered until 15 minutes after the
+/// later of its arrival and its timestamp (so a request stamped ahead of the clock cannot be
+/// replayed once its nonce is forgotten), then forgotten, oldest first, as requests arrive: no
+/// sweep ever walks the whole cache while requests wait.
+#[derive(Debug, Default)]
 pub struct NonceCache {
     inner: Mutex<Nonces>,
-    /// Two independently keyed hashers, together a 128-bit digest.
-    keys: (RandomState, RandomState),
 }
 
 #[derive(Debug, Default)]
 struct Nonces {
-    /// Digest → when it may be forgotten. A digest is already a keyed hash: the table uses it as
-    /// it is rather than hashing it again.
-    seen: HashMap<u128, Instant, BuildHasherDefault<DigestHasher>>,
-    /// The digests in the order remembered, with when each may be forgotten.
-    order: VecDeque<(Instant, u128)>,
-}
-
-impl Default for NonceCache {
-    fn default() -> Self {
-        NonceCache {
-            inner: Mutex::default(),
-            keys: (RandomState::new(), RandomState::new()),
-        }
-    }
+    /// (AccessKey, nonce) → when it may be forgotten.
+    seen: HashMap<(String, String), Instant>,
+    /// The same, in the order remembered.
+    order: VecDeque<(Instant, (String, String))>,
 }
 
 impl NonceCache {
     /// Remembers `nonce` of `access_key_id`, seen at `now` on a request stamped `stamped`; false when
     /// it is still remembered from an earlier request.
     pub fn remember(&self, access_key_id: &str, nonce: &str, now: Instant, stamped: Instant) -> bool {
-        let key = self.digest(access_key_id, nonce);
+        let key = (access_key_id.to_owned(), nonce.to_owned());
         let mut nonces = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         nonces.forget_until(now);
         if nonces.seen.get(&key).is_some_and(|forget_at| *forget_at > now) {
             return false;
         }
         let forget_at = now.max(stamped) + WINDOW;
-        nonces.seen.insert(key, forget_at);
+        nonces.seen.insert(key.clone(), forget_at);
         nonces.order.push_back((forget_at, key));
         true
-    }
-
-    fn digest(&self, access_key_id: &str, nonce: &str) -> u128 {
-        let half = |state: &RandomState| {
-            let mut h = state.build_hasher();
-            h.write(access_key_id.as_bytes());
-            h.write_u8(b'\n');
-            h.write(nonce.as_bytes());
-            h.finish()
-        };
-        (u128::from(half(&self.keys.0)) << 64) | u128::from(half(&self.keys.1))
     }
 
     /// How many nonces are remembered (some may be due to be forgotten at the next request).
@@ -446,37 +421,15 @@ impl NonceCache {
     }
 }
 
-/// Hashes a [`NonceCache`] digest to its own low 64 bits.
-#[derive(Debug, Default)]
-struct DigestHasher(u64);
-
-impl Hasher for DigestHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `write_u128` is ever called; anything else still hashes, if poorly.
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-
-    fn write_u128(&mut self, digest: u128) {
-        self.0 = digest as u64;
-    }
-}
-
 impl Nonces {
     /// Forgets, oldest first, what was due by `now`. A nonce stamped ahead of the clock is due
     /// later than those remembered after it, which then wait for it: kept a little longer, never
     /// forgotten early.
     fn forget_until(&mut self, now: Instant) {
-        while let Some(&(forget_at, key)) = self.order.front() {
-            if forget_at > now {
+        while self.order.front().is_some_and(|(forget_at, _)| *forget_at <= now) {
+            let Some((forget_at, key)) = self.order.pop_front() else {
                 break;
-            }
-            self.order.pop_front();
+            };
             if self.seen.get(&key) == Some(&forget_at) {
                 self.seen.remove(&key);
             }
