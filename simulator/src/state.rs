@@ -57,8 +57,6 @@ pub(crate) struct Shared {
     pub deterministic: bool,
     /// OpenAPI signature nonces seen in the last 15 minutes (wall clock).
     pub nonces: crate::openapi::auth::NonceCache,
-    /// PushMeteringData requests waiting to be stored together.
-    pub pushes: crate::openapi::ops::metering::commit::PushQueue,
     /// Kept alive here; the clock holds it weakly.
     _jobs: Arc<dyn Timers>,
 }
@@ -115,7 +113,6 @@ impl Simulator {
                 .unwrap_or_else(|| Arc::new(SpiClient::default())),
             deterministic: options.deterministic,
             nonces: crate::openapi::auth::NonceCache::default(),
-            pushes: Default::default(),
             _jobs: Arc::new(JobRunner::new(weak.clone())) as Arc<dyn Timers>,
         });
         clock.register(&sim._jobs);
@@ -149,12 +146,6 @@ impl Simulator {
 
     pub fn store(&self) -> &Store {
         &self.shared.store
-    }
-
-    /// How PushMeteringData requests have been batched so far (see
-    /// [`crate::openapi::ops::metering::commit`]).
-    pub fn push_batches(&self) -> crate::openapi::ops::metering::commit::BatchStats {
-        self.shared.pushes.stats()
     }
 
     /// The world's clock, to share with the vendor side of the same world.

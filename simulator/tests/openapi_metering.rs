@@ -1,12 +1,12 @@
 //! The metering family: PushMeteringData's rules one by one (and that a refused push stores
-//! nothing), its 60-second rule on the world's clock, PushTimesUsage's ClientToken window, and
-//! DescribeApiMetering over the fixture's packages.
+//! nothing), its 60-second rule on the world's clock, concurrent pushes each stored once,
+//! PushTimesUsage's ClientToken window, and DescribeApiMetering over the fixture's packages.
 
 mod common;
 
 use common::openapi::call;
 use common::{simulator, world_with_vendor, Client};
-use marketsim_simulator::openapi::ops::metering::push::{stored, Stored};
+use marketsim_simulator::openapi::ops::metering::push::{stored, stored_count, Stored};
 use marketsim_simulator::openapi::{operation, ApiError, Call, Caller, Params};
 use marketsim_simulator::{Options, Simulator, World};
 use serde_json::{json, Value};
@@ -437,6 +437,67 @@ async fn a_reset_world_forgets_last_pushes_though_it_reuses_the_instance_ids() {
     assert_eq!(stored(&o.sim, &id).unwrap().len(), 1);
 }
 
+/// `n` OPENED instances of the vendor's product; the clock is two minutes past ten.
+async fn opened_many(n: usize) -> (Simulator, Vec<String>, MockServer) {
+    let vendor = vendor_answering().await;
+    let sim = simulator(world_with_vendor(&vendor.uri()));
+    let buyer = sim.world().buyers[0].clone();
+    let ids = (0..n)
+        .map(|_| {
+            sim.open_service(&buyer, PRODUCT, &format!("{PRODUCT}-payg"))
+                .unwrap()
+                .instance_id
+        })
+        .collect();
+    sim.clock().advance(Duration::from_secs(120)).await.unwrap();
+    (sim, ids, vendor)
+}
+
+/// Pushes one record for each of `instances`, from eight threads at once; the answers in order.
+fn push_from_threads(sim: &Simulator, instances: &[String]) -> Vec<Result<Value, ApiError>> {
+    let chunk = instances.len().div_ceil(8);
+    std::thread::scope(|scope| {
+        let threads: Vec<_> = instances
+            .chunks(chunk)
+            .map(|ids| {
+                scope.spawn(move || {
+                    ids.iter()
+                        .map(|id| push(sim, &json!([record(id, PRODUCT)])))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        threads.into_iter().flat_map(|t| t.join().unwrap()).collect()
+    })
+}
+
+#[tokio::test]
+async fn many_concurrent_pushes_are_all_stored_once() {
+    let (sim, ids, _vendor) = opened_many(200).await;
+    let answers = push_from_threads(&sim, &ids);
+    assert!(
+        answers.iter().all(|a| a == &Ok(json!({"Success": true}))),
+        "{answers:?}"
+    );
+    assert_eq!(stored_count(&sim).unwrap(), 200);
+    for id in &ids {
+        assert_eq!(stored(&sim, id).unwrap().len(), 1, "{id}");
+    }
+}
+
+#[tokio::test]
+async fn of_concurrent_pushes_of_one_instance_one_is_stored_and_the_others_are_throttled() {
+    let (sim, ids, _vendor) = opened_many(1).await;
+    let answers = push_from_threads(&sim, &vec![ids[0].clone(); 8]);
+    let stored_answers = answers.iter().filter(|a| a.is_ok()).count();
+    let throttled = answers
+        .iter()
+        .filter(|a| a.as_ref().is_err_and(|e| e.code == "Service.Flow.Control"))
+        .count();
+    assert_eq!((stored_answers, throttled), (1, 7), "{answers:?}");
+    assert_eq!(stored(&sim, &ids[0]).unwrap().len(), 1);
+}
+
 #[tokio::test]
 async fn the_throttled_error_carries_x_acs_retry_after() {
     let o = opened().await;
@@ -457,7 +518,7 @@ async fn buyers_and_sts_credentials_may_not_push() {
     let params = Params::from_pairs([("Metering".to_string(), m)]);
     let e = operation("PushMeteringData")
         .unwrap()
-        .run_alone(&Call {
+        .run(&Call {
             sim: &o.sim,
             caller: vendor(&o.sim, "zilliz"),
             params: &params,

@@ -18,7 +18,6 @@ pub use params::Params;
 
 use crate::state::Simulator;
 use crate::world::{Buyer, Vendor};
-use ops::metering::commit::Ticket;
 use serde_json::Value;
 
 /// Who signed the request, as the world names them.
@@ -39,34 +38,19 @@ pub struct Call<'a> {
     pub sts: bool,
 }
 
-/// An operation. Either answers with the answer's fields (without `RequestId`, which the
-/// dispatcher adds) or an error.
+/// An operation: answers with the answer's fields (without `RequestId`, which the dispatcher
+/// adds) or an error.
 #[derive(Clone, Copy)]
 pub enum Operation {
     /// Answers at once.
     Now(fn(&Call<'_>) -> Result<Value, ApiError>),
-    /// Checks the request at once, then answers once it is stored with others that arrived
-    /// together (PushMeteringData's group commit).
-    Queued(fn(&Call<'_>) -> Result<Ticket, ApiError>),
 }
 
 impl Operation {
-    /// Runs the operation and waits for its answer.
-    pub async fn run(self, call: &Call<'_>) -> Result<Value, ApiError> {
+    /// Runs the operation.
+    pub fn run(self, call: &Call<'_>) -> Result<Value, ApiError> {
         match self {
             Operation::Now(op) => op(call),
-            Operation::Queued(op) => op(call)?.answer().await,
-        }
-    }
-
-    /// Runs the operation when no other call runs beside it (tests, one call at a time): a queued
-    /// operation is then always stored at once.
-    pub fn run_alone(self, call: &Call<'_>) -> Result<Value, ApiError> {
-        match self {
-            Operation::Now(op) => op(call),
-            Operation::Queued(op) => op(call)?
-                .ready()
-                .unwrap_or_else(|| panic!("a queued operation ran beside another one")),
         }
     }
 }

@@ -27,7 +27,6 @@ const FAMILY_SCHEMAS: &[&str] = &[
 
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The file a data directory holds.
@@ -85,12 +84,6 @@ pub enum StoreError {
 #[derive(Clone)]
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
-    /// How many times the store has been emptied; what is remembered of its content in memory
-    /// compares this to know it is still true.
-    clears: Arc<AtomicU64>,
-    /// Rows of `instances` inserted, updated or deleted (counted by SQLite's update hook, so no
-    /// writer can forget to), and clears; what is remembered of instances compares this.
-    instance_changes: Arc<AtomicU64>,
 }
 
 impl Store {
@@ -137,17 +130,8 @@ impl Store {
         for schema in FAMILY_SCHEMAS {
             conn.execute_batch(schema)?;
         }
-        let instance_changes = Arc::new(AtomicU64::new(0));
-        let counter = instance_changes.clone();
-        conn.update_hook(Some(move |_, _: &str, table: &str, _| {
-            if table == "instances" {
-                counter.fetch_add(1, Ordering::SeqCst);
-            }
-        }));
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
-            clears: Arc::default(),
-            instance_changes,
         })
     }
 
@@ -179,27 +163,10 @@ impl Store {
             .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?
             .query_map([], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
-        // Counted before anything is deleted and while the connection is held: whoever reads the
-        // count under the same lock never pairs an old count with an emptied store.
-        self.clears.fetch_add(1, Ordering::SeqCst);
-        // `DELETE` without `WHERE` empties a table without the update hook seeing each row.
-        self.instance_changes.fetch_add(1, Ordering::SeqCst);
         for table in tables {
             conn.execute(&format!("DELETE FROM \"{table}\""), [])?;
         }
         Ok(())
-    }
-
-    /// How many times [`Store::clear`] has run; read it while holding [`Store::conn`] for it to
-    /// agree with what the connection shows.
-    pub(crate) fn clears(&self) -> u64 {
-        self.clears.load(Ordering::SeqCst)
-    }
-
-    /// How many rows of `instances` have changed (and how many clears there were); read it while
-    /// holding [`Store::conn`] for it to agree with what the connection shows.
-    pub(crate) fn instance_changes(&self) -> u64 {
-        self.instance_changes.load(Ordering::SeqCst)
     }
 }
 

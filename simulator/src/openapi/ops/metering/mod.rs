@@ -2,15 +2,13 @@
 //!
 //! - [`push`]: PushMeteringData — pay-as-you-go usage windows, validated per contract §3.3.1 and
 //!   stored with the marketplace's receive time (rating them into bills is the billing issue's);
-//!   [`wire`] reads its `Metering` text, [`commit`] stores concurrent pushes together, [`memo`]
-//!   remembers what the checks read from the store.
+//!   [`records`] reads its `Metering` text, with [`wire`].
 //! - [`times`]: PushTimesUsage — deductions from a buyer's count package, once per ClientToken per
 //!   24 h — and DescribeApiMetering, the buyer's packages (fixtures/openapi/metering.yaml) minus
 //!   what was deducted.
 
-pub mod commit;
-pub mod memo;
 pub mod push;
+pub mod records;
 pub mod times;
 pub mod wire;
 
@@ -21,7 +19,7 @@ use crate::world::Vendor;
 use serde::Deserialize;
 
 pub const OPS: &[(&str, Operation)] = &[
-    ("PushMeteringData", Operation::Queued(push::push_metering_data)),
+    ("PushMeteringData", Operation::Now(push::push_metering_data)),
     ("PushTimesUsage", Operation::Now(times::push_times_usage)),
     (
         "DescribeApiMetering",
@@ -32,17 +30,17 @@ pub const OPS: &[(&str, Operation)] = &[
 /// This family's tables. `metering_records.id` is a plain rowid (no AUTOINCREMENT, which costs a
 /// write of `sqlite_sequence` per insert): records are only ever deleted all at once by a reset, so
 /// ids still rise in the order received, which is all [`push::stored`] orders by. The records are
-/// an append-only log without an index: an instance's last push, which the 60-second rule needs,
-/// is read from them once and then kept in memory ([`memo`]). Data directories of older
-/// versions indexed the records and kept last pushes in a table of their own; both are dropped.
+/// indexed by instance and receipt for the 60-second rule, which reads an instance's last push.
+/// Data directories of older versions indexed the records by receipt and kept last pushes in a
+/// table of their own; both are dropped.
 pub const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS metering_records (
     id INTEGER PRIMARY KEY, instance_id TEXT NOT NULL, product_code TEXT NOT NULL,
     start_time INTEGER NOT NULL, end_time INTEGER NOT NULL, metering_key TEXT NOT NULL,
     value INTEGER NOT NULL, metering_assit TEXT NOT NULL, serial_no TEXT,
     received_at INTEGER NOT NULL, billable INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS metering_records_by_instance ON metering_records (instance_id, received_at);
 DROP INDEX IF EXISTS metering_records_by_receipt;
-DROP INDEX IF EXISTS metering_records_by_instance;
 DROP TABLE IF EXISTS metering_pushes;
 CREATE TABLE IF NOT EXISTS times_usage (
     id INTEGER PRIMARY KEY AUTOINCREMENT, vendor TEXT NOT NULL, client_token TEXT,

@@ -1,213 +1,188 @@
 //! PushMeteringData (contract §3.3.1): the vendor reports usage windows of pay-as-you-go instances.
 //!
-//! `Metering` is a JSON array of records `{InstanceId, StartTime, EndTime, Entities[{Key, Value,
-//! meteringAssit, SerialNo?}]}`. Every rule is checked before anything is written, and the records
-//! are written in one transaction: a request is stored whole or not at all. Checks, in order:
-//! the JSON and each record's fields ([`parse`]); the record cap; then, in the transaction, each
-//! instance (the caller's product's, OPENED — or EXPIRED, stored as not billable), one product per
-//! request, `meteringAssit` naming that product and key, the deadline on the world's clock, and the
-//! 60-second rule per instance.
+//! The `Metering` text is read into records and checked for shape first ([`super::records`]). Then,
+//! in one transaction, each instance is checked — the caller's product's, OPENED (or EXPIRED,
+//! stored as not billable), one product per request, `meteringAssit` naming that product and key,
+//! the deadline on the world's clock, the 60-second rule — and the records are written: a request
+//! is stored whole or not at all, and a refused one writes nothing.
 
-use super::commit::Ticket;
-use super::vendor;
-use super::wire::{Json, Metering, Scalar};
+use super::records::{metering_error, parse, Record};
+use super::{bad_instance, sells, vendor};
 use crate::openapi::{ApiError, Call};
-
-/// Records one request may carry (hourly/daily products).
-pub const MAX_RECORDS: usize = 100;
+use crate::state::Simulator;
+use crate::store::orders::Status;
+use crate::store::StoreError;
+use protocol::time::{epoch_millis, Instant};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::{json, Value};
 
 /// Virtual seconds between two pushes for the same instance.
 pub const THROTTLE_SECONDS: i64 = 60;
 
-/// A window of a non-real-time product must be wider than this (seconds).
-pub const MIN_WINDOW_SECONDS: i64 = 5 * 60;
-
-/// The metering keys of contract §5.1.
-pub const KEYS: &[&str] = &[
-    "Frequency",
-    "Period",
-    "PeriodMin",
-    "Storage",
-    "NetworkOut",
-    "NetworkIn",
-    "Character",
-    "DailyActiveUser",
-    "VirtualCpu",
-    "Unit",
-    "Memory",
-    "KTokens",
-    "Suit",
-    "StorageGigaByte",
-];
-
-/// Unix seconds above this are milliseconds sent by mistake (year 5138 in seconds).
-const SECONDS_CEILING: i64 = 99_999_999_999;
-
-/// One entity of a record.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Entity {
-    /// One of [`KEYS`].
-    pub key: &'static str,
-    pub value: i64,
-    pub assit: String,
-    pub serial_no: Option<String>,
-}
-
-/// One record, checked for shape.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Record {
-    pub instance_id: String,
-    pub start: i64,
-    pub end: i64,
-    pub entities: Vec<Entity>,
-}
-
-pub(super) fn metering_error(message: impl Into<String>) -> ApiError {
-    ApiError::new(400, "Invalid.Parameter.Metering", message)
-}
-
-/// An integer sent as a JSON number or a string of digits (the examples send strings).
-fn integer(value: &Scalar<'_>) -> Option<i64> {
-    match value {
-        Json::Unsigned(n) => i64::try_from(*n).ok(),
-        Json::Signed(n) => Some(*n),
-        Json::Str(s) => {
-            let s = s.trim();
-            if s.is_empty()
-                || s.len() > 19
-                || !s
-                    .bytes()
-                    .enumerate()
-                    .all(|(i, b)| b.is_ascii_digit() || (i == 0 && b == b'-'))
-            {
-                return None;
-            }
-            s.parse().ok()
-        }
-        _ => None,
-    }
-}
-
-fn time_field(n: usize, value: &Scalar<'_>, name: &str) -> Result<i64, ApiError> {
-    if *value == Json::Null {
-        return Err(metering_error(format!("Record {n} lacks {name}.")));
-    }
-    let t = integer(value)
-        .ok_or_else(|| metering_error(format!("Record {n}: {name} must be Unix seconds (an integer).")))?;
-    if t < 0 {
-        return Err(metering_error(format!(
-            "Record {n}: {name} must not be negative."
-        )));
-    }
-    if t > SECONDS_CEILING {
-        return Err(metering_error(format!(
-            "Record {n}: {name} looks like milliseconds; send Unix seconds."
-        )));
-    }
-    Ok(t)
-}
-
-/// Reads `Metering` into records, checking every rule that needs nothing but the text.
-pub fn parse(text: &str) -> Result<Vec<Record>, ApiError> {
-    let root: Metering<'_> = serde_json::from_str(text)
-        .map_err(|e| metering_error(format!("Metering is not valid JSON ({e}).")))?;
-    let Json::Array(items) = root else {
-        return Err(metering_error("Metering must be a JSON array of records."));
-    };
-    if items.is_empty() {
-        return Err(metering_error("Metering holds no record."));
-    }
-    if items.len() > MAX_RECORDS {
+pub fn push_metering_data(call: &Call<'_>) -> Result<Value, ApiError> {
+    let vendor = vendor(call)?;
+    if call.sts {
         return Err(ApiError::new(
-            400,
-            "Metering.Data.Exceeded",
-            "The number of metering entities must not exceed 100.",
+            403,
+            "Permission.Denied",
+            "PushMeteringData cannot be called with STS credentials or as a RAM user.",
         ));
     }
-    let mut records = Vec::with_capacity(items.len());
-    for (i, item) in items.into_iter().enumerate() {
+    let records = parse(call.params.required("Metering")?)?;
+    let now = call.sim.clock().now();
+    let mut conn = call.sim.store().conn();
+    let tx = conn.transaction().map_err(StoreError::from)?;
+    let checked = check(call.sim, &tx, &vendor.id, &records, now)?;
+    insert(&tx, &records, &checked, epoch_millis(now))?;
+    tx.commit().map_err(StoreError::from)?;
+    Ok(json!({ "Success": true }))
+}
+
+/// The request's product and instances, once every rule that reads the store has held.
+struct Checked {
+    product: String,
+    instances: Vec<Target>,
+}
+
+/// An instance the request names.
+struct Target {
+    id: String,
+    /// False for an EXPIRED instance: its data is stored but not billed.
+    billable: bool,
+}
+
+/// Judges `records` against the store at `now`, record by record.
+fn check(
+    sim: &Simulator,
+    conn: &Connection,
+    vendor_id: &str,
+    records: &[Record],
+    now: Instant,
+) -> Result<Checked, ApiError> {
+    let mut find = conn
+        .prepare_cached(
+            "SELECT i.product_code, i.status,
+                    (SELECT max(m.received_at) FROM metering_records m WHERE m.instance_id = i.instance_id)
+             FROM instances i WHERE i.instance_id = ?1",
+        )
+        .map_err(StoreError::from)?;
+    let mut product: Option<String> = None;
+    let mut instances: Vec<Target> = Vec::new();
+    for (i, record) in records.iter().enumerate() {
         let n = i + 1;
-        let Json::Object(record) = item else {
-            return Err(metering_error(format!("Record {n} is not a JSON object.")));
-        };
-        let instance_id = match &record.instance_id {
-            Json::Str(s) if !s.trim().is_empty() => s.trim().to_owned(),
-            Json::Unsigned(v) => v.to_string(),
-            Json::Null => return Err(metering_error(format!("Record {n} lacks InstanceId."))),
-            _ => {
-                return Err(metering_error(format!(
-                    "Record {n}: InstanceId must be a string."
-                )))
-            }
-        };
-        let start = time_field(n, &record.start_time, "StartTime")?;
-        let end = time_field(n, &record.end_time, "EndTime")?;
-        if end - start <= MIN_WINDOW_SECONDS {
-            return Err(metering_error(format!(
-                "Record {n}: EndTime - StartTime must be more than {MIN_WINDOW_SECONDS} seconds."
-            )));
-        }
-        let entities = match record.entities {
-            Json::Array(e) if !e.is_empty() => e,
-            Json::Array(_) => return Err(metering_error(format!("Record {n}: Entities is empty."))),
-            Json::Null => return Err(metering_error(format!("Record {n} lacks Entities."))),
-            _ => return Err(metering_error(format!("Record {n}: Entities must be an array."))),
-        };
-        let mut checked = Vec::with_capacity(entities.len());
-        for entity in entities {
-            let Json::Object(entity) = entity else {
-                return Err(metering_error(format!(
-                    "Record {n}: an entity is not a JSON object."
+        // Several records of one instance are one push: the instance is judged once.
+        if !instances.iter().any(|t| t.id == record.instance_id) {
+            let row: Option<(String, String, Option<i64>)> = find
+                .query_row([&record.instance_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .optional()
+                .map_err(StoreError::from)?;
+            let Some((code, status, last_push)) = row.filter(|(code, _, _)| sells(sim, vendor_id, code))
+            else {
+                return Err(bad_instance(format!(
+                    "The instance {} does not exist.",
+                    record.instance_id
                 )));
             };
-            let Json::Str(key) = &entity.key else {
-                return Err(metering_error(format!("Record {n}: an entity lacks Key.")));
+            let billable = match status.as_str() {
+                s if s == Status::Opened.code() => true,
+                s if s == Status::Expired.code() => false,
+                other => {
+                    return Err(bad_instance(format!(
+                        "The instance {} is not in service ({other}).",
+                        record.instance_id
+                    )))
+                }
             };
-            let Some(key) = KEYS.iter().copied().find(|known| known == key) else {
-                return Err(metering_error(format!(
-                    "Record {n}: Key `{key}` is not a metering key ({}).",
-                    KEYS.join(", ")
-                )));
-            };
-            if entity.value == Json::Null {
-                return Err(metering_error(format!("Record {n}: {key} lacks Value.")));
+            match &product {
+                None => product = Some(code),
+                Some(p) if *p == code => {}
+                Some(_) => {
+                    return Err(ApiError::new(
+                        400,
+                        "Invalid.Parameter",
+                        "All records of one request must belong to instances of the same product.",
+                    ))
+                }
             }
-            let value = integer(&entity.value).ok_or_else(|| {
-                metering_error(format!("Record {n}: the Value of {key} must be an integer."))
-            })?;
-            if value < 0 {
-                return Err(metering_error(format!(
-                    "Record {n}: the Value of {key} must not be negative."
-                )));
+            if let Some(last) = last_push {
+                throttle(epoch_millis(now) - last)?;
             }
-            let assit = match &entity.metering_assit {
-                Json::Str(a) if !a.trim().is_empty() => a.trim().to_owned(),
-                _ => return Err(metering_error("meteringAssit is empty")),
-            };
-            let serial_no = match entity.serial_no {
-                Json::Str(s) => Some(s.into_owned()),
-                Json::Null => None,
-                _ => return Err(metering_error(format!("Record {n}: SerialNo must be a string."))),
-            };
-            checked.push(Entity {
-                key,
-                value,
-                assit,
-                serial_no,
+            instances.push(Target {
+                id: record.instance_id.clone(),
+                billable,
             });
         }
-        records.push(Record {
-            instance_id,
-            start,
-            end,
-            entities: checked,
-        });
+        let product = product.as_deref().unwrap_or_default();
+        for entity in &record.entities {
+            if !assit_matches(&entity.assit, product, entity.key) {
+                return Err(metering_error(format!(
+                    "Record {n}: meteringAssit `{}` is not {product}-{}-<n>.",
+                    entity.assit, entity.key
+                )));
+            }
+        }
+        let due = deadline(record.end);
+        if now.timestamp() >= due {
+            return Err(metering_error(format!(
+                "Record {n}: the window ending at {} had to be pushed before {due}; late data is not billed.",
+                record.end
+            )));
+        }
     }
-    Ok(records)
+    Ok(Checked {
+        product: product.unwrap_or_default(),
+        instances,
+    })
+}
+
+/// `Service.Flow.Control` when an instance was last pushed `elapsed_ms` ago, less than
+/// [`THROTTLE_SECONDS`]; it says in `x-acs-retry-after` when the instance may push again.
+fn throttle(elapsed_ms: i64) -> Result<(), ApiError> {
+    if elapsed_ms >= THROTTLE_SECONDS * 1000 {
+        return Ok(());
+    }
+    let wait_ms = THROTTLE_SECONDS * 1000 - elapsed_ms.max(0);
+    let mut e = ApiError::new(
+        400,
+        "Service.Flow.Control",
+        "The rate throttling threshold has been exceeded.",
+    );
+    e.retry_after = Some(((wait_ms + 999) / 1000).max(1) as u64);
+    Err(e)
+}
+
+/// Writes every entity of `records`, received at `now_ms`.
+fn insert(conn: &Connection, records: &[Record], checked: &Checked, now_ms: i64) -> Result<(), StoreError> {
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO metering_records (instance_id, product_code, start_time, end_time, metering_key,
+         value, metering_assit, serial_no, received_at, billable)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    for record in records {
+        let billable = checked
+            .instances
+            .iter()
+            .any(|t| t.id == record.instance_id && t.billable);
+        for e in &record.entities {
+            insert.execute(params![
+                record.instance_id,
+                checked.product,
+                record.start,
+                record.end,
+                e.key,
+                e.value,
+                e.assit,
+                e.serial_no,
+                now_ms,
+                billable
+            ])?;
+        }
+    }
+    Ok(())
 }
 
 /// Whether `assit` is `<product>-<key>-<n>`.
-pub(super) fn assit_matches(assit: &str, product: &str, key: &str) -> bool {
+fn assit_matches(assit: &str, product: &str, key: &str) -> bool {
     assit
         .strip_prefix(product)
         .and_then(|rest| rest.strip_prefix('-'))
@@ -221,32 +196,6 @@ pub(super) fn assit_matches(assit: &str, product: &str, key: &str) -> bool {
 pub fn deadline(end: i64) -> i64 {
     let hour = (end - 1).div_euclid(3600) * 3600;
     hour + 2 * 3600
-}
-
-/// A checked request, owned, waiting to be stored.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Push {
-    /// The pushing vendor's id.
-    pub vendor: String,
-    pub records: Vec<Record>,
-}
-
-/// Checks the request's text and caller, then stores it with any pushes arriving at the same time
-/// ([`super::commit`]); the answer comes with the [`Ticket`].
-pub fn push_metering_data(call: &Call<'_>) -> Result<Ticket, ApiError> {
-    let vendor = vendor(call)?;
-    if call.sts {
-        return Err(ApiError::new(
-            403,
-            "Permission.Denied",
-            "PushMeteringData cannot be called with STS credentials or as a RAM user.",
-        ));
-    }
-    let push = Push {
-        vendor: vendor.id.clone(),
-        records: parse(call.params.required("Metering")?)?,
-    };
-    Ok(call.sim.shared.pushes.submit(call.sim, push))
 }
 
 /// A stored metering entity, as the billing side will read it.
@@ -267,10 +216,7 @@ pub struct Stored {
 }
 
 /// Every stored entity of `instance_id`, in the order received.
-pub fn stored(
-    sim: &crate::state::Simulator,
-    instance_id: &str,
-) -> Result<Vec<Stored>, crate::store::StoreError> {
+pub fn stored(sim: &Simulator, instance_id: &str) -> Result<Vec<Stored>, StoreError> {
     let conn = sim.store().conn();
     let mut stmt = conn.prepare_cached(
         "SELECT instance_id, product_code, start_time, end_time, metering_key, value, metering_assit,
@@ -294,7 +240,7 @@ pub fn stored(
 }
 
 /// How many metering entities the store holds, of every instance.
-pub fn stored_count(sim: &crate::state::Simulator) -> Result<u64, crate::store::StoreError> {
+pub fn stored_count(sim: &Simulator) -> Result<u64, StoreError> {
     let conn = sim.store().conn();
     let count: i64 = conn.query_row("SELECT count(*) FROM metering_records", [], |r| r.get(0))?;
     Ok(count.max(0) as u64)
@@ -335,46 +281,5 @@ mod tests {
             "cmapi00060317",
             "PeriodMin"
         ));
-    }
-
-    #[test]
-    fn text_that_is_not_a_json_value_is_refused_as_serde_json_refuses_it_even_where_no_rule_reads() {
-        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-        let good_record = r#"{"InstanceId":"1","StartTime":0,"EndTime":3600,"Entities":[{"Key":"Frequency","Value":1,"meteringAssit":"p-Frequency-1"#;
-        for text in [
-            format!(r#"[{good_record}","X":"\ud800"}}]}}]"#),
-            format!(r#"[{good_record}","X":1e400}}]}}]"#),
-            format!(r#"[{good_record}"}}],"X":-1e999}}]"#),
-            format!(r#"[{good_record}"}}],"X":{}}}]"#, deep(200)),
-            r#"[{"a":{"\ud800":1}}]"#.to_owned(),
-            r#"{"a":"\ud800"}"#.to_owned(),
-            deep(200),
-            deep(100_000),
-            format!(r#"[{{"Other":{}"#, "[".repeat(100_000)),
-            "[1,]".to_owned(),
-        ] {
-            let expected = serde_json::from_str::<serde_json::Value>(&text).unwrap_err();
-            let e = parse(&text).unwrap_err();
-            assert_eq!(e.code, "Invalid.Parameter.Metering");
-            assert_eq!(
-                e.message,
-                format!("Metering is not valid JSON ({expected})."),
-                "{text:.80}"
-            );
-        }
-    }
-
-    #[test]
-    fn values_may_be_strings_or_numbers_but_not_fractions() {
-        let integer = |text: &str| integer(&serde_json::from_str(text).unwrap());
-        assert_eq!(integer(r#""96""#), Some(96));
-        assert_eq!(integer("96"), Some(96));
-        assert_eq!(integer(r#""-3""#), Some(-3));
-        assert_eq!(integer("-3"), Some(-3));
-        assert_eq!(integer(r#""1.5""#), None);
-        assert_eq!(integer("1.5"), None);
-        assert_eq!(integer(r#""99999999999999999999999""#), None);
-        assert_eq!(integer("18446744073709551615"), None);
-        assert_eq!(integer("true"), None);
     }
 }

@@ -4,7 +4,7 @@
 //! tree is built. Reading fails exactly where reading the text as a `serde_json::Value` would
 //! (syntax, nesting deeper than 128, an unpaired surrogate escape, a number out of range), also
 //! inside the parts no rule reads; any other JSON is a [`Json`] here, so that
-//! [`super::push::parse`] refuses a wrong shape with its own message.
+//! [`super::records::parse`] refuses a wrong shape with its own message.
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
