@@ -2,7 +2,7 @@
 //!
 //! - [`push`]: PushMeteringData — pay-as-you-go usage windows, validated per contract §3.3.1 and
 //!   stored with the marketplace's receive time (rating them into bills is the billing issue's);
-//!   [`records`] reads its `Metering` text, with [`wire`].
+//!   [`records`] reads its `Metering` text.
 //! - [`times`]: PushTimesUsage — deductions from a buyer's count package, once per ClientToken per
 //!   24 h — and DescribeApiMetering, the buyer's packages (fixtures/openapi/metering.yaml) minus
 //!   what was deducted.
@@ -10,7 +10,6 @@
 pub mod push;
 pub mod records;
 pub mod times;
-pub mod wire;
 
 use crate::openapi::{ApiError, Caller, Operation};
 use crate::state::Simulator;
