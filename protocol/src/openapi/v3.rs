@@ -75,8 +75,16 @@ pub fn canonical_query(raw_query: &str) -> String {
         .map(|(k, v)| (percent_encode_bytes(&k), percent_encode_bytes(&v)))
         .collect();
     pairs.sort();
-    let pairs: Vec<String> = pairs.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
-    pairs.join("&")
+    let mut out = String::with_capacity(raw_query.len() + raw_query.len() / 4);
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(k);
+        out.push('=');
+        out.push_str(v);
+    }
+    out
 }
 
 /// The canonical headers for `signed_headers`: for each name, `name:value\n` with the request's
@@ -86,14 +94,25 @@ pub fn canonical_headers<N: AsRef<str>, V: AsRef<str>>(
     headers: &[(N, V)],
 ) -> String {
     let mut out = String::new();
+    let mut values: Vec<&str> = Vec::new();
     for name in signed_headers.names() {
-        let mut values: Vec<&str> = headers
-            .iter()
-            .filter(|(n, _)| n.as_ref().eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_ref().trim())
-            .collect();
+        values.clear();
+        values.extend(
+            headers
+                .iter()
+                .filter(|(n, _)| n.as_ref().eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_ref().trim()),
+        );
         values.sort_unstable();
-        out.push_str(&format!("{name}:{}\n", values.join(",")));
+        out.push_str(name);
+        out.push(':');
+        for (i, value) in values.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(value);
+        }
+        out.push('\n');
     }
     out
 }
@@ -106,12 +125,13 @@ pub struct SignedHeaders(String);
 impl SignedHeaders {
     /// Normalizes a list as sent.
     pub fn parse(list: &str) -> SignedHeaders {
-        let mut names: Vec<String> = list
+        let lower = list.to_ascii_lowercase();
+        let mut names: Vec<&str> = lower
             .split(';')
-            .map(|n| n.trim().to_ascii_lowercase())
+            .map(str::trim)
             .filter(|n| !n.is_empty())
             .collect();
-        names.sort();
+        names.sort_unstable();
         names.dedup();
         SignedHeaders(names.join(";"))
     }
