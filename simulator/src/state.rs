@@ -57,6 +57,8 @@ pub(crate) struct Shared {
     pub deterministic: bool,
     /// OpenAPI signature nonces seen in the last 15 minutes (wall clock).
     pub nonces: crate::openapi::auth::NonceCache,
+    /// Whose turn it is to run an OpenAPI operation ([`crate::openapi::Operation::run`]).
+    pub turns: tokio::sync::Mutex<()>,
     /// Kept alive here; the clock holds it weakly.
     _jobs: Arc<dyn Timers>,
 }
@@ -113,6 +115,7 @@ impl Simulator {
                 .unwrap_or_else(|| Arc::new(SpiClient::default())),
             deterministic: options.deterministic,
             nonces: crate::openapi::auth::NonceCache::default(),
+            turns: tokio::sync::Mutex::new(()),
             _jobs: Arc::new(JobRunner::new(weak.clone())) as Arc<dyn Timers>,
         });
         clock.register(&sim._jobs);

@@ -103,7 +103,7 @@ async fn answer(sim: &Simulator, request: Request) -> Response {
                 params: &params,
                 sts: auth.sts,
             };
-            op.run(&call)
+            op.run(&call).await
         }
         Err(e) => Err(e),
     };

@@ -47,8 +47,17 @@ pub enum Operation {
 }
 
 impl Operation {
-    /// Runs the operation.
-    pub fn run(self, call: &Call<'_>) -> Result<Value, ApiError> {
+    /// Runs the operation in its turn. Operations work on the store, whose one connection serves
+    /// them one at a time anyway; waiting for the turn here holds no runtime worker, where waiting
+    /// on the store's lock would put the worker, and every request it serves, to sleep.
+    pub async fn run(self, call: &Call<'_>) -> Result<Value, ApiError> {
+        let _turn = call.sim.shared.turns.lock().await;
+        self.run_alone(call)
+    }
+
+    /// Runs the operation at once, without waiting for a turn: for callers that make one call at
+    /// a time (tests), or that may block their thread on the store.
+    pub fn run_alone(self, call: &Call<'_>) -> Result<Value, ApiError> {
         match self {
             Operation::Now(op) => op(call),
         }
