@@ -14,8 +14,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 pub const OPS: &[(&str, Operation)] = &[
-    ("DescribeLicense", Operation::Now(describe_license)),
-    ("ActivateLicense", Operation::Now(activate_license)),
+    ("DescribeLicense", Operation(describe_license)),
+    ("ActivateLicense", Operation(activate_license)),
 ];
 
 /// This family's tables (`CREATE TABLE IF NOT EXISTS …`).

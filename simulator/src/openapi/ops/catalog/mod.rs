@@ -19,25 +19,22 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 pub const OPS: &[(&str, Operation)] = &[
-    ("DescribeProduct", Operation::Now(products::describe_product)),
-    ("DescribeProducts", Operation::Now(products::describe_products)),
-    ("DescribePrice", Operation::Now(products::describe_price)),
+    ("DescribeProduct", Operation(products::describe_product)),
+    ("DescribeProducts", Operation(products::describe_products)),
+    ("DescribePrice", Operation(products::describe_price)),
     (
         "DescribeDistributionProducts",
-        Operation::Now(distribution::describe_distribution_products),
+        Operation(distribution::describe_distribution_products),
     ),
     (
         "DescribeDistributionProductsLink",
-        Operation::Now(distribution::describe_distribution_products_link),
+        Operation(distribution::describe_distribution_products_link),
     ),
     (
         "DescribeInvoiceForIsv",
-        Operation::Now(invoices::describe_invoice_for_isv),
+        Operation(invoices::describe_invoice_for_isv),
     ),
-    (
-        "ModifyInvoiceForIsv",
-        Operation::Now(invoices::modify_invoice_for_isv),
-    ),
+    ("ModifyInvoiceForIsv", Operation(invoices::modify_invoice_for_isv)),
 ];
 
 /// This family's tables (`CREATE TABLE IF NOT EXISTS …`).

@@ -18,20 +18,17 @@ use rusqlite::params;
 use serde::Deserialize;
 
 pub const OPS: &[(&str, Operation)] = &[
-    (
-        "DescribeInstanceForIsv",
-        Operation::Now(describe::instance_for_isv),
-    ),
-    ("DescribeOrderForIsv", Operation::Now(describe::order_for_isv)),
+    ("DescribeInstanceForIsv", Operation(describe::instance_for_isv)),
+    ("DescribeOrderForIsv", Operation(describe::order_for_isv)),
     (
         "DescribeImageInstanceForIsv",
-        Operation::Now(describe::image_instance_for_isv),
+        Operation(describe::image_instance_for_isv),
     ),
-    ("DescribeInstance", Operation::Now(describe::instance)),
-    ("DescribeInstances", Operation::Now(describe::instances)),
-    ("DescribeOrder", Operation::Now(describe::order)),
-    ("CreateOrder", Operation::Now(buy::create_order)),
-    ("AutoRenewInstance", Operation::Now(buy::auto_renew_instance)),
+    ("DescribeInstance", Operation(describe::instance)),
+    ("DescribeInstances", Operation(describe::instances)),
+    ("DescribeOrder", Operation(describe::order)),
+    ("CreateOrder", Operation(buy::create_order)),
+    ("AutoRenewInstance", Operation(buy::auto_renew_instance)),
 ];
 
 /// CreateOrder's client tokens (one purchase per buyer and token), auto-renewal settings, and the

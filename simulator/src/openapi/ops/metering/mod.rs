@@ -18,12 +18,9 @@ use crate::world::Vendor;
 use serde::Deserialize;
 
 pub const OPS: &[(&str, Operation)] = &[
-    ("PushMeteringData", Operation::Now(push::push_metering_data)),
-    ("PushTimesUsage", Operation::Now(times::push_times_usage)),
-    (
-        "DescribeApiMetering",
-        Operation::Now(times::describe_api_metering),
-    ),
+    ("PushMeteringData", Operation(push::push_metering_data)),
+    ("PushTimesUsage", Operation(times::push_times_usage)),
+    ("DescribeApiMetering", Operation(times::describe_api_metering)),
 ];
 
 /// This family's tables. `metering_records.id` is a plain rowid (no AUTOINCREMENT, which costs a

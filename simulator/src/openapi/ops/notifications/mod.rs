@@ -18,15 +18,12 @@ use crate::world::Vendor;
 pub const OPS: &[(&str, Operation)] = &[
     (
         "DescribeFailedNotifications",
-        Operation::Now(failed::describe_failed_notifications),
+        Operation(failed::describe_failed_notifications),
     ),
-    (
-        "ConfirmNotification",
-        Operation::Now(failed::confirm_notification),
-    ),
+    ("ConfirmNotification", Operation(failed::confirm_notification)),
     (
         "CrossAccountVerifyToken",
-        Operation::Now(cross_account::cross_account_verify_token),
+        Operation(cross_account::cross_account_verify_token),
     ),
 ];
 

@@ -22,37 +22,34 @@ use rusqlite::OptionalExtension;
 use serde_json::{json, Value};
 
 pub const OPS: &[(&str, Operation)] = &[
-    ("DescribeProjectInfo", Operation::Now(read::describe_project_info)),
-    (
-        "DescribeProjectNodes",
-        Operation::Now(read::describe_project_nodes),
-    ),
+    ("DescribeProjectInfo", Operation(read::describe_project_info)),
+    ("DescribeProjectNodes", Operation(read::describe_project_nodes)),
     (
         "DescribeCurrentNodeInfo",
-        Operation::Now(read::describe_current_node_info),
+        Operation(read::describe_current_node_info),
     ),
     (
         "DescribeProjectMessages",
-        Operation::Now(read::describe_project_messages),
+        Operation(read::describe_project_messages),
     ),
     (
         "DescribeProjectOperateLogs",
-        Operation::Now(read::describe_project_operate_logs),
+        Operation(read::describe_project_operate_logs),
     ),
     (
         "DescribeProjectAttachments",
-        Operation::Now(read::describe_project_attachments),
+        Operation(read::describe_project_attachments),
     ),
     (
         "FinishCurrentProjectNode",
-        Operation::Now(change::finish_current_project_node),
+        Operation(change::finish_current_project_node),
     ),
     (
         "RollbackCurrentProjectNode",
-        Operation::Now(change::rollback_current_project_node),
+        Operation(change::rollback_current_project_node),
     ),
-    ("PauseProject", Operation::Now(change::pause_project)),
-    ("ResumeProject", Operation::Now(change::resume_project)),
+    ("PauseProject", Operation(change::pause_project)),
+    ("ResumeProject", Operation(change::resume_project)),
 ];
 
 /// This family's tables (`CREATE TABLE IF NOT EXISTS …`).
