@@ -3,7 +3,7 @@
 //! header, though tea-openapi sends `x-acs-action` beside it. Every other name the request carries
 //! must be the same one: a request that names two operations is refused, and neither runs.
 
-use super::ApiError;
+use super::{ApiError, ErrorCode};
 
 /// The operation `signed` names — the name the signature covers — provided every name in `also`
 /// (the request's other ones) is the same. No signed name is `MissingAction`; two different names
@@ -15,7 +15,7 @@ pub fn agreed<'r>(
     let action = signed
         .map(str::trim)
         .filter(|a| !a.is_empty())
-        .ok_or_else(|| ApiError::missing("Action"))?;
+        .ok_or_else(|| ApiError::from(ErrorCode::Missing("Action".into())))?;
     match also.find(|other| other.trim() != action) {
         Some(other) => Err(mismatch(action, other)),
         None => Ok(action),
@@ -26,14 +26,11 @@ pub fn agreed<'r>(
 pub const NOT_TEXT: &str = "a value that is not text";
 
 fn mismatch(action: &str, other: &str) -> ApiError {
-    ApiError::new(
-        400,
-        "InvalidAction.Mismatch",
-        format!(
-            "The request names two operations, {action} and {}: its x-acs-action header and its Action parameter must name the same one.",
-            other.trim()
-        ),
-    )
+    ErrorCode::ActionMismatch {
+        signed: action.to_owned(),
+        other: other.trim().to_owned(),
+    }
+    .into()
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 //! nonce is new. Only a request that passes them all has its nonce remembered, so a forged request
 //! cannot use up a caller's nonces. A request that passes them all runs the operation it signed.
 
-use super::{action, ApiError, Caller, Params};
+use super::{action, ApiError, Caller, ErrorCode, Params};
 use crate::state::Simulator;
 use crate::world::World;
 use axum::http::{header, HeaderMap, HeaderName};
@@ -149,11 +149,9 @@ fn authenticate_v3<'w, 'r>(
         &auth.signed_headers,
     );
     if !v3::verify(key.secret, &to_sign, auth.signature) {
-        return Err(ApiError::new(
-            400,
-            "SignatureDoesNotMatch",
-            format!("Specified signature does not match our calculation. server StringToSign is [{to_sign}]"),
-        ));
+        return Err(ErrorCode::SignatureDoesNotMatch.with_message(format!(
+            "Specified signature does not match our calculation. server StringToSign is [{to_sign}]"
+        )));
     }
     finish(sim, auth.access_key_id, key, token, nonce, now, stamped).map(|(caller, sts)| Authenticated {
         caller,
@@ -196,11 +194,7 @@ fn authenticate_v1<'w, 'r>(
     }
     if let Some(version) = params.get("SignatureVersion") {
         if version != "1.0" {
-            return Err(ApiError::new(
-                400,
-                "InvalidSignatureVersion",
-                format!("Specified signature version is not valid: {version}. The marketplace accepts 1.0."),
-            ));
+            return Err(ErrorCode::InvalidSignatureVersion(version.to_owned()).into());
         }
     }
     let signature = required("Signature")?;
@@ -221,13 +215,9 @@ fn authenticate_v1<'w, 'r>(
     let pairs: Vec<(&str, &str)> = params.pairs().collect();
     let to_sign = v1::string_to_sign(request.method, &pairs);
     if !v1::verify(key.secret, &to_sign, signature) {
-        return Err(ApiError::new(
-            400,
-            "SignatureDoesNotMatch",
-            format!(
-                "Specified signature is not matched with our calculation. server string to sign is:{to_sign}"
-            ),
-        ));
+        return Err(ErrorCode::SignatureDoesNotMatch.with_message(format!(
+            "Specified signature is not matched with our calculation. server string to sign is:{to_sign}"
+        )));
     }
     let token = params.get("SecurityToken");
     finish(sim, access_key_id, key, token, nonce, now, stamped).map(|(caller, sts)| Authenticated {
@@ -249,17 +239,13 @@ fn finish<'w>(
     stamped: Instant,
 ) -> Result<(Caller<'w>, bool), ApiError> {
     match (key.token, token) {
-        (Some(_), None) => return Err(ApiError::missing("SecurityToken")),
+        (Some(_), None) => return Err(ApiError::from(ErrorCode::Missing("SecurityToken".into()))),
         (Some(expected), Some(given)) if expected != given => return Err(token_mismatch()),
         (None, Some(_)) => return Err(token_mismatch()),
         _ => {}
     }
     if !sim.shared.nonces.remember(access_key_id, nonce, now, stamped) {
-        return Err(ApiError::new(
-            400,
-            "SignatureNonceUsed",
-            "Specified signature nonce was used already.",
-        ));
+        return Err(ErrorCode::NonceUsed.into());
     }
     Ok((key.caller, key.token.is_some()))
 }
@@ -299,31 +285,18 @@ fn lookup<'w>(world: &'w World, access_key_id: &str) -> Result<Key<'w>, ApiError
             secret: &s.access_key_secret,
             token: Some(&s.security_token),
         }),
-        _ => Err(ApiError::new(
-            404,
-            "InvalidAccessKeyId.NotFound",
-            "Specified access key is not found.",
-        )),
+        _ => Err(ErrorCode::AccessKeyNotFound.into()),
     }
 }
 
 fn check_timestamp(value: &str, now: Instant) -> Result<Instant, ApiError> {
-    let stamped = parse_timestamp(value).ok_or_else(|| {
-        ApiError::new(
-            400,
-            "InvalidTimeStamp.Format",
-            format!("Specified time stamp or date value is not well formatted: {value}. Write UTC as YYYY-MM-DDThh:mm:ssZ."),
-        )
-    })?;
+    let stamped = parse_timestamp(value).ok_or_else(|| ErrorCode::TimestampFormat(value.to_owned()))?;
     if (now - stamped).abs() > WINDOW {
-        return Err(ApiError::new(
-            400,
-            "InvalidTimeStamp.Expired",
-            format!(
-                "Specified time stamp or date value is expired: {value} is more than 15 minutes from the server's {}.",
-                protocol::openapi::format_timestamp(now)
-            ),
-        ));
+        return Err(ErrorCode::TimestampExpired {
+            sent: value.to_owned(),
+            server: protocol::openapi::format_timestamp(now),
+        }
+        .into());
     }
     Ok(stamped)
 }
@@ -333,11 +306,7 @@ fn check_utf8(request: &SignedRequest<'_>) -> Result<(), ApiError> {
     if request.params.is_text() {
         Ok(())
     } else {
-        Err(ApiError::new(
-            400,
-            "InvalidParameter",
-            "Specified parameter is not valid: the query and the form body must be UTF-8 text.",
-        ))
+        Err(ErrorCode::ParametersNotText.into())
     }
 }
 
@@ -346,36 +315,20 @@ fn check_utf8(request: &SignedRequest<'_>) -> Result<(), ApiError> {
 fn check_once(request: &SignedRequest<'_>) -> Result<(), ApiError> {
     match request.params.repeated() {
         None => Ok(()),
-        Some(name) => Err(ApiError::new(
-            400,
-            "InvalidParameter",
-            format!("Specified parameter {name} is not valid: it is given more than once."),
-        )),
+        Some(name) => Err(ErrorCode::ParameterRepeated(name.to_owned()).into()),
     }
 }
 
 fn incomplete(detail: &str) -> ApiError {
-    ApiError::new(
-        400,
-        "IncompleteSignature",
-        format!("The request signature does not conform to Aliyun standards: {detail}."),
-    )
+    ErrorCode::IncompleteSignature(detail.to_owned()).into()
 }
 
 fn invalid_method(method: &str) -> ApiError {
-    ApiError::new(
-        400,
-        "InvalidSignatureMethod",
-        format!("Specified signature method is not valid: {method}. The marketplace accepts ACS3-HMAC-SHA256 (V3) and HMAC-SHA1 (V1)."),
-    )
+    ErrorCode::InvalidSignatureMethod(method.to_owned()).into()
 }
 
 fn token_mismatch() -> ApiError {
-    ApiError::new(
-        400,
-        "InvalidSecurityToken.Mismatch",
-        "Specified SecurityToken mismatch with the AccessKey.",
-    )
+    ErrorCode::SecurityTokenMismatch.into()
 }
 
 /// The nonces of authenticated requests, per AccessKey, each remembered until 15 minutes after the

@@ -5,7 +5,7 @@
 //! answered with a `RequestId`.
 
 use super::auth::{authenticate, SignedRequest};
-use super::{operation, ApiError, Call, Params};
+use super::{operation, ApiError, Call, ErrorCode, Params};
 use crate::state::Simulator;
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
@@ -52,11 +52,7 @@ async fn answer(sim: &Simulator, request: Request) -> Response {
     let request_id = sim.request_id();
     let (parts, body) = request.into_parts();
     if serving::page::sent_by_a_page(&parts.headers) {
-        let e = ApiError::new(
-            403,
-            "Forbidden.CrossSiteRequest",
-            "The OpenAPI does not answer a request a web page sent (it carries Origin or Sec-Fetch-Site): call it from an SDK or a server.",
-        );
+        let e = ApiError::from(ErrorCode::CrossSiteRequest);
         return e.respond(
             &request_id,
             wants_xml(&Params::decode(
@@ -69,11 +65,7 @@ async fn answer(sim: &Simulator, request: Request) -> Response {
     let body = match to_bytes(Body::new(body), MAX_BODY).await {
         Ok(bytes) => bytes,
         Err(_) => {
-            let e = ApiError::new(
-                413,
-                "InvalidParameter.BodyTooLarge",
-                format!("The request body exceeds {MAX_BODY} bytes."),
-            );
+            let e = ApiError::from(ErrorCode::BodyTooLarge(MAX_BODY));
             return e.respond(&request_id, wants_xml(&Params::decode(query.as_bytes(), b"")));
         }
     };
@@ -93,7 +85,7 @@ async fn answer(sim: &Simulator, request: Request) -> Response {
         params: &params,
     };
     let result = match authenticate(sim, &signed).and_then(|auth| {
-        let op = operation(auth.action).ok_or_else(ApiError::unknown_action)?;
+        let op = operation(auth.action).ok_or_else(|| ApiError::from(ErrorCode::UnknownAction))?;
         Ok((auth, op))
     }) {
         Ok((auth, op)) => {

@@ -13,7 +13,7 @@ pub mod http;
 pub mod ops;
 pub mod params;
 
-pub use error::ApiError;
+pub use error::{ApiError, ErrorCode};
 pub use params::Params;
 
 use crate::state::Simulator;

@@ -2,7 +2,7 @@
 //! hand-written client may put everything there), decoded, with typed readers that fail with the
 //! marketplace's own `Missing<Name>` / `Invalid<Name>` errors.
 
-use super::ApiError;
+use super::{ApiError, ErrorCode};
 use protocol::openapi::decode_form_bytes;
 use std::collections::BTreeMap;
 
@@ -81,20 +81,26 @@ impl Params {
 
     /// The value, or `Missing<Name>`.
     pub fn required(&self, name: &str) -> Result<&str, ApiError> {
-        self.get(name).ok_or_else(|| ApiError::missing(name))
+        self.get(name)
+            .ok_or_else(|| ApiError::from(ErrorCode::Missing(name.into())))
     }
 
     /// An integer, or `Invalid<Name>` when present but not one.
     pub fn int(&self, name: &str) -> Result<Option<i64>, ApiError> {
         match self.get(name) {
             None => Ok(None),
-            Some(v) => v.trim().parse().map(Some).map_err(|_| ApiError::invalid(name)),
+            Some(v) => v
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| ApiError::from(ErrorCode::Invalid(name.into()))),
         }
     }
 
     /// A required integer.
     pub fn required_int(&self, name: &str) -> Result<i64, ApiError> {
-        self.int(name)?.ok_or_else(|| ApiError::missing(name))
+        self.int(name)?
+            .ok_or_else(|| ApiError::from(ErrorCode::Missing(name.into())))
     }
 
     /// A boolean (`true`/`false`), or `Invalid<Name>`.
@@ -103,7 +109,7 @@ impl Params {
             None => Ok(None),
             Some("true") => Ok(Some(true)),
             Some("false") => Ok(Some(false)),
-            Some(_) => Err(ApiError::invalid(name)),
+            Some(_) => Err(ApiError::from(ErrorCode::Invalid(name.into()))),
         }
     }
 
@@ -117,14 +123,14 @@ impl Params {
                 self.int(name)?.unwrap_or(default)
             };
             if value < 1 {
-                return Err(ApiError::invalid(name));
+                return Err(ApiError::from(ErrorCode::Invalid(name.into())));
             }
             Ok(value)
         };
         let page = read(number, 1)?;
         let per_page = read(size, 10)?;
         if per_page > max {
-            return Err(ApiError::invalid(size));
+            return Err(ApiError::from(ErrorCode::Invalid(size.into())));
         }
         Ok((page, per_page))
     }

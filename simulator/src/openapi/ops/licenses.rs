@@ -4,7 +4,7 @@
 //! operation's own (`License.NotFound`, `License.Expired`, `Auth.Authorized`, `Auth.Match`,
 //! `Auth.CallerType`), all HTTP 400 as its error table lists them.
 
-use crate::openapi::{ApiError, Call, Caller, Operation};
+use crate::openapi::{ApiError, Call, Caller, ErrorCode, Operation};
 use crate::state::Simulator;
 use crate::store::StoreError;
 use crate::world::Vendor;
@@ -118,21 +118,17 @@ struct License {
 }
 
 fn not_found() -> ApiError {
-    ApiError::new(400, "License.NotFound", "The specified license does not exist.")
+    ErrorCode::LicenseNotFound.into()
 }
 
 /// The calling vendor, refusing STS tokens (`Auth.CallerType`) and buyers (`Forbidden.RAM`).
 fn vendor<'a>(call: &'a Call<'_>) -> Result<&'a Vendor, ApiError> {
     if call.sts {
-        return Err(ApiError::new(
-            400,
-            "Auth.CallerType",
-            "RAM users or STS tokens are not supported.",
-        ));
+        return Err(ErrorCode::CallerType.into());
     }
     match call.caller {
         Caller::Vendor(v) => Ok(v),
-        Caller::Buyer(_) => Err(ApiError::forbidden()),
+        Caller::Buyer(_) => Err(ErrorCode::ForbiddenRam.into()),
     }
 }
 
@@ -218,22 +214,14 @@ fn activate_license(call: &Call<'_>) -> Result<Value, ApiError> {
     let l = license_of(call, vendor, code)?;
     let now = epoch_millis(call.sim.clock().now());
     if l.status == "ACTIVATED" {
-        return Err(ApiError::new(
-            400,
-            "Auth.Authorized",
-            "The license has already been activated.",
-        ));
+        return Err(ErrorCode::LicenseActivated.into());
     }
     if l.expires_at <= now {
-        return Err(ApiError::new(400, "License.Expired", "The license has expired."));
+        return Err(ErrorCode::LicenseExpired.into());
     }
     if let Some(id) = identification {
         if id != l.ali_uid {
-            return Err(ApiError::new(
-                400,
-                "Auth.Match",
-                "The identification does not match the license's buyer.",
-            ));
+            return Err(ErrorCode::LicenseIdentification.into());
         }
     }
     let changed = call
@@ -247,11 +235,7 @@ fn activate_license(call: &Call<'_>) -> Result<Value, ApiError> {
         )
         .map_err(StoreError::from)?;
     if changed == 0 {
-        return Err(ApiError::new(
-            400,
-            "Auth.Authorized",
-            "The license has already been activated.",
-        ));
+        return Err(ErrorCode::LicenseActivated.into());
     }
     Ok(json!({ "Success": true }))
 }

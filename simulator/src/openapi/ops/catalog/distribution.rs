@@ -2,14 +2,14 @@
 //! open to vendors and buyers alike.
 
 use super::{filters, fixture, DistributionProduct};
-use crate::openapi::{ApiError, Call, Caller};
+use crate::openapi::{ApiError, Call, Caller, ErrorCode};
 use serde_json::{json, Value};
 
 /// Codes one DescribeDistributionProductsLink may ask for.
 const MAX_CODES: usize = 50;
 
 fn invalid_filter() -> ApiError {
-    ApiError::new(400, "Invalid.Param", "The filter is not valid.")
+    ErrorCode::InvalidFilter.into()
 }
 
 pub(super) fn describe_distribution_products(call: &Call<'_>) -> Result<Value, ApiError> {
@@ -71,10 +71,10 @@ fn offered<'a>(call: &'a Call<'_>) -> impl Iterator<Item = &'static Distribution
 }
 
 pub(super) fn describe_distribution_products_link(call: &Call<'_>) -> Result<Value, ApiError> {
-    let codes: Vec<String> =
-        serde_json::from_str(call.params.required("Codes")?).map_err(|_| ApiError::invalid("Codes"))?;
+    let codes: Vec<String> = serde_json::from_str(call.params.required("Codes")?)
+        .map_err(|_| ApiError::from(ErrorCode::Invalid("Codes".into())))?;
     if codes.is_empty() || codes.len() > MAX_CODES {
-        return Err(ApiError::invalid("Codes"));
+        return Err(ApiError::from(ErrorCode::Invalid("Codes".into())));
     }
     // The promoter's code in every link: the vendor's id or the buyer's UID.
     let promoter = match call.caller {

@@ -3,7 +3,7 @@
 //! rejected request needs a state of its own so that it no longer reads as pending).
 
 use super::millis;
-use crate::openapi::{ApiError, Call, Caller};
+use crate::openapi::{ApiError, Call, Caller, ErrorCode};
 use crate::state::Simulator;
 use crate::store::StoreError;
 use crate::world::Vendor;
@@ -130,7 +130,7 @@ pub(super) fn seed(sim: &Simulator, invoices: &[FixtureInvoice]) -> Result<(), S
 fn vendor<'a>(call: &'a Call<'_>) -> Result<&'a Vendor, ApiError> {
     match call.caller {
         Caller::Vendor(v) => Ok(v),
-        Caller::Buyer(_) => Err(ApiError::forbidden()),
+        Caller::Buyer(_) => Err(ErrorCode::ForbiddenRam.into()),
     }
 }
 
@@ -157,7 +157,7 @@ fn day(call: &Call<'_>, name: &str, end: bool) -> Result<Option<i64>, ApiError> 
     } else {
         v.to_owned()
     };
-    let t = spi_parse(&full).ok_or_else(|| ApiError::invalid(name))?;
+    let t = spi_parse(&full).ok_or_else(|| ApiError::from(ErrorCode::Invalid(name.into())))?;
     Ok(Some(epoch_millis(t) + if end && v.len() == 10 { 999 } else { 0 }))
 }
 
@@ -283,12 +283,12 @@ pub(super) fn modify_invoice_for_isv(call: &Call<'_>) -> Result<Value, ApiError>
     let vendor = vendor(call)?;
     let operate = call.params.required_int("OperateType")?;
     if operate != 0 && operate != 1 {
-        return Err(ApiError::invalid("OperateType"));
+        return Err(ApiError::from(ErrorCode::Invalid("OperateType".into())));
     }
     let id = call.params.required_int("InvoiceId")?;
     let kind = call.params.int("Type")?;
     if kind.is_some_and(|k| k != 2 && k != 3) {
-        return Err(ApiError::invalid("Type"));
+        return Err(ApiError::from(ErrorCode::Invalid("Type".into())));
     }
     let now = epoch_millis(call.sim.clock().now());
     let mut conn = call.sim.store().conn();
@@ -311,14 +311,10 @@ pub(super) fn modify_invoice_for_isv(call: &Call<'_>) -> Result<Value, ApiError>
         {
             status
         }
-        _ => return Err(ApiError::not_found("InvoiceId")),
+        _ => return Err(ApiError::from(ErrorCode::NotFound("InvoiceId".into()))),
     };
     if status != PENDING {
-        return Err(ApiError::new(
-            400,
-            "Invalid.InvoiceStatus",
-            "The invoice request has already been issued or rejected.",
-        ));
+        return Err(ErrorCode::InvoiceStatus.into());
     }
     let check_notice = call.params.get("CheckNotice");
     if operate == 0 {

@@ -1,7 +1,7 @@
 //! DescribeProduct, DescribeProducts (open to vendors and buyers) and DescribePrice (buyers).
 
 use super::{filters, fixture, millis, Listing, SkuDetail};
-use crate::openapi::{ApiError, Call, Caller};
+use crate::openapi::{ApiError, Call, Caller, ErrorCode};
 use crate::world::{Charge, Product};
 use serde_json::{json, Value};
 
@@ -32,7 +32,7 @@ pub(super) fn describe_product(call: &Call<'_>) -> Result<Value, ApiError> {
         .sim
         .world()
         .product(code)
-        .ok_or_else(|| ApiError::not_found("Code"))?;
+        .ok_or_else(|| ApiError::from(ErrorCode::NotFound("Code".into())))?;
     let empty = Listing::default();
     let found = listing(code);
     let l = found.unwrap_or(&empty);
@@ -146,12 +146,8 @@ pub(super) fn describe_product(call: &Call<'_>) -> Result<Value, ApiError> {
     }))
 }
 
-fn products_error(code: &str, message: &str) -> ApiError {
-    ApiError::new(400, code, message)
-}
-
 fn invalid_param() -> ApiError {
-    products_error("Invalid.Param", "The filter is not valid.")
+    ErrorCode::InvalidFilter.into()
 }
 
 fn product_item(call: &Call<'_>, p: &Product) -> Value {
@@ -194,14 +190,14 @@ pub(super) fn describe_products(call: &Call<'_>) -> Result<Value, ApiError> {
         match key.as_str() {
             "sort" => match value.as_str() {
                 "user_count-desc" | "created_on-desc" | "price-desc" | "score-desc" => sort = Some(value),
-                _ => return Err(products_error("Invalid.Sort", "The sort is not valid.")),
+                _ => return Err(ErrorCode::InvalidSort.into()),
             },
             "categoryId" => {
                 category = Some(
                     value
                         .trim()
                         .parse()
-                        .map_err(|_| products_error("Invalid.CategoryId", "The category ID is not valid."))?,
+                        .map_err(|_| ApiError::from(ErrorCode::InvalidCategoryId))?,
                 )
             }
             "productType" if PRODUCT_TYPES.contains(&value.as_str()) => product_type = Some(value),
@@ -253,7 +249,7 @@ pub(super) fn describe_products(call: &Call<'_>) -> Result<Value, ApiError> {
 }
 
 fn no_result() -> ApiError {
-    ApiError::new(400, "ReturnNull", "No results found.")
+    ErrorCode::ReturnNull.into()
 }
 
 /// A number that may come as a JSON number or a JSON string.
@@ -265,23 +261,23 @@ fn number(v: &Value) -> Option<i64> {
 pub(super) fn describe_price(call: &Call<'_>) -> Result<Value, ApiError> {
     let buyer = match call.caller {
         Caller::Buyer(b) => b,
-        Caller::Vendor(_) => return Err(ApiError::forbidden()),
+        Caller::Vendor(_) => return Err(ErrorCode::ForbiddenRam.into()),
     };
     let order_type = call.params.required("OrderType")?;
     if !["INSTANCE_BUY", "INSTANCE_RENEW", "INSTANCE_UPGRADE"].contains(&order_type) {
-        return Err(ApiError::invalid("OrderType"));
+        return Err(ApiError::from(ErrorCode::Invalid("OrderType".into())));
     }
     let commodity: Value = serde_json::from_str(call.params.required("Commodity")?)
         .ok()
         .filter(Value::is_object)
-        .ok_or_else(|| ApiError::invalid("Commodity"))?;
+        .ok_or_else(|| ApiError::from(ErrorCode::Invalid("Commodity".into())))?;
     let text = |key: &str| {
         commodity
             .get(key)
             .and_then(Value::as_str)
             .filter(|s| !s.is_empty())
     };
-    let code = text("productCode").ok_or_else(|| ApiError::invalid("Commodity"))?;
+    let code = text("productCode").ok_or_else(|| ApiError::from(ErrorCode::Invalid("Commodity".into())))?;
     let product = call.sim.world().product(code).ok_or_else(no_result)?;
     let sku = match text("skuCode") {
         None => product.skus.first(),
@@ -297,21 +293,21 @@ pub(super) fn describe_price(call: &Call<'_>) -> Result<Value, ApiError> {
     let cycle = match text("pricingCycle").map(str::to_ascii_uppercase).as_deref() {
         None => "MONTH".to_owned(),
         Some(c @ ("DAY" | "MONTH" | "YEAR")) => c.to_owned(),
-        Some(_) => return Err(ApiError::invalid("Commodity")),
+        Some(_) => return Err(ApiError::from(ErrorCode::Invalid("Commodity".into()))),
     };
     let duration = match commodity.get("duration") {
         None => 1,
         Some(v) => number(v)
             .filter(|d| *d >= 1)
-            .ok_or_else(|| ApiError::invalid("Commodity"))?,
+            .ok_or_else(|| ApiError::from(ErrorCode::Invalid("Commodity".into())))?,
     };
     if order_type != "INSTANCE_BUY" {
         let id = text("instanceId")
             .or_else(|| text("InstanceId"))
-            .ok_or_else(|| ApiError::missing("InstanceId"))?;
+            .ok_or_else(|| ApiError::from(ErrorCode::Missing("InstanceId".into())))?;
         match call.sim.store().instance(id)? {
             Some(i) if i.ali_uid == buyer.ali_uid && i.product_code == product.code => {}
-            _ => return Err(ApiError::not_found("InstanceId")),
+            _ => return Err(ApiError::from(ErrorCode::NotFound("InstanceId".into()))),
         }
     }
     let price = match sku.charge {

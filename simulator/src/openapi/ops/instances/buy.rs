@@ -2,7 +2,7 @@
 //! createInstance SPI as 开通 on the page) and AutoRenewInstance.
 
 use super::{buyer, id_param, visible_instance};
-use crate::openapi::{ApiError, Call};
+use crate::openapi::{ApiError, Call, ErrorCode};
 use crate::purchase::PurchaseError;
 use crate::store::orders::Order;
 use crate::store::StoreError;
@@ -20,11 +20,7 @@ static PURCHASES: Mutex<()> = Mutex::new(());
 pub const MAX_CLIENT_TOKEN: usize = 64;
 
 fn commodity_error(message: &str) -> ApiError {
-    ApiError::new(
-        400,
-        "InvalidCommodity",
-        format!("Specified parameter Commodity is not valid: {message}"),
-    )
+    ErrorCode::InvalidCommodity(message.to_owned()).into()
 }
 
 /// The SKU a Commodity's `skuCode` names: the SKU's id (`cmgj00061912-payg`), the part after
@@ -52,21 +48,17 @@ pub fn create_order(call: &Call<'_>) -> Result<Value, ApiError> {
     let buyer = buyer(call)?;
     let token = call.params.required("ClientToken")?;
     if token.len() > MAX_CLIENT_TOKEN || !token.bytes().all(|c| c.is_ascii() && !c.is_ascii_control()) {
-        return Err(ApiError::invalid("ClientToken"));
+        return Err(ApiError::from(ErrorCode::Invalid("ClientToken".into())));
     }
     let order_type = call.params.required("OrderType")?;
     match order_type {
         "INSTANCE_BUY" => {}
-        "INSTANCE_RENEW" | "INSTANCE_UPGRADE" => return Err(ApiError::new(
-            400,
-            "InvalidOrderType.NotSupported",
-            "Only INSTANCE_BUY orders can be created: the marketplace has no renew or upgrade orders yet.",
-        )),
-        _ => return Err(ApiError::invalid("OrderType")),
+        "INSTANCE_RENEW" | "INSTANCE_UPGRADE" => return Err(ErrorCode::OrderTypeNotSupported.into()),
+        _ => return Err(ApiError::from(ErrorCode::Invalid("OrderType".into()))),
     }
     let payment_type = call.params.required("PaymentType")?;
     if !matches!(payment_type, "AUTO" | "HAND") {
-        return Err(ApiError::invalid("PaymentType"));
+        return Err(ApiError::from(ErrorCode::Invalid("PaymentType".into())));
     }
     let commodity: Value =
         serde_json::from_str(call.params.required("Commodity")?).map_err(|_| commodity_error("not JSON"))?;
@@ -93,8 +85,9 @@ pub fn create_order(call: &Call<'_>) -> Result<Value, ApiError> {
         .sim
         .world()
         .product(product_code)
-        .ok_or_else(|| ApiError::not_found("ProductCode"))?;
-    let sku_id = sku_of(product, sku_code).ok_or_else(|| ApiError::not_found("SkuCode"))?;
+        .ok_or_else(|| ApiError::from(ErrorCode::NotFound("ProductCode".into())))?;
+    let sku_id =
+        sku_of(product, sku_code).ok_or_else(|| ApiError::from(ErrorCode::NotFound("SkuCode".into())))?;
     let request =
         json!({"OrderType": order_type, "PaymentType": payment_type, "Commodity": commodity}).to_string();
 
@@ -113,16 +106,12 @@ pub fn create_order(call: &Call<'_>) -> Result<Value, ApiError> {
     let order = match earlier {
         Some((earlier_request, order_id)) => {
             if earlier_request != request {
-                return Err(ApiError::new(
-                    400,
-                    "IdempotentParameterMismatch",
-                    "The ClientToken was used before with other parameters.",
-                ));
+                return Err(ErrorCode::IdempotentParameterMismatch.into());
             }
             call.sim
                 .store()
                 .order(&order_id)?
-                .ok_or_else(ApiError::internal)?
+                .ok_or_else(|| ApiError::from(ErrorCode::Internal))?
         }
         None => {
             // The token is kept in the purchase's own transaction: a crash cannot leave a
@@ -138,8 +127,10 @@ pub fn create_order(call: &Call<'_>) -> Result<Value, ApiError> {
             call.sim
                 .open_service_recording(buyer, &product.code, sku_id, remember_token)
                 .map_err(|e| match e {
-                    PurchaseError::UnknownProduct(_) => ApiError::not_found("ProductCode"),
-                    PurchaseError::UnknownSku { .. } => ApiError::not_found("SkuCode"),
+                    PurchaseError::UnknownProduct(_) => {
+                        ApiError::from(ErrorCode::NotFound("ProductCode".into()))
+                    }
+                    PurchaseError::UnknownSku { .. } => ApiError::from(ErrorCode::NotFound("SkuCode".into())),
                     PurchaseError::Store(e) => e.into(),
                 })?
         }
@@ -158,7 +149,7 @@ pub fn auto_renew_instance(call: &Call<'_>) -> Result<Value, ApiError> {
     let open = match call.params.required("Type")?.trim().to_ascii_lowercase().as_str() {
         "open" => true,
         "close" => false,
-        _ => return Err(ApiError::invalid("Type")),
+        _ => return Err(ApiError::from(ErrorCode::Invalid("Type".into()))),
     };
     let renewal = if open {
         let cycle = match call
@@ -171,11 +162,11 @@ pub fn auto_renew_instance(call: &Call<'_>) -> Result<Value, ApiError> {
             "day" => "Day",
             "month" => "Month",
             "year" => "Year",
-            _ => return Err(ApiError::invalid("AutoRenewCycle")),
+            _ => return Err(ApiError::from(ErrorCode::Invalid("AutoRenewCycle".into()))),
         };
         let duration = call.params.required_int("AutoRenewDuration")?;
         if duration < 1 {
-            return Err(ApiError::invalid("AutoRenewDuration"));
+            return Err(ApiError::from(ErrorCode::Invalid("AutoRenewDuration".into())));
         }
         Some((cycle, duration))
     } else {

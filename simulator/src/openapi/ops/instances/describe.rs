@@ -3,7 +3,7 @@
 
 use super::view::{self, Extras};
 use super::{buyer, id_param, vendor, visible_instance, visible_order};
-use crate::openapi::{ApiError, Call};
+use crate::openapi::{ApiError, Call, ErrorCode};
 use rusqlite::OptionalExtension;
 use serde_json::{json, Value};
 
@@ -56,7 +56,7 @@ pub fn image_instance_for_isv(call: &Call<'_>) -> Result<Value, ApiError> {
         )
         .optional()
         .map_err(crate::store::StoreError::from)?;
-    let not_found = || ApiError::not_found("EcsInstanceId");
+    let not_found = || ApiError::from(ErrorCode::NotFound("EcsInstanceId".into()));
     let instance_id = instance_id.ok_or_else(not_found)?;
     let instance = visible_instance(call, &instance_id, "EcsInstanceId")?;
     if customer.is_some_and(|pk| pk.to_string() != instance.ali_uid) {
@@ -97,16 +97,12 @@ pub fn instances(call: &Call<'_>) -> Result<Value, ApiError> {
         .paging("PageNumber", "PageSize", true, MAX_PAGE_SIZE)?;
     let product_type = call.params.get("ProductType").map(str::trim);
     if product_type.is_some_and(|t| !PRODUCT_TYPES.contains(&t)) {
-        return Err(ApiError::invalid("ProductType"));
+        return Err(ApiError::from(ErrorCode::Invalid("ProductType".into())));
     }
     let only = codes(call.params.get("Codes"));
     let except = codes(call.params.get("ExceptCodes"));
     if only.is_some() && except.is_some() {
-        return Err(ApiError::new(
-            400,
-            "InvalidExceptCodes",
-            "ExceptCodes cannot be specified together with Codes.",
-        ));
+        return Err(ErrorCode::ExceptCodesWithCodes.into());
     }
     let world = call.sim.world();
     let matching: Vec<_> = call

@@ -8,7 +8,7 @@ mod buy;
 mod describe;
 mod view;
 
-use crate::openapi::{ApiError, Call, Caller, Operation};
+use crate::openapi::{ApiError, Call, Caller, ErrorCode, Operation};
 use crate::state::Simulator;
 use crate::store::orders::{Instance, Order};
 use crate::store::StoreError;
@@ -158,7 +158,7 @@ pub fn seed(sim: &Simulator) -> Result<(), StoreError> {
 fn vendor<'a>(call: &'a Call<'_>) -> Result<&'a Vendor, ApiError> {
     match call.caller {
         Caller::Vendor(v) => Ok(v),
-        Caller::Buyer(_) => Err(ApiError::forbidden()),
+        Caller::Buyer(_) => Err(ErrorCode::ForbiddenRam.into()),
     }
 }
 
@@ -166,7 +166,7 @@ fn vendor<'a>(call: &'a Call<'_>) -> Result<&'a Vendor, ApiError> {
 fn buyer<'a>(call: &'a Call<'_>) -> Result<&'a Buyer, ApiError> {
     match call.caller {
         Caller::Buyer(b) => Ok(b),
-        Caller::Vendor(_) => Err(ApiError::forbidden()),
+        Caller::Vendor(_) => Err(ErrorCode::ForbiddenRam.into()),
     }
 }
 
@@ -187,7 +187,7 @@ fn sees(call: &Call<'_>, product_code: &str, ali_uid: &str) -> bool {
 fn id_param<'a>(call: &'a Call<'_>, name: &str) -> Result<&'a str, ApiError> {
     let id = call.params.required(name)?.trim();
     if id.len() > 19 || !id.bytes().all(|c| c.is_ascii_digit()) {
-        return Err(ApiError::invalid(name));
+        return Err(ApiError::from(ErrorCode::Invalid(name.into())));
     }
     Ok(id)
 }
@@ -198,7 +198,7 @@ fn visible_instance(call: &Call<'_>, id: &str, name: &str) -> Result<Instance, A
         .store()
         .instance(id)?
         .filter(|i| sees(call, &i.product_code, &i.ali_uid))
-        .ok_or_else(|| ApiError::not_found(name))
+        .ok_or_else(|| ApiError::from(ErrorCode::NotFound(name.into())))
 }
 
 /// The order `id` if the caller may see it; unknown and not-yours both `Invalid<Name>.NotFound`.
@@ -207,7 +207,7 @@ fn visible_order(call: &Call<'_>, id: &str, name: &str) -> Result<Order, ApiErro
         .store()
         .order(id)?
         .filter(|o| sees(call, &o.product_code, &o.ali_uid))
-        .ok_or_else(|| ApiError::not_found(name))
+        .ok_or_else(|| ApiError::from(ErrorCode::NotFound(name.into())))
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ pub mod push;
 pub mod records;
 pub mod times;
 
-use crate::openapi::{ApiError, Caller, Operation};
+use crate::openapi::{ApiError, Caller, ErrorCode, Operation};
 use crate::state::Simulator;
 use crate::store::StoreError;
 use crate::world::Vendor;
@@ -101,7 +101,7 @@ pub fn seed(sim: &Simulator) -> Result<(), StoreError> {
 fn vendor<'a>(call: &crate::openapi::Call<'a>) -> Result<&'a Vendor, ApiError> {
     match call.caller {
         Caller::Vendor(v) => Ok(v),
-        Caller::Buyer(_) => Err(ApiError::forbidden()),
+        Caller::Buyer(_) => Err(ErrorCode::ForbiddenRam.into()),
     }
 }
 
@@ -114,5 +114,5 @@ fn sells(sim: &Simulator, vendor_id: &str, product_code: &str) -> bool {
 
 /// `Invalid.Parameter.Instance` (400): a pushed instance is not one the vendor may report on now.
 fn bad_instance(message: String) -> ApiError {
-    ApiError::new(400, "Invalid.Parameter.Instance", message)
+    ErrorCode::MeteringInstance.with_message(message)
 }

@@ -8,7 +8,7 @@
 
 use super::records::{metering_error, parse, Record};
 use super::{bad_instance, sells, vendor};
-use crate::openapi::{ApiError, Call};
+use crate::openapi::{ApiError, Call, ErrorCode};
 use crate::state::Simulator;
 use crate::store::orders::Status;
 use crate::store::StoreError;
@@ -22,11 +22,7 @@ pub const THROTTLE_SECONDS: i64 = 60;
 pub fn push_metering_data(call: &Call<'_>) -> Result<Value, ApiError> {
     let vendor = vendor(call)?;
     if call.sts {
-        return Err(ApiError::new(
-            403,
-            "Permission.Denied",
-            "PushMeteringData cannot be called with STS credentials or as a RAM user.",
-        ));
+        return Err(ErrorCode::PermissionDenied.into());
     }
     let records = parse(call.params.required("Metering")?)?;
     let now = call.sim.clock().now();
@@ -96,13 +92,7 @@ fn check(
             match &product {
                 None => product = Some(code),
                 Some(p) if *p == code => {}
-                Some(_) => {
-                    return Err(ApiError::new(
-                        400,
-                        "Invalid.Parameter",
-                        "All records of one request must belong to instances of the same product.",
-                    ))
-                }
+                Some(_) => return Err(ErrorCode::MeteringProducts.into()),
             }
             if let Some(last) = last_push {
                 throttle(epoch_millis(now) - last)?;
@@ -142,13 +132,7 @@ fn throttle(elapsed_ms: i64) -> Result<(), ApiError> {
         return Ok(());
     }
     let wait_ms = THROTTLE_SECONDS * 1000 - elapsed_ms.max(0);
-    let mut e = ApiError::new(
-        400,
-        "Service.Flow.Control",
-        "The rate throttling threshold has been exceeded.",
-    );
-    e.retry_after = Some(((wait_ms + 999) / 1000).max(1) as u64);
-    Err(e)
+    Err(ApiError::from(ErrorCode::FlowControl).retry_after(((wait_ms + 999) / 1000).max(1) as u64))
 }
 
 /// Writes every entity of `records`, received at `now_ms`.

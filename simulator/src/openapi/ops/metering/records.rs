@@ -8,7 +8,7 @@
 //! that a field of the wrong kind is refused with the rule's own message; `null` counts as absent
 //! and other fields are ignored.
 
-use crate::openapi::ApiError;
+use crate::openapi::{ApiError, ErrorCode};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -83,7 +83,7 @@ struct EntityFields {
 
 /// `Invalid.Parameter.Metering` (400) with `message`.
 pub fn metering_error(message: impl Into<String>) -> ApiError {
-    ApiError::new(400, "Invalid.Parameter.Metering", message)
+    ErrorCode::MeteringInvalid.with_message(message)
 }
 
 /// Reads `Metering` into records, checking every rule that needs nothing but the text.
@@ -97,11 +97,7 @@ pub fn parse(text: &str) -> Result<Vec<Record>, ApiError> {
         return Err(metering_error("Metering holds no record."));
     }
     if items.len() > MAX_RECORDS {
-        return Err(ApiError::new(
-            400,
-            "Metering.Data.Exceeded",
-            "The number of metering entities must not exceed 100.",
-        ));
+        return Err(ErrorCode::MeteringExceeded.into());
     }
     items
         .into_iter()

@@ -2,7 +2,7 @@
 //! (the buyer reads its packages: the fixture's, minus what vendors deducted).
 
 use super::{bad_instance, sells, vendor};
-use crate::openapi::{ApiError, Call, Caller};
+use crate::openapi::{ApiError, Call, Caller, ErrorCode};
 use crate::store::orders::Status;
 use crate::store::StoreError;
 use protocol::time::epoch_millis;
@@ -34,7 +34,7 @@ pub fn push_times_usage(call: &Call<'_>) -> Result<Value, ApiError> {
     let instance_id = p.required("InstanceId")?;
     let times = p.required_int("Times")?;
     if times <= 0 {
-        return Err(ApiError::invalid("Times"));
+        return Err(ApiError::from(ErrorCode::Invalid("Times".into())));
     }
     let adjust = p.bool("Adjust")?.unwrap_or(false);
     let adjust_date = p.int("AdjustDate")?;
@@ -42,7 +42,7 @@ pub fn push_times_usage(call: &Call<'_>) -> Result<Value, ApiError> {
     let token = p.get("ClientToken");
     if let Some(t) = token {
         if t.len() > 64 || !t.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(ApiError::invalid("ClientToken"));
+            return Err(ApiError::from(ErrorCode::Invalid("ClientToken".into())));
         }
     }
     let now_ms = epoch_millis(call.sim.clock().now());
@@ -59,7 +59,7 @@ pub fn push_times_usage(call: &Call<'_>) -> Result<Value, ApiError> {
             .optional()
             .map_err(StoreError::from)?;
         if let Some(first) = first {
-            return serde_json::from_str(&first).map_err(|_| ApiError::internal());
+            return serde_json::from_str(&first).map_err(|_| ApiError::from(ErrorCode::Internal));
         }
     }
     let row: Option<(String, String, String)> = tx
@@ -72,7 +72,7 @@ pub fn push_times_usage(call: &Call<'_>) -> Result<Value, ApiError> {
         .map_err(StoreError::from)?;
     let Some((ali_uid, product_code, status)) = row.filter(|(_, code, _)| sells(call.sim, &vendor.id, code))
     else {
-        return Err(ApiError::not_found("InstanceId"));
+        return Err(ApiError::from(ErrorCode::NotFound("InstanceId".into())));
     };
     if status != Status::Opened.code() {
         return Err(bad_instance(format!(
@@ -114,17 +114,17 @@ struct Line {
 
 pub fn describe_api_metering(call: &Call<'_>) -> Result<Value, ApiError> {
     let Caller::Buyer(buyer) = call.caller else {
-        return Err(ApiError::forbidden());
+        return Err(ErrorCode::ForbiddenRam.into());
     };
     let p = call.params;
     let page = p.required_int("pageNum")?;
     if page < 1 {
-        return Err(ApiError::invalid("pageNum"));
+        return Err(ApiError::from(ErrorCode::Invalid("pageNum".into())));
     }
     let product_filter = p.get("productCode");
     let type_filter = p.int("type")?;
     if type_filter.is_some_and(|t| t != 1 && t != 2) {
-        return Err(ApiError::invalid("type"));
+        return Err(ApiError::from(ErrorCode::Invalid("type".into())));
     }
 
     let conn = call.sim.store().conn();

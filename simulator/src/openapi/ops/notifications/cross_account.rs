@@ -7,7 +7,7 @@
 //! virtual time, for the buyer's Uid, masked Name, AuthTime and roles.
 
 use super::vendor;
-use crate::openapi::{ApiError, Call};
+use crate::openapi::{ApiError, Call, ErrorCode};
 use crate::state::Simulator;
 use crate::store::StoreError;
 use crate::world::Vendor;
@@ -71,10 +71,6 @@ pub fn mask_name(name: &str) -> String {
     masked
 }
 
-fn invalid_token(message: &str) -> ApiError {
-    ApiError::new(400, "InvalidToken", message)
-}
-
 pub fn cross_account_verify_token(call: &Call<'_>) -> Result<Value, ApiError> {
     let vendor = vendor(call)?;
     let token = call.params.required("Token")?.trim();
@@ -90,13 +86,13 @@ pub fn cross_account_verify_token(call: &Call<'_>) -> Result<Value, ApiError> {
         .optional()
         .map_err(StoreError::from)?;
     let Some((ali_uid, roles, issued_at, used_at)) = row else {
-        return Err(invalid_token("The specified Token does not exist."));
+        return Err(ErrorCode::InvalidToken.into());
     };
     if used_at.is_some() {
-        return Err(invalid_token("The specified Token has already been used."));
+        return Err(ErrorCode::InvalidToken.with_message("The specified Token has already been used."));
     }
     if now - issued_at > TOKEN_LIFETIME_MS {
-        return Err(invalid_token("The specified Token has expired."));
+        return Err(ErrorCode::InvalidToken.with_message("The specified Token has expired."));
     }
     tx.execute(
         "UPDATE cross_account_tokens SET used_at = ?1 WHERE token = ?2",

@@ -2,7 +2,7 @@
 //! vendor never acknowledged, oldest first, and their removal once the vendor has handled one.
 
 use super::vendor;
-use crate::openapi::{ApiError, Call};
+use crate::openapi::{ApiError, Call, ErrorCode};
 use crate::state::Simulator;
 use crate::store::StoreError;
 use protocol::time::{epoch_millis, parse_instant};
@@ -133,7 +133,9 @@ pub fn confirm_notification(call: &Call<'_>) -> Result<Value, ApiError> {
     ))
     .map_err(StoreError::from)?;
     if !product.is_some_and(|p| products.contains(&p)) {
-        return Err(ApiError::not_found("NotificationRequestId"));
+        return Err(ApiError::from(ErrorCode::NotFound(
+            "NotificationRequestId".into(),
+        )));
     }
     tx.execute(
         "DELETE FROM failed_notifications WHERE notification_request_id = ?1",

@@ -10,7 +10,7 @@
 pub mod cross_account;
 pub mod failed;
 
-use crate::openapi::{ApiError, Call, Caller, Operation};
+use crate::openapi::{ApiError, Call, Caller, ErrorCode, Operation};
 use crate::state::Simulator;
 use crate::store::StoreError;
 use crate::world::Vendor;
@@ -47,6 +47,6 @@ pub fn seed(sim: &Simulator) -> Result<(), StoreError> {
 fn vendor<'a>(call: &Call<'a>) -> Result<&'a Vendor, ApiError> {
     match call.caller {
         Caller::Vendor(v) => Ok(v),
-        Caller::Buyer(_) => Err(ApiError::forbidden()),
+        Caller::Buyer(_) => Err(ErrorCode::ForbiddenRam.into()),
     }
 }

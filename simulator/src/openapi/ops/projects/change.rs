@@ -1,8 +1,8 @@
 //! The operations that move a project on: finish or send back the current node, pause and
 //! resume; each leaves a line in the operation log.
 
-use super::{current, illegal, illegal_parameter, nodes, project, role, Node, Project, ATTACHMENT, LOG};
-use crate::openapi::{ApiError, Call};
+use super::{current, illegal_parameter, nodes, project, role, Node, Project, ATTACHMENT, LOG};
+use crate::openapi::{ApiError, Call, ErrorCode};
 use crate::store::StoreError;
 use protocol::time::epoch_millis;
 use rusqlite::params;
@@ -14,25 +14,21 @@ fn current_node_for_change(call: &Call<'_>, p: &Project, all: &[Node]) -> Result
     let node_id: i64 = node_id.trim().parse().map_err(|_| illegal_parameter("NodeId"))?;
     match p.status.as_str() {
         "Starting" => {}
-        "Pause" => return Err(illegal("IllegalProjectStatus", "The project is paused.")),
-        _ => return Err(illegal("IllegalProjectStatus", "The project is finished.")),
+        "Pause" => return Err(ErrorCode::IllegalProjectStatus.with_message("The project is paused.")),
+        _ => return Err(ErrorCode::IllegalProjectStatus.with_message("The project is finished.")),
     }
     let i = current(p, all)?;
     if all[i].node_id != node_id {
-        return Err(illegal(
-            "IllegalCurrentNode",
-            "The node is not the project's current node.",
-        ));
+        return Err(ErrorCode::IllegalCurrentNode.with_message("The node is not the project's current node."));
     }
     Ok(i)
 }
 
 fn operator_of(call: &Call<'_>, node: &Node) -> Result<(), ApiError> {
     if node.operator_role != role(call) {
-        return Err(illegal(
-            "IllegalOperatorRole",
-            "The caller does not operate the current node.",
-        ));
+        return Err(
+            ErrorCode::IllegalOperatorRole.with_message("The caller does not operate the current node.")
+        );
     }
     Ok(())
 }
@@ -130,10 +126,7 @@ pub(super) fn rollback_current_project_node(call: &Call<'_>) -> Result<Value, Ap
     let node = &all[i];
     operator_of(call, node)?;
     if i == 0 || !node.allow_rollback {
-        return Err(illegal(
-            "IllegalCurrentNode",
-            "The current node cannot be rolled back.",
-        ));
+        return Err(ErrorCode::IllegalCurrentNode.with_message("The current node cannot be rolled back."));
     }
     let previous = &all[i - 1];
     let now = epoch_millis(call.sim.clock().now());
@@ -164,10 +157,8 @@ fn set_status(call: &Call<'_>, from: &str, to: &str, words: &str) -> Result<Valu
     let p = project(call)?;
     let all = nodes(call, &p.instance_id)?;
     if role(call) != "Provider" {
-        return Err(illegal(
-            "IllegalOperatorRole",
-            "Only the service provider may pause or resume a project.",
-        ));
+        return Err(ErrorCode::IllegalOperatorRole
+            .with_message("Only the service provider may pause or resume a project."));
     }
     let node_id = call.params.required("NodeId")?;
     let node_id: i64 = node_id.trim().parse().map_err(|_| illegal_parameter("NodeId"))?;
@@ -177,14 +168,11 @@ fn set_status(call: &Call<'_>, from: &str, to: &str, words: &str) -> Result<Valu
             "Starting" => "The project is not paused.",
             _ => "The project is finished.",
         };
-        return Err(illegal("IllegalProjectStatus", message));
+        return Err(ErrorCode::IllegalProjectStatus.with_message(message));
     }
     let i = current(&p, &all)?;
     if all[i].node_id != node_id {
-        return Err(illegal(
-            "IllegalCurrentNode",
-            "The node is not the project's current node.",
-        ));
+        return Err(ErrorCode::IllegalCurrentNode.with_message("The node is not the project's current node."));
     }
     let now = epoch_millis(call.sim.clock().now());
     let mut conn = call.sim.store().conn();

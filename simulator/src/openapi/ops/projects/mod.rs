@@ -16,7 +16,7 @@ mod read;
 
 pub use fixture::seed;
 
-use crate::openapi::{ApiError, Call, Caller, Operation};
+use crate::openapi::{ApiError, Call, Caller, ErrorCode, Operation};
 use crate::store::StoreError;
 use rusqlite::OptionalExtension;
 use serde_json::{json, Value};
@@ -107,12 +107,8 @@ struct Node {
     finished_at: Option<i64>,
 }
 
-fn illegal(code: &str, message: &str) -> ApiError {
-    ApiError::new(400, code, message)
-}
-
 fn illegal_parameter(name: &str) -> ApiError {
-    illegal("IllegalParameter", &format!("Illegal parameter {name}."))
+    ErrorCode::IllegalParameter(name.to_owned()).into()
 }
 
 /// The role the caller plays in a project it may see.
@@ -167,7 +163,7 @@ fn project(call: &Call<'_>) -> Result<Project, ApiError> {
     };
     project
         .filter(visible)
-        .ok_or_else(|| ApiError::not_found("InstanceId"))
+        .ok_or_else(|| ApiError::from(ErrorCode::NotFound("InstanceId".into())))
 }
 
 fn nodes(call: &Call<'_>, instance_id: &str) -> Result<Vec<Node>, ApiError> {
@@ -234,7 +230,7 @@ fn ok(result: Value) -> Value {
 fn current(p: &Project, all: &[Node]) -> Result<usize, ApiError> {
     all.iter()
         .position(|n| n.step_no == p.current_step)
-        .ok_or_else(ApiError::internal)
+        .ok_or_else(|| ApiError::from(ErrorCode::Internal))
 }
 
 /// Who wrote an entry: the customer, the supplier, or the system (0).
