@@ -4,7 +4,7 @@
 //! operation's own (`License.NotFound`, `License.Expired`, `Auth.Authorized`, `Auth.Match`,
 //! `Auth.CallerType`), all HTTP 400 as its error table lists them.
 
-use crate::openapi::{ApiError, Call, Caller, ErrorCode, Operation};
+use crate::openapi::{ApiError, Call, ErrorCode, Operation};
 use crate::state::Simulator;
 use crate::store::StoreError;
 use crate::world::Vendor;
@@ -122,14 +122,11 @@ fn not_found() -> ApiError {
 }
 
 /// The calling vendor, refusing STS tokens (`Auth.CallerType`) and buyers (`Forbidden.RAM`).
-fn vendor<'a>(call: &'a Call<'_>) -> Result<&'a Vendor, ApiError> {
+fn vendor<'a>(call: &Call<'a>) -> Result<&'a Vendor, ApiError> {
     if call.sts {
         return Err(ErrorCode::CallerType.into());
     }
-    match call.caller {
-        Caller::Vendor(v) => Ok(v),
-        Caller::Buyer(_) => Err(ErrorCode::ForbiddenRam.into()),
-    }
+    super::vendor(call)
 }
 
 /// The license `code` if it belongs to one of `vendor`'s products; unknown and not-yours read the same.

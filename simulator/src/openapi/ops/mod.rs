@@ -8,7 +8,8 @@ pub mod metering;
 pub mod notifications;
 pub mod projects;
 
-use super::Operation;
+use super::{ApiError, Call, Caller, ErrorCode, Operation};
+use crate::world::{Buyer, Vendor};
 
 /// Every family's table; an Action appears in exactly one.
 pub const FAMILIES: &[&[(&str, Operation)]] = &[
@@ -19,6 +20,35 @@ pub const FAMILIES: &[&[(&str, Operation)]] = &[
     catalog::OPS,
     projects::OPS,
 ];
+
+/// The product types the marketplace knows: DescribeInstances' `ProductType` and DescribeProducts'
+/// `productType` filter take one of these.
+pub const PRODUCT_TYPES: &[&str] = &[
+    "APP",
+    "SERVICE",
+    "MIRROR",
+    "DOWNLOAD",
+    "API_SERVICE",
+    "ROS",
+    "DOCKER",
+    "IOT",
+];
+
+/// The calling vendor, or `Forbidden.RAM` for a buyer (an ISV-only operation).
+fn vendor<'a>(call: &Call<'a>) -> Result<&'a Vendor, ApiError> {
+    match call.caller {
+        Caller::Vendor(v) => Ok(v),
+        Caller::Buyer(_) => Err(ErrorCode::ForbiddenRam.into()),
+    }
+}
+
+/// The calling buyer, or `Forbidden.RAM` for a vendor (a buyer-only operation).
+fn buyer<'a>(call: &Call<'a>) -> Result<&'a Buyer, ApiError> {
+    match call.caller {
+        Caller::Buyer(b) => Ok(b),
+        Caller::Vendor(_) => Err(ErrorCode::ForbiddenRam.into()),
+    }
+}
 
 /// Seeds every family's fixture data (a fresh world, or after a reset).
 pub fn seed_all(sim: &crate::state::Simulator) -> Result<(), crate::store::StoreError> {

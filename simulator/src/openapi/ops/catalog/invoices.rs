@@ -3,7 +3,8 @@
 //! rejected request needs a state of its own so that it no longer reads as pending).
 
 use super::millis;
-use crate::openapi::{ApiError, Call, Caller, ErrorCode};
+use crate::openapi::ops::vendor;
+use crate::openapi::{ApiError, Call, ErrorCode};
 use crate::state::Simulator;
 use crate::store::StoreError;
 use crate::world::Vendor;
@@ -125,13 +126,6 @@ pub(super) fn seed(sim: &Simulator, invoices: &[FixtureInvoice]) -> Result<(), S
     }
     tx.commit()?;
     Ok(())
-}
-
-fn vendor<'a>(call: &'a Call<'_>) -> Result<&'a Vendor, ApiError> {
-    match call.caller {
-        Caller::Vendor(v) => Ok(v),
-        Caller::Buyer(_) => Err(ErrorCode::ForbiddenRam.into()),
-    }
 }
 
 /// The codes of the vendor's products, for `product_code IN (…)`.

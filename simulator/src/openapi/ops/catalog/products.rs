@@ -1,21 +1,10 @@
 //! DescribeProduct, DescribeProducts (open to vendors and buyers) and DescribePrice (buyers).
 
 use super::{filters, fixture, millis, Listing, SkuDetail};
-use crate::openapi::{ApiError, Call, Caller, ErrorCode};
+use crate::openapi::ops::{buyer, PRODUCT_TYPES};
+use crate::openapi::{ApiError, Call, ErrorCode};
 use crate::world::{Charge, Product};
 use serde_json::{json, Value};
-
-/// The product types DescribeProducts' `productType` filter knows.
-const PRODUCT_TYPES: &[&str] = &[
-    "APP",
-    "SERVICE",
-    "MIRROR",
-    "DOWNLOAD",
-    "API_SERVICE",
-    "ROS",
-    "DOCKER",
-    "IOT",
-];
 
 fn listing(code: &str) -> Option<&'static Listing> {
     fixture().products.iter().find(|l| l.code == code)
@@ -259,10 +248,7 @@ fn number(v: &Value) -> Option<i64> {
 }
 
 pub(super) fn describe_price(call: &Call<'_>) -> Result<Value, ApiError> {
-    let buyer = match call.caller {
-        Caller::Buyer(b) => b,
-        Caller::Vendor(_) => return Err(ErrorCode::ForbiddenRam.into()),
-    };
+    let buyer = buyer(call)?;
     let order_type = call.params.required("OrderType")?;
     if !["INSTANCE_BUY", "INSTANCE_RENEW", "INSTANCE_UPGRADE"].contains(&order_type) {
         return Err(ApiError::from(ErrorCode::Invalid("OrderType".into())));

@@ -3,21 +3,10 @@
 
 use super::view::{self, Extras};
 use super::{buyer, id_param, vendor, visible_instance, visible_order};
+use crate::openapi::ops::PRODUCT_TYPES;
 use crate::openapi::{ApiError, Call, ErrorCode};
 use rusqlite::OptionalExtension;
 use serde_json::{json, Value};
-
-/// The ProductType values DescribeInstances filters on.
-const PRODUCT_TYPES: &[&str] = &[
-    "APP",
-    "SERVICE",
-    "MIRROR",
-    "DOWNLOAD",
-    "API_SERVICE",
-    "ROS",
-    "DOCKER",
-    "IOT",
-];
 
 /// The largest page DescribeInstances serves.
 pub const MAX_PAGE_SIZE: i64 = 100;

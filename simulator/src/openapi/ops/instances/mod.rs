@@ -8,11 +8,11 @@ mod buy;
 mod describe;
 mod view;
 
+use super::{buyer, vendor};
 use crate::openapi::{ApiError, Call, Caller, ErrorCode, Operation};
 use crate::state::Simulator;
 use crate::store::orders::{Instance, Order};
 use crate::store::StoreError;
-use crate::world::{Buyer, Vendor};
 use protocol::time::{epoch_millis, parse_instant};
 use rusqlite::params;
 use serde::Deserialize;
@@ -152,22 +152,6 @@ pub fn seed(sim: &Simulator) -> Result<(), StoreError> {
     }
     tx.commit()?;
     Ok(())
-}
-
-/// The calling vendor, or `Forbidden.RAM` for a buyer (an ISV-only operation).
-fn vendor<'a>(call: &'a Call<'_>) -> Result<&'a Vendor, ApiError> {
-    match call.caller {
-        Caller::Vendor(v) => Ok(v),
-        Caller::Buyer(_) => Err(ErrorCode::ForbiddenRam.into()),
-    }
-}
-
-/// The calling buyer, or `Forbidden.RAM` for a vendor (a buyer-only operation).
-fn buyer<'a>(call: &'a Call<'_>) -> Result<&'a Buyer, ApiError> {
-    match call.caller {
-        Caller::Buyer(b) => Ok(b),
-        Caller::Vendor(_) => Err(ErrorCode::ForbiddenRam.into()),
-    }
 }
 
 /// Whether the caller may see a purchase of `product_code` by `ali_uid`: a vendor its own

@@ -11,10 +11,10 @@ pub mod push;
 pub mod records;
 pub mod times;
 
-use crate::openapi::{ApiError, Caller, ErrorCode, Operation};
+use super::vendor;
+use crate::openapi::{ApiError, ErrorCode, Operation};
 use crate::state::Simulator;
 use crate::store::StoreError;
-use crate::world::Vendor;
 use serde::Deserialize;
 
 pub const OPS: &[(&str, Operation)] = &[
@@ -95,14 +95,6 @@ pub fn seed(sim: &Simulator) -> Result<(), StoreError> {
     }
     tx.commit()?;
     Ok(())
-}
-
-/// The calling vendor, or `Forbidden.RAM` for a buyer.
-fn vendor<'a>(call: &crate::openapi::Call<'a>) -> Result<&'a Vendor, ApiError> {
-    match call.caller {
-        Caller::Vendor(v) => Ok(v),
-        Caller::Buyer(_) => Err(ErrorCode::ForbiddenRam.into()),
-    }
 }
 
 /// Whether `product_code` is one of the products of the vendor `vendor_id`.

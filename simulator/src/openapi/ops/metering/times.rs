@@ -2,7 +2,8 @@
 //! (the buyer reads its packages: the fixture's, minus what vendors deducted).
 
 use super::{bad_instance, sells, vendor};
-use crate::openapi::{ApiError, Call, Caller, ErrorCode};
+use crate::openapi::ops::buyer;
+use crate::openapi::{ApiError, Call, ErrorCode};
 use crate::store::orders::Status;
 use crate::store::StoreError;
 use protocol::time::epoch_millis;
@@ -113,9 +114,7 @@ struct Line {
 }
 
 pub fn describe_api_metering(call: &Call<'_>) -> Result<Value, ApiError> {
-    let Caller::Buyer(buyer) = call.caller else {
-        return Err(ErrorCode::ForbiddenRam.into());
-    };
+    let buyer = buyer(call)?;
     let p = call.params;
     let page = p.required_int("pageNum")?;
     if page < 1 {

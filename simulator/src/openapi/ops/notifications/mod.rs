@@ -10,10 +10,10 @@
 pub mod cross_account;
 pub mod failed;
 
-use crate::openapi::{ApiError, Call, Caller, ErrorCode, Operation};
+use super::vendor;
+use crate::openapi::Operation;
 use crate::state::Simulator;
 use crate::store::StoreError;
-use crate::world::Vendor;
 
 pub const OPS: &[(&str, Operation)] = &[
     (
@@ -41,12 +41,4 @@ CREATE TABLE IF NOT EXISTS cross_account_tokens (
 /// Puts this family's fixture data into a fresh or reset world.
 pub fn seed(sim: &Simulator) -> Result<(), StoreError> {
     failed::seed(sim)
-}
-
-/// The calling vendor, or `Forbidden.RAM` for a buyer.
-fn vendor<'a>(call: &Call<'a>) -> Result<&'a Vendor, ApiError> {
-    match call.caller {
-        Caller::Vendor(v) => Ok(v),
-        Caller::Buyer(_) => Err(ErrorCode::ForbiddenRam.into()),
-    }
 }
