@@ -3,10 +3,11 @@
 //! [`http`] tells an OpenAPI request on `/` from a page's; [`params`] merges query and form body;
 //! [`auth`] checks the V3 `ACS3-HMAC-SHA256` or V1 `HMAC-SHA1` signature, the timestamp and the
 //! nonce, and names the [`Caller`] and the operation the signature covers ([`action`]); [`ops`] holds
-//! one table of operations per family; [`error`] is the marketplace's error table and its JSON or
-//! XML body.
+//! one table of operations per family, each answering with the SDK's model of its answer, which
+//! [`answer`] renders; [`error`] is the marketplace's error table and its JSON or XML body.
 
 pub mod action;
+pub mod answer;
 pub mod auth;
 pub mod error;
 pub mod http;
@@ -38,8 +39,8 @@ pub struct Call<'a> {
     pub sts: bool,
 }
 
-/// An operation: answers with the answer's fields (without `RequestId`, which the dispatcher
-/// adds) or an error.
+/// An operation: answers with the SDK's model of its answer, rendered by [`answer::json`]
+/// (without `RequestId`, which the dispatcher adds), or an error.
 #[derive(Clone, Copy)]
 pub struct Operation(pub fn(&Call<'_>) -> Result<Value, ApiError>);
 

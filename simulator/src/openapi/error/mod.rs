@@ -71,11 +71,7 @@ impl ApiError {
             )
                 .into_response()
         } else {
-            (
-                status,
-                axum::Json(serde_json::to_value(&body).unwrap_or_default()),
-            )
-                .into_response()
+            (status, axum::Json(crate::openapi::answer::json(&body))).into_response()
         };
         if let Some(seconds) = self.retry_after {
             response

@@ -2,13 +2,14 @@
 //! createInstance SPI as 开通 on the page) and AutoRenewInstance.
 
 use super::{buyer, id_param, visible_instance};
-use crate::openapi::{ApiError, Call, ErrorCode};
+use crate::openapi::{answer, ApiError, Call, ErrorCode};
 use crate::purchase::PurchaseError;
 use crate::store::orders::Order;
 use crate::store::StoreError;
 use crate::world::{Charge, Product};
 use protocol::time::epoch_millis;
 use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
 use serde_json::{json, Value};
 use std::sync::Mutex;
 
@@ -135,10 +136,26 @@ pub fn create_order(call: &Call<'_>) -> Result<Value, ApiError> {
                 })?
         }
     };
-    Ok(json!({
-        "OrderId": order.order_id,
-        "InstanceIds": {"InstanceId": [order.instance_id]},
+    Ok(answer::json(&CreateOrderResponseBody {
+        order_id: &order.order_id,
+        instance_ids: CreateOrderResponseBodyInstanceIds {
+            instance_id: [&order.instance_id],
+        },
     }))
+}
+
+/// CreateOrder's answer: the order's id (a string here) and its instance's.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateOrderResponseBody<'a> {
+    order_id: &'a str,
+    instance_ids: CreateOrderResponseBodyInstanceIds<'a>,
+}
+
+#[derive(Serialize)]
+pub struct CreateOrderResponseBodyInstanceIds<'a> {
+    #[serde(rename = "InstanceId")]
+    instance_id: [&'a str; 1],
 }
 
 /// AutoRenewInstance (buyer): `OrderBizId`* (the instance), `Type`* `open`/`close`; to open,
@@ -188,5 +205,15 @@ pub fn auto_renew_instance(call: &Call<'_>) -> Result<Value, ApiError> {
         ),
     }
     .map_err(StoreError::from)?;
-    Ok(json!({"Data": true, "Success": true}))
+    Ok(answer::json(&AutoRenewInstanceResponseBody {
+        data: true,
+        success: true,
+    }))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AutoRenewInstanceResponseBody {
+    data: bool,
+    success: bool,
 }

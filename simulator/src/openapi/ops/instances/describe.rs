@@ -3,10 +3,12 @@
 
 use super::view::{self, Extras};
 use super::{buyer, id_param, vendor, visible_instance, visible_order};
+use crate::openapi::answer::json;
 use crate::openapi::ops::PRODUCT_TYPES;
 use crate::openapi::{ApiError, Call, ErrorCode};
 use rusqlite::OptionalExtension;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 /// The largest page DescribeInstances serves.
 pub const MAX_PAGE_SIZE: i64 = 100;
@@ -17,7 +19,7 @@ pub fn instance_for_isv(call: &Call<'_>) -> Result<Value, ApiError> {
     let id = id_param(call, "InstanceId")?;
     let instance = visible_instance(call, id, "InstanceId")?;
     let extras = Extras::of(call.sim, &instance.instance_id)?;
-    Ok(view::instance_for_isv(call.sim, &instance, &extras))
+    Ok(json(&view::instance_for_isv(call.sim, &instance, &extras)))
 }
 
 /// DescribeOrderForIsv (ISV): `OrderId`.
@@ -25,7 +27,7 @@ pub fn order_for_isv(call: &Call<'_>) -> Result<Value, ApiError> {
     vendor(call)?;
     let id = id_param(call, "OrderId")?;
     let order = visible_order(call, id, "OrderId")?;
-    Ok(view::order(call.sim, &order, true))
+    Ok(json(&view::order_for_isv(call.sim, &order)))
 }
 
 /// DescribeImageInstanceForIsv (ISV): `EcsInstanceId` (required here: it is what finds the
@@ -52,7 +54,7 @@ pub fn image_instance_for_isv(call: &Call<'_>) -> Result<Value, ApiError> {
         return Err(not_found());
     }
     let extras = Extras::of(call.sim, &instance.instance_id)?;
-    Ok(view::image_instance(call.sim, &instance, &extras))
+    Ok(json(&view::image_instance(call.sim, &instance, &extras)))
 }
 
 /// DescribeInstance (buyer): `InstanceId`.
@@ -61,7 +63,7 @@ pub fn instance(call: &Call<'_>) -> Result<Value, ApiError> {
     let id = id_param(call, "InstanceId")?;
     let instance = visible_instance(call, id, "InstanceId")?;
     let extras = Extras::of(call.sim, &instance.instance_id)?;
-    Ok(view::instance_for_buyer(call.sim, &instance, &extras))
+    Ok(json(&view::instance_for_buyer(call.sim, &instance, &extras)))
 }
 
 /// DescribeOrder (buyer): `OrderId`.
@@ -69,7 +71,7 @@ pub fn order(call: &Call<'_>) -> Result<Value, ApiError> {
     buyer(call)?;
     let id = id_param(call, "OrderId")?;
     let order = visible_order(call, id, "OrderId")?;
-    Ok(view::order(call.sim, &order, false))
+    Ok(json(&view::order(call.sim, &order)))
 }
 
 /// A comma list of product codes; empty items dropped.
@@ -110,22 +112,36 @@ pub fn instances(call: &Call<'_>) -> Result<Value, ApiError> {
         .collect();
     let total = matching.len();
     let skip = usize::try_from((page_number - 1).saturating_mul(page_size)).unwrap_or(usize::MAX);
-    let items = matching
+    let page = &matching[skip.min(total)..];
+    let extras = page
         .iter()
-        .skip(skip)
         .take(page_size as usize)
-        .map(|i| {
-            Ok(view::instance_item(
-                call.sim,
-                i,
-                &Extras::of(call.sim, &i.instance_id)?,
-            ))
-        })
+        .map(|i| Extras::of(call.sim, &i.instance_id))
         .collect::<Result<Vec<_>, crate::store::StoreError>>()?;
-    Ok(json!({
-        "InstanceItems": {"InstanceItem": items},
-        "PageNumber": page_number,
-        "PageSize": page_size,
-        "TotalCount": total,
+    let instance_item = page
+        .iter()
+        .zip(&extras)
+        .map(|(i, extras)| view::instance_item(call.sim, i, extras))
+        .collect();
+    Ok(json(&DescribeInstancesResponseBody {
+        instance_items: DescribeInstancesResponseBodyInstanceItems { instance_item },
+        page_number,
+        page_size,
+        total_count: total,
     }))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeInstancesResponseBody<'a> {
+    instance_items: DescribeInstancesResponseBodyInstanceItems<'a>,
+    page_number: i64,
+    page_size: i64,
+    total_count: usize,
+}
+
+#[derive(Serialize)]
+pub struct DescribeInstancesResponseBodyInstanceItems<'a> {
+    #[serde(rename = "InstanceItem")]
+    instance_item: Vec<view::DescribeInstancesResponseBodyInstanceItemsInstanceItem<'a>>,
 }

@@ -1,13 +1,17 @@
 //! Orders and instances as the SDK models read them: ids and `AliUid` as JSON numbers (Long),
 //! prices as floats, `*Json` fields as JSON strings, times in epoch milliseconds, and the list
-//! wrappers exactly where each model has them.
+//! wrappers exactly where each model has them. Each operation's model (`DescribeInstanceResponseBody`,
+//! `DescribeOrderForIsvResponseBody`, …) flattens in the parts the views share: [`InstanceCore`],
+//! [`InstanceDetail`], [`OrderCore`].
 
+use crate::openapi::answer::Long;
 use crate::state::Simulator;
 use crate::store::orders::{Instance, Order, Status};
 use crate::store::StoreError;
 use crate::world::{Product, Sku};
 use rusqlite::OptionalExtension;
-use serde_json::{json, Map, Value};
+use serde::Serialize;
+use serde_json::json;
 
 /// `EndOn` of a pay-as-you-go instance, which never ends: 2099-12-31 23:59:59 (+08:00), the date
 /// Alibaba Cloud gives pay-as-you-go resources as their expiry.
@@ -63,13 +67,6 @@ impl Extras {
     }
 }
 
-/// A Long id as a JSON number (every id the store hands out is digits).
-fn long(id: &str) -> Value {
-    id.parse::<i64>()
-        .map(Value::from)
-        .unwrap_or_else(|_| Value::from(id))
-}
-
 /// The business status the OpenAPI shows, by product type. The store's OPEN_FAILED (createInstance
 /// never succeeded) has no OpenAPI name; it shows as still being opened.
 pub fn status(product_type: &str, status: Status) -> &'static str {
@@ -104,153 +101,410 @@ fn product_type(sim: &Simulator, product_code: &str) -> String {
 }
 
 /// The fields every instance view shares.
-fn core(sim: &Simulator, i: &Instance) -> Map<String, Value> {
-    let (product, _) = catalog(sim, &i.product_code, &i.sku_id);
-    let kind = product_type(sim, &i.product_code);
-    let supplier = product
-        .and_then(|p| sim.world().vendor(&p.vendor))
-        .map(|v| v.name.clone())
-        .unwrap_or_default();
-    let mut m = Map::new();
-    m.insert("InstanceId".into(), long(&i.instance_id));
-    m.insert("OrderId".into(), long(&i.order_id));
-    m.insert("ProductCode".into(), json!(i.product_code));
-    m.insert("ProductSkuCode".into(), json!(i.sku_id));
-    m.insert(
-        "ProductName".into(),
-        json!(product.map(|p| p.name.as_str()).unwrap_or("")),
-    );
-    m.insert("ProductType".into(), json!(kind));
-    m.insert("Status".into(), json!(status(&kind, i.status)));
-    m.insert("SupplierName".into(), json!(supplier));
-    m.insert("CreatedOn".into(), json!(i.created_at));
-    if let Some(opened) = i.opened_at {
-        m.insert("BeganOn".into(), json!(opened));
-    }
-    m.insert("EndOn".into(), json!(PAY_AS_YOU_GO_END));
-    m.insert("AppJson".into(), json!(i.app_info.clone().unwrap_or_default()));
-    m.insert("HostJson".into(), json!(i.host_info.clone().unwrap_or_default()));
-    m.insert("ExtendJson".into(), json!(""));
-    m
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct InstanceCore<'a> {
+    instance_id: Long<'a>,
+    order_id: Long<'a>,
+    product_code: &'a str,
+    product_sku_code: &'a str,
+    product_name: &'a str,
+    product_type: String,
+    status: &'static str,
+    supplier_name: String,
+    created_on: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    began_on: Option<i64>,
+    end_on: i64,
+    app_json: String,
+    host_json: String,
+    extend_json: &'static str,
 }
 
-/// The fields of the single-instance views (ISV, buyer, image).
-fn detail(sim: &Simulator, i: &Instance, extras: &Extras) -> Map<String, Value> {
-    let mut m = core(sim, i);
-    m.insert(
-        "ComponentJson".into(),
-        json!(json!({"package_version": i.sku_id}).to_string()),
-    );
-    m.insert("IsTrial".into(), json!(false));
-    m.insert("ActiveAddress".into(), json!(""));
-    m.insert("LicenseCode".into(), json!(""));
-    m.insert("AutoRenewal".into(), json!(extras.auto_renewal_json()));
-    let kind = product_type(sim, &i.product_code);
-    if kind == "SERVICE" {
-        m.insert(
-            "RelationalData".into(),
-            json!({"ServiceStatus": status(&kind, i.status)}),
-        );
-    }
-    m
-}
-
-/// The SKU as the one module it has, `package_version`.
-fn module(sim: &Simulator, i: &Instance, flat: bool) -> Value {
-    let (_, sku) = catalog(sim, &i.product_code, &i.sku_id);
-    let value = json!({
-        "Value": i.sku_id, "DisplayName": sku.map(|s| s.name.as_str()).unwrap_or(""),
-        "Type": "", "Min": "", "Max": "", "Step": "", "Remark": "",
-    });
-    let (values, wrap_property): (Value, fn(Value) -> Value) = if flat {
-        (json!([value]), |p| json!([p]))
-    } else {
-        (json!({"PropertyValue": [value]}), |p| json!({"Property": [p]}))
-    };
-    let property = json!({
-        "Key": "package_version", "Name": "套餐版本", "ShowType": "DEFAULT", "DisplayUnit": "",
-        "PropertyValues": values,
-    });
-    json!({"Id": "1", "Code": "package_version", "Name": "套餐版本", "Properties": wrap_property(property)})
-}
-
-/// DescribeInstanceForIsv: no `Modules`, no `Constraints`; with `ImageJson`.
-pub fn instance_for_isv(sim: &Simulator, i: &Instance, extras: &Extras) -> Value {
-    let mut m = detail(sim, i, extras);
-    m.insert("ImageJson".into(), json!(extras.image_json(&i.instance_id)));
-    Value::Object(m)
-}
-
-/// DescribeInstance (buyer): `Modules{Module[{…, Properties{Property[{…, PropertyValues{PropertyValue[]}}]}}]}`.
-pub fn instance_for_buyer(sim: &Simulator, i: &Instance, extras: &Extras) -> Value {
-    let mut m = detail(sim, i, extras);
-    m.insert("Constraints".into(), json!(""));
-    m.insert("Modules".into(), json!({"Module": [module(sim, i, false)]}));
-    Value::Object(m)
-}
-
-/// DescribeImageInstanceForIsv: like DescribeInstance, with `Modules` flat at every level.
-pub fn image_instance(sim: &Simulator, i: &Instance, extras: &Extras) -> Value {
-    let mut m = detail(sim, i, extras);
-    m.insert("Constraints".into(), json!(""));
-    m.insert("Modules".into(), json!([module(sim, i, true)]));
-    Value::Object(m)
-}
-
-/// One `InstanceItem` of DescribeInstances.
-pub fn instance_item(sim: &Simulator, i: &Instance, extras: &Extras) -> Value {
-    let mut m = core(sim, i);
-    m.insert("ApiJson".into(), json!(""));
-    m.insert("IdaasJson".into(), json!(""));
-    m.insert("ImageJson".into(), json!(extras.image_json(&i.instance_id)));
-    Value::Object(m)
-}
-
-/// DescribeOrder (`isv` false: supplier fields, `InstanceIds{InstanceId[]}`) or
-/// DescribeOrderForIsv (`isv` true: `InstanceIds` a flat array).
-pub fn order(sim: &Simulator, o: &Order, isv: bool) -> Value {
-    let (product, sku) = catalog(sim, &o.product_code, &o.sku_id);
-    let sku_name = sku.map(|s| s.name.as_str()).unwrap_or("");
-    let mut m = Map::new();
-    m.insert("OrderId".into(), long(&o.order_id));
-    m.insert("AliUid".into(), long(&o.ali_uid));
-    m.insert("ProductCode".into(), json!(o.product_code));
-    m.insert(
-        "ProductName".into(),
-        json!(product.map(|p| p.name.as_str()).unwrap_or("")),
-    );
-    m.insert("ProductSkuCode".into(), json!(o.sku_id));
-    m.insert("OrderType".into(), json!(o.order_type));
-    m.insert("OrderStatus".into(), json!("NORMAL"));
-    m.insert("PayStatus".into(), json!(o.pay_status));
-    m.insert("Quantity".into(), json!(1));
-    m.insert("AccountQuantity".into(), json!(1));
-    m.insert("CreatedOn".into(), json!(o.created_at));
-    if o.pay_status == "PAID" {
-        m.insert("PaidOn".into(), json!(o.created_at));
-    }
-    for price in ["OriginalPrice", "TotalPrice", "PaymentPrice", "CouponPrice"] {
-        m.insert(price.into(), json!(0.0));
-    }
-    m.insert(
-        "Components".into(),
-        json!({"package_version": {
-            "code": "package_version",
-            "globarKey": format!("{}_package_version_package_version_{}", o.product_code, o.sku_id),
-            "name": sku_name,
-            "value": o.sku_id,
-        }}),
-    );
-    if isv {
-        m.insert("InstanceIds".into(), json!([o.instance_id]));
-    } else {
+impl<'a> InstanceCore<'a> {
+    fn of(sim: &'a Simulator, i: &'a Instance) -> InstanceCore<'a> {
+        let (product, _) = catalog(sim, &i.product_code, &i.sku_id);
+        let kind = product_type(sim, &i.product_code);
         let supplier = product
             .and_then(|p| sim.world().vendor(&p.vendor))
             .map(|v| v.name.clone())
             .unwrap_or_default();
-        m.insert("SupplierCompanyName".into(), json!(supplier));
-        m.insert("SupplierTelephones".into(), json!({"Telephone": []}));
-        m.insert("InstanceIds".into(), json!({"InstanceId": [o.instance_id]}));
+        InstanceCore {
+            instance_id: Long(&i.instance_id),
+            order_id: Long(&i.order_id),
+            product_code: &i.product_code,
+            product_sku_code: &i.sku_id,
+            product_name: product.map(|p| p.name.as_str()).unwrap_or(""),
+            status: status(&kind, i.status),
+            product_type: kind,
+            supplier_name: supplier,
+            created_on: i.created_at,
+            began_on: i.opened_at,
+            end_on: PAY_AS_YOU_GO_END,
+            app_json: i.app_info.clone().unwrap_or_default(),
+            host_json: i.host_info.clone().unwrap_or_default(),
+            extend_json: "",
+        }
     }
-    Value::Object(m)
+}
+
+/// The fields of the single-instance views (ISV, buyer, image).
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct InstanceDetail<'a> {
+    #[serde(flatten)]
+    core: InstanceCore<'a>,
+    component_json: String,
+    is_trial: bool,
+    active_address: &'static str,
+    license_code: &'static str,
+    auto_renewal: String,
+    /// A SERVICE instance's only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    relational_data: Option<RelationalData>,
+}
+
+/// `RelationalData` of a SERVICE instance (the SDK's `…ResponseBodyRelationalData`).
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RelationalData {
+    service_status: &'static str,
+}
+
+impl<'a> InstanceDetail<'a> {
+    fn of(sim: &'a Simulator, i: &'a Instance, extras: &Extras) -> InstanceDetail<'a> {
+        let core = InstanceCore::of(sim, i);
+        let relational_data = (core.product_type == "SERVICE").then_some(RelationalData {
+            service_status: core.status,
+        });
+        InstanceDetail {
+            core,
+            component_json: json!({"package_version": i.sku_id}).to_string(),
+            is_trial: false,
+            active_address: "",
+            license_code: "",
+            auto_renewal: extras.auto_renewal_json(),
+            relational_data,
+        }
+    }
+}
+
+/// DescribeInstanceForIsv: no `Modules`, no `Constraints`; with `ImageJson`.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeInstanceForIsvResponseBody<'a> {
+    #[serde(flatten)]
+    detail: InstanceDetail<'a>,
+    image_json: String,
+}
+
+pub fn instance_for_isv<'a>(
+    sim: &'a Simulator,
+    i: &'a Instance,
+    extras: &Extras,
+) -> DescribeInstanceForIsvResponseBody<'a> {
+    DescribeInstanceForIsvResponseBody {
+        detail: InstanceDetail::of(sim, i, extras),
+        image_json: extras.image_json(&i.instance_id),
+    }
+}
+
+/// DescribeInstance (buyer): `Modules{Module[{…, Properties{Property[{…, PropertyValues{PropertyValue[]}}]}}]}`.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeInstanceResponseBody<'a> {
+    #[serde(flatten)]
+    detail: InstanceDetail<'a>,
+    constraints: &'static str,
+    modules: DescribeInstanceResponseBodyModules<'a>,
+}
+
+#[derive(Serialize)]
+pub struct DescribeInstanceResponseBodyModules<'a> {
+    #[serde(rename = "Module")]
+    module: [Module<DescribeInstanceResponseBodyModulesModuleProperties<'a>>; 1],
+}
+
+#[derive(Serialize)]
+pub struct DescribeInstanceResponseBodyModulesModuleProperties<'a> {
+    #[serde(rename = "Property")]
+    property: [Property<DescribeInstanceResponseBodyModulesModulePropertiesPropertyPropertyValues<'a>>; 1],
+}
+
+#[derive(Serialize)]
+pub struct DescribeInstanceResponseBodyModulesModulePropertiesPropertyPropertyValues<'a> {
+    #[serde(rename = "PropertyValue")]
+    property_value: [PropertyValue<'a>; 1],
+}
+
+pub fn instance_for_buyer<'a>(
+    sim: &'a Simulator,
+    i: &'a Instance,
+    extras: &Extras,
+) -> DescribeInstanceResponseBody<'a> {
+    let value = PropertyValue::of(sim, i);
+    DescribeInstanceResponseBody {
+        detail: InstanceDetail::of(sim, i, extras),
+        constraints: "",
+        modules: DescribeInstanceResponseBodyModules {
+            module: [Module::package_version(
+                DescribeInstanceResponseBodyModulesModuleProperties {
+                    property: [Property::package_version(
+                        DescribeInstanceResponseBodyModulesModulePropertiesPropertyPropertyValues {
+                            property_value: [value],
+                        },
+                    )],
+                },
+            )],
+        },
+    }
+}
+
+/// DescribeImageInstanceForIsv: like DescribeInstance, with `Modules` a plain list at every level
+/// (the SDK's `…ResponseBodyModules`, `…ModulesProperties`, `…ModulesPropertiesPropertyValues` are
+/// its items).
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeImageInstanceForIsvResponseBody<'a> {
+    #[serde(flatten)]
+    detail: InstanceDetail<'a>,
+    constraints: &'static str,
+    modules: [Module<[Property<[PropertyValue<'a>; 1]>; 1]>; 1],
+}
+
+pub fn image_instance<'a>(
+    sim: &'a Simulator,
+    i: &'a Instance,
+    extras: &Extras,
+) -> DescribeImageInstanceForIsvResponseBody<'a> {
+    let value = PropertyValue::of(sim, i);
+    DescribeImageInstanceForIsvResponseBody {
+        detail: InstanceDetail::of(sim, i, extras),
+        constraints: "",
+        modules: [Module::package_version([Property::package_version([value])])],
+    }
+}
+
+/// The SKU as the one module an instance has, `package_version`; `Properties` is a list, plain or
+/// wrapped as the operation's model has it.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Module<Properties> {
+    id: &'static str,
+    code: &'static str,
+    name: &'static str,
+    properties: Properties,
+}
+
+impl<Properties> Module<Properties> {
+    fn package_version(properties: Properties) -> Module<Properties> {
+        Module {
+            id: "1",
+            code: "package_version",
+            name: "套餐版本",
+            properties,
+        }
+    }
+}
+
+/// The module's one property; `PropertyValues` is a list, plain or wrapped.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Property<Values> {
+    key: &'static str,
+    name: &'static str,
+    show_type: &'static str,
+    display_unit: &'static str,
+    property_values: Values,
+}
+
+impl<Values> Property<Values> {
+    fn package_version(property_values: Values) -> Property<Values> {
+        Property {
+            key: "package_version",
+            name: "套餐版本",
+            show_type: "DEFAULT",
+            display_unit: "",
+            property_values,
+        }
+    }
+}
+
+/// The property's one value: the instance's SKU.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PropertyValue<'a> {
+    value: &'a str,
+    display_name: &'a str,
+    #[serde(rename = "Type")]
+    kind: &'static str,
+    min: &'static str,
+    max: &'static str,
+    step: &'static str,
+    remark: &'static str,
+}
+
+impl<'a> PropertyValue<'a> {
+    fn of(sim: &'a Simulator, i: &'a Instance) -> PropertyValue<'a> {
+        let (_, sku) = catalog(sim, &i.product_code, &i.sku_id);
+        PropertyValue {
+            value: &i.sku_id,
+            display_name: sku.map(|s| s.name.as_str()).unwrap_or(""),
+            kind: "",
+            min: "",
+            max: "",
+            step: "",
+            remark: "",
+        }
+    }
+}
+
+/// One `InstanceItem` of DescribeInstances.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeInstancesResponseBodyInstanceItemsInstanceItem<'a> {
+    #[serde(flatten)]
+    core: InstanceCore<'a>,
+    api_json: &'static str,
+    idaas_json: &'static str,
+    image_json: String,
+}
+
+pub fn instance_item<'a>(
+    sim: &'a Simulator,
+    i: &'a Instance,
+    extras: &Extras,
+) -> DescribeInstancesResponseBodyInstanceItemsInstanceItem<'a> {
+    DescribeInstancesResponseBodyInstanceItemsInstanceItem {
+        core: InstanceCore::of(sim, i),
+        api_json: "",
+        idaas_json: "",
+        image_json: extras.image_json(&i.instance_id),
+    }
+}
+
+/// The fields DescribeOrder and DescribeOrderForIsv share.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct OrderCore<'a> {
+    order_id: Long<'a>,
+    ali_uid: Long<'a>,
+    product_code: &'a str,
+    product_name: &'a str,
+    product_sku_code: &'a str,
+    order_type: &'a str,
+    order_status: &'static str,
+    pay_status: &'a str,
+    quantity: i64,
+    account_quantity: i64,
+    created_on: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    paid_on: Option<i64>,
+    original_price: f64,
+    total_price: f64,
+    payment_price: f64,
+    coupon_price: f64,
+    /// A JSON object in the model (`Components: any`), keyed by module.
+    components: Components<'a>,
+}
+
+#[derive(Serialize)]
+pub struct Components<'a> {
+    package_version: Component<'a>,
+}
+
+#[derive(Serialize)]
+pub struct Component<'a> {
+    code: &'static str,
+    #[serde(rename = "globarKey")]
+    globar_key: String,
+    name: &'a str,
+    value: &'a str,
+}
+
+impl<'a> OrderCore<'a> {
+    fn of(sim: &'a Simulator, o: &'a Order) -> OrderCore<'a> {
+        let (product, sku) = catalog(sim, &o.product_code, &o.sku_id);
+        OrderCore {
+            order_id: Long(&o.order_id),
+            ali_uid: Long(&o.ali_uid),
+            product_code: &o.product_code,
+            product_name: product.map(|p| p.name.as_str()).unwrap_or(""),
+            product_sku_code: &o.sku_id,
+            order_type: &o.order_type,
+            order_status: "NORMAL",
+            pay_status: &o.pay_status,
+            quantity: 1,
+            account_quantity: 1,
+            created_on: o.created_at,
+            paid_on: (o.pay_status == "PAID").then_some(o.created_at),
+            original_price: 0.0,
+            total_price: 0.0,
+            payment_price: 0.0,
+            coupon_price: 0.0,
+            components: Components {
+                package_version: Component {
+                    code: "package_version",
+                    globar_key: format!("{}_package_version_package_version_{}", o.product_code, o.sku_id),
+                    name: sku.map(|s| s.name.as_str()).unwrap_or(""),
+                    value: &o.sku_id,
+                },
+            },
+        }
+    }
+}
+
+/// DescribeOrderForIsv: `InstanceIds` a plain list.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeOrderForIsvResponseBody<'a> {
+    #[serde(flatten)]
+    core: OrderCore<'a>,
+    instance_ids: [&'a str; 1],
+}
+
+pub fn order_for_isv<'a>(sim: &'a Simulator, o: &'a Order) -> DescribeOrderForIsvResponseBody<'a> {
+    DescribeOrderForIsvResponseBody {
+        core: OrderCore::of(sim, o),
+        instance_ids: [&o.instance_id],
+    }
+}
+
+/// DescribeOrder: the supplier's fields, `InstanceIds{InstanceId[]}`.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeOrderResponseBody<'a> {
+    #[serde(flatten)]
+    core: OrderCore<'a>,
+    supplier_company_name: String,
+    supplier_telephones: DescribeOrderResponseBodySupplierTelephones,
+    instance_ids: DescribeOrderResponseBodyInstanceIds<'a>,
+}
+
+#[derive(Serialize)]
+pub struct DescribeOrderResponseBodySupplierTelephones {
+    #[serde(rename = "Telephone")]
+    telephone: [&'static str; 0],
+}
+
+#[derive(Serialize)]
+pub struct DescribeOrderResponseBodyInstanceIds<'a> {
+    #[serde(rename = "InstanceId")]
+    instance_id: [&'a str; 1],
+}
+
+pub fn order<'a>(sim: &'a Simulator, o: &'a Order) -> DescribeOrderResponseBody<'a> {
+    let (product, _) = catalog(sim, &o.product_code, &o.sku_id);
+    let supplier = product
+        .and_then(|p| sim.world().vendor(&p.vendor))
+        .map(|v| v.name.clone())
+        .unwrap_or_default();
+    DescribeOrderResponseBody {
+        core: OrderCore::of(sim, o),
+        supplier_company_name: supplier,
+        supplier_telephones: DescribeOrderResponseBodySupplierTelephones { telephone: [] },
+        instance_ids: DescribeOrderResponseBodyInstanceIds {
+            instance_id: [&o.instance_id],
+        },
+    }
 }
