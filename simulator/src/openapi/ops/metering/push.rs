@@ -8,13 +8,15 @@
 
 use super::records::{metering_error, parse, Record};
 use super::{bad_instance, sells, vendor};
+use crate::openapi::answer::json;
 use crate::openapi::{ApiError, Call, ErrorCode};
 use crate::state::Simulator;
 use crate::store::orders::Status;
 use crate::store::StoreError;
 use protocol::time::{epoch_millis, Instant};
 use rusqlite::{params, Connection, OptionalExtension};
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 /// Virtual seconds between two pushes for the same instance.
 pub const THROTTLE_SECONDS: i64 = 60;
@@ -31,7 +33,13 @@ pub fn push_metering_data(call: &Call<'_>) -> Result<Value, ApiError> {
     let checked = check(call.sim, &tx, &vendor.id, &records, now)?;
     insert(&tx, &records, &checked, epoch_millis(now))?;
     tx.commit().map_err(StoreError::from)?;
-    Ok(json!({ "Success": true }))
+    Ok(json(&PushMeteringDataResponseBody { success: true }))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PushMeteringDataResponseBody {
+    success: bool,
 }
 
 /// The request's product and instances, once every rule that reads the store has held.

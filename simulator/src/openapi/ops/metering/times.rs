@@ -2,13 +2,15 @@
 //! (the buyer reads its packages: the fixture's, minus what vendors deducted).
 
 use super::{bad_instance, sells, vendor};
+use crate::openapi::answer::json;
 use crate::openapi::ops::buyer;
 use crate::openapi::{ApiError, Call, ErrorCode};
 use crate::store::orders::Status;
 use crate::store::StoreError;
 use protocol::time::epoch_millis;
 use rusqlite::{params, OptionalExtension};
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// How long a ClientToken is remembered (virtual time).
@@ -17,15 +19,28 @@ pub const CLIENT_TOKEN_WINDOW_MS: i64 = 24 * 3600 * 1000;
 /// DescribeApiMetering's page size (the operation has no PageSize parameter).
 pub const API_METERING_PAGE_SIZE: usize = 10;
 
+/// PushTimesUsage's answer, which a repeated ClientToken gets again as stored.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PushTimesUsageResponseBody {
+    access_denied_detail: &'static str,
+    code: &'static str,
+    force_fatal: bool,
+    http_state_code: &'static str,
+    message: &'static str,
+    result: bool,
+    success: bool,
+}
+
 fn success_answer() -> Value {
-    json!({
-        "AccessDeniedDetail": "",
-        "Code": "200",
-        "ForceFatal": false,
-        "HttpStateCode": "200",
-        "Message": "success",
-        "Result": true,
-        "Success": true,
+    json(&PushTimesUsageResponseBody {
+        access_denied_detail: "",
+        code: "200",
+        force_fatal: false,
+        http_state_code: "200",
+        message: "success",
+        result: true,
+        success: true,
     })
 }
 
@@ -191,37 +206,61 @@ pub fn describe_api_metering(call: &Call<'_>) -> Result<Value, ApiError> {
         .collect();
     let uid: i64 = buyer.ali_uid.parse().unwrap_or_default();
     let start = (page as usize - 1).saturating_mul(API_METERING_PAGE_SIZE);
-    let result: Vec<Value> = matching
+    let result = matching
         .iter()
         .skip(start)
         .take(API_METERING_PAGE_SIZE)
-        .map(|l| {
-            let name = call
+        .map(|l| DescribeApiMeteringResponseBodyResult {
+            aliyun_pk: uid,
+            product_code: &l.product_code,
+            product_name: call
                 .sim
                 .world()
                 .product(&l.product_code)
                 .map(|p| p.name.clone())
-                .unwrap_or_else(|| l.product_code.clone());
-            json!({
-                "AliyunPk": uid,
-                "ProductCode": l.product_code,
-                "ProductName": name,
-                "TotalCapacity": l.capacity,
-                "TotalQuota": (l.capacity - l.used).max(0),
-                "TotalUsage": l.used,
-                "Unit": l.unit,
-            })
+                .unwrap_or_else(|| l.product_code.clone()),
+            total_capacity: l.capacity,
+            total_quota: (l.capacity - l.used).max(0),
+            total_usage: l.used,
+            unit: &l.unit,
         })
         .collect();
-    Ok(json!({
-        "Code": "200",
-        "Count": matching.len(),
-        "Fatal": false,
-        "Message": "successful",
-        "PageNumber": page,
-        "PageSize": API_METERING_PAGE_SIZE,
-        "Result": result,
-        "Success": true,
-        "Version": "1.0",
+    Ok(json(&DescribeApiMeteringResponseBody {
+        code: "200",
+        count: matching.len(),
+        fatal: false,
+        message: "successful",
+        page_number: page,
+        page_size: API_METERING_PAGE_SIZE,
+        result,
+        success: true,
+        version: "1.0",
     }))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeApiMeteringResponseBody<'a> {
+    code: &'static str,
+    count: usize,
+    fatal: bool,
+    message: &'static str,
+    page_number: i64,
+    page_size: usize,
+    result: Vec<DescribeApiMeteringResponseBodyResult<'a>>,
+    success: bool,
+    version: &'static str,
+}
+
+/// One line: a buyer's packages of one type for one product.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeApiMeteringResponseBodyResult<'a> {
+    aliyun_pk: i64,
+    product_code: &'a str,
+    product_name: String,
+    total_capacity: i64,
+    total_quota: i64,
+    total_usage: i64,
+    unit: &'a str,
 }
