@@ -7,13 +7,15 @@
 //! virtual time, for the buyer's Uid, masked Name, AuthTime and roles.
 
 use super::vendor;
+use crate::openapi::answer::json;
 use crate::openapi::{ApiError, Call, ErrorCode};
 use crate::state::Simulator;
 use crate::store::StoreError;
 use crate::world::Vendor;
 use protocol::time::epoch_millis;
 use rusqlite::{params, OptionalExtension};
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 /// How long an issued token may be exchanged (virtual time).
 pub const TOKEN_LIFETIME_MS: i64 = 10 * 60 * 1000;
@@ -107,17 +109,36 @@ pub fn cross_account_verify_token(call: &Call<'_>) -> Result<Value, ApiError> {
         .buyer_by_uid(&ali_uid)
         .map(|b| mask_name(&b.login))
         .unwrap_or_else(|| mask_name(&ali_uid));
-    Ok(json!({
-        "Result": {
-            "Uid": ali_uid,
-            "Name": name,
-            "AuthTime": issued_at,
-            "AuthRoles": roles,
+    Ok(json(&CrossAccountVerifyTokenResponseBody {
+        result: CrossAccountVerifyTokenResponseBodyResult {
+            uid: ali_uid,
+            name,
+            auth_time: issued_at,
+            auth_roles: roles,
         },
-        "Success": true,
-        "Code": "200",
-        "Message": "successful",
+        success: true,
+        code: "200",
+        message: "successful",
     }))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CrossAccountVerifyTokenResponseBody {
+    result: CrossAccountVerifyTokenResponseBodyResult,
+    success: bool,
+    code: &'static str,
+    message: &'static str,
+}
+
+/// Who the buyer is: its Uid (a string here), masked name, when it authorized and which roles.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CrossAccountVerifyTokenResponseBodyResult {
+    uid: String,
+    name: String,
+    auth_time: i64,
+    auth_roles: Vec<String>,
 }
 
 #[cfg(test)]

@@ -2,13 +2,14 @@
 //! vendor never acknowledged, oldest first, and their removal once the vendor has handled one.
 
 use super::vendor;
+use crate::openapi::answer::json;
 use crate::openapi::{ApiError, Call, ErrorCode};
 use crate::state::Simulator;
 use crate::store::StoreError;
 use protocol::time::{epoch_millis, parse_instant};
 use rusqlite::params;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 const FIXTURE: &str = include_str!("../../../../../fixtures/openapi/notifications.yaml");
@@ -101,23 +102,42 @@ pub fn describe_failed_notifications(call: &Call<'_>) -> Result<Value, ApiError>
     for row in rows {
         let (id, product, action, created, message) = row.map_err(StoreError::from)?;
         if products.contains(&product) {
-            mine.push(json!({
-                "NotificationRequestId": id,
-                "Action": action,
-                "CreateTime": created,
-                "Message": message,
-            }));
+            mine.push(DescribeFailedNotificationsResponseBodyNotificationList {
+                notification_request_id: id,
+                action,
+                create_time: created,
+                message,
+            });
         }
     }
     let total = mine.len();
     let start = ((page - 1) as usize).saturating_mul(size as usize);
-    let list: Vec<Value> = mine.into_iter().skip(start).take(size as usize).collect();
-    Ok(json!({
-        "NotificationList": list,
-        "PageNumber": page,
-        "PageSize": size,
-        "TotalCount": total,
+    let list = mine.into_iter().skip(start).take(size as usize).collect();
+    Ok(json(&DescribeFailedNotificationsResponseBody {
+        notification_list: list,
+        page_number: page,
+        page_size: size,
+        total_count: total,
     }))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeFailedNotificationsResponseBody {
+    notification_list: Vec<DescribeFailedNotificationsResponseBodyNotificationList>,
+    page_number: i64,
+    page_size: i64,
+    total_count: usize,
+}
+
+/// One notification: `Message` is the orderPay notification's parameters as a JSON string.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeFailedNotificationsResponseBodyNotificationList {
+    notification_request_id: String,
+    action: String,
+    create_time: i64,
+    message: String,
 }
 
 pub fn confirm_notification(call: &Call<'_>) -> Result<Value, ApiError> {
@@ -143,5 +163,11 @@ pub fn confirm_notification(call: &Call<'_>) -> Result<Value, ApiError> {
     )
     .map_err(StoreError::from)?;
     tx.commit().map_err(StoreError::from)?;
-    Ok(json!({ "Success": true }))
+    Ok(json(&ConfirmNotificationResponseBody { success: true }))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ConfirmNotificationResponseBody {
+    success: bool,
 }
