@@ -4,14 +4,15 @@
 //! operation's own (`License.NotFound`, `License.Expired`, `Auth.Authorized`, `Auth.Match`,
 //! `Auth.CallerType`), all HTTP 400 as its error table lists them.
 
+use crate::openapi::answer::json;
 use crate::openapi::{ApiError, Call, ErrorCode, Operation};
 use crate::state::Simulator;
 use crate::store::StoreError;
 use crate::world::Vendor;
 use protocol::time::{epoch_millis, spi_format, spi_parse};
 use rusqlite::{params, OptionalExtension};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 pub const OPS: &[(&str, Operation)] = &[
     ("DescribeLicense", Operation(describe_license)),
@@ -56,7 +57,7 @@ struct FixtureLicense {
     attributes: Vec<Attribute>,
 }
 
-#[derive(Deserialize, serde::Serialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct Attribute {
     code: String,
@@ -175,33 +176,86 @@ fn describe_license(call: &Call<'_>) -> Result<Value, ApiError> {
     let code = call.params.required("LicenseCode")?;
     let l = license_of(call, vendor, code)?;
     let product = call.sim.world().product(&l.product_code);
-    let attributes: Vec<Value> = serde_json::from_str::<Vec<Attribute>>(&l.attributes)
+    let attributes = serde_json::from_str::<Vec<Attribute>>(&l.attributes)
         .unwrap_or_default()
         .into_iter()
-        .map(|a| json!({"Code": a.code, "Value": a.value}))
+        .map(
+            |a| DescribeLicenseResponseBodyLicenseExtendArrayLicenseAttribute {
+                code: a.code,
+                value: a.value,
+            },
+        )
         .collect();
-    let mut license = json!({
-        "LicenseCode": l.code,
-        "LicenseStatus": l.status,
-        "InstanceId": l.instance_id,
-        "ProductCode": l.product_code,
-        "ProductName": product.map(|p| p.name.as_str()).unwrap_or_default(),
-        "ProductSkuId": l.sku_id,
-        "SupplierName": vendor.name,
-        "CreateTime": date(l.created_at),
-        "ExpiredTime": date(l.expires_at),
-        "ExtendInfo": {
-            "AliUid": l.ali_uid.parse::<i64>().unwrap_or_default(),
-            "AccountQuantity": l.account_quantity,
-            "Email": l.email,
-            "Mobile": l.mobile,
+    Ok(json(&DescribeLicenseResponseBody {
+        license: DescribeLicenseResponseBodyLicense {
+            license_code: &l.code,
+            license_status: &l.status,
+            instance_id: &l.instance_id,
+            product_code: &l.product_code,
+            product_name: product.map(|p| p.name.as_str()).unwrap_or_default(),
+            product_sku_id: &l.sku_id,
+            supplier_name: &vendor.name,
+            create_time: date(l.created_at),
+            expired_time: date(l.expires_at),
+            activate_time: l.activated_at.map(date),
+            extend_info: DescribeLicenseResponseBodyLicenseExtendInfo {
+                ali_uid: l.ali_uid.parse::<i64>().unwrap_or_default(),
+                account_quantity: l.account_quantity,
+                email: &l.email,
+                mobile: &l.mobile,
+            },
+            extend_array: DescribeLicenseResponseBodyLicenseExtendArray {
+                license_attribute: attributes,
+            },
         },
-        "ExtendArray": {"LicenseAttribute": attributes},
-    });
-    if let Some(at) = l.activated_at {
-        license["ActivateTime"] = json!(date(at));
-    }
-    Ok(json!({ "License": license }))
+    }))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct DescribeLicenseResponseBody<'a> {
+    license: DescribeLicenseResponseBodyLicense<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct DescribeLicenseResponseBodyLicense<'a> {
+    license_code: &'a str,
+    license_status: &'a str,
+    instance_id: &'a str,
+    product_code: &'a str,
+    product_name: &'a str,
+    product_sku_id: &'a str,
+    supplier_name: &'a str,
+    create_time: String,
+    expired_time: String,
+    /// Once activated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    activate_time: Option<String>,
+    extend_info: DescribeLicenseResponseBodyLicenseExtendInfo<'a>,
+    extend_array: DescribeLicenseResponseBodyLicenseExtendArray,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct DescribeLicenseResponseBodyLicenseExtendInfo<'a> {
+    ali_uid: i64,
+    account_quantity: i64,
+    email: &'a str,
+    mobile: &'a str,
+}
+
+#[derive(Serialize)]
+struct DescribeLicenseResponseBodyLicenseExtendArray {
+    #[serde(rename = "LicenseAttribute")]
+    license_attribute: Vec<DescribeLicenseResponseBodyLicenseExtendArrayLicenseAttribute>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct DescribeLicenseResponseBodyLicenseExtendArrayLicenseAttribute {
+    code: String,
+    value: String,
 }
 
 fn activate_license(call: &Call<'_>) -> Result<Value, ApiError> {
@@ -234,5 +288,11 @@ fn activate_license(call: &Call<'_>) -> Result<Value, ApiError> {
     if changed == 0 {
         return Err(ErrorCode::LicenseActivated.into());
     }
-    Ok(json!({ "Success": true }))
+    Ok(json(&ActivateLicenseResponseBody { success: true }))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ActivateLicenseResponseBody {
+    success: bool,
 }
