@@ -1,9 +1,11 @@
 //! The distribution (分销) catalogue: DescribeDistributionProducts and DescribeDistributionProductsLink,
 //! open to vendors and buyers alike.
 
+use super::answers::*;
 use super::{filters, fixture, DistributionProduct};
+use crate::openapi::answer::json;
 use crate::openapi::{ApiError, Call, Caller, ErrorCode};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Codes one DescribeDistributionProductsLink may ask for.
 const MAX_CODES: usize = 50;
@@ -31,34 +33,32 @@ pub(super) fn describe_distribution_products(call: &Call<'_>) -> Result<Value, A
         })
     };
     let found: Vec<&DistributionProduct> = offered(call).filter(|d| matches(d)).collect();
-    let results: Vec<Value> = found
+    let results = found
         .iter()
         .skip(((page - 1) * per_page) as usize)
         .take(per_page as usize)
-        .map(|d| {
-            json!({
-                "Code": d.code,
-                "Name": d.name,
-                "Type": d.kind,
-                "ShortDescription": d.short_description,
-                "ImageUrl": d.image_url,
-                "FirstCategoryName": d.first_category_name,
-                "SecondCategoryName": d.second_category_name,
-                "SupplierName": d.supplier_name,
-                "SupplierUId": d.supplier_uid,
-                "Price": d.price,
-                "Score": d.score,
-                "SubmissionRadio": d.submission_radio,
-                "TradeCount": d.trade_count,
-                "UserCommentCount": d.user_comment_count,
-            })
+        .map(|d| DescribeDistributionProductsResponseBodyResults {
+            code: &d.code,
+            name: &d.name,
+            kind: &d.kind,
+            short_description: &d.short_description,
+            image_url: &d.image_url,
+            first_category_name: &d.first_category_name,
+            second_category_name: &d.second_category_name,
+            supplier_name: &d.supplier_name,
+            supplier_uid: &d.supplier_uid,
+            price: &d.price,
+            score: &d.score,
+            submission_radio: &d.submission_radio,
+            trade_count: &d.trade_count,
+            user_comment_count: &d.user_comment_count,
         })
         .collect();
-    Ok(json!({
-        "PageNumber": page,
-        "PageSize": per_page,
-        "TotalCount": found.len(),
-        "Results": results,
+    Ok(json(&DescribeDistributionProductsResponseBody {
+        page_number: page,
+        page_size: per_page,
+        total_count: found.len(),
+        results,
     }))
 }
 
@@ -81,23 +81,21 @@ pub(super) fn describe_distribution_products_link(call: &Call<'_>) -> Result<Val
         Caller::Vendor(v) => v.id.clone(),
         Caller::Buyer(b) => b.ali_uid.clone(),
     };
-    let result: Vec<Value> = codes
+    let result: Vec<_> = codes
         .iter()
         .filter_map(|code| offered(call).find(|d| &d.code == code))
-        .map(|d| {
-            json!({
-                "Code": d.code,
-                "Name": d.name,
-                "Url": format!(
-                    "https://market.aliyun.com/products/{}/{}.html?userCode={promoter}",
-                    d.category_id, d.code
-                ),
-            })
+        .map(|d| DescribeDistributionProductsLinkResponseBodyResult {
+            code: &d.code,
+            name: &d.name,
+            url: format!(
+                "https://market.aliyun.com/products/{}/{}.html?userCode={promoter}",
+                d.category_id, d.code
+            ),
         })
         .collect();
-    Ok(json!({
-        "Success": true,
-        "TotalCount": result.len(),
-        "Result": result,
+    Ok(json(&DescribeDistributionProductsLinkResponseBody {
+        success: true,
+        total_count: result.len(),
+        result,
     }))
 }

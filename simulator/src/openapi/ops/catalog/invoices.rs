@@ -2,7 +2,9 @@
 //! ISV-only. Status 0 is pending, 1 issued, 2 rejected (the reference names only 0 and 1; a
 //! rejected request needs a state of its own so that it no longer reads as pending).
 
+use super::answers::*;
 use super::millis;
+use crate::openapi::answer::json;
 use crate::openapi::ops::vendor;
 use crate::openapi::{ApiError, Call, ErrorCode};
 use crate::state::Simulator;
@@ -11,7 +13,7 @@ use crate::world::Vendor;
 use protocol::time::{epoch_millis, spi_format, spi_parse};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 pub(super) const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS market_invoices (
@@ -159,7 +161,7 @@ fn date(ms: i64) -> String {
     spi_format(chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default())
 }
 
-fn item(call: &Call<'_>, r: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
+fn item(call: &Call<'_>, r: &rusqlite::Row<'_>) -> rusqlite::Result<DescribeInvoiceForIsvResponseBodyResult> {
     let id: i64 = r.get("id")?;
     let product_code: String = r.get("product_code")?;
     let aliyun_pk: String = r.get("aliyun_pk")?;
@@ -177,42 +179,54 @@ fn item(call: &Call<'_>, r: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
         .product(&product_code)
         .map(|p| p.name.clone())
         .unwrap_or_default();
-    let evaluate: Vec<Value> = orders
-        .iter()
-        .map(|o| {
-            json!({
-                "Id": o.id, "OutBizId": o.out_biz_id, "Amount": o.amount, "OrderType": o.order_type,
-                "BizTimeStr": o.at, "ProductCode": product_code, "ProductName": product_name,
-                "RealAliyunPk": aliyun_pk, "RealAliyunId": "", "Agent": false,
-            })
+    let evaluate_list = orders
+        .into_iter()
+        .map(|o| DescribeInvoiceForIsvResponseBodyResultEvaluateList {
+            id: o.id,
+            out_biz_id: o.out_biz_id,
+            amount: o.amount,
+            order_type: o.order_type,
+            biz_time_str: o.at,
+            product_code: product_code.clone(),
+            product_name: product_name.clone(),
+            real_aliyun_pk: aliyun_pk.clone(),
+            real_aliyun_id: "",
+            agent: false,
         })
         .collect();
-    Ok(json!({
-        "Id": id.to_string(),
-        "InvoiceId": r.get::<_, String>("invoice_id")?,
-        "AliyunPk": aliyun_pk,
-        "Status": status.to_string(),
-        "Type": kind.to_string(),
-        "MaterialType": material.to_string(),
-        "Title": r.get::<_, String>("title")?,
-        "Price": r.get::<_, String>("price")?,
-        "CreateTimeStr": date(created),
-        "ModifiedTime": modified.to_string(),
-        "ModifiedTimeStr": date(modified),
-        "UserNotice": r.get::<_, String>("user_notice")?,
-        "CheckNotice": r.get::<_, String>("check_notice")?,
-        "ReceiptUserInfoDto": {
-            "TaxNumber": receipt.tax_number, "BankName": receipt.bank_name, "BankAccount": receipt.bank_account,
-            "RegAddress": receipt.reg_address, "RegPhone": receipt.reg_phone,
+    Ok(DescribeInvoiceForIsvResponseBodyResult {
+        id: id.to_string(),
+        invoice_id: r.get("invoice_id")?,
+        aliyun_pk,
+        status: status.to_string(),
+        kind: kind.to_string(),
+        material_type: material.to_string(),
+        title: r.get("title")?,
+        price: r.get("price")?,
+        create_time_str: date(created),
+        modified_time: modified.to_string(),
+        modified_time_str: date(modified),
+        user_notice: r.get("user_notice")?,
+        check_notice: r.get("check_notice")?,
+        receipt_user_info_dto: DescribeInvoiceForIsvResponseBodyResultReceiptUserInfoDto {
+            tax_number: receipt.tax_number,
+            bank_name: receipt.bank_name,
+            bank_account: receipt.bank_account,
+            reg_address: receipt.reg_address,
+            reg_phone: receipt.reg_phone,
         },
-        "UserAddressDto": {
-            "Addressee": address.addressee, "AliyunPk": address.aliyun_pk, "BizType": "",
-            "DeliveryAddress": address.delivery_address, "Emails": address.emails, "Phone": address.phone,
-            "PostalCode": address.postal_code,
+        user_address_dto: DescribeInvoiceForIsvResponseBodyResultUserAddressDto {
+            addressee: address.addressee,
+            aliyun_pk: address.aliyun_pk,
+            biz_type: "",
+            delivery_address: address.delivery_address,
+            emails: address.emails,
+            phone: address.phone,
+            postal_code: address.postal_code,
         },
-        "EvaluateList": evaluate,
-        "InvoiceList": [],
-    }))
+        evaluate_list,
+        invoice_list: [],
+    })
 }
 
 pub(super) fn describe_invoice_for_isv(call: &Call<'_>) -> Result<Value, ApiError> {
@@ -242,7 +256,7 @@ pub(super) fn describe_invoice_for_isv(call: &Call<'_>) -> Result<Value, ApiErro
             "SELECT * {filter} ORDER BY created_at DESC, id DESC LIMIT ?8 OFFSET ?9"
         ))
         .map_err(StoreError::from)?;
-    let result: Vec<Value> = stmt
+    let result: Vec<DescribeInvoiceForIsvResponseBodyResult> = stmt
         .query_map(
             params![
                 products,
@@ -259,18 +273,15 @@ pub(super) fn describe_invoice_for_isv(call: &Call<'_>) -> Result<Value, ApiErro
         )
         .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
         .map_err(StoreError::from)?;
-    let mut answer = json!({
-        "Success": true,
-        "Code": "200",
-        "Count": total.to_string(),
-        "PageNumber": page.to_string(),
-        "PageSize": per_page.to_string(),
-        "Result": result,
-    });
-    if let Some(m) = max_results {
-        answer["MaxResults"] = json!(m);
-    }
-    Ok(answer)
+    Ok(json(&DescribeInvoiceForIsvResponseBody {
+        success: true,
+        code: "200",
+        count: total.to_string(),
+        page_number: page.to_string(),
+        page_size: per_page.to_string(),
+        result,
+        max_results,
+    }))
 }
 
 pub(super) fn modify_invoice_for_isv(call: &Call<'_>) -> Result<Value, ApiError> {
@@ -334,10 +345,10 @@ pub(super) fn modify_invoice_for_isv(call: &Call<'_>) -> Result<Value, ApiError>
     }
     .map_err(StoreError::from)?;
     tx.commit().map_err(StoreError::from)?;
-    Ok(json!({
-        "Code": "200",
-        "HttpStatusCode": 200,
-        "Message": "success",
-        "Result": true,
+    Ok(json(&ModifyInvoiceForIsvResponseBody {
+        code: "200",
+        http_status_code: 200,
+        message: "success",
+        result: true,
     }))
 }

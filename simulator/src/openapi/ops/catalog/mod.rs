@@ -4,8 +4,10 @@
 //!
 //! The world's products are the catalog; `fixtures/openapi/catalog.yaml` adds what the world file does
 //! not say (listing, shop, modules, prices, the distribution catalogue) and the invoice requests, which
-//! live in `market_invoices` because ModifyInvoiceForIsv changes them.
+//! live in `market_invoices` because ModifyInvoiceForIsv changes them. [`answers`] holds the SDK's
+//! models the operations answer with.
 
+mod answers;
 mod distribution;
 mod invoices;
 mod products;

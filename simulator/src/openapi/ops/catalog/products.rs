@@ -1,10 +1,12 @@
 //! DescribeProduct, DescribeProducts (open to vendors and buyers) and DescribePrice (buyers).
 
-use super::{filters, fixture, millis, Listing, SkuDetail};
+use super::answers::*;
+use super::{filters, fixture, millis, Listing, Module, SkuDetail};
+use crate::openapi::answer::json;
 use crate::openapi::ops::{buyer, PRODUCT_TYPES};
 use crate::openapi::{ApiError, Call, ErrorCode};
 use crate::world::{Charge, Product};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 fn listing(code: &str) -> Option<&'static Listing> {
     fixture().products.iter().find(|l| l.code == code)
@@ -31,7 +33,7 @@ pub(super) fn describe_product(call: &Call<'_>) -> Result<Value, ApiError> {
         .vendor(&product.vendor)
         .map(|v| v.name.clone())
         .unwrap_or_default();
-    let skus: Vec<Value> = product
+    let product_sku = product
         .skus
         .iter()
         .map(|sku| {
@@ -42,130 +44,179 @@ pub(super) fn describe_product(call: &Call<'_>) -> Result<Value, ApiError> {
                 .unwrap_or_else(|| match sku.charge {
                     Charge::PayAsYouGo => "POSTPAY".to_owned(),
                 });
-            let periods: Vec<Value> = d
+            let order_period = d
                 .map(|d| d.order_periods.as_slice())
                 .unwrap_or_default()
                 .iter()
-                .map(|p| json!({"Name": p.name, "PeriodType": p.period_type}))
+                .map(
+                    |p| DescribeProductResponseBodyProductSkusProductSkuOrderPeriodsOrderPeriod {
+                        name: &p.name,
+                        period_type: &p.period_type,
+                    },
+                )
                 .collect();
-            let modules: Vec<Value> = d
+            let module = d
                 .map(|d| d.modules.as_slice())
                 .unwrap_or_default()
                 .iter()
-                .map(|m| {
-                    let properties: Vec<Value> = m
-                        .properties
-                        .iter()
-                        .map(|p| {
-                            let values: Vec<Value> = p
-                                .values
-                                .iter()
-                                .map(|v| {
-                                    json!({
-                                        "Value": v.value, "DisplayName": v.display_name, "Type": v.kind,
-                                        "Min": v.min, "Max": v.max, "Step": v.step, "Remark": v.remark,
-                                    })
-                                })
-                                .collect();
-                            json!({
-                                "Key": p.key, "Name": p.name, "ShowType": p.show_type,
-                                "DisplayUnit": p.display_unit,
-                                "PropertyValues": {"PropertyValue": values},
-                            })
-                        })
-                        .collect();
-                    json!({"Id": m.id, "Code": m.code, "Name": m.name, "Properties": {"Property": properties}})
-                })
+                .map(module)
                 .collect();
-            json!({
-                "Code": sku.id,
-                "Name": sku.name,
-                "ChargeType": charge_type,
-                "Constraints": "",
-                "Hidden": false,
-                "OrderPeriods": {"OrderPeriod": periods},
-                "Modules": {"Module": modules},
-            })
+            DescribeProductResponseBodyProductSkusProductSku {
+                code: &sku.id,
+                name: &sku.name,
+                charge_type,
+                constraints: "",
+                hidden: false,
+                order_periods: DescribeProductResponseBodyProductSkusProductSkuOrderPeriods { order_period },
+                modules: DescribeProductResponseBodyProductSkusProductSkuModules { module },
+            }
         })
         .collect();
-    let extras: Vec<Value> = l
+    let product_extra = l
         .extras
         .iter()
-        .map(
-            |e| json!({"Key": e.key, "Label": e.label, "Order": e.order, "Type": e.kind, "Values": e.values}),
-        )
+        .map(|e| DescribeProductResponseBodyProductExtrasProductExtra {
+            key: &e.key,
+            label: &e.label,
+            order: e.order,
+            kind: &e.kind,
+            values: &e.values,
+        })
         .collect();
-    let wangwangs: Vec<Value> = l
+    let wang_wang = l
         .shop
         .wangwangs
         .iter()
-        .map(|w| json!({"UserName": w.user_name, "Remark": w.remark}))
+        .map(|w| DescribeProductResponseBodyShopInfoWangWangsWangWang {
+            user_name: &w.user_name,
+            remark: &w.remark,
+        })
         .collect();
     let shop_name = if l.shop.name.is_empty() {
         vendor_name
     } else {
         l.shop.name.clone()
     };
-    Ok(json!({
-        "Code": product.code,
-        "Name": product.name,
-        "Type": product.product_type,
-        "ShortDescription": if l.short_description.is_empty() { &product.summary } else { &l.short_description },
-        "Description": l.description,
-        "PicUrl": l.pic_url,
-        "FrontCategoryId": l.category_id,
-        "Score": l.score,
-        "UseCount": l.use_count,
-        "Status": if l.status.is_empty() { "ONLINE" } else { l.status.as_str() },
-        "AuditStatus": if l.audit_status.is_empty() { "AUDIT_PASS" } else { l.audit_status.as_str() },
-        "AuditFailMsg": "",
-        "AuditTime": millis(&l.audit_time),
-        "GmtCreated": millis(&l.created),
-        "GmtModified": millis(&l.modified),
-        "SupplierPk": l.supplier_pk,
-        "ShopInfo": {
-            "Id": l.shop.id,
-            "Name": shop_name,
-            "Emails": l.shop.emails,
-            "Telephones": {"Telephone": l.shop.telephones},
-            "WangWangs": {"WangWang": wangwangs},
+    Ok(json(&DescribeProductResponseBody {
+        code: &product.code,
+        name: &product.name,
+        kind: &product.product_type,
+        short_description: if l.short_description.is_empty() {
+            &product.summary
+        } else {
+            &l.short_description
         },
-        "ProductExtras": {"ProductExtra": extras},
-        "ProductSkus": {"ProductSku": skus},
+        description: &l.description,
+        pic_url: &l.pic_url,
+        front_category_id: l.category_id,
+        score: l.score,
+        use_count: l.use_count,
+        status: if l.status.is_empty() {
+            "ONLINE"
+        } else {
+            l.status.as_str()
+        },
+        audit_status: if l.audit_status.is_empty() {
+            "AUDIT_PASS"
+        } else {
+            l.audit_status.as_str()
+        },
+        audit_fail_msg: "",
+        audit_time: millis(&l.audit_time),
+        gmt_created: millis(&l.created),
+        gmt_modified: millis(&l.modified),
+        supplier_pk: l.supplier_pk,
+        shop_info: DescribeProductResponseBodyShopInfo {
+            id: l.shop.id,
+            name: shop_name,
+            emails: &l.shop.emails,
+            telephones: DescribeProductResponseBodyShopInfoTelephones {
+                telephone: &l.shop.telephones,
+            },
+            wang_wangs: DescribeProductResponseBodyShopInfoWangWangs { wang_wang },
+        },
+        product_extras: DescribeProductResponseBodyProductExtras { product_extra },
+        product_skus: DescribeProductResponseBodyProductSkus { product_sku },
     }))
+}
+
+/// A module of a SKU as the catalog fixture lists it.
+fn module(m: &Module) -> DescribeProductResponseBodyProductSkusProductSkuModulesModule<'_> {
+    let property = m
+        .properties
+        .iter()
+        .map(|p| DescribeProductResponseBodyProductSkusProductSkuModulesModulePropertiesProperty {
+            key: &p.key,
+            name: &p.name,
+            show_type: &p.show_type,
+            display_unit: &p.display_unit,
+            property_values: DescribeProductResponseBodyProductSkusProductSkuModulesModulePropertiesPropertyPropertyValues {
+                property_value: p
+                    .values
+                    .iter()
+                    .map(|v| {
+                        DescribeProductResponseBodyProductSkusProductSkuModulesModulePropertiesPropertyPropertyValuesPropertyValue {
+                            value: &v.value,
+                            display_name: &v.display_name,
+                            kind: &v.kind,
+                            min: &v.min,
+                            max: &v.max,
+                            step: &v.step,
+                            remark: &v.remark,
+                        }
+                    })
+                    .collect(),
+            },
+        })
+        .collect();
+    DescribeProductResponseBodyProductSkusProductSkuModulesModule {
+        id: &m.id,
+        code: &m.code,
+        name: &m.name,
+        properties: DescribeProductResponseBodyProductSkusProductSkuModulesModuleProperties { property },
+    }
 }
 
 fn invalid_param() -> ApiError {
     ErrorCode::InvalidFilter.into()
 }
 
-fn product_item(call: &Call<'_>, p: &Product) -> Value {
-    let empty = Listing::default();
-    let l = listing(&p.code).unwrap_or(&empty);
+fn product_item<'a>(
+    call: &Call<'_>,
+    p: &'a Product,
+    l: &'a Listing,
+) -> DescribeProductsResponseBodyProductItemsProductItem<'a> {
     let supplier = call
         .sim
         .world()
         .vendor(&p.vendor)
         .map(|v| v.name.clone())
         .unwrap_or_default();
-    json!({
-        "Code": p.code,
-        "Name": p.name,
-        "CategoryId": l.category_id,
-        "ShortDescription": if l.short_description.is_empty() { &p.summary } else { &l.short_description },
-        "ImageUrl": l.pic_url,
-        "SupplierId": l.supplier_pk,
-        "SupplierName": supplier,
-        "Score": format!("{:.1}", l.score),
-        "PriceInfo": l.price_info,
-        "SuggestedPrice": l.suggested_price,
-        "Tags": l.tags,
-        "TargetUrl": format!("https://market.aliyun.com/products/{}/{}.html", l.category_id, p.code),
-        "DeliveryDate": l.delivery_date,
-        "DeliveryWay": l.delivery_way,
-        "WarrantyDate": l.warranty_date,
-        "OperationSystem": l.operation_system,
-    })
+    DescribeProductsResponseBodyProductItemsProductItem {
+        code: &p.code,
+        name: &p.name,
+        category_id: l.category_id,
+        short_description: if l.short_description.is_empty() {
+            &p.summary
+        } else {
+            &l.short_description
+        },
+        image_url: &l.pic_url,
+        supplier_id: l.supplier_pk,
+        supplier_name: supplier,
+        score: format!("{:.1}", l.score),
+        price_info: &l.price_info,
+        suggested_price: &l.suggested_price,
+        tags: &l.tags,
+        target_url: format!(
+            "https://market.aliyun.com/products/{}/{}.html",
+            l.category_id, p.code
+        ),
+        delivery_date: &l.delivery_date,
+        delivery_way: &l.delivery_way,
+        warranty_date: &l.warranty_date,
+        operation_system: &l.operation_system,
+    }
 }
 
 pub(super) fn describe_products(call: &Call<'_>) -> Result<Value, ApiError> {
@@ -223,17 +274,17 @@ pub(super) fn describe_products(call: &Call<'_>) -> Result<Value, ApiError> {
         _ => {}
     }
     let total = found.len();
-    let items: Vec<Value> = found
+    let product_item = found
         .into_iter()
         .skip(((page - 1) * per_page) as usize)
         .take(per_page as usize)
-        .map(|(p, _)| product_item(call, p))
+        .map(|(p, l)| product_item(call, p, l))
         .collect();
-    Ok(json!({
-        "PageNumber": page,
-        "PageSize": per_page,
-        "TotalCount": total,
-        "ProductItems": {"ProductItem": items},
+    Ok(json(&DescribeProductsResponseBody {
+        page_number: page,
+        page_size: per_page,
+        total_count: total,
+        product_items: DescribeProductsResponseBodyProductItems { product_item },
     }))
 }
 
@@ -303,19 +354,19 @@ pub(super) fn describe_price(call: &Call<'_>) -> Result<Value, ApiError> {
     let price = sku_detail(listing(code), &sku.id)
         .and_then(|d| d.prices.get(&cycle.to_ascii_lowercase()))
         .map_or(price, |unit| unit * duration as f64);
-    Ok(json!({
-        "ProductCode": product.code,
-        "OriginalPrice": price,
-        "TradePrice": price,
-        "DiscountPrice": 0.0,
-        "Currency": "CNY",
-        "Cycle": cycle,
-        "Duration": duration,
-        "Cuxiao": false,
-        "InfoTitle": "",
-        "ExpressionCode": "",
-        "ExpressionMessage": "",
-        "PromotionRules": {"PromotionRule": []},
-        "Coupons": {"Coupon": []},
+    Ok(json(&DescribePriceResponseBody {
+        product_code: &product.code,
+        original_price: price,
+        trade_price: price,
+        discount_price: 0.0,
+        currency: "CNY",
+        cycle,
+        duration,
+        cuxiao: false,
+        info_title: "",
+        expression_code: "",
+        expression_message: "",
+        promotion_rules: DescribePriceResponseBodyPromotionRules { promotion_rule: [] },
+        coupons: DescribePriceResponseBodyCoupons { coupon: [] },
     }))
 }
