@@ -1,12 +1,14 @@
 //! The operations that move a project on: finish or send back the current node, pause and
 //! resume; each leaves a line in the operation log.
 
+use super::answers::ResponseBody;
 use super::{current, illegal_parameter, nodes, project, role, Node, Project, ATTACHMENT, LOG};
+use crate::openapi::answer::json;
 use crate::openapi::{ApiError, Call, ErrorCode};
 use crate::store::StoreError;
 use protocol::time::epoch_millis;
 use rusqlite::params;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// The checks every change makes: the project is under way, `NodeId` is its current node.
 fn current_node_for_change(call: &Call<'_>, p: &Project, all: &[Node]) -> Result<usize, ApiError> {
@@ -116,7 +118,7 @@ pub(super) fn finish_current_project_node(call: &Call<'_>) -> Result<Value, ApiE
     };
     write().map_err(StoreError::from)?;
     tx.commit().map_err(StoreError::from)?;
-    Ok(json!({ "Success": true, "Result": true }))
+    Ok(json(&ResponseBody::ok(true)))
 }
 
 pub(super) fn rollback_current_project_node(call: &Call<'_>) -> Result<Value, ApiError> {
@@ -149,7 +151,7 @@ pub(super) fn rollback_current_project_node(call: &Call<'_>) -> Result<Value, Ap
     };
     write().map_err(StoreError::from)?;
     tx.commit().map_err(StoreError::from)?;
-    Ok(json!({ "Success": true, "Result": true }))
+    Ok(json(&ResponseBody::ok(true)))
 }
 
 /// PauseProject and ResumeProject: the provider moves the project between Starting and Pause.
@@ -184,7 +186,7 @@ fn set_status(call: &Call<'_>, from: &str, to: &str, words: &str) -> Result<Valu
     .map_err(StoreError::from)?;
     log(&tx, &p, now, "Provider", &with_remark(words.to_owned(), call)).map_err(StoreError::from)?;
     tx.commit().map_err(StoreError::from)?;
-    Ok(json!({ "Success": true, "Result": true }))
+    Ok(json(&ResponseBody::ok(true)))
 }
 
 pub(super) fn pause_project(call: &Call<'_>) -> Result<Value, ApiError> {

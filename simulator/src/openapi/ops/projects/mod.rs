@@ -8,8 +8,9 @@
 //! Custom → the customer) finishes it or sends it back; only the provider pauses and resumes.
 //!
 //! [`fixture`] seeds the projects, [`read`] answers the six Describe operations, [`change`] the
-//! four that move a project on.
+//! four that move a project on; [`answers`] holds the SDK's models they answer with.
 
+mod answers;
 mod change;
 mod fixture;
 mod read;
@@ -18,8 +19,8 @@ pub use fixture::seed;
 
 use crate::openapi::{ApiError, Call, Caller, ErrorCode, Operation};
 use crate::store::StoreError;
+use answers::DescribeProjectNodesResponseBodyResult;
 use rusqlite::OptionalExtension;
-use serde_json::{json, Value};
 
 pub const OPS: &[(&str, Operation)] = &[
     ("DescribeProjectInfo", Operation(read::describe_project_info)),
@@ -194,36 +195,27 @@ fn nodes(call: &Call<'_>, instance_id: &str) -> Result<Vec<Node>, ApiError> {
     Ok(rows)
 }
 
-fn node_json(p: &Project, all: &[Node], i: usize) -> Value {
+fn node_model<'a>(p: &Project, all: &'a [Node], i: usize) -> DescribeProjectNodesResponseBodyResult<'a> {
     let n = &all[i];
     let neighbour = |j: Option<usize>| j.and_then(|j| all.get(j)).map_or(0, |n| n.node_id);
-    let mut v = json!({
-        "NodeId": n.node_id,
-        "NodeName": n.name,
-        "NodeStatus": n.status,
-        "StepNo": n.step_no,
-        "FinalStepNo": all.len(),
-        "OperatorRole": n.operator_role,
-        "AllowRollbackNode": n.allow_rollback,
-        "AutoFinishNode": false,
-        "NeedAttachment": n.need_attachment,
-        "ParentNodeId": 0,
-        "PreviousNodeId": neighbour(i.checked_sub(1)),
-        "NextNodeId": neighbour(Some(i + 1)),
-        "TemplateForm": n.template_form,
-        "GmtExpired": p.expires_at,
-    });
-    if let Some(at) = n.started_at {
-        v["GmtStart"] = json!(at);
+    DescribeProjectNodesResponseBodyResult {
+        node_id: n.node_id,
+        node_name: &n.name,
+        node_status: &n.status,
+        step_no: n.step_no,
+        final_step_no: all.len(),
+        operator_role: &n.operator_role,
+        allow_rollback_node: n.allow_rollback,
+        auto_finish_node: false,
+        need_attachment: n.need_attachment,
+        parent_node_id: 0,
+        previous_node_id: neighbour(i.checked_sub(1)),
+        next_node_id: neighbour(Some(i + 1)),
+        template_form: &n.template_form,
+        gmt_expired: p.expires_at,
+        gmt_start: n.started_at,
+        gmt_finished: n.finished_at,
     }
-    if let Some(at) = n.finished_at {
-        v["GmtFinished"] = json!(at);
-    }
-    v
-}
-
-fn ok(result: Value) -> Value {
-    json!({ "Success": true, "Result": result })
 }
 
 /// The index of the project's current node.

@@ -1,14 +1,16 @@
 //! The Describe operations: a project, its nodes, its current node, and its messages, operation
 //! log and attachments.
 
+use super::answers::*;
 use super::{
-    current, illegal_parameter, node_json, nodes, ok, operator, project, Project, ATTACHMENT, LOG, MESSAGE,
+    current, illegal_parameter, node_model, nodes, operator, project, Project, ATTACHMENT, LOG, MESSAGE,
 };
+use crate::openapi::answer::json;
 use crate::openapi::{ApiError, Call};
 use crate::store::StoreError;
 use protocol::time::epoch_millis;
 use rusqlite::params;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Messages per page of DescribeProjectMessages.
 const MESSAGES_PER_PAGE: i64 = 20;
@@ -22,44 +24,39 @@ pub(super) fn describe_project_info(call: &Call<'_>) -> Result<Value, ApiError> 
         .product(&p.product_code)
         .map(|x| x.name.clone())
         .unwrap_or_default();
-    let mut result = json!({
-        "InstanceId": p.instance_id,
-        "OrderId": p.order_id,
-        "ProductCode": p.product_code,
-        "ProductName": product_name,
-        "ProductSkuCode": p.sku_id,
-        "ProductSkuName": p.sku_name,
-        "CustomerAliUid": p.customer_ali_uid.parse::<i64>().unwrap_or_default(),
-        "SupplierAliUid": p.supplier_ali_uid.parse::<i64>().unwrap_or_default(),
-        "TemplateId": p.template_id,
-        "TemplateType": p.template_type,
-        "ProjectStatus": p.status,
-        "CurrentStepNo": p.current_step,
-        "FinalStepNo": final_step,
-        "GmtCreate": p.created_at,
-        "GmtExpired": p.expires_at,
-    });
-    if let Some(t) = &p.finish_type {
-        result["FinishType"] = json!(t);
-    }
-    if let Some(at) = p.finished_at {
-        result["GmtFinished"] = json!(at);
-    }
-    Ok(ok(result))
+    Ok(json(&ResponseBody::ok(DescribeProjectInfoResponseBodyResult {
+        instance_id: &p.instance_id,
+        order_id: p.order_id,
+        product_code: &p.product_code,
+        product_name,
+        product_sku_code: &p.sku_id,
+        product_sku_name: &p.sku_name,
+        customer_ali_uid: p.customer_ali_uid.parse::<i64>().unwrap_or_default(),
+        supplier_ali_uid: p.supplier_ali_uid.parse::<i64>().unwrap_or_default(),
+        template_id: p.template_id,
+        template_type: &p.template_type,
+        project_status: &p.status,
+        current_step_no: p.current_step,
+        final_step_no: final_step,
+        gmt_create: p.created_at,
+        gmt_expired: p.expires_at,
+        finish_type: p.finish_type.as_deref(),
+        gmt_finished: p.finished_at,
+    })))
 }
 
 pub(super) fn describe_project_nodes(call: &Call<'_>) -> Result<Value, ApiError> {
     let p = project(call)?;
     let all = nodes(call, &p.instance_id)?;
-    let list: Vec<Value> = (0..all.len()).map(|i| node_json(&p, &all, i)).collect();
-    Ok(ok(json!(list)))
+    let list: Vec<_> = (0..all.len()).map(|i| node_model(&p, &all, i)).collect();
+    Ok(json(&ResponseBody::ok(list)))
 }
 
 pub(super) fn describe_current_node_info(call: &Call<'_>) -> Result<Value, ApiError> {
     let p = project(call)?;
     let all = nodes(call, &p.instance_id)?;
     let i = current(&p, &all)?;
-    Ok(ok(node_json(&p, &all, i)))
+    Ok(json(&ResponseBody::ok(node_model(&p, &all, i))))
 }
 
 struct Entry {
@@ -120,7 +117,7 @@ pub(super) fn describe_project_messages(call: &Call<'_>) -> Result<Value, ApiErr
             |r| r.get(0),
         )
         .map_err(StoreError::from)?;
-    let list: Vec<Value> = entries(
+    let result = entries(
         call,
         &p,
         MESSAGE,
@@ -129,28 +126,44 @@ pub(super) fn describe_project_messages(call: &Call<'_>) -> Result<Value, ApiErr
     .into_iter()
     .map(|e| {
         let (uid, name) = operator(call, &p, &e.role);
-        json!({"Content": e.text, "GmtCreate": e.at, "Operator": uid, "OperatorName": name, "OperatorRole": e.role})
+        DescribeProjectMessagesResponseBodyResult {
+            content: e.text,
+            gmt_create: e.at,
+            operator: uid,
+            operator_name: name,
+            operator_role: e.role,
+        }
     })
     .collect();
-    Ok(json!({ "Success": true, "Result": list, "TotalCount": total }))
+    Ok(json(&DescribeProjectMessagesResponseBody {
+        success: true,
+        result,
+        total_count: total,
+    }))
 }
 
 pub(super) fn describe_project_operate_logs(call: &Call<'_>) -> Result<Value, ApiError> {
     let p = project(call)?;
-    let list: Vec<Value> = entries(call, &p, LOG, None)?
+    let list: Vec<_> = entries(call, &p, LOG, None)?
         .into_iter()
         .map(|e| {
             let (uid, name) = operator(call, &p, &e.role);
-            json!({"Description": e.text, "GmtCreate": e.at, "Operator": uid, "OperatorName": name, "OperatorRole": e.role})
+            DescribeProjectOperateLogsResponseBodyResult {
+                description: e.text,
+                gmt_create: e.at,
+                operator: uid,
+                operator_name: name,
+                operator_role: e.role,
+            }
         })
         .collect();
-    Ok(ok(json!(list)))
+    Ok(json(&ResponseBody::ok(list)))
 }
 
 pub(super) fn describe_project_attachments(call: &Call<'_>) -> Result<Value, ApiError> {
     let p = project(call)?;
     let all = nodes(call, &p.instance_id)?;
-    let list: Vec<Value> = entries(call, &p, ATTACHMENT, None)?
+    let list: Vec<_> = entries(call, &p, ATTACHMENT, None)?
         .into_iter()
         .map(|e| {
             let (uid, name) = operator(call, &p, &e.role);
@@ -166,30 +179,30 @@ pub(super) fn describe_project_attachments(call: &Call<'_>) -> Result<Value, Api
                 .map(|(_, s)| s.to_owned())
                 .unwrap_or_default();
             let token = extra["token"].as_str().unwrap_or_default().to_owned();
-            let mut v = json!({
-                "AttachmentType": extra["type"].as_str().unwrap_or("Form"),
-                "Content": e.text,
-                "GmtCreate": e.at,
-                "NodeId": e.node_id.unwrap_or_default(),
-                "NodeName": node.map(|n| n.name.as_str()).unwrap_or_default(),
-                "StepNo": node.map_or(0, |n| n.step_no),
-                "Operator": uid,
-                "OperatorName": name,
-                "OperatorRole": e.role,
-            });
-            if !file_name.is_empty() {
-                v["FileName"] = json!(file_name);
-                v["FileSuffix"] = json!(suffix);
-                v["FileSize"] = json!(extra["file_size"].as_i64().unwrap_or_default());
-                v["AttachmentToken"] = json!(token);
-                v["FileLink"] = json!(format!(
+            let file = (!file_name.is_empty()).then(|| AttachmentFile {
+                file_link: format!(
                     "https://market.aliyun.com/attachments/{}/{token}/{file_name}",
                     p.instance_id
-                ));
-                v["FileLinkGmtExpired"] = json!(epoch_millis(call.sim.clock().now()) + 3_600_000);
+                ),
+                file_name,
+                file_suffix: suffix,
+                file_size: extra["file_size"].as_i64().unwrap_or_default(),
+                attachment_token: token,
+                file_link_gmt_expired: epoch_millis(call.sim.clock().now()) + 3_600_000,
+            });
+            DescribeProjectAttachmentsResponseBodyResult {
+                attachment_type: extra["type"].as_str().unwrap_or("Form").to_owned(),
+                content: e.text,
+                gmt_create: e.at,
+                node_id: e.node_id.unwrap_or_default(),
+                node_name: node.map(|n| n.name.as_str()).unwrap_or_default(),
+                step_no: node.map_or(0, |n| n.step_no),
+                operator: uid,
+                operator_name: name,
+                operator_role: e.role,
+                file,
             }
-            v
         })
         .collect();
-    Ok(ok(json!(list)))
+    Ok(json(&ResponseBody::ok(list)))
 }
