@@ -15,7 +15,7 @@ pub fn agreed<'r>(
     let action = signed
         .map(str::trim)
         .filter(|a| !a.is_empty())
-        .ok_or_else(|| ApiError::from(ErrorCode::Missing("Action".into())))?;
+        .ok_or_else(|| ErrorCode::Missing("Action".into()))?;
     match also.find(|other| other.trim() != action) {
         Some(other) => Err(mismatch(action, other)),
         None => Ok(action),

@@ -239,7 +239,7 @@ fn finish<'w>(
     stamped: Instant,
 ) -> Result<(Caller<'w>, bool), ApiError> {
     match (key.token, token) {
-        (Some(_), None) => return Err(ApiError::from(ErrorCode::Missing("SecurityToken".into()))),
+        (Some(_), None) => return Err(ErrorCode::Missing("SecurityToken".into()).into()),
         (Some(expected), Some(given)) if expected != given => return Err(token_mismatch()),
         (None, Some(_)) => return Err(token_mismatch()),
         _ => {}

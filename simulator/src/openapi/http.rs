@@ -85,7 +85,7 @@ async fn answer(sim: &Simulator, request: Request) -> Response {
         params: &params,
     };
     let result = match authenticate(sim, &signed).and_then(|auth| {
-        let op = operation(auth.action).ok_or_else(|| ApiError::from(ErrorCode::UnknownAction))?;
+        let op = operation(auth.action).ok_or(ErrorCode::UnknownAction)?;
         Ok((auth, op))
     }) {
         Ok((auth, op)) => {

@@ -109,7 +109,7 @@ impl Params {
             None => Ok(None),
             Some("true") => Ok(Some(true)),
             Some("false") => Ok(Some(false)),
-            Some(_) => Err(ApiError::from(ErrorCode::Invalid(name.into()))),
+            Some(_) => Err(ErrorCode::Invalid(name.into()).into()),
         }
     }
 
@@ -123,14 +123,14 @@ impl Params {
                 self.int(name)?.unwrap_or(default)
             };
             if value < 1 {
-                return Err(ApiError::from(ErrorCode::Invalid(name.into())));
+                return Err(ErrorCode::Invalid(name.into()).into());
             }
             Ok(value)
         };
         let page = read(number, 1)?;
         let per_page = read(size, 10)?;
         if per_page > max {
-            return Err(ApiError::from(ErrorCode::Invalid(size.into())));
+            return Err(ErrorCode::Invalid(size.into()).into());
         }
         Ok((page, per_page))
     }

@@ -72,9 +72,9 @@ fn offered<'a>(call: &'a Call<'_>) -> impl Iterator<Item = &'static Distribution
 
 pub(super) fn describe_distribution_products_link(call: &Call<'_>) -> Result<Value, ApiError> {
     let codes: Vec<String> = serde_json::from_str(call.params.required("Codes")?)
-        .map_err(|_| ApiError::from(ErrorCode::Invalid("Codes".into())))?;
+        .map_err(|_| ErrorCode::Invalid("Codes".into()))?;
     if codes.is_empty() || codes.len() > MAX_CODES {
-        return Err(ApiError::from(ErrorCode::Invalid("Codes".into())));
+        return Err(ErrorCode::Invalid("Codes".into()).into());
     }
     // The promoter's code in every link: the vendor's id or the buyer's UID.
     let promoter = match call.caller {

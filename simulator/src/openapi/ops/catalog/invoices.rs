@@ -153,7 +153,7 @@ fn day(call: &Call<'_>, name: &str, end: bool) -> Result<Option<i64>, ApiError> 
     } else {
         v.to_owned()
     };
-    let t = spi_parse(&full).ok_or_else(|| ApiError::from(ErrorCode::Invalid(name.into())))?;
+    let t = spi_parse(&full).ok_or_else(|| ErrorCode::Invalid(name.into()))?;
     Ok(Some(epoch_millis(t) + if end && v.len() == 10 { 999 } else { 0 }))
 }
 
@@ -288,12 +288,12 @@ pub(super) fn modify_invoice_for_isv(call: &Call<'_>) -> Result<Value, ApiError>
     let vendor = vendor(call)?;
     let operate = call.params.required_int("OperateType")?;
     if operate != 0 && operate != 1 {
-        return Err(ApiError::from(ErrorCode::Invalid("OperateType".into())));
+        return Err(ErrorCode::Invalid("OperateType".into()).into());
     }
     let id = call.params.required_int("InvoiceId")?;
     let kind = call.params.int("Type")?;
     if kind.is_some_and(|k| k != 2 && k != 3) {
-        return Err(ApiError::from(ErrorCode::Invalid("Type".into())));
+        return Err(ErrorCode::Invalid("Type".into()).into());
     }
     let now = epoch_millis(call.sim.clock().now());
     let mut conn = call.sim.store().conn();
@@ -316,7 +316,7 @@ pub(super) fn modify_invoice_for_isv(call: &Call<'_>) -> Result<Value, ApiError>
         {
             status
         }
-        _ => return Err(ApiError::from(ErrorCode::NotFound("InvoiceId".into()))),
+        _ => return Err(ErrorCode::NotFound("InvoiceId".into()).into()),
     };
     if status != PENDING {
         return Err(ErrorCode::InvoiceStatus.into());

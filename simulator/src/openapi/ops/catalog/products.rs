@@ -23,7 +23,7 @@ pub(super) fn describe_product(call: &Call<'_>) -> Result<Value, ApiError> {
         .sim
         .world()
         .product(code)
-        .ok_or_else(|| ApiError::from(ErrorCode::NotFound("Code".into())))?;
+        .ok_or_else(|| ErrorCode::NotFound("Code".into()))?;
     let empty = Listing::default();
     let found = listing(code);
     let l = found.unwrap_or(&empty);
@@ -232,14 +232,7 @@ pub(super) fn describe_products(call: &Call<'_>) -> Result<Value, ApiError> {
                 "user_count-desc" | "created_on-desc" | "price-desc" | "score-desc" => sort = Some(value),
                 _ => return Err(ErrorCode::InvalidSort.into()),
             },
-            "categoryId" => {
-                category = Some(
-                    value
-                        .trim()
-                        .parse()
-                        .map_err(|_| ApiError::from(ErrorCode::InvalidCategoryId))?,
-                )
-            }
+            "categoryId" => category = Some(value.trim().parse().map_err(|_| ErrorCode::InvalidCategoryId)?),
             "productType" if PRODUCT_TYPES.contains(&value.as_str()) => product_type = Some(value),
             "aliyunUid" => supplier = Some(value.trim().parse().map_err(|_| invalid_param())?),
             _ => return Err(invalid_param()),
@@ -302,19 +295,19 @@ pub(super) fn describe_price(call: &Call<'_>) -> Result<Value, ApiError> {
     let buyer = buyer(call)?;
     let order_type = call.params.required("OrderType")?;
     if !["INSTANCE_BUY", "INSTANCE_RENEW", "INSTANCE_UPGRADE"].contains(&order_type) {
-        return Err(ApiError::from(ErrorCode::Invalid("OrderType".into())));
+        return Err(ErrorCode::Invalid("OrderType".into()).into());
     }
     let commodity: Value = serde_json::from_str(call.params.required("Commodity")?)
         .ok()
         .filter(Value::is_object)
-        .ok_or_else(|| ApiError::from(ErrorCode::Invalid("Commodity".into())))?;
+        .ok_or_else(|| ErrorCode::Invalid("Commodity".into()))?;
     let text = |key: &str| {
         commodity
             .get(key)
             .and_then(Value::as_str)
             .filter(|s| !s.is_empty())
     };
-    let code = text("productCode").ok_or_else(|| ApiError::from(ErrorCode::Invalid("Commodity".into())))?;
+    let code = text("productCode").ok_or_else(|| ErrorCode::Invalid("Commodity".into()))?;
     let product = call.sim.world().product(code).ok_or_else(no_result)?;
     let sku = match text("skuCode") {
         None => product.skus.first(),
@@ -330,21 +323,21 @@ pub(super) fn describe_price(call: &Call<'_>) -> Result<Value, ApiError> {
     let cycle = match text("pricingCycle").map(str::to_ascii_uppercase).as_deref() {
         None => "MONTH".to_owned(),
         Some(c @ ("DAY" | "MONTH" | "YEAR")) => c.to_owned(),
-        Some(_) => return Err(ApiError::from(ErrorCode::Invalid("Commodity".into()))),
+        Some(_) => return Err(ErrorCode::Invalid("Commodity".into()).into()),
     };
     let duration = match commodity.get("duration") {
         None => 1,
         Some(v) => number(v)
             .filter(|d| *d >= 1)
-            .ok_or_else(|| ApiError::from(ErrorCode::Invalid("Commodity".into())))?,
+            .ok_or_else(|| ErrorCode::Invalid("Commodity".into()))?,
     };
     if order_type != "INSTANCE_BUY" {
         let id = text("instanceId")
             .or_else(|| text("InstanceId"))
-            .ok_or_else(|| ApiError::from(ErrorCode::Missing("InstanceId".into())))?;
+            .ok_or_else(|| ErrorCode::Missing("InstanceId".into()))?;
         match call.sim.store().instance(id)? {
             Some(i) if i.ali_uid == buyer.ali_uid && i.product_code == product.code => {}
-            _ => return Err(ApiError::from(ErrorCode::NotFound("InstanceId".into()))),
+            _ => return Err(ErrorCode::NotFound("InstanceId".into()).into()),
         }
     }
     let price = match sku.charge {

@@ -49,17 +49,17 @@ pub fn create_order(call: &Call<'_>) -> Result<Value, ApiError> {
     let buyer = buyer(call)?;
     let token = call.params.required("ClientToken")?;
     if token.len() > MAX_CLIENT_TOKEN || !token.bytes().all(|c| c.is_ascii() && !c.is_ascii_control()) {
-        return Err(ApiError::from(ErrorCode::Invalid("ClientToken".into())));
+        return Err(ErrorCode::Invalid("ClientToken".into()).into());
     }
     let order_type = call.params.required("OrderType")?;
     match order_type {
         "INSTANCE_BUY" => {}
         "INSTANCE_RENEW" | "INSTANCE_UPGRADE" => return Err(ErrorCode::OrderTypeNotSupported.into()),
-        _ => return Err(ApiError::from(ErrorCode::Invalid("OrderType".into()))),
+        _ => return Err(ErrorCode::Invalid("OrderType".into()).into()),
     }
     let payment_type = call.params.required("PaymentType")?;
     if !matches!(payment_type, "AUTO" | "HAND") {
-        return Err(ApiError::from(ErrorCode::Invalid("PaymentType".into())));
+        return Err(ErrorCode::Invalid("PaymentType".into()).into());
     }
     let commodity: Value =
         serde_json::from_str(call.params.required("Commodity")?).map_err(|_| commodity_error("not JSON"))?;
@@ -86,9 +86,8 @@ pub fn create_order(call: &Call<'_>) -> Result<Value, ApiError> {
         .sim
         .world()
         .product(product_code)
-        .ok_or_else(|| ApiError::from(ErrorCode::NotFound("ProductCode".into())))?;
-    let sku_id =
-        sku_of(product, sku_code).ok_or_else(|| ApiError::from(ErrorCode::NotFound("SkuCode".into())))?;
+        .ok_or_else(|| ErrorCode::NotFound("ProductCode".into()))?;
+    let sku_id = sku_of(product, sku_code).ok_or_else(|| ErrorCode::NotFound("SkuCode".into()))?;
     let request =
         json!({"OrderType": order_type, "PaymentType": payment_type, "Commodity": commodity}).to_string();
 
@@ -109,10 +108,7 @@ pub fn create_order(call: &Call<'_>) -> Result<Value, ApiError> {
             if earlier_request != request {
                 return Err(ErrorCode::IdempotentParameterMismatch.into());
             }
-            call.sim
-                .store()
-                .order(&order_id)?
-                .ok_or_else(|| ApiError::from(ErrorCode::Internal))?
+            call.sim.store().order(&order_id)?.ok_or(ErrorCode::Internal)?
         }
         None => {
             // The token is kept in the purchase's own transaction: a crash cannot leave a
@@ -166,7 +162,7 @@ pub fn auto_renew_instance(call: &Call<'_>) -> Result<Value, ApiError> {
     let open = match call.params.required("Type")?.trim().to_ascii_lowercase().as_str() {
         "open" => true,
         "close" => false,
-        _ => return Err(ApiError::from(ErrorCode::Invalid("Type".into()))),
+        _ => return Err(ErrorCode::Invalid("Type".into()).into()),
     };
     let renewal = if open {
         let cycle = match call
@@ -179,11 +175,11 @@ pub fn auto_renew_instance(call: &Call<'_>) -> Result<Value, ApiError> {
             "day" => "Day",
             "month" => "Month",
             "year" => "Year",
-            _ => return Err(ApiError::from(ErrorCode::Invalid("AutoRenewCycle".into()))),
+            _ => return Err(ErrorCode::Invalid("AutoRenewCycle".into()).into()),
         };
         let duration = call.params.required_int("AutoRenewDuration")?;
         if duration < 1 {
-            return Err(ApiError::from(ErrorCode::Invalid("AutoRenewDuration".into())));
+            return Err(ErrorCode::Invalid("AutoRenewDuration".into()).into());
         }
         Some((cycle, duration))
     } else {

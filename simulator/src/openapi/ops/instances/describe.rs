@@ -88,7 +88,7 @@ pub fn instances(call: &Call<'_>) -> Result<Value, ApiError> {
         .paging("PageNumber", "PageSize", true, MAX_PAGE_SIZE)?;
     let product_type = call.params.get("ProductType").map(str::trim);
     if product_type.is_some_and(|t| !PRODUCT_TYPES.contains(&t)) {
-        return Err(ApiError::from(ErrorCode::Invalid("ProductType".into())));
+        return Err(ErrorCode::Invalid("ProductType".into()).into());
     }
     let only = codes(call.params.get("Codes"));
     let except = codes(call.params.get("ExceptCodes"));

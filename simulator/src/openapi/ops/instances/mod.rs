@@ -171,7 +171,7 @@ fn sees(call: &Call<'_>, product_code: &str, ali_uid: &str) -> bool {
 fn id_param<'a>(call: &'a Call<'_>, name: &str) -> Result<&'a str, ApiError> {
     let id = call.params.required(name)?.trim();
     if id.len() > 19 || !id.bytes().all(|c| c.is_ascii_digit()) {
-        return Err(ApiError::from(ErrorCode::Invalid(name.into())));
+        return Err(ErrorCode::Invalid(name.into()).into());
     }
     Ok(id)
 }

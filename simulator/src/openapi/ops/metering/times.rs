@@ -50,7 +50,7 @@ pub fn push_times_usage(call: &Call<'_>) -> Result<Value, ApiError> {
     let instance_id = p.required("InstanceId")?;
     let times = p.required_int("Times")?;
     if times <= 0 {
-        return Err(ApiError::from(ErrorCode::Invalid("Times".into())));
+        return Err(ErrorCode::Invalid("Times".into()).into());
     }
     let adjust = p.bool("Adjust")?.unwrap_or(false);
     let adjust_date = p.int("AdjustDate")?;
@@ -58,7 +58,7 @@ pub fn push_times_usage(call: &Call<'_>) -> Result<Value, ApiError> {
     let token = p.get("ClientToken");
     if let Some(t) = token {
         if t.len() > 64 || !t.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(ApiError::from(ErrorCode::Invalid("ClientToken".into())));
+            return Err(ErrorCode::Invalid("ClientToken".into()).into());
         }
     }
     let now_ms = epoch_millis(call.sim.clock().now());
@@ -88,7 +88,7 @@ pub fn push_times_usage(call: &Call<'_>) -> Result<Value, ApiError> {
         .map_err(StoreError::from)?;
     let Some((ali_uid, product_code, status)) = row.filter(|(_, code, _)| sells(call.sim, &vendor.id, code))
     else {
-        return Err(ApiError::from(ErrorCode::NotFound("InstanceId".into())));
+        return Err(ErrorCode::NotFound("InstanceId".into()).into());
     };
     if status != Status::Opened.code() {
         return Err(bad_instance(format!(
@@ -133,12 +133,12 @@ pub fn describe_api_metering(call: &Call<'_>) -> Result<Value, ApiError> {
     let p = call.params;
     let page = p.required_int("pageNum")?;
     if page < 1 {
-        return Err(ApiError::from(ErrorCode::Invalid("pageNum".into())));
+        return Err(ErrorCode::Invalid("pageNum".into()).into());
     }
     let product_filter = p.get("productCode");
     let type_filter = p.int("type")?;
     if type_filter.is_some_and(|t| t != 1 && t != 2) {
-        return Err(ApiError::from(ErrorCode::Invalid("type".into())));
+        return Err(ErrorCode::Invalid("type".into()).into());
     }
 
     let conn = call.sim.store().conn();

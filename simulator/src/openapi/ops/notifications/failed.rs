@@ -153,9 +153,7 @@ pub fn confirm_notification(call: &Call<'_>) -> Result<Value, ApiError> {
     ))
     .map_err(StoreError::from)?;
     if !product.is_some_and(|p| products.contains(&p)) {
-        return Err(ApiError::from(ErrorCode::NotFound(
-            "NotificationRequestId".into(),
-        )));
+        return Err(ErrorCode::NotFound("NotificationRequestId".into()).into());
     }
     tx.execute(
         "DELETE FROM failed_notifications WHERE notification_request_id = ?1",
