@@ -8,7 +8,7 @@ use crate::error::PageError;
 use crate::pages::layout::{console_page, Chrome, Nav};
 use crate::pages::{org_context, OrgContext};
 use crate::session::Visitor;
-use crate::Console;
+use crate::state::Console;
 use axum::extract::{Path, State};
 use chrono::{Datelike, NaiveDate};
 use maud::{html, Markup};

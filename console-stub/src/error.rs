@@ -1,25 +1,11 @@
-//! The console's two error boundaries besides the SPI's own ([`crate::spi::SpiError`]):
-//! [`ConsoleError`] for opening a console (bad world, unusable data directory), and [`PageError`]
-//! for the buyer-facing pages, rendered as an HTML page with the HTTP status beside each variant.
+//! The pages' error boundary besides the SPI's own ([`crate::spi::SpiError`]): [`PageError`], for
+//! the buyer-facing pages, rendered as an HTML page with the HTTP status beside each variant.
 //! 5xx pages say nothing internal; the cause goes to `tracing`.
 
 use crate::pages::layout;
+use crate::store::StoreError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-
-/// Why a console could not be opened.
-#[derive(Debug, thiserror::Error)]
-pub enum ConsoleError {
-    #[error("invalid console world: {0}")]
-    World(String),
-    /// The data directory, or the store in it, was refused and left as it was.
-    #[error(transparent)]
-    Refused(#[from] store_file::Refusal),
-    #[error("console store: {0}")]
-    Store(#[from] rusqlite::Error),
-    #[error("cannot hash a password: {0}")]
-    Hash(String),
-}
 
 /// Why a page request was refused.
 #[derive(Debug, thiserror::Error)]
@@ -78,8 +64,8 @@ impl PageError {
     }
 }
 
-impl From<rusqlite::Error> for PageError {
-    fn from(e: rusqlite::Error) -> Self {
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> Self {
         tracing::error!(error = %e, "console store failed");
         PageError::Internal
     }

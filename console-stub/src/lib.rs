@@ -5,15 +5,17 @@
 //! HTTP, as a real marketplace and vendor do.
 //!
 //! Layout:
-//! - [`Console`] — one cheap handle over the shared state (store, config, clock); [`router`] and
-//!   [`serve`] expose it over HTTP.
+//! - [`state`] — [`Console`], one cheap handle over the shared state (store, config, clock), and
+//!   [`ConsoleError`]; [`router`] and [`serve`] expose it over HTTP.
 //! - [`config`] (how it runs) and [`world`] (who exists at the start, from YAML).
-//! - [`store`] — SQLite, in memory or in a data directory; [`accounts`], [`orgs`] and
-//!   [`instances`] add their queries to it.
+//! - [`store`] — SQLite, in memory or in a data directory: every table and query, typed rows;
+//!   [`seed`] writes a new store's world into it.
+//! - [`accounts`], [`orgs`] and [`instances`] — the rules: registration and sign-in, creating
+//!   and binding organisations, idempotent instances.
 //! - [`spi`] — `GET /aliyun/spi` (createInstance); [`verify`] — `GET /aliyun/sso` (免登).
 //! - [`wizard`] — steps 2 and 3 of the binding; [`pages`] — 登录/注册 and the console pages;
 //!   [`billing_page`] — 账单 (账单概览, 历史账单, 当月账单).
-//! - [`session`] and [`form`] — cookies, CSRF and posted fields; [`error`] — the error boundaries.
+//! - [`session`] and [`form`] — cookies, CSRF and posted fields; [`error`] — the pages' errors.
 
 pub mod accounts;
 pub mod billing_page;
@@ -23,91 +25,22 @@ pub mod form;
 pub mod instances;
 pub mod orgs;
 pub mod pages;
+pub mod seed;
 pub mod session;
 pub mod spi;
+pub mod state;
 pub mod store;
 pub mod verify;
 pub mod wizard;
 pub mod world;
 
 pub use config::ConsoleConfig;
-pub use error::{ConsoleError, PageError};
+pub use error::PageError;
+pub use state::{Console, ConsoleError};
 pub use world::ConsoleWorld;
 
 use axum::routing::{get, post};
 use axum::Router;
-use protocol::clock::Clock;
-use protocol::time::Instant;
-use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
-use store::Db;
-
-/// A running console: cheap to clone, every clone the same console.
-#[derive(Clone)]
-pub struct Console {
-    shared: Arc<Shared>,
-}
-
-struct Shared {
-    db: Mutex<Db>,
-    config: ConsoleConfig,
-    clock: Clock,
-}
-
-impl std::fmt::Debug for Console {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Console")
-            .field("public_url", &self.shared.config.public_url)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Console {
-    /// Opens a console on `world`: a fresh in-memory store without `data_dir`, else the store in
-    /// `data_dir/console.sqlite3` (seeded from `world` the first time, resumed afterwards).
-    pub fn open(
-        world: ConsoleWorld,
-        config: ConsoleConfig,
-        clock: Clock,
-        data_dir: Option<&Path>,
-    ) -> Result<Console, ConsoleError> {
-        world.validate()?;
-        let conn = store::open(data_dir)?;
-        let db = Db::load(conn, &world, config.deterministic)?;
-        Ok(Console {
-            shared: Arc::new(Shared {
-                db: Mutex::new(db),
-                config,
-                clock,
-            }),
-        })
-    }
-
-    /// How this console runs.
-    pub fn config(&self) -> &ConsoleConfig {
-        &self.shared.config
-    }
-
-    /// The world's clock.
-    pub fn clock(&self) -> &Clock {
-        &self.shared.clock
-    }
-
-    /// The world's current instant.
-    pub fn now(&self) -> Instant {
-        self.shared.clock.now()
-    }
-
-    /// The store. Never hold the guard across an `.await`.
-    pub(crate) fn lock(&self) -> MutexGuard<'_, Db> {
-        // A panic while holding the lock leaves SQLite consistent (statements are atomic), so a
-        // poisoned lock is still safe to use.
-        self.shared
-            .db
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
 
 /// The console's HTTP interface.
 pub fn router(console: Console) -> Router {

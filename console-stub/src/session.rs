@@ -3,9 +3,9 @@
 //! 免登 hand-off from the marketplace) and carries no Domain attribute, so a console on `localhost`
 //! and a simulator on `127.0.0.1` never see each other's cookies.
 
-use crate::accounts::{Session, User};
 use crate::error::PageError;
-use crate::Console;
+use crate::state::Console;
+use crate::store::accounts::{Session, User};
 use axum::extract::FromRequestParts;
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;

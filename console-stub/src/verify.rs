@@ -5,10 +5,11 @@
 //! “免登”链接). An instance already bound goes straight into the console, signed in as the user
 //! who bound it; otherwise the wizard starts — at step 2 for a signed-in visitor, else at 登录.
 
+use crate::accounts::sign_in;
 use crate::error::PageError;
 use crate::session::{redirect_with_cookie, set_cookie, Visitor};
+use crate::state::Console;
 use crate::wizard::handoff_query;
-use crate::Console;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::TimeDelta;
@@ -55,10 +56,7 @@ pub async fn handle(
         return Err(refuse("免登链接无效：没有这个云市场实例。"));
     };
     if let (Some(org), Some(user)) = (&instance.org_id, &instance.bound_by) {
-        if let Some(old) = &visitor.session {
-            db.end_session(&old.token)?;
-        }
-        let session = db.new_session(Some(user), now)?;
+        let session = sign_in(&mut db, visitor.session.as_ref(), user, now)?;
         return Ok(redirect_with_cookie(
             &format!("/orgs/{org}/projects"),
             set_cookie(&session.token),

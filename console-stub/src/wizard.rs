@@ -7,11 +7,13 @@
 
 use crate::error::PageError;
 use crate::form::Fields;
-use crate::instances::{BindRefusal, Handoff, Instance};
+use crate::instances::{self, BindError};
+use crate::orgs::choosable;
 use crate::pages::layout::{form_tokens, wizard_page};
 use crate::session::Visitor;
+use crate::state::Console;
+use crate::store::instances::{Handoff, Instance};
 use crate::world::Role;
-use crate::Console;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -76,7 +78,7 @@ pub async fn bind_page(
             Err(PageError::Conflict("该云市场实例已绑定其他组织。".into()))
         };
     }
-    let choosable = memberships.iter().filter(|m| m.choosable()).count();
+    let choosable_count = memberships.iter().filter(|m| choosable(m)).count();
     let page = wizard_page(
         2,
         html! {
@@ -90,7 +92,7 @@ pub async fn bind_page(
                             tr {
                                 td {
                                     input type="radio" name="org" value=(m.org.id) id=(m.org.id)
-                                        disabled[!m.choosable()] checked[m.choosable() && choosable == 1];
+                                        disabled[!choosable(m)] checked[choosable(m) && choosable_count == 1];
                                 }
                                 td { label for=(m.org.id) { (m.org.name) } }
                                 td { (m.org.id) }
@@ -104,11 +106,11 @@ pub async fn bind_page(
                         }
                     }
                 }
-                @if choosable == 0 {
+                @if choosable_count == 0 {
                     p.error { "没有可以绑定的组织。您需要创建一个以您为管理员的组织后才能继续。" }
                     p { a href={ "/orgs/new" (handoff_query(Some(&handoff.id))) } { "创建组织" } }
                 }
-                p { button type="submit" disabled[choosable == 0] { "确认绑定" } }
+                p { button type="submit" disabled[choosable_count == 0] { "确认绑定" } }
             }
         },
     );
@@ -130,30 +132,26 @@ pub async fn bind(
     let membership = db
         .membership(&user.id, org_id)?
         .ok_or_else(|| PageError::Forbidden("该组织不存在，或您不是它的成员。".into()))?;
-    if membership.role != Role::Admin {
-        return Err(PageError::Forbidden(
-            "只有组织管理员可以为组织绑定支付方式。".into(),
-        ));
-    }
     let now = console.now();
-    match db.bind(&instance.id, org_id, &user.id, now)? {
+    match instances::bind(&db, &instance, &membership, user, now) {
         Ok(()) => {}
-        Err(BindRefusal::InstanceBound) => {
+        Err(BindError::NotAdmin) => {
+            return Err(PageError::Forbidden(
+                "只有组织管理员可以为组织绑定支付方式。".into(),
+            ))
+        }
+        Err(BindError::InstanceBound) => {
             return Err(PageError::Conflict(
                 "该云市场实例已绑定组织，不能再次绑定。".into(),
             ))
         }
-        Err(BindRefusal::OrgBound) => {
+        Err(BindError::OrgBound) => {
             return Err(PageError::Conflict(
                 "该组织已通过另一个云市场实例开通扣费，一个组织只能绑定一个实例。".into(),
             ))
         }
+        Err(BindError::Store(e)) => return Err(e.into()),
     }
-    let text = format!(
-        "{} 为组织开通了阿里云云市场扣费（实例 {}）",
-        user.email, instance.id
-    );
-    db.add_event(org_id, now, &text)?;
     drop(db);
     Ok(Redirect::to(&success_url(&handoff)).into_response())
 }

@@ -4,11 +4,12 @@
 
 use crate::error::PageError;
 use crate::form::Fields;
+use crate::orgs;
 use crate::pages::layout::{base, console_page, form_tokens, Chrome, Nav};
 use crate::pages::{org_context, OrgContext};
 use crate::session::Visitor;
+use crate::state::Console;
 use crate::wizard::{clean_handoff, handoff_query, HandoffQuery};
-use crate::Console;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -103,7 +104,7 @@ pub async fn create_org(
         return Err(PageError::BadRequest("组织名称为 1 到 64 个字符。".into()));
     }
     let now = console.now();
-    let org = console.lock().create_org(name, user, now)?;
+    let org = orgs::create_org(&mut console.lock(), name, user, now)?;
     let to = match handoff {
         Some(_) => format!("/bind{}", handoff_query(handoff)),
         None => format!("/orgs/{}/projects", org.id),

@@ -8,11 +8,11 @@ pub mod console;
 pub mod layout;
 pub mod login;
 
-use crate::accounts::{Session, User};
 use crate::error::PageError;
-use crate::orgs::Membership;
 use crate::session::Visitor;
-use crate::Console;
+use crate::state::Console;
+use crate::store::accounts::{Session, User};
+use crate::store::orgs::Membership;
 
 /// A signed-in visitor looking at one of their organisations.
 #[derive(Debug, Clone)]
