@@ -2,7 +2,7 @@
 //! and checked, registration (an account and its first organisation, which the new user
 //! administers, refused when the e-mail is taken), and signing in, which replaces the visitor's
 //! session so that a token seen before sign-in is worthless after. The rows and queries are the
-//! store's ([`crate::store::accounts`]).
+//! store's ([`crate::store::accounts`]); the pages and the seeding call these rules.
 
 use crate::store::accounts::{Session, User};
 use crate::store::orgs::Org;

@@ -4,38 +4,34 @@
 //! the marketplace payment channel on 账单概览. It never imports the simulator: the two meet over
 //! HTTP, as a real marketplace and vendor do.
 //!
-//! Layout:
+//! Layout, in floors — each module imports only the floors beneath it, and modules side by side
+//! import each other not at all:
+//! - the router: [`router`] and [`serve`] (this file) expose the console over HTTP.
+//! - the interfaces, side by side: [`pages`] — the browser's (登录/注册, the 免登 entry, the
+//!   binding wizard, the console and 账单 pages, with their sessions, forms and error pages) — and
+//!   [`spi`] — the marketplace's server's (`GET /aliyun/spi`, createInstance), in JSON.
 //! - [`state`] — [`Console`], one cheap handle over the shared state (store, config, clock), and
-//!   [`ConsoleError`]; [`router`] and [`serve`] expose it over HTTP.
-//! - [`config`] (how it runs) and [`world`] (who exists at the start, from YAML).
+//!   [`ConsoleError`], why a console could not be opened.
+//! - [`seed`] — a new store's users, organisations and projects, from the world.
+//! - the rules: [`accounts`] (registration, sign-in, passwords), [`orgs`] (creating one, who may
+//!   bind one) and [`instances`] (idempotent createInstance, binding).
 //! - [`store`] — SQLite, in memory or in a data directory: every table and query, typed rows;
-//!   [`seed`] writes a new store's world into it.
-//! - [`accounts`], [`orgs`] and [`instances`] — the rules: registration and sign-in, creating
-//!   and binding organisations, idempotent instances.
-//! - [`spi`] — `GET /aliyun/spi` (createInstance); [`verify`] — `GET /aliyun/sso` (免登).
-//! - [`wizard`] — steps 2 and 3 of the binding; [`pages`] — 登录/注册 and the console pages;
-//!   [`billing_page`] — 账单 (账单概览, 历史账单, 当月账单).
-//! - [`session`] and [`form`] — cookies, CSRF and posted fields; [`error`] — the pages' errors.
+//!   and [`config`] — how the console runs.
+//! - [`world`] — who exists at the start, from YAML, and the words for it (roles, argon2 cost).
 
 pub mod accounts;
-pub mod billing_page;
 pub mod config;
-pub mod error;
-pub mod form;
 pub mod instances;
 pub mod orgs;
 pub mod pages;
 pub mod seed;
-pub mod session;
 pub mod spi;
 pub mod state;
 pub mod store;
-pub mod verify;
-pub mod wizard;
 pub mod world;
 
 pub use config::ConsoleConfig;
-pub use error::PageError;
+pub use pages::error::PageError;
 pub use state::{Console, ConsoleError};
 pub use world::ConsoleWorld;
 
@@ -46,7 +42,7 @@ use axum::Router;
 pub fn router(console: Console) -> Router {
     Router::new()
         .route("/aliyun/spi", get(spi::handle))
-        .route("/aliyun/sso", get(verify::handle))
+        .route("/aliyun/sso", get(pages::verify::handle))
         .route("/", get(pages::console::home))
         .route("/login", get(pages::login::login_page).post(pages::login::login))
         .route(
@@ -54,8 +50,8 @@ pub fn router(console: Console) -> Router {
             get(pages::login::register_page).post(pages::login::register),
         )
         .route("/logout", post(pages::login::logout))
-        .route("/bind", get(wizard::bind_page).post(wizard::bind))
-        .route("/bind/success", get(wizard::success_page))
+        .route("/bind", get(pages::wizard::bind_page).post(pages::wizard::bind))
+        .route("/bind/success", get(pages::wizard::success_page))
         .route(
             "/orgs",
             get(pages::console::orgs_page).post(pages::console::create_org),
@@ -71,9 +67,9 @@ pub fn router(console: Console) -> Router {
         .route("/orgs/{org}/events", get(pages::console::events_page))
         .route("/orgs/{org}/settings", get(pages::console::settings_page))
         .route("/orgs/{org}/recycle-bin", get(pages::console::recycle_bin_page))
-        .route("/orgs/{org}/billing", get(billing_page::overview))
-        .route("/orgs/{org}/billing/history", get(billing_page::history))
-        .route("/orgs/{org}/billing/current", get(billing_page::current))
+        .route("/orgs/{org}/billing", get(pages::billing::overview))
+        .route("/orgs/{org}/billing/history", get(pages::billing::history))
+        .route("/orgs/{org}/billing/current", get(pages::billing::current))
         .route("/docs", get(pages::console::docs_page))
         .fallback(|| async { PageError::NotFound })
         .with_state(console)

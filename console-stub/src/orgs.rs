@@ -1,7 +1,7 @@
 //! Organisations, on the floor of the console's rules: creating one (its creator administers it,
-//! and it starts with Default Project), and who may bind one to a marketplace instance. The
-//! rows and queries — memberships, members, projects, the 事件 log — are the store's
-//! ([`crate::store::orgs`]); every page about an organisation reads it through
+//! and it starts with Default Project), and who may bind one to a marketplace instance
+//! ([`choosable`]). The rows and queries — memberships, members, projects, the 事件 log — are the
+//! store's ([`crate::store::orgs`]); every page about an organisation reads it through
 //! [`Db::membership`], so a visitor never sees an organisation they do not belong to.
 
 use crate::store::accounts::User;

@@ -6,6 +6,8 @@
 //! honestly with 501 until the console implements them; `verify` belongs on the 免登 entry. The
 //! marketplace calls from a server: a call a web page sent (`Origin`, or `Sec-Fetch-Site` other than
 //! `none`) is refused before anything else, as another site could replay a captured signed URL.
+//! Floor: an interface beside the pages, importing neither them nor the router; it answers in
+//! JSON with its own error boundary, [`SpiError`], and records instances through the rules.
 
 use crate::instances;
 use crate::state::Console;

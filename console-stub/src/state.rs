@@ -1,8 +1,8 @@
 //! [`Console`], the one cheap state handle every interface holds: the store behind a std `Mutex`,
 //! how the console runs ([`ConsoleConfig`]) and the world's clock. [`Console::open`] checks the
-//! world, opens the store and seeds it when it is new ([`crate::seed`]); [`ConsoleError`] says
-//! why a console could not be opened. It stands beneath the interfaces ([`crate::pages`],
-//! [`crate::spi`]) and above everything they reach through it.
+//! world, opens the store and, when the store is new, seeds it ([`seed()`]); [`ConsoleError`] says
+//! why a console could not be opened. Floor: beneath the interfaces (`pages`, `spi`) and the
+//! router, above the seeding, the rules and the store it reaches.
 
 use crate::accounts::HashError;
 use crate::config::ConsoleConfig;

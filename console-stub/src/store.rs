@@ -1,13 +1,12 @@
-//! The console's SQLite store, at the ground floor: every table and query of the console, read
-//! back as typed rows. In memory by default, or `console.sqlite3` in a data directory (write-ahead
+//! The console's SQLite store, the ground floor: every table and query of the console, read back
+//! as typed rows. In memory by default, or `console.sqlite3` in a data directory (write-ahead
 //! log, so an acknowledged write survives a crash), checked before anything writes to it and
 //! refused, untouched, when damaged or another database (`store_file`). [`Db`] is the connection
 //! plus the seeded id generator; [`accounts`], [`orgs`] and [`instances`] hold the queries of
-//! their tables, and [`Tx`] the writes of one transaction. It knows no module above it but the
-//! world's vocabulary ([`Role`](crate::world::Role), [`Argon2Cost`]): the rules of
-//! [`crate::accounts`], [`crate::orgs`] and [`crate::instances`] and the seeding in
-//! [`crate::seed`] stand on it. One std `Mutex` guards it in [`crate::state::Console`], and no
-//! handler holds it across an `.await`.
+//! their tables, and [`Tx`] the writes of one transaction. Of the console it knows only the
+//! world's vocabulary ([`Role`](crate::world::Role), [`Argon2Cost`]), beneath it; the rules
+//! (modules `accounts`, `orgs`, `instances`) and the seeding stand on it. One std `Mutex` guards
+//! it in the state handle, and no handler holds it across an `.await`.
 
 pub mod accounts;
 pub mod instances;

@@ -1,7 +1,9 @@
 //! The world a console starts from: its seed, the SPI key and product it shares with the
 //! marketplace, the argon2 cost of its password hashes, and the users, organisations and projects
 //! that exist before anyone registers. Read from YAML; [`ConsoleWorld::default_world`] is the
-//! embedded `fixtures/console.yaml` (the seed's Zilliz organisation).
+//! embedded `fixtures/console.yaml` (the seed's Zilliz organisation). The lowest floor: plain
+//! data and its vocabulary ([`Role`], [`Argon2Cost`]), importing nothing of the console, so the
+//! store can speak it.
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;

@@ -2,14 +2,14 @@
 //! organisation 项目 (with 创建集群), 组织用户, 事件, 系统设置 and 回收站, plus 文档. Small pages where
 //! the seed shows nothing, but real ones: every figure comes from the store.
 
-use crate::error::PageError;
-use crate::form::Fields;
 use crate::orgs;
+use crate::pages::error::PageError;
+use crate::pages::form::Fields;
 use crate::pages::layout::{base, console_page, form_tokens, Chrome, Nav};
+use crate::pages::session::Visitor;
+use crate::pages::wizard::{clean_handoff, handoff_query, HandoffQuery};
 use crate::pages::{org_context, OrgContext};
-use crate::session::Visitor;
 use crate::state::Console;
-use crate::wizard::{clean_handoff, handoff_query, HandoffQuery};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;

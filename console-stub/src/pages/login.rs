@@ -4,12 +4,12 @@
 //! account and its first organisation, which the new user administers.
 
 use crate::accounts::{self, check_password, hash_password, sign_in, RegisterError};
-use crate::error::PageError;
-use crate::form::Fields;
+use crate::pages::error::PageError;
+use crate::pages::form::Fields;
 use crate::pages::layout::{base, form_tokens, wizard_page};
-use crate::session::{clear_cookie, redirect_with_cookie, session_for_form, set_cookie, Visitor};
+use crate::pages::session::{clear_cookie, redirect_with_cookie, session_for_form, set_cookie, Visitor};
+use crate::pages::wizard::{clean_handoff, handoff_query, HandoffQuery};
 use crate::state::Console;
-use crate::wizard::{clean_handoff, handoff_query, HandoffQuery};
 use axum::extract::{Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::StatusCode;

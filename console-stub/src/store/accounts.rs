@@ -1,6 +1,6 @@
 //! The `users` and `sessions` tables: a user's row (with the password hash, which only sign-in
-//! reads) and the sessions behind the `zc_session` cookie. What an account may do lives above, in
-//! [`crate::accounts`].
+//! reads) and the sessions behind the `zc_session` cookie. What an account may do is a rule,
+//! above the store (module `accounts`).
 
 use super::{millis, Db, StoreError, Tx};
 use protocol::time::Instant;

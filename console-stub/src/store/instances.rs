@@ -1,7 +1,7 @@
 //! The `instances` and `handoffs` tables: the marketplace instances `createInstance` recorded,
 //! which organisation each pays for (the UNIQUE columns and [`Db::bind`] keep one organisation
 //! per instance and one instance per organisation), and the wizard's hand-offs. When an instance
-//! is created and who may bind it lives above, in [`crate::instances`].
+//! is created and who may bind it are rules, above the store (module `instances`).
 
 use super::{instant, millis, Db, StoreError, Tx};
 use protocol::time::Instant;

@@ -1,7 +1,8 @@
 //! The `orgs`, `members`, `projects` and `events` tables: organisations, who belongs to which in
 //! what role, their projects and their 事件 log, read back as typed rows ([`Membership`] carries
-//! the member count and the instance that pays for the organisation). Who may do what with an
-//! organisation lives above, in [`crate::orgs`].
+//! the member count and the instance that pays for the organisation), and the rows a new
+//! organisation starts with ([`Tx::insert_new_org`]). Who may do what with an organisation is a
+//! rule, above the store (module `orgs`).
 
 use super::accounts::User;
 use super::{instant, millis, Db, StoreError, Tx};

@@ -2,7 +2,7 @@
 //! chosen at once, say) is refused rather than silently reduced to one, and the CSRF check that
 //! every form passes before anything else happens.
 
-use crate::error::PageError;
+use crate::pages::error::PageError;
 use crate::store::accounts::Session;
 
 /// The fields of a posted `application/x-www-form-urlencoded` form.

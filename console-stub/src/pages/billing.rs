@@ -4,10 +4,10 @@
 //! 云市场扣费渠道: before binding an entry to the marketplace product page, after binding 阿里云
 //! 云市场 with 查看阿里云账单 (the marketplace's bill page).
 
-use crate::error::PageError;
+use crate::pages::error::PageError;
 use crate::pages::layout::{console_page, Chrome, Nav};
+use crate::pages::session::Visitor;
 use crate::pages::{org_context, OrgContext};
-use crate::session::Visitor;
 use crate::state::Console;
 use axum::extract::{Path, State};
 use chrono::{Datelike, NaiveDate};

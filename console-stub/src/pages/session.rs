@@ -3,7 +3,7 @@
 //! 免登 hand-off from the marketplace) and carries no Domain attribute, so a console on `localhost`
 //! and a simulator on `127.0.0.1` never see each other's cookies.
 
-use crate::error::PageError;
+use crate::pages::error::PageError;
 use crate::state::Console;
 use crate::store::accounts::{Session, User};
 use axum::extract::FromRequestParts;

@@ -1,6 +1,6 @@
-//! The pages' error boundary besides the SPI's own ([`crate::spi::SpiError`]): [`PageError`], for
-//! the buyer-facing pages, rendered as an HTML page with the HTTP status beside each variant.
-//! 5xx pages say nothing internal; the cause goes to `tracing`.
+//! The pages' error boundary: [`PageError`], rendered as an HTML page (the frame of
+//! [`super::layout`]) with the HTTP status beside each variant. The SPI has its own boundary, in
+//! JSON. 5xx pages say nothing internal; the cause goes to `tracing`.
 
 use crate::pages::layout;
 use crate::store::StoreError;

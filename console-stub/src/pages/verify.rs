@@ -1,15 +1,16 @@
 //! `GET /aliyun/sso?action=verify&instanceId=…&timeStamp=…&token=…`: the 免登 entry (contract
 //! §2.1). The token is checked over every parameter, and `timeStamp` (Asia/Shanghai marketplace
-//! time) must lie within [`crate::ConsoleConfig::verify_window`] of the world's clock, either side.
+//! time) must lie within `ConsoleConfig::verify_window` of the world's clock, either side.
 //! A link is not single-use: it works any number of times within its window (the seed's 再次单击该
 //! “免登”链接). An instance already bound goes straight into the console, signed in as the user
-//! who bound it; otherwise the wizard starts — at step 2 for a signed-in visitor, else at 登录.
+//! who bound it; otherwise the wizard starts — at step 2 for a signed-in visitor, else at 登录. The
+//! buyer's browser opens it and its refusals are pages, so it belongs with the pages.
 
 use crate::accounts::sign_in;
-use crate::error::PageError;
-use crate::session::{redirect_with_cookie, set_cookie, Visitor};
+use crate::pages::error::PageError;
+use crate::pages::session::{redirect_with_cookie, set_cookie, Visitor};
+use crate::pages::wizard::handoff_query;
 use crate::state::Console;
-use crate::wizard::handoff_query;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::TimeDelta;

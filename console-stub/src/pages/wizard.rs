@@ -5,12 +5,12 @@
 //! hand-off id a good `verify` link opened ([`crate::instances`]), carried in the query string
 //! and in a hidden field of every form on the way.
 
-use crate::error::PageError;
-use crate::form::Fields;
 use crate::instances::{self, BindError};
 use crate::orgs::choosable;
+use crate::pages::error::PageError;
+use crate::pages::form::Fields;
 use crate::pages::layout::{form_tokens, wizard_page};
-use crate::session::Visitor;
+use crate::pages::session::Visitor;
 use crate::state::Console;
 use crate::store::instances::{Handoff, Instance};
 use crate::world::Role;
