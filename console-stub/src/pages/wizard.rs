@@ -117,6 +117,18 @@ pub async fn bind_page(
     Ok(page.into_response())
 }
 
+/// The page a refused bind shows.
+fn refused_bind(refusal: BindError) -> PageError {
+    match refusal {
+        BindError::NotAdmin => PageError::Forbidden("只有组织管理员可以为组织绑定支付方式。".into()),
+        BindError::InstanceBound => PageError::Conflict("该云市场实例已绑定组织，不能再次绑定。".into()),
+        BindError::OrgBound => {
+            PageError::Conflict("该组织已通过另一个云市场实例开通扣费，一个组织只能绑定一个实例。".into())
+        }
+        BindError::Store(e) => e.into(),
+    }
+}
+
 /// `POST /bind`: binds the chosen organisation, then step 3.
 pub async fn bind(
     State(console): State<Console>,
@@ -133,25 +145,7 @@ pub async fn bind(
         .membership(&user.id, org_id)?
         .ok_or_else(|| PageError::Forbidden("该组织不存在，或您不是它的成员。".into()))?;
     let now = console.now();
-    match instances::bind(&db, &instance, &membership, user, now) {
-        Ok(()) => {}
-        Err(BindError::NotAdmin) => {
-            return Err(PageError::Forbidden(
-                "只有组织管理员可以为组织绑定支付方式。".into(),
-            ))
-        }
-        Err(BindError::InstanceBound) => {
-            return Err(PageError::Conflict(
-                "该云市场实例已绑定组织，不能再次绑定。".into(),
-            ))
-        }
-        Err(BindError::OrgBound) => {
-            return Err(PageError::Conflict(
-                "该组织已通过另一个云市场实例开通扣费，一个组织只能绑定一个实例。".into(),
-            ))
-        }
-        Err(BindError::Store(e)) => return Err(e.into()),
-    }
+    instances::bind(&db, &instance, &membership, user, now).map_err(refused_bind)?;
     drop(db);
     Ok(Redirect::to(&success_url(&handoff)).into_response())
 }
