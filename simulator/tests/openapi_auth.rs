@@ -4,17 +4,16 @@
 
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Request, StatusCode};
+use axum::Router;
 use chrono::TimeDelta;
-use http_body_util::BodyExt;
 use marketsim_simulator::openapi::auth::{authenticate, SignedRequest};
 use marketsim_simulator::openapi::{Caller, Params};
 use marketsim_simulator::{router, Simulator, World};
 use protocol::clock::wall_now;
-use protocol::openapi::{form_encode, v1, v3, Credentials};
-use serde_json::Value;
-use tower::ServiceExt;
+use protocol::openapi::{v1, v3, Credentials};
+use testkit::signed::{send_v1, send_v3, v1_request, v3_request, HOST};
+use testkit::{send, Answer};
 
-const HOST: &str = "127.0.0.1:18082";
 /// An action no family has: a signed request for it is answered `InvalidApi.NotFound`.
 const PROBE: &str = "AuthProbeNoSuchAction";
 
@@ -35,73 +34,13 @@ fn sts_of(owner: &str) -> Credentials {
     Credentials::sts(&s.access_key_id, &s.access_key_secret, &s.security_token)
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
+/// Authentication passed: the unknown action was looked up.
+fn passed_auth(answer: &Answer) -> bool {
+    answer.status == StatusCode::NOT_FOUND && answer.code() == "InvalidApi.NotFound"
 }
 
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
-    }
-
-    fn code(&self) -> String {
-        self.json()["Code"].as_str().unwrap_or_default().to_owned()
-    }
-
-    fn message(&self) -> String {
-        self.json()["Message"].as_str().unwrap_or_default().to_owned()
-    }
-
-    /// Authentication passed: the unknown action was looked up.
-    fn passed_auth(&self) -> bool {
-        self.status == StatusCode::NOT_FOUND && self.code() == "InvalidApi.NotFound"
-    }
-}
-
-async fn send(sim: &Simulator, request: Request<Body>) -> Answer {
-    let response = router(sim.clone()).oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    Answer {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
-fn v3_request(signed: &v3::Signed) -> Request<Body> {
-    let mut builder = Request::builder()
-        .method(signed.method.as_str())
-        .uri(signed.uri());
-    for (name, value) in &signed.headers {
-        builder = builder.header(name.as_ref(), value);
-    }
-    builder.body(Body::from(signed.body.clone())).unwrap()
-}
-
-async fn send_v3(sim: &Simulator, signed: &v3::Signed) -> Answer {
-    send(sim, v3_request(signed)).await
-}
-
-/// A V1 request with `in_query` parameters in the query and `in_body` ones in a form body.
-fn v1_request(method: &str, in_query: &[(String, String)], in_body: &[(String, String)]) -> Request<Body> {
-    let uri = if in_query.is_empty() {
-        "/".to_owned()
-    } else {
-        format!("/?{}", form_encode(in_query))
-    };
-    let mut builder = Request::builder().method(method).uri(uri).header("host", HOST);
-    if !in_body.is_empty() {
-        builder = builder.header("content-type", v3::FORM_CONTENT_TYPE);
-    }
-    builder.body(Body::from(form_encode(in_body))).unwrap()
-}
-
-async fn send_v1_query(sim: &Simulator, method: &str, params: &[(String, String)]) -> Answer {
-    send(sim, v1_request(method, params, &[])).await
+async fn send_v1_query(app: &Router, method: &str, params: &[(String, String)]) -> Answer {
+    send_v1(app, method, params, &[]).await
 }
 
 fn probe() -> v3::Request {
@@ -115,13 +54,14 @@ fn v1_probe() -> v1::Request {
 #[tokio::test]
 async fn a_v3_request_signed_over_its_query_passes_authentication() {
     let sim = Simulator::for_tests();
+    let app = router(sim.clone());
     let signed = probe()
         .query("SearchTerm", "镜像 a+b*c~")
         .query("Filter.1.Key", "ProductType")
         .sign(&vendor());
     assert!(signed.query.contains('+'), "the wire query uses + for a space");
-    let answer = send_v3(&sim, &signed).await;
-    assert!(answer.passed_auth(), "{} {}", answer.status, answer.body);
+    let answer = send_v3(&app, &signed).await;
+    assert!(passed_auth(&answer), "{} {}", answer.status, answer.body);
     assert!(answer.json()["RequestId"]
         .as_str()
         .is_some_and(|id| !id.is_empty()));
@@ -130,95 +70,104 @@ async fn a_v3_request_signed_over_its_query_passes_authentication() {
 #[tokio::test]
 async fn a_v3_request_with_its_parameters_in_a_form_body_passes_authentication() {
     let sim = Simulator::for_tests();
+    let app = router(sim.clone());
     // CrossAccountVerifyToken and AutoRenewInstance put their parameters in the body.
     let signed = v3::Request::new("POST", HOST, PROBE)
         .form("Token", "a token with spaces & symbols*")
         .sign(&vendor());
     assert!(signed.query.is_empty());
-    let answer = send_v3(&sim, &signed).await;
-    assert!(answer.passed_auth(), "{} {}", answer.status, answer.body);
+    let answer = send_v3(&app, &signed).await;
+    assert!(passed_auth(&answer), "{} {}", answer.status, answer.body);
 }
 
 #[tokio::test]
 async fn a_v3_request_over_get_passes_authentication() {
     let sim = Simulator::for_tests();
+    let app = router(sim.clone());
     let signed = v3::Request::new("GET", HOST, PROBE)
         .query("pageNum", "1")
         .query("productCode", "cmgj00061912")
         .sign(&buyer_one());
-    let answer = send_v3(&sim, &signed).await;
-    assert!(answer.passed_auth(), "{} {}", answer.status, answer.body);
+    let answer = send_v3(&app, &signed).await;
+    assert!(passed_auth(&answer), "{} {}", answer.status, answer.body);
 }
 
 #[tokio::test]
 async fn a_v3_request_signing_extra_headers_such_as_user_agent_passes_authentication() {
     let sim = Simulator::for_tests();
+    let app = router(sim.clone());
     let signed = probe()
         .header(
             "user-agent",
             "AlibabaCloud (Linux; x86_64) Python/3.12 Core/0.4.6 TeaDSL/2",
         )
         .sign(&vendor());
-    assert!(send_v3(&sim, &signed).await.passed_auth());
+    assert!(passed_auth(&send_v3(&app, &signed).await));
 }
 
 #[tokio::test]
 async fn a_v1_request_with_its_parameters_in_the_query_passes_authentication() {
     let sim = Simulator::for_tests();
+    let app = router(sim.clone());
     let params = v1_probe().sign(&vendor());
-    let answer = send_v1_query(&sim, "POST", &params).await;
-    assert!(answer.passed_auth(), "{} {}", answer.status, answer.body);
+    let answer = send_v1_query(&app, "POST", &params).await;
+    assert!(passed_auth(&answer), "{} {}", answer.status, answer.body);
     let params = v1::Request::new("GET", PROBE)
         .param("InstanceId", "1")
         .sign(&vendor());
-    assert!(send_v1_query(&sim, "GET", &params).await.passed_auth());
+    assert!(passed_auth(&send_v1_query(&app, "GET", &params).await));
 }
 
 #[tokio::test]
 async fn a_v1_request_with_everything_in_the_form_body_passes_authentication() {
     let sim = Simulator::for_tests();
+    let app = router(sim.clone());
     let params = v1_probe().param("Metering", "[{\"a\": 1}]").sign(&vendor());
-    let answer = send(&sim, v1_request("POST", &[], &params)).await;
-    assert!(answer.passed_auth(), "{} {}", answer.status, answer.body);
+    let answer = send(&app, v1_request("POST", &[], &params)).await;
+    assert!(passed_auth(&answer), "{} {}", answer.status, answer.body);
 }
 
 #[tokio::test]
 async fn a_v1_request_split_between_query_and_body_passes_authentication() {
     let sim = Simulator::for_tests();
+    let app = router(sim.clone());
     let params = v1_probe().param("Token", "t").sign(&vendor());
     let (in_body, in_query): (Vec<_>, Vec<_>) = params.into_iter().partition(|(k, _)| k == "Token");
-    let answer = send(&sim, v1_request("POST", &in_query, &in_body)).await;
-    assert!(answer.passed_auth(), "{} {}", answer.status, answer.body);
+    let answer = send(&app, v1_request("POST", &in_query, &in_body)).await;
+    assert!(passed_auth(&answer), "{} {}", answer.status, answer.body);
 }
 
 #[tokio::test]
 async fn the_legacy_sdk_extras_region_upper_case_format_and_empty_signature_type_are_accepted() {
     let sim = Simulator::for_tests();
+    let app = router(sim.clone());
     let params = v1_probe().legacy("cn-hangzhou").sign(&vendor());
     assert!(params.iter().any(|(k, v)| k == "SignatureType" && v.is_empty()));
-    let answer = send_v1_query(&sim, "POST", &params).await;
-    assert!(answer.passed_auth(), "{} {}", answer.status, answer.body);
+    let answer = send_v1_query(&app, "POST", &params).await;
+    assert!(passed_auth(&answer), "{} {}", answer.status, answer.body);
 }
 
 #[tokio::test]
 async fn an_unknown_access_key_is_404_invalid_access_key_id_not_found() {
     let sim = Simulator::for_tests();
+    let app = router(sim.clone());
     let stranger = Credentials::new("LTAI5tNobody", "secret");
-    let answer = send_v3(&sim, &probe().sign(&stranger)).await;
+    let answer = send_v3(&app, &probe().sign(&stranger)).await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     assert_eq!(answer.code(), "InvalidAccessKeyId.NotFound");
     assert_eq!(answer.message(), "Specified access key is not found.");
-    let answer = send_v1_query(&sim, "POST", &v1_probe().sign(&stranger)).await;
+    let answer = send_v1_query(&app, "POST", &v1_probe().sign(&stranger)).await;
     assert_eq!(answer.code(), "InvalidAccessKeyId.NotFound");
 }
 
 #[tokio::test]
 async fn a_wrong_v3_secret_is_signature_does_not_match_with_the_server_string_to_sign() {
     let sim = Simulator::for_tests();
+    let app = router(sim.clone());
     let mut creds = vendor();
     creds.access_key_secret = "not-the-secret".into();
     let signed = probe().sign(&creds);
-    let answer = send_v3(&sim, &signed).await;
+    let answer = send_v3(&app, &signed).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert_eq!(answer.code(), "SignatureDoesNotMatch");
     // The server's string to sign is the client's own: only the secret differed.
@@ -245,10 +194,11 @@ async fn a_wrong_v3_secret_is_signature_does_not_match_with_the_server_string_to
 #[tokio::test]
 async fn a_wrong_v1_secret_puts_the_server_string_to_sign_after_a_colon() {
     let sim = Simulator::for_tests();
+    let app = router(sim.clone());
     let mut creds = vendor();
     creds.access_key_secret = "not-the-secret".into();
     let params = v1_probe().sign(&creds);
-    let answer = send_v1_query(&sim, "POST", &params).await;
+    let answer = send_v1_query(&app, "POST", &params).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert_eq!(answer.code(), "SignatureDoesNotMatch");
     let message = answer.message();
@@ -264,52 +214,56 @@ async fn a_wrong_v1_secret_puts_the_server_string_to_sign_after_a_colon() {
 #[tokio::test]
 async fn a_body_changed_after_signing_does_not_verify() {
     let sim = Simulator::for_tests();
+    let app = router(sim.clone());
     let mut signed = v3::Request::new("POST", HOST, PROBE)
         .form("Token", "mine")
         .sign(&vendor());
     signed.body = b"Token=theirs".to_vec();
-    let answer = send_v3(&sim, &signed).await;
+    let answer = send_v3(&app, &signed).await;
     assert_eq!(answer.code(), "SignatureDoesNotMatch");
 }
 
 #[tokio::test]
 async fn a_query_changed_after_signing_does_not_verify() {
     let sim = Simulator::for_tests();
+    let app = router(sim.clone());
     let mut signed = probe().sign(&vendor());
     signed.query = "InstanceId=2".into();
-    assert_eq!(send_v3(&sim, &signed).await.code(), "SignatureDoesNotMatch");
+    assert_eq!(send_v3(&app, &signed).await.code(), "SignatureDoesNotMatch");
 }
 
 #[tokio::test]
 async fn timestamps_more_than_15_minutes_from_the_wall_clock_are_expired() {
     let sim = Simulator::for_tests();
+    let app = router(sim.clone());
     for offset in [TimeDelta::minutes(-16), TimeDelta::minutes(16)] {
-        let answer = send_v3(&sim, &probe().at(wall_now() + offset).sign(&vendor())).await;
+        let answer = send_v3(&app, &probe().at(wall_now() + offset).sign(&vendor())).await;
         assert_eq!(answer.status, StatusCode::BAD_REQUEST);
         assert_eq!(answer.code(), "InvalidTimeStamp.Expired", "{offset}");
         let params = v1_probe().at(wall_now() + offset).sign(&vendor());
-        let answer = send_v1_query(&sim, "POST", &params).await;
+        let answer = send_v1_query(&app, "POST", &params).await;
         assert_eq!(answer.code(), "InvalidTimeStamp.Expired", "{offset}");
     }
     // Within the window, whatever the world's own (virtual, 2023) date.
     let answer = send_v3(
-        &sim,
+        &app,
         &probe().at(wall_now() - TimeDelta::minutes(10)).sign(&vendor()),
     )
     .await;
-    assert!(answer.passed_auth(), "{}", answer.body);
+    assert!(passed_auth(&answer), "{}", answer.body);
 }
 
 #[tokio::test]
 async fn a_malformed_timestamp_is_invalid_time_stamp_format() {
     let sim = Simulator::for_tests();
+    let app = router(sim.clone());
     let signed = probe().header("x-acs-date", "yesterday").sign(&vendor());
-    let answer = send_v3(&sim, &signed).await;
+    let answer = send_v3(&app, &signed).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert_eq!(answer.code(), "InvalidTimeStamp.Format");
     let params = v1_probe().param("Timestamp", "2025/01/01").sign(&vendor());
     assert_eq!(
-        send_v1_query(&sim, "POST", &params).await.code(),
+        send_v1_query(&app, "POST", &params).await.code(),
         "InvalidTimeStamp.Format"
     );
 }
@@ -317,9 +271,10 @@ async fn a_malformed_timestamp_is_invalid_time_stamp_format() {
 #[tokio::test]
 async fn a_nonce_reused_within_15_minutes_is_signature_nonce_used() {
     let sim = Simulator::for_tests();
+    let app = router(sim.clone());
     let signed = probe().sign(&vendor());
-    assert!(send_v3(&sim, &signed).await.passed_auth());
-    let again = send_v3(&sim, &signed).await;
+    assert!(passed_auth(&send_v3(&app, &signed).await));
+    let again = send_v3(&app, &signed).await;
     assert_eq!(again.status, StatusCode::BAD_REQUEST);
     assert_eq!(again.code(), "SignatureNonceUsed");
     assert_eq!(again.message(), "Specified signature nonce was used already.");
@@ -328,7 +283,7 @@ async fn a_nonce_reused_within_15_minutes_is_signature_nonce_used() {
     let nonce = signed.header("x-acs-signature-nonce").unwrap();
     let params = v1_probe().nonce(nonce).sign(&vendor());
     assert_eq!(
-        send_v1_query(&sim, "POST", &params).await.code(),
+        send_v1_query(&app, "POST", &params).await.code(),
         "SignatureNonceUsed"
     );
 }
@@ -336,22 +291,24 @@ async fn a_nonce_reused_within_15_minutes_is_signature_nonce_used() {
 #[tokio::test]
 async fn a_request_that_fails_its_signature_does_not_use_up_the_nonce() {
     let sim = Simulator::for_tests();
+    let app = router(sim.clone());
     let mut wrong = vendor();
     wrong.access_key_secret = "forged".into();
     let forged = probe().nonce("00000000000000000000000000000001").sign(&wrong);
-    assert_eq!(send_v3(&sim, &forged).await.code(), "SignatureDoesNotMatch");
+    assert_eq!(send_v3(&app, &forged).await.code(), "SignatureDoesNotMatch");
     let genuine = probe().nonce("00000000000000000000000000000001").sign(&vendor());
-    assert!(send_v3(&sim, &genuine).await.passed_auth());
+    assert!(passed_auth(&send_v3(&app, &genuine).await));
 }
 
 #[tokio::test]
 async fn other_v3_algorithms_get_invalid_signature_method() {
     let sim = Simulator::for_tests();
+    let app = router(sim.clone());
     for algorithm in ["ACS3-HMAC-SM3", "ACS3-RSA-SHA256"] {
         let mut signed = probe().sign(&vendor());
         let auth = signed.headers.last_mut().unwrap();
         auth.1 = auth.1.replacen("ACS3-HMAC-SHA256", algorithm, 1);
-        let answer = send_v3(&sim, &signed).await;
+        let answer = send_v3(&app, &signed).await;
         assert_eq!(answer.status, StatusCode::BAD_REQUEST);
         assert_eq!(answer.code(), "InvalidSignatureMethod", "{algorithm}");
         assert!(answer.message().contains(algorithm), "{}", answer.message());
@@ -359,7 +316,7 @@ async fn other_v3_algorithms_get_invalid_signature_method() {
     }
     let params = v1_probe().param("SignatureMethod", "HMAC-SHA256").sign(&vendor());
     assert_eq!(
-        send_v1_query(&sim, "POST", &params).await.code(),
+        send_v1_query(&app, "POST", &params).await.code(),
         "InvalidSignatureMethod"
     );
 }
@@ -367,13 +324,14 @@ async fn other_v3_algorithms_get_invalid_signature_method() {
 #[tokio::test]
 async fn missing_signature_pieces_are_incomplete_signature() {
     let sim = Simulator::for_tests();
+    let app = router(sim.clone());
     // No signature at all.
     let unsigned = Request::builder()
         .method("POST")
         .uri("/?Action=DescribeInstanceForIsv&InstanceId=1")
         .body(Body::empty())
         .unwrap();
-    let answer = send(&sim, unsigned).await;
+    let answer = send(&app, unsigned).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert_eq!(answer.code(), "IncompleteSignature");
 
@@ -381,14 +339,14 @@ async fn missing_signature_pieces_are_incomplete_signature() {
     let mut signed = probe().sign(&vendor());
     let auth = signed.headers.last_mut().unwrap();
     auth.1 = auth.1.split(",Signature=").next().unwrap().to_owned();
-    assert_eq!(send_v3(&sim, &signed).await.code(), "IncompleteSignature");
+    assert_eq!(send_v3(&app, &signed).await.code(), "IncompleteSignature");
 
     // A date or nonce that was not signed.
     for name in ["x-acs-date", "x-acs-signature-nonce"] {
         let mut signed = probe().sign(&vendor());
         let auth = signed.headers.last_mut().unwrap();
         auth.1 = auth.1.replace(&format!("{name};"), "");
-        let answer = send_v3(&sim, &signed).await;
+        let answer = send_v3(&app, &signed).await;
         assert_eq!(answer.code(), "IncompleteSignature", "{name}");
         assert!(answer.message().contains(name), "{}", answer.message());
     }
@@ -397,7 +355,7 @@ async fn missing_signature_pieces_are_incomplete_signature() {
     for name in ["SignatureNonce", "AccessKeyId", "Timestamp", "Signature"] {
         let mut params = v1_probe().sign(&vendor());
         params.retain(|(k, _)| k != name);
-        let answer = send_v1_query(&sim, "POST", &params).await;
+        let answer = send_v1_query(&app, "POST", &params).await;
         assert_eq!(answer.code(), "IncompleteSignature", "{name}");
     }
 }
@@ -405,6 +363,7 @@ async fn missing_signature_pieces_are_incomplete_signature() {
 #[tokio::test]
 async fn garbage_authorization_headers_are_a_400_and_the_server_stays_up() {
     let sim = Simulator::for_tests();
+    let app = router(sim.clone());
     let garbage: Vec<&[u8]> = vec![
         b"ACS3-HMAC-SHA256",
         b"ACS3-HMAC-SHA256 ",
@@ -424,7 +383,7 @@ async fn garbage_authorization_headers_are_a_400_and_the_server_stays_up() {
         request
             .headers_mut()
             .insert("authorization", HeaderValue::from_bytes(value).unwrap());
-        let answer = send(&sim, request).await;
+        let answer = send(&app, request).await;
         assert_eq!(
             answer.status,
             StatusCode::BAD_REQUEST,
@@ -438,19 +397,20 @@ async fn garbage_authorization_headers_are_a_400_and_the_server_stays_up() {
     let mut signed = probe().sign(&vendor());
     let auth = signed.headers.last_mut().unwrap();
     auth.1.truncate(auth.1.len() - 10);
-    assert_eq!(send_v3(&sim, &signed).await.code(), "SignatureDoesNotMatch");
+    assert_eq!(send_v3(&app, &signed).await.code(), "SignatureDoesNotMatch");
 
-    let answer = send_v3(&sim, &probe().sign(&vendor())).await;
-    assert!(answer.passed_auth(), "still answering: {}", answer.body);
+    let answer = send_v3(&app, &probe().sign(&vendor())).await;
+    assert!(passed_auth(&answer), "still answering: {}", answer.body);
 }
 
 #[tokio::test]
 async fn parameters_that_are_not_utf8_are_a_400() {
     let sim = Simulator::for_tests();
+    let app = router(sim.clone());
     let signed = v3::Request::new("POST", HOST, PROBE).sign(&vendor());
     let mut request = v3_request(&signed);
     *request.uri_mut() = "/?InstanceId=%FF%FE".parse().unwrap();
-    let answer = send(&sim, request).await;
+    let answer = send(&app, request).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert_eq!(answer.code(), "InvalidParameter");
 
@@ -458,7 +418,7 @@ async fn parameters_that_are_not_utf8_are_a_400() {
         .form("Token", "x")
         .sign(&vendor());
     signed.body = b"Token=%C3%28".to_vec();
-    let answer = send_v3(&sim, &signed).await;
+    let answer = send_v3(&app, &signed).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert_eq!(answer.code(), "InvalidParameter");
 
@@ -468,7 +428,7 @@ async fn parameters_that_are_not_utf8_are_a_400() {
     request
         .headers_mut()
         .insert("x-acs-extra", HeaderValue::from_bytes(b"\xff").unwrap());
-    let answer = send(&sim, request).await;
+    let answer = send(&app, request).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert_eq!(answer.code(), "IncompleteSignature");
 }
@@ -476,42 +436,45 @@ async fn parameters_that_are_not_utf8_are_a_400() {
 #[tokio::test]
 async fn sts_credentials_pass_with_their_token_over_v3_and_v1() {
     let sim = Simulator::for_tests();
+    let app = router(sim.clone());
     for owner in ["zilliz", "buyer-1"] {
         let creds = sts_of(owner);
         let signed = probe().sign(&creds);
         assert!(signed.header("x-acs-security-token").is_some());
-        let answer = send_v3(&sim, &signed).await;
-        assert!(answer.passed_auth(), "{owner}: {}", answer.body);
+        let answer = send_v3(&app, &signed).await;
+        assert!(passed_auth(&answer), "{owner}: {}", answer.body);
         let params = v1_probe().sign(&creds);
-        let answer = send_v1_query(&sim, "POST", &params).await;
-        assert!(answer.passed_auth(), "{owner}: {}", answer.body);
+        let answer = send_v1_query(&app, "POST", &params).await;
+        assert!(passed_auth(&answer), "{owner}: {}", answer.body);
     }
 }
 
 #[tokio::test]
 async fn a_wrong_sts_token_is_invalid_security_token_mismatch() {
     let sim = Simulator::for_tests();
+    let app = router(sim.clone());
     let mut creds = sts_of("zilliz");
     creds.security_token = Some("CAIS-forged".into());
-    let answer = send_v3(&sim, &probe().sign(&creds)).await;
+    let answer = send_v3(&app, &probe().sign(&creds)).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert_eq!(answer.code(), "InvalidSecurityToken.Mismatch");
-    let answer = send_v1_query(&sim, "POST", &v1_probe().sign(&creds)).await;
+    let answer = send_v1_query(&app, "POST", &v1_probe().sign(&creds)).await;
     assert_eq!(answer.code(), "InvalidSecurityToken.Mismatch");
 
     // A token sent with a permanent key does not belong to it either.
     let mut permanent = vendor();
     permanent.security_token = Some("CAIS-zilliz-vendor-sts-token-0001".into());
-    let answer = send_v3(&sim, &probe().sign(&permanent)).await;
+    let answer = send_v3(&app, &probe().sign(&permanent)).await;
     assert_eq!(answer.code(), "InvalidSecurityToken.Mismatch");
 }
 
 #[tokio::test]
 async fn an_sts_key_without_its_token_is_missing_security_token() {
     let sim = Simulator::for_tests();
+    let app = router(sim.clone());
     let mut creds = sts_of("buyer-1");
     creds.security_token = None;
-    let answer = send_v3(&sim, &probe().sign(&creds)).await;
+    let answer = send_v3(&app, &probe().sign(&creds)).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert_eq!(answer.code(), "MissingSecurityToken");
 }
@@ -519,10 +482,11 @@ async fn an_sts_key_without_its_token_is_missing_security_token() {
 #[tokio::test]
 async fn errors_come_as_xml_when_the_request_asks_for_format_xml() {
     let sim = Simulator::for_tests();
+    let app = router(sim.clone());
     let mut creds = vendor();
     creds.access_key_secret = "wrong".into();
     let params = v1_probe().param("Format", "XML").sign(&creds);
-    let answer = send_v1_query(&sim, "POST", &params).await;
+    let answer = send_v1_query(&app, "POST", &params).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         answer.headers.get("content-type").unwrap(),
@@ -537,7 +501,7 @@ async fn errors_come_as_xml_when_the_request_asks_for_format_xml() {
 
     // In the form body too.
     let params = v1_probe().param("Format", "xml").sign(&vendor());
-    let answer = send(&sim, v1_request("POST", &[], &params)).await;
+    let answer = send(&app, v1_request("POST", &[], &params)).await;
     assert!(
         answer.body.contains("<Code>InvalidApi.NotFound</Code>"),
         "{}",
@@ -548,7 +512,8 @@ async fn errors_come_as_xml_when_the_request_asks_for_format_xml() {
 #[tokio::test]
 async fn an_unknown_action_with_a_valid_signature_is_invalid_api_not_found() {
     let sim = Simulator::for_tests();
-    let answer = send_v3(&sim, &probe().sign(&vendor())).await;
+    let app = router(sim.clone());
+    let answer = send_v3(&app, &probe().sign(&vendor())).await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     let body = answer.json();
     assert_eq!(body["Code"], "InvalidApi.NotFound");

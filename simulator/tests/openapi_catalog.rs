@@ -599,8 +599,11 @@ fn modify_invoice_for_isv_refuses_bad_parameters() {
 async fn signed_catalog_reads_answer_over_post_and_get() {
     use protocol::openapi::v3::Request;
     let sim = Simulator::for_tests();
+    let app = http::app(&sim);
     let product = Request::new("POST", http::HOST, "DescribeProduct").query("Code", "cmgj00061912");
-    let (status, body) = http::v3(&sim, product, &http::buyer(&sim, "buyer-1")).await;
+    let (status, body) = http::v3(&app, product, &http::buyer(&sim, "buyer-1"))
+        .await
+        .status_and_json();
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["ProductSkus"]["ProductSku"][0]["Code"], "cmgj00061912-payg");
     assert!(body["RequestId"].is_string());
@@ -609,12 +612,16 @@ async fn signed_catalog_reads_answer_over_post_and_get() {
         .query("PageSize", "10")
         .query("Filter.1.Key", "supplierName")
         .query("Filter.1.Value", "Zilliz");
-    let (status, body) = http::v3(&sim, distribution, &http::vendor(&sim)).await;
+    let (status, body) = http::v3(&app, distribution, &http::vendor(&sim))
+        .await
+        .status_and_json();
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["TotalCount"], 1);
     let modify = Request::new("POST", http::HOST, "ModifyInvoiceForIsv")
         .query("OperateType", "0")
         .query("InvoiceId", "500001");
-    let (status, body) = http::v3(&sim, modify, &http::buyer(&sim, "buyer-1")).await;
+    let (status, body) = http::v3(&app, modify, &http::buyer(&sim, "buyer-1"))
+        .await
+        .status_and_json();
     assert_eq!((status, body["Code"].as_str()), (403, Some("Forbidden.RAM")));
 }

@@ -4,18 +4,14 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use common::openapi::{buyer, err, ok, operation, vendor, ApiError, Caller};
+use axum::http::StatusCode;
+use common::openapi::{buyer, err, http, ok, operation, vendor, ApiError, Caller};
 use common::{simulator, world_with_vendor};
-use http_body_util::BodyExt;
-use marketsim_simulator::{router, Simulator, World};
-use protocol::openapi::{v3, Credentials};
+use marketsim_simulator::{Simulator, World};
 use serde_json::{json, Value};
 use std::time::Duration;
-use tower::ServiceExt;
-use wiremock::matchers::{method, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use testkit::vendor::{create_instance, Vendor};
+use wiremock::ResponseTemplate;
 
 /// The seeded purchase (fixtures/openapi/instances.yaml): opened, with an ECS image and auto-renewal.
 const SEEDED_INSTANCE: &str = "15511111";
@@ -729,14 +725,15 @@ fn codes_and_except_codes_filter_the_list_and_refuse_each_other() {
 
 #[tokio::test]
 async fn a_purchase_through_create_order_is_delivered_to_the_vendor_and_opens() {
-    let vendor_server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(query_param("action", "createInstance"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(READY))
-        .expect(1)
-        .mount(&vendor_server)
+    let vendor_server = Vendor::start().await;
+    vendor_server
+        .mount(
+            create_instance()
+                .respond_with(ResponseTemplate::new(200).set_body_string(READY))
+                .expect(1),
+        )
         .await;
-    let sim = simulator(world_with_vendor(&format!("{}/aliyun/spi", vendor_server.uri())));
+    let sim = simulator(world_with_vendor(&vendor_server.spi_url()));
     let b = buyer(&sim, "buyer-1");
     let answer = ok(
         &sim,
@@ -770,8 +767,7 @@ async fn a_purchase_through_create_order_is_delivered_to_the_vendor_and_opens() 
     assert_eq!(inner(&opened, "AppJson")["authUrl"], "http://vendor/sso?x=1");
     assert_eq!(inner(&opened, "HostJson")["region"], "cn-hangzhou");
     assert!(opened["BeganOn"].as_i64().unwrap() > opened["CreatedOn"].as_i64().unwrap());
-    let request = &vendor_server.received_requests().await.unwrap()[0];
-    let params = protocol::spi::decode_query(request.url.query().unwrap());
+    let params = &vendor_server.calls().await[0];
     let get = |k: &str| params.iter().find(|(n, _)| n == k).unwrap().1.clone();
     assert_eq!(get("orderBizId"), instance_id);
     assert_eq!(get("orderId"), order_id);
@@ -1031,50 +1027,8 @@ async fn a_reset_world_has_the_seeded_purchases_again_and_no_tokens() {
 
 // Through HTTP, signed as the SDK signs (V3 ACS3-HMAC-SHA256), parameters where the SDK puts them.
 
-const HOST: &str = "127.0.0.1:18082";
-
-fn credentials(caller: &Caller) -> Credentials {
-    match caller {
-        Caller::Vendor(v) => Credentials::new(&v.access_key_id, &v.access_key_secret),
-        Caller::Buyer(b) => Credentials::new(&b.access_key_id, &b.access_key_secret),
-    }
-}
-
-/// Sends `action` signed with `caller`'s AccessKey: `query` in the URL, `form` in a form body.
-async fn http(
-    sim: &Simulator,
-    caller: &Caller<'_>,
-    action: &str,
-    query: &[(&str, &str)],
-    form: &[(&str, &str)],
-) -> (StatusCode, Value) {
-    let mut request = v3::Request::new("POST", HOST, action);
-    for (k, v) in query {
-        request = request.query(k, v);
-    }
-    for (k, v) in form {
-        request = request.form(k, v);
-    }
-    let signed = request.sign(&credentials(caller));
-    let mut builder = Request::builder()
-        .method(signed.method.as_str())
-        .uri(signed.uri());
-    for (name, value) in &signed.headers {
-        builder = builder.header(name.as_ref(), value);
-    }
-    let response = router(sim.clone())
-        .oneshot(builder.body(Body::from(signed.body.clone())).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let body = serde_json::from_slice(&bytes)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&bytes)));
-    (status, body)
-}
-
 /// A 200 answer carrying the dispatcher's RequestId.
-fn answered(status: StatusCode, body: &Value) {
+fn answered(status: u16, body: &Value) {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(
         body["RequestId"].as_str().is_some_and(|id| !id.is_empty()),
@@ -1085,14 +1039,16 @@ fn answered(status: StatusCode, body: &Value) {
 #[tokio::test]
 async fn describe_instance_for_isv_answers_a_signed_request() {
     let sim = Simulator::for_tests();
-    let (status, body) = http(
-        &sim,
+    let app = http::app(&sim);
+    let (status, body) = http::send_as(
+        &app,
         &vendor(&sim),
         "DescribeInstanceForIsv",
         &[("InstanceId", SEEDED_INSTANCE)],
         &[],
     )
-    .await;
+    .await
+    .status_and_json();
     answered(status, &body);
     assert_model(&body, INSTANCE_FOR_ISV, &["RelationalData"]);
     assert_eq!(body["Status"], "OPENED");
@@ -1101,14 +1057,16 @@ async fn describe_instance_for_isv_answers_a_signed_request() {
 #[tokio::test]
 async fn describe_order_for_isv_answers_a_signed_request() {
     let sim = Simulator::for_tests();
-    let (status, body) = http(
-        &sim,
+    let app = http::app(&sim);
+    let (status, body) = http::send_as(
+        &app,
         &vendor(&sim),
         "DescribeOrderForIsv",
         &[("OrderId", SEEDED_ORDER)],
         &[],
     )
-    .await;
+    .await
+    .status_and_json();
     answered(status, &body);
     assert_eq!(body["InstanceIds"], json!([SEEDED_INSTANCE]));
 }
@@ -1116,14 +1074,16 @@ async fn describe_order_for_isv_answers_a_signed_request() {
 #[tokio::test]
 async fn describe_image_instance_for_isv_answers_a_signed_request() {
     let sim = Simulator::for_tests();
-    let (status, body) = http(
-        &sim,
+    let app = http::app(&sim);
+    let (status, body) = http::send_as(
+        &app,
         &vendor(&sim),
         "DescribeImageInstanceForIsv",
         &[("CustomerPk", SEEDED_CUSTOMER), ("EcsInstanceId", SEEDED_ECS)],
         &[],
     )
-    .await;
+    .await
+    .status_and_json();
     answered(status, &body);
     assert_eq!(body["InstanceId"], json!(15511111));
 }
@@ -1131,10 +1091,11 @@ async fn describe_image_instance_for_isv_answers_a_signed_request() {
 #[tokio::test]
 async fn create_order_answers_a_signed_request_and_the_buyer_reads_the_purchase() {
     let sim = Simulator::for_tests();
+    let app = http::app(&sim);
     let b = buyer(&sim, "buyer-1");
     let commodity = commodity("cmgj00061912", "postpay");
-    let (status, body) = http(
-        &sim,
+    let (status, body) = http::send_as(
+        &app,
         &b,
         "CreateOrder",
         &[
@@ -1145,28 +1106,34 @@ async fn create_order_answers_a_signed_request_and_the_buyer_reads_the_purchase(
         ],
         &[],
     )
-    .await;
+    .await
+    .status_and_json();
     answered(status, &body);
     assert_model(&body, CREATE_ORDER, &[]);
     let instance = body["InstanceIds"]["InstanceId"][0].as_str().unwrap().to_owned();
     let order = body["OrderId"].as_str().unwrap().to_owned();
 
-    let (status, listed) = http(
-        &sim,
+    let (status, listed) = http::send_as(
+        &app,
         &b,
         "DescribeInstances",
         &[("PageNumber", "1"), ("PageSize", "10"), ("Codes", "cmgj00061912")],
         &[],
     )
-    .await;
+    .await
+    .status_and_json();
     answered(status, &listed);
     assert_eq!(listed["TotalCount"], 1);
 
-    let (status, one) = http(&sim, &b, "DescribeInstance", &[("InstanceId", &instance)], &[]).await;
+    let (status, one) = http::send_as(&app, &b, "DescribeInstance", &[("InstanceId", &instance)], &[])
+        .await
+        .status_and_json();
     answered(status, &one);
     assert_eq!(one["Status"], "OPENING");
 
-    let (status, bought) = http(&sim, &b, "DescribeOrder", &[("OrderId", &order)], &[]).await;
+    let (status, bought) = http::send_as(&app, &b, "DescribeOrder", &[("OrderId", &order)], &[])
+        .await
+        .status_and_json();
     answered(status, &bought);
     assert_eq!(bought["InstanceIds"], json!({"InstanceId": [instance]}));
 }
@@ -1174,9 +1141,10 @@ async fn create_order_answers_a_signed_request_and_the_buyer_reads_the_purchase(
 #[tokio::test]
 async fn auto_renew_instance_answers_a_signed_request_with_its_parameters_in_the_form_body() {
     let sim = Simulator::for_tests();
+    let app = http::app(&sim);
     let (_, instance) = buy(&sim, "buyer-1", "cmgj00061912", "http-renew");
-    let (status, body) = http(
-        &sim,
+    let (status, body) = http::send_as(
+        &app,
         &buyer(&sim, "buyer-1"),
         "AutoRenewInstance",
         &[],
@@ -1187,7 +1155,8 @@ async fn auto_renew_instance_answers_a_signed_request_with_its_parameters_in_the
             ("AutoRenewDuration", "3"),
         ],
     )
-    .await;
+    .await
+    .status_and_json();
     answered(status, &body);
     assert_eq!(
         (body["Data"].clone(), body["Success"].clone()),
@@ -1205,24 +1174,27 @@ async fn auto_renew_instance_answers_a_signed_request_with_its_parameters_in_the
 #[tokio::test]
 async fn a_refusal_over_http_is_the_marketplaces_error_body() {
     let sim = Simulator::for_tests();
-    let (status, body) = http(
-        &sim,
+    let app = http::app(&sim);
+    let (status, body) = http::send_as(
+        &app,
         &buyer(&sim, "buyer-1"),
         "DescribeInstanceForIsv",
         &[("InstanceId", SEEDED_INSTANCE)],
         &[],
     )
-    .await;
+    .await
+    .status_and_json();
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(body["Code"], "Forbidden.RAM");
-    let (status, body) = http(
-        &sim,
+    let (status, body) = http::send_as(
+        &app,
         &vendor(&sim),
         "DescribeInstanceForIsv",
         &[("InstanceId", "99999999")],
         &[],
     )
-    .await;
+    .await
+    .status_and_json();
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["Code"], "InvalidInstanceId.NotFound");
     assert!(body["RequestId"].is_string() && body["HostId"].is_string());

@@ -4,14 +4,18 @@
 
 mod common;
 
+use axum::Router;
 use common::openapi::call;
+use common::openapi::http::keys_of;
 use common::{simulator, world_with_vendor, Client};
 use marketsim_simulator::openapi::ops::metering::push::{stored, stored_count, Stored};
 use marketsim_simulator::openapi::{operation, ApiError, Call, Caller, Params};
-use marketsim_simulator::{Options, Simulator, World};
+use marketsim_simulator::{router, Options, Simulator, World};
+use protocol::openapi::v3;
 use serde_json::{json, Value};
 use std::time::Duration;
-use wiremock::MockServer;
+use testkit::signed::HOST;
+use testkit::Vendor;
 
 const PRODUCT: &str = "cmgj00061912";
 const SECOND_PRODUCT: &str = "cmgj00099999";
@@ -19,8 +23,8 @@ const OTHER_VENDORS_PRODUCT: &str = "cmgj00088888";
 /// 2023-08-15 10:00:00 +08:00, the default world's start.
 const TEN_AM: i64 = 1_692_064_800;
 
-async fn vendor_answering() -> MockServer {
-    common::vendor_answering("zc-1", "http://vendor/sso").await
+async fn vendor_answering() -> Vendor {
+    Vendor::answering("zc-1", "http://vendor/sso").await
 }
 
 /// The default world plus a second product of the same vendor and another vendor with a product.
@@ -47,7 +51,7 @@ fn bigger_world(spi_url: &str) -> World {
 struct Opened {
     sim: Simulator,
     ids: Vec<(String, String)>,
-    _vendor: MockServer,
+    _vendor: Vendor,
 }
 
 impl Opened {
@@ -58,7 +62,7 @@ impl Opened {
 
 async fn opened() -> Opened {
     let vendor = vendor_answering().await;
-    let sim = simulator(bigger_world(&vendor.uri()));
+    let sim = simulator(bigger_world(&vendor.spi_url()));
     let buyer = sim.world().buyers[0].clone();
     let mut ids = Vec::new();
     for p in [PRODUCT, SECOND_PRODUCT, OTHER_VENDORS_PRODUCT] {
@@ -334,7 +338,7 @@ fn refused_message(o: &Opened, metering: &Value) -> (String, String) {
 #[tokio::test]
 async fn an_instance_still_opening_cannot_be_metered() {
     let vendor = vendor_answering().await;
-    let sim = simulator(world_with_vendor(&vendor.uri()));
+    let sim = simulator(world_with_vendor(&vendor.spi_url()));
     let id = Client::signed_in(&sim, "buyer-1").await.open_service().await;
     let e = push(&sim, &json!([record(&id, PRODUCT)])).unwrap_err();
     assert_eq!(e.code, "Invalid.Parameter.Instance");
@@ -398,7 +402,7 @@ async fn the_sixty_second_rule_holds_across_a_restart_of_the_data_directory() {
         data_dir: Some(dir.path().to_owned()),
         ..Options::default()
     };
-    let first = Simulator::open(bigger_world(&vendor.uri()), options()).unwrap();
+    let first = Simulator::open(bigger_world(&vendor.spi_url()), options()).unwrap();
     let buyer = first.world().buyers[0].clone();
     let id = first
         .open_service(&buyer, PRODUCT, &format!("{PRODUCT}-payg"))
@@ -408,7 +412,7 @@ async fn the_sixty_second_rule_holds_across_a_restart_of_the_data_directory() {
     push(&first, &json!([record(&id, PRODUCT)])).unwrap();
     drop(first);
 
-    let again = Simulator::open(bigger_world(&vendor.uri()), options()).unwrap();
+    let again = Simulator::open(bigger_world(&vendor.spi_url()), options()).unwrap();
     let e = push(&again, &json!([record(&id, PRODUCT)])).unwrap_err();
     assert_eq!(
         (e.code.as_str(), e.retry_after),
@@ -438,9 +442,9 @@ async fn a_reset_world_forgets_last_pushes_though_it_reuses_the_instance_ids() {
 }
 
 /// `n` OPENED instances of the vendor's product; the clock is two minutes past ten.
-async fn opened_many(n: usize) -> (Simulator, Vec<String>, MockServer) {
+async fn opened_many(n: usize) -> (Simulator, Vec<String>, Vendor) {
     let vendor = vendor_answering().await;
-    let sim = simulator(world_with_vendor(&vendor.uri()));
+    let sim = simulator(world_with_vendor(&vendor.spi_url()));
     let buyer = sim.world().buyers[0].clone();
     let ids = (0..n)
         .map(|_| {
@@ -722,105 +726,63 @@ async fn push_times_usage_checks_its_parameters_and_tenancy() {
 
 // Through HTTP, signed as the SDK signs (V3 ACS3-HMAC-SHA256), parameters where the SDK puts them.
 
-mod http {
-    use super::*;
-    use axum::body::Body;
-    use axum::http::{Request, StatusCode};
-    use http_body_util::BodyExt;
-    use marketsim_simulator::router;
-    use protocol::openapi::{v3, Credentials};
-    use tower::ServiceExt;
-
-    const HOST: &str = "127.0.0.1:18082";
-
-    pub struct Answer {
-        pub status: StatusCode,
-        pub retry_after: Option<String>,
-        pub body: Value,
+/// Sends `action` signed with `caller`'s AccessKey over `method`, `query` in the URL.
+async fn send(
+    app: &Router,
+    caller: &Caller<'_>,
+    method: &str,
+    action: &str,
+    query: &[(&str, &str)],
+) -> testkit::Answer {
+    let mut request = v3::Request::new(method, HOST, action);
+    for (k, v) in query {
+        request = request.query(k, v);
     }
-
-    /// Sends `action` signed with `caller`'s AccessKey, `query` in the URL.
-    pub async fn send(
-        sim: &Simulator,
-        caller: &Caller<'_>,
-        method: &str,
-        action: &str,
-        query: &[(&str, &str)],
-    ) -> Answer {
-        let credentials = match caller {
-            Caller::Vendor(v) => Credentials::new(&v.access_key_id, &v.access_key_secret),
-            Caller::Buyer(b) => Credentials::new(&b.access_key_id, &b.access_key_secret),
-        };
-        let mut request = v3::Request::new(method, HOST, action);
-        for (k, v) in query {
-            request = request.query(k, v);
-        }
-        let signed = request.sign(&credentials);
-        let mut builder = Request::builder()
-            .method(signed.method.as_str())
-            .uri(signed.uri());
-        for (name, value) in &signed.headers {
-            builder = builder.header(name.as_ref(), value);
-        }
-        let response = router(sim.clone())
-            .oneshot(builder.body(Body::from(signed.body.clone())).unwrap())
-            .await
-            .unwrap();
-        let status = response.status();
-        let retry_after = response
-            .headers()
-            .get("x-acs-retry-after")
-            .map(|v| v.to_str().unwrap().to_owned());
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        let body = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&bytes)));
-        Answer {
-            status,
-            retry_after,
-            body,
-        }
-    }
+    testkit::signed::v3(app, request, &keys_of(caller)).await
 }
 
 #[tokio::test]
 async fn a_signed_push_over_http_is_stored_and_a_second_one_is_throttled_with_retry_after() {
     let o = opened().await;
+    let app = router(o.sim.clone());
     let id = o.id(PRODUCT).to_owned();
     let z = vendor(&o.sim, "zilliz");
     let m = json!([record(&id, PRODUCT)]).to_string();
-    let ok = http::send(&o.sim, &z, "POST", "PushMeteringData", &[("Metering", &m)]).await;
+    let ok = send(&app, &z, "POST", "PushMeteringData", &[("Metering", &m)]).await;
     assert_eq!(ok.status, 200, "{}", ok.body);
-    assert_eq!(ok.body["Success"], true);
-    assert!(ok.body["RequestId"].as_str().is_some_and(|r| r.len() == 36));
+    assert_eq!(ok.json()["Success"], true);
+    assert!(ok.json()["RequestId"].as_str().is_some_and(|r| r.len() == 36));
     assert_eq!(stored(&o.sim, &id).unwrap().len(), 1);
-    let throttled = http::send(&o.sim, &z, "POST", "PushMeteringData", &[("Metering", &m)]).await;
+    let throttled = send(&app, &z, "POST", "PushMeteringData", &[("Metering", &m)]).await;
     assert_eq!(throttled.status, 400);
-    assert_eq!(throttled.body["Code"], "Service.Flow.Control");
-    assert_eq!(throttled.retry_after.as_deref(), Some("60"));
+    assert_eq!(throttled.json()["Code"], "Service.Flow.Control");
+    assert_eq!(throttled.header("x-acs-retry-after"), Some("60"));
     assert_eq!(stored(&o.sim, &id).unwrap().len(), 1);
 }
 
 #[tokio::test]
 async fn garbage_metering_over_http_is_a_documented_error_and_the_server_keeps_answering() {
     let o = opened().await;
+    let app = router(o.sim.clone());
     let id = o.id(PRODUCT).to_owned();
     let z = vendor(&o.sim, "zilliz");
     for bad in ["not json", "{}", "[null]", "[[[[[[[[", "\u{0}\u{1}"] {
-        let a = http::send(&o.sim, &z, "POST", "PushMeteringData", &[("Metering", bad)]).await;
+        let a = send(&app, &z, "POST", "PushMeteringData", &[("Metering", bad)]).await;
         assert_eq!(a.status, 400, "{bad}: {}", a.body);
-        assert_eq!(a.body["Code"], "Invalid.Parameter.Metering", "{bad}");
+        assert_eq!(a.json()["Code"], "Invalid.Parameter.Metering", "{bad}");
     }
     assert!(stored(&o.sim, &id).unwrap().is_empty());
     let m = json!([record(&id, PRODUCT)]).to_string();
-    let ok = http::send(&o.sim, &z, "POST", "PushMeteringData", &[("Metering", &m)]).await;
+    let ok = send(&app, &z, "POST", "PushMeteringData", &[("Metering", &m)]).await;
     assert_eq!(ok.status, 200);
 }
 
 #[tokio::test]
 async fn describe_api_metering_answers_a_signed_get_with_lower_camel_parameters() {
     let sim = simulator(World::default_world());
-    let a = http::send(
-        &sim,
+    let app = router(sim.clone());
+    let a = send(
+        &app,
         &buyer(&sim, 0),
         "GET",
         "DescribeApiMetering",
@@ -828,16 +790,17 @@ async fn describe_api_metering_answers_a_signed_get_with_lower_camel_parameters(
     )
     .await;
     assert_eq!(a.status, 200, "{}", a.body);
-    assert_eq!(a.body["Count"], 1);
-    assert_eq!(a.body["Result"][0]["TotalQuota"], 8800);
+    assert_eq!(a.json()["Count"], 1);
+    assert_eq!(a.json()["Result"][0]["TotalQuota"], 8800);
 }
 
 #[tokio::test]
 async fn push_times_usage_answers_a_signed_request() {
     let o = opened().await;
+    let app = router(o.sim.clone());
     let id = o.id(PRODUCT).to_owned();
-    let a = http::send(
-        &o.sim,
+    let a = send(
+        &app,
         &vendor(&o.sim, "zilliz"),
         "POST",
         "PushTimesUsage",
@@ -846,7 +809,7 @@ async fn push_times_usage_answers_a_signed_request() {
     .await;
     assert_eq!(a.status, 200, "{}", a.body);
     assert_eq!(
-        (a.body["Code"].clone(), a.body["Result"].clone()),
+        (a.json()["Code"].clone(), a.json()["Result"].clone()),
         (json!("200"), json!(true))
     );
 }
