@@ -79,6 +79,6 @@ async fn every_link_of_the_default_world_leads_to_a_page() {
     assert!(after.len() >= before.len() - 1);
 
     let mut member = c.browser();
-    member.sign_in(MEMBER).await;
+    sign_in(&mut member, MEMBER).await;
     crawl(&mut member, &["/", "/orgs/new"]).await;
 }
