@@ -71,7 +71,6 @@ pub mod http {
     use axum::Router;
     use marketsim_simulator::{router, Simulator};
     use protocol::openapi::Credentials;
-    use testkit::signed::call;
     pub use testkit::signed::*;
     pub use testkit::{send, Answer};
 
