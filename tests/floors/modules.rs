@@ -67,11 +67,11 @@ impl Crate {
             self.modules.insert(join(&module), file.to_path_buf());
         }
         self.reexports.extend(reexports);
-        // Children first, so every module is known before a path is resolved against them.
+        self.found.extend(found);
+        // Paths are resolved once the whole tree is read, so the order here does not matter.
         for (child, child_file, grandchild_dir) in declared {
             self.read_file(&child_file, child, grandchild_dir);
         }
-        self.found.extend(found);
     }
 }
 
