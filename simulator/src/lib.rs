@@ -15,11 +15,13 @@
 //! timeouts, a connection cap). The simulator meets vendors only over HTTP.
 
 pub mod control;
+pub mod cross_account;
 pub mod error;
 pub mod openapi;
 pub mod pages;
 pub mod provisioning;
 pub mod purchase;
+pub mod seed;
 pub mod spi_client;
 pub mod state;
 pub mod store;

@@ -132,7 +132,7 @@ impl Simulator {
         });
         let sim = Simulator { shared: sim };
         if sim.shared.store.meta(SEEDED_KEY)?.is_none() {
-            crate::openapi::ops::seed_all(&sim)?;
+            crate::seed::seed_all(&sim)?;
             sim.shared.store.set_meta(SEEDED_KEY, "1")?;
         }
         Ok(sim)
@@ -205,7 +205,7 @@ impl Simulator {
             CLOCK_KEY,
             &serde_json::to_string(&self.shared.clock.state()).expect("serializes"),
         )?;
-        crate::openapi::ops::seed_all(self)?;
+        crate::seed::seed_all(self)?;
         self.shared.store.set_meta(SEEDED_KEY, "1")?;
         Ok(())
     }

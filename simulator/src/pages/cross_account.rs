@@ -9,8 +9,8 @@
 
 use super::layout::{self, csrf_field};
 use super::session::{self, check_csrf, form_fields, see_other, SignedIn};
+use crate::cross_account::{issue_token, link_vendor, roles};
 use crate::error::PageError;
-use crate::openapi::ops::notifications::cross_account::{issue_token, link_vendor, roles};
 use crate::state::Simulator;
 use crate::world::Vendor;
 use axum::body::Bytes;
