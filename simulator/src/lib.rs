@@ -16,8 +16,8 @@
 
 pub mod control;
 pub mod cross_account;
-pub mod error;
 pub mod openapi;
+pub mod opening;
 pub mod pages;
 pub mod provisioning;
 pub mod purchase;
@@ -38,7 +38,7 @@ pub fn router(sim: Simulator) -> Router {
     pages::routes()
         .merge(control::routes())
         .layer(axum::middleware::from_fn_with_state(
-            sim.clone(),
+            openapi::OpenApi::new(sim.clone()),
             openapi::http::route,
         ))
         .with_state(sim)
