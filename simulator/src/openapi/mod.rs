@@ -110,3 +110,20 @@ pub fn operation(action: &str) -> Option<Operation> {
         .find(|(name, _)| *name == action)
         .map(|(_, op)| *op)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn every_router_over_a_world_shares_its_runtime_and_a_reset_keeps_it() {
+        let sim = Simulator::for_tests();
+        let runtime = Runtime::of(&sim);
+        assert!(Arc::ptr_eq(&runtime, &OpenApi::new(sim.clone()).runtime));
+        assert!(Arc::ptr_eq(&runtime, &OpenApi::new(sim.clone()).runtime));
+        sim.reset().await.unwrap();
+        assert!(Arc::ptr_eq(&runtime, &Runtime::of(&sim)));
+        let other = Simulator::for_tests();
+        assert!(!Arc::ptr_eq(&runtime, &Runtime::of(&other)));
+    }
+}

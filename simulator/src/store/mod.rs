@@ -223,6 +223,29 @@ mod tests {
     }
 
     #[test]
+    fn a_transaction_that_fails_writes_nothing_and_one_that_succeeds_keeps_all() {
+        let store = Store::in_memory().unwrap();
+        let failed: Result<(), StoreError> = store.transaction(|tx| {
+            tx.tx
+                .execute("INSERT INTO meta (key, value) VALUES ('a', '1')", [])?;
+            Err(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
+        });
+        assert!(failed.is_err());
+        assert_eq!(store.meta("a").unwrap(), None);
+        store
+            .transaction(|tx| {
+                tx.tx
+                    .execute("INSERT INTO meta (key, value) VALUES ('a', '1')", [])?;
+                tx.tx
+                    .execute("INSERT INTO meta (key, value) VALUES ('b', '2')", [])?;
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        assert_eq!(store.meta("a").unwrap().as_deref(), Some("1"));
+        assert_eq!(store.meta("b").unwrap().as_deref(), Some("2"));
+    }
+
+    #[test]
     fn a_corrupt_file_is_refused_and_left_alone() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join(FILE_NAME);
