@@ -2,14 +2,10 @@
 //! ISV-only. Status 0 is pending, 1 issued, 2 rejected (the reference names only 0 and 1; a
 //! rejected request needs a state of its own so that it no longer reads as pending).
 
-use super::millis;
 use crate::openapi::{ApiError, Call, Caller};
-use crate::state::Simulator;
-use crate::store::StoreError;
+use crate::store::invoices::{Invoice, InvoiceFilter, Issue};
 use crate::world::Vendor;
 use protocol::time::{epoch_millis, spi_format, spi_parse};
-use rusqlite::{params, OptionalExtension};
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 pub(super) const SCHEMA: &str = "
@@ -28,105 +24,6 @@ const PENDING: i64 = 0;
 const ISSUED: i64 = 1;
 const REJECTED: i64 = 2;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct FixtureInvoice {
-    id: i64,
-    invoice_id: String,
-    product: String,
-    aliyun_pk: String,
-    status: i64,
-    #[serde(rename = "type")]
-    kind: i64,
-    material_type: i64,
-    title: String,
-    price: String,
-    created: String,
-    #[serde(default)]
-    modified: String,
-    #[serde(default)]
-    user_notice: String,
-    #[serde(default)]
-    check_notice: String,
-    receipt: Receipt,
-    address: Address,
-    orders: Vec<InvoicedOrder>,
-}
-
-#[derive(Deserialize, Serialize, Default)]
-#[serde(deny_unknown_fields, default)]
-struct Receipt {
-    tax_number: String,
-    bank_name: String,
-    bank_account: String,
-    reg_address: String,
-    reg_phone: String,
-}
-
-#[derive(Deserialize, Serialize, Default)]
-#[serde(deny_unknown_fields, default)]
-struct Address {
-    addressee: String,
-    aliyun_pk: String,
-    delivery_address: String,
-    emails: String,
-    phone: String,
-    postal_code: String,
-}
-
-/// An order the request invoices.
-#[derive(Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-struct InvoicedOrder {
-    id: String,
-    out_biz_id: String,
-    amount: String,
-    order_type: String,
-    at: String,
-}
-
-pub(super) fn seed(sim: &Simulator, invoices: &[FixtureInvoice]) -> Result<(), StoreError> {
-    let mut conn = sim.store().conn();
-    let tx = conn.transaction()?;
-    for i in invoices {
-        if sim.world().product(&i.product).is_none() {
-            continue;
-        }
-        let created = millis(&i.created);
-        let modified = if i.modified.is_empty() {
-            created
-        } else {
-            millis(&i.modified)
-        };
-        tx.execute(
-            "INSERT OR REPLACE INTO market_invoices (id, invoice_id, product_code, aliyun_pk, status, type,
-                material_type, title, price, created_at, modified_at, user_notice, check_notice, number,
-                electron_url, receipt, address, orders)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, NULL, NULL, ?14, ?15, ?16)",
-            params![
-                i.id,
-                i.invoice_id,
-                i.product,
-                i.aliyun_pk,
-                i.status,
-                i.kind,
-                i.material_type,
-                i.title,
-                i.price,
-                created,
-                modified,
-                i.user_notice,
-                i.check_notice,
-                serde_json::to_string(&i.receipt).expect("serializes"),
-                serde_json::to_string(&i.address).expect("serializes"),
-                serde_json::to_string(&i.orders).expect("serializes"),
-            ],
-        )?;
-    }
-    tx.commit()?;
-    Ok(())
-}
-
 fn vendor<'a>(call: &'a Call<'_>) -> Result<&'a Vendor, ApiError> {
     match call.caller {
         Caller::Vendor(v) => Ok(v),
@@ -134,7 +31,7 @@ fn vendor<'a>(call: &'a Call<'_>) -> Result<&'a Vendor, ApiError> {
     }
 }
 
-/// The codes of the vendor's products, for `product_code IN (…)`.
+/// The codes of the vendor's products.
 fn products_of(call: &Call<'_>, vendor: &Vendor) -> Vec<String> {
     call.sim
         .world()
@@ -165,22 +62,15 @@ fn date(ms: i64) -> String {
     spi_format(chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default())
 }
 
-fn item(call: &Call<'_>, r: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
-    let id: i64 = r.get("id")?;
-    let product_code: String = r.get("product_code")?;
-    let aliyun_pk: String = r.get("aliyun_pk")?;
-    let status: i64 = r.get("status")?;
-    let kind: i64 = r.get("type")?;
-    let material: i64 = r.get("material_type")?;
-    let created: i64 = r.get("created_at")?;
-    let modified: i64 = r.get("modified_at")?;
-    let receipt: Receipt = serde_json::from_str(&r.get::<_, String>("receipt")?).unwrap_or_default();
-    let address: Address = serde_json::from_str(&r.get::<_, String>("address")?).unwrap_or_default();
-    let orders: Vec<InvoicedOrder> = serde_json::from_str(&r.get::<_, String>("orders")?).unwrap_or_default();
+fn item(call: &Call<'_>, i: &Invoice) -> Value {
+    let (id, product_code, aliyun_pk) = (i.id, &i.product_code, &i.aliyun_pk);
+    let (status, kind, material) = (i.status, i.kind, i.material_type);
+    let (created, modified) = (i.created_at, i.modified_at);
+    let (receipt, address, orders) = (&i.receipt, &i.address, &i.orders);
     let product_name = call
         .sim
         .world()
-        .product(&product_code)
+        .product(product_code)
         .map(|p| p.name.clone())
         .unwrap_or_default();
     let evaluate: Vec<Value> = orders
@@ -193,20 +83,20 @@ fn item(call: &Call<'_>, r: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
             })
         })
         .collect();
-    Ok(json!({
+    json!({
         "Id": id.to_string(),
-        "InvoiceId": r.get::<_, String>("invoice_id")?,
+        "InvoiceId": i.invoice_id,
         "AliyunPk": aliyun_pk,
         "Status": status.to_string(),
         "Type": kind.to_string(),
         "MaterialType": material.to_string(),
-        "Title": r.get::<_, String>("title")?,
-        "Price": r.get::<_, String>("price")?,
+        "Title": i.title,
+        "Price": i.price,
         "CreateTimeStr": date(created),
         "ModifiedTime": modified.to_string(),
         "ModifiedTimeStr": date(modified),
-        "UserNotice": r.get::<_, String>("user_notice")?,
-        "CheckNotice": r.get::<_, String>("check_notice")?,
+        "UserNotice": i.user_notice,
+        "CheckNotice": i.check_notice,
         "ReceiptUserInfoDto": {
             "TaxNumber": receipt.tax_number, "BankName": receipt.bank_name, "BankAccount": receipt.bank_account,
             "RegAddress": receipt.reg_address, "RegPhone": receipt.reg_phone,
@@ -218,7 +108,7 @@ fn item(call: &Call<'_>, r: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
         },
         "EvaluateList": evaluate,
         "InvoiceList": [],
-    }))
+    })
 }
 
 pub(super) fn describe_invoice_for_isv(call: &Call<'_>) -> Result<Value, ApiError> {
@@ -233,38 +123,20 @@ pub(super) fn describe_invoice_for_isv(call: &Call<'_>) -> Result<Value, ApiErro
     let (page, per_page) = call
         .params
         .paging("PageIndex", "PageSize", false, MAX_PAGE_SIZE)?;
-    let products = serde_json::to_string(&products_of(call, vendor)).expect("serializes");
-    let conn = call.sim.store().conn();
-    let filter = "FROM market_invoices WHERE product_code IN (SELECT value FROM json_each(?1))
-        AND (?2 IS NULL OR created_at >= ?2) AND (?3 IS NULL OR created_at <= ?3)
-        AND (?4 IS NULL OR id = ?4) AND (?5 IS NULL OR status = ?5) AND (?6 IS NULL OR type = ?6)
-        AND (?7 IS NULL OR aliyun_pk = CAST(?7 AS TEXT))";
-    let args = params![products, start, end, invoice_id, status, kind, user];
-    let total: i64 = conn
-        .query_row(&format!("SELECT count(*) {filter}"), args, |r| r.get(0))
-        .map_err(StoreError::from)?;
-    let mut stmt = conn
-        .prepare(&format!(
-            "SELECT * {filter} ORDER BY created_at DESC, id DESC LIMIT ?8 OFFSET ?9"
-        ))
-        .map_err(StoreError::from)?;
-    let result: Vec<Value> = stmt
-        .query_map(
-            params![
-                products,
-                start,
-                end,
-                invoice_id,
-                status,
-                kind,
-                user,
-                per_page,
-                (page - 1) * per_page
-            ],
-            |r| item(call, r),
-        )
-        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-        .map_err(StoreError::from)?;
+    let filter = InvoiceFilter {
+        products: products_of(call, vendor),
+        created_from: start,
+        created_to: end,
+        id: invoice_id,
+        status,
+        kind,
+        user,
+    };
+    let (total, page_of) = call
+        .sim
+        .store()
+        .invoices(&filter, per_page, (page - 1) * per_page)?;
+    let result: Vec<Value> = page_of.iter().map(|i| item(call, i)).collect();
     let mut answer = json!({
         "Success": true,
         "Code": "200",
@@ -291,59 +163,41 @@ pub(super) fn modify_invoice_for_isv(call: &Call<'_>) -> Result<Value, ApiError>
         return Err(ApiError::invalid("Type"));
     }
     let now = epoch_millis(call.sim.clock().now());
-    let mut conn = call.sim.store().conn();
-    let tx = conn.transaction().map_err(StoreError::from)?;
-    let found: Option<(String, i64)> = tx
-        .query_row(
-            "SELECT product_code, status FROM market_invoices WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()
-        .map_err(StoreError::from)?;
-    let status = match found {
-        Some((product, status))
-            if call
-                .sim
-                .world()
-                .product(&product)
-                .is_some_and(|p| p.vendor == vendor.id) =>
-        {
-            status
+    call.sim.store().transaction(|tx| {
+        let found = tx.invoice_state(id)?;
+        let status = match found {
+            Some(found)
+                if call
+                    .sim
+                    .world()
+                    .product(&found.product_code)
+                    .is_some_and(|p| p.vendor == vendor.id) =>
+            {
+                found.status
+            }
+            _ => return Err(ApiError::not_found("InvoiceId")),
+        };
+        if status != PENDING {
+            return Err(ApiError::new(
+                400,
+                "Invalid.InvoiceStatus",
+                "The invoice request has already been issued or rejected.",
+            ));
         }
-        _ => return Err(ApiError::not_found("InvoiceId")),
-    };
-    if status != PENDING {
-        return Err(ApiError::new(
-            400,
-            "Invalid.InvoiceStatus",
-            "The invoice request has already been issued or rejected.",
-        ));
-    }
-    let check_notice = call.params.get("CheckNotice");
-    if operate == 0 {
-        tx.execute(
-            "UPDATE market_invoices SET status = ?2, modified_at = ?3, number = ?4, electron_url = ?5,
-                check_notice = COALESCE(?6, check_notice), type = COALESCE(?7, type) WHERE id = ?1",
-            params![
-                id,
-                ISSUED,
-                now,
-                call.params.get("Number"),
-                call.params.get("ElectronUrl"),
+        let check_notice = call.params.get("CheckNotice");
+        if operate == 0 {
+            let issue = Issue {
+                number: call.params.get("Number"),
+                electron_url: call.params.get("ElectronUrl"),
                 check_notice,
-                kind
-            ],
-        )
-    } else {
-        tx.execute(
-            "UPDATE market_invoices SET status = ?2, modified_at = ?3, check_notice = COALESCE(?4, check_notice)
-             WHERE id = ?1",
-            params![id, REJECTED, now, check_notice],
-        )
-    }
-    .map_err(StoreError::from)?;
-    tx.commit().map_err(StoreError::from)?;
+                kind,
+            };
+            tx.issue_invoice(id, ISSUED, now, &issue)?;
+        } else {
+            tx.reject_invoice(id, REJECTED, now, check_notice)?;
+        }
+        Ok(())
+    })?;
     Ok(json!({
         "Code": "200",
         "HttpStatusCode": 200,

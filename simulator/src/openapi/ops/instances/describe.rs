@@ -4,7 +4,6 @@
 use super::view::{self, Extras};
 use super::{buyer, id_param, vendor, visible_instance, visible_order};
 use crate::openapi::{ApiError, Call};
-use rusqlite::OptionalExtension;
 use serde_json::{json, Value};
 
 /// The ProductType values DescribeInstances filters on.
@@ -45,17 +44,7 @@ pub fn image_instance_for_isv(call: &Call<'_>) -> Result<Value, ApiError> {
     vendor(call)?;
     let ecs = call.params.required("EcsInstanceId")?.trim().to_owned();
     let customer = call.params.int("CustomerPk")?;
-    let instance_id: Option<String> = call
-        .sim
-        .store()
-        .conn()
-        .query_row(
-            "SELECT instance_id FROM openapi_instance_images WHERE ecs_instance_id = ?1",
-            [&ecs],
-            |r| r.get(0),
-        )
-        .optional()
-        .map_err(crate::store::StoreError::from)?;
+    let instance_id = call.sim.store().instance_on_ecs(&ecs)?;
     let not_found = || ApiError::not_found("EcsInstanceId");
     let instance_id = instance_id.ok_or_else(not_found)?;
     let instance = visible_instance(call, &instance_id, "EcsInstanceId")?;

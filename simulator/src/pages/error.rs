@@ -1,8 +1,9 @@
 //! The pages' error type: each variant renders as a page a buyer can read, with the HTTP status the
-//! case deserves. Store failures say nothing internal to the browser; the cause goes to `tracing`.
+//! case deserves (the pages render their own errors; nothing beneath them knows a page). Store
+//! failures say nothing internal to the browser; the cause goes to `tracing`.
 
-use crate::pages::layout;
-use crate::pages::session::see_other;
+use super::layout;
+use super::session::see_other;
 use crate::store::StoreError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
