@@ -7,7 +7,8 @@
 //! [`world`] (simulator + console stub on one clock). The commands share only rooms beneath them
 //! all: [`terminal`] (lines to stdout, the shutdown signal) and [`allow_host`] (the `--allow-host`
 //! flag). The simulator, the console stub and the wire protocol are crates of their own
-//! (`simulator/`, `console-stub/`, `protocol/`).
+//! (`simulator/`, `console-stub/`, `protocol/`). `tests/floors/` holds these floors in a table and
+//! fails on any path that runs up or across them.
 
 pub mod allow_host;
 pub mod bench;

@@ -4,8 +4,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-use wiremock::matchers::{method, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use testkit::{Page, Vendor};
 
 /// Starts `marketsim serve` and returns it with the marketplace's base URL from its banner.
 fn start(data_dir: &std::path::Path, spi_url: &str) -> (Child, String) {
@@ -40,26 +39,11 @@ fn start(data_dir: &std::path::Path, spi_url: &str) -> (Child, String) {
     panic!("marketsim serve printed no marketplace URL");
 }
 
-fn attr_value(html: &str, name: &str) -> String {
-    let at = html.find(&format!("name=\"{name}\"")).expect("input present");
-    let rest = &html[at..];
-    let v = rest.find("value=\"").unwrap() + 7;
-    rest[v..v + rest[v..].find('"').unwrap()].to_owned()
-}
-
 #[tokio::test]
 async fn a_killed_marketplace_still_delivers_the_spi_after_restart() {
-    let vendor = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(query_param("action", "createInstance"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_string(r#"{"instanceId":"zc-1","appInfo":{"authUrl":"http://v/sso"}}"#),
-        )
-        .mount(&vendor)
-        .await;
+    let vendor = Vendor::answering("zc-1", "http://v/sso").await;
     let dir = tempfile::tempdir().unwrap();
-    let spi_url = format!("{}/spi", vendor.uri());
+    let spi_url = vendor.spi_url();
     let (mut first, base) = start(dir.path(), &spi_url);
 
     let http = reqwest::Client::builder()
@@ -75,12 +59,12 @@ async fn a_killed_marketplace_still_delivers_the_spi_after_restart() {
         .next()
         .unwrap()
         .to_owned();
-    let form = form.text().await.unwrap();
+    let form = Page::from_body(form.text().await.unwrap());
     let signed_in = http
         .post(format!("{base}/signin"))
         .header("cookie", &form_cookie)
         .form(&[
-            ("csrf", attr_value(&form, "csrf")),
+            ("csrf", form.field("csrf")),
             ("login", "buyer-1".into()),
             ("password", "buyer-1-pass".into()),
             ("return", "/".into()),
@@ -104,12 +88,13 @@ async fn a_killed_marketplace_still_delivers_the_spi_after_restart() {
         .text()
         .await
         .unwrap();
+    let dialog = Page::from_body(dialog);
     let opened = http
         .post(format!("{base}/products/cmgj00061912/open"))
         .header("cookie", &cookie)
         .form(&[
-            ("csrf", attr_value(&dialog, "csrf")),
-            ("sku", attr_value(&dialog, "sku")),
+            ("csrf", dialog.field("csrf")),
+            ("sku", dialog.field("sku")),
             ("agree", "yes".into()),
         ])
         .send()
@@ -119,15 +104,12 @@ async fn a_killed_marketplace_still_delivers_the_spi_after_restart() {
 
     first.kill().unwrap(); // SIGKILL: no shutdown, no flush beyond what was committed
     first.wait().unwrap();
-    assert!(
-        vendor.received_requests().await.unwrap().is_empty(),
-        "killed before the SPI was due"
-    );
+    assert!(vendor.calls().await.is_empty(), "killed before the SPI was due");
 
     let (mut second, base) = start(dir.path(), &spi_url);
     let mut delivered = false;
     for _ in 0..100 {
-        if !vendor.received_requests().await.unwrap().is_empty() {
+        if !vendor.calls().await.is_empty() {
             delivered = true;
             break;
         }

@@ -1,6 +1,7 @@
 //! How one console is run: where it and the marketplace are reachable, the SPI key it shares with
 //! the marketplace, and the few knobs of the 免登 hand-off. The world (who exists) lives in
-//! [`crate::world`]; this is everything about *running* it.
+//! [`crate::world`], the one module beneath this one; this is everything about *running* it, read
+//! by the state handle and the interfaces.
 
 use crate::world::ConsoleWorld;
 use std::time::Duration;

@@ -4,116 +4,45 @@
 //! the marketplace payment channel on 账单概览. It never imports the simulator: the two meet over
 //! HTTP, as a real marketplace and vendor do.
 //!
-//! Layout:
-//! - [`Console`] — one cheap handle over the shared state (store, config, clock); [`router`] and
-//!   [`serve`] expose it over HTTP.
-//! - [`config`] (how it runs) and [`world`] (who exists at the start, from YAML).
-//! - [`store`] — SQLite, in memory or in a data directory; [`accounts`], [`orgs`] and
-//!   [`instances`] add their queries to it.
-//! - [`spi`] — `GET /aliyun/spi` (createInstance); [`verify`] — `GET /aliyun/sso` (免登).
-//! - [`wizard`] — steps 2 and 3 of the binding; [`pages`] — 登录/注册 and the console pages;
-//!   [`billing_page`] — 账单 (账单概览, 历史账单, 当月账单).
-//! - [`session`] and [`form`] — cookies, CSRF and posted fields; [`error`] — the error boundaries.
+//! Layout, in floors — each module imports only the floors beneath it, and modules side by side
+//! import each other not at all:
+//! - the router: [`router`] and [`serve`] (this file) expose the console over HTTP.
+//! - the interfaces, side by side: [`pages`] — the browser's (登录/注册, the 免登 entry, the
+//!   binding wizard, the console and 账单 pages, with their sessions, forms and error pages) — and
+//!   [`spi`] — the marketplace's server's (`GET /aliyun/spi`, createInstance), in JSON.
+//! - [`state`] — [`Console`], one cheap handle over the shared state (store, config, clock), and
+//!   [`ConsoleError`], why a console could not be opened.
+//! - [`seed`] — a new store's users, organisations and projects, from the world.
+//! - the rules: [`accounts`] (registration, sign-in, passwords), [`orgs`] (creating one, who may
+//!   bind one) and [`instances`] (idempotent createInstance, binding).
+//! - [`store`] — SQLite, in memory or in a data directory: every table and query, typed rows;
+//!   and [`config`] — how the console runs.
+//! - [`world`] — who exists at the start, from YAML, and the words for it (roles, argon2 cost).
 
 pub mod accounts;
-pub mod billing_page;
 pub mod config;
-pub mod error;
-pub mod form;
 pub mod instances;
 pub mod orgs;
 pub mod pages;
-pub mod session;
+pub mod seed;
 pub mod spi;
+pub mod state;
 pub mod store;
-pub mod verify;
-pub mod wizard;
 pub mod world;
 
 pub use config::ConsoleConfig;
-pub use error::{ConsoleError, PageError};
+pub use pages::error::PageError;
+pub use state::{Console, ConsoleError};
 pub use world::ConsoleWorld;
 
 use axum::routing::{get, post};
 use axum::Router;
-use protocol::clock::Clock;
-use protocol::time::Instant;
-use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
-use store::Db;
-
-/// A running console: cheap to clone, every clone the same console.
-#[derive(Clone)]
-pub struct Console {
-    shared: Arc<Shared>,
-}
-
-struct Shared {
-    db: Mutex<Db>,
-    config: ConsoleConfig,
-    clock: Clock,
-}
-
-impl std::fmt::Debug for Console {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Console")
-            .field("public_url", &self.shared.config.public_url)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Console {
-    /// Opens a console on `world`: a fresh in-memory store without `data_dir`, else the store in
-    /// `data_dir/console.sqlite3` (seeded from `world` the first time, resumed afterwards).
-    pub fn open(
-        world: ConsoleWorld,
-        config: ConsoleConfig,
-        clock: Clock,
-        data_dir: Option<&Path>,
-    ) -> Result<Console, ConsoleError> {
-        world.validate()?;
-        let conn = store::open(data_dir)?;
-        let db = Db::load(conn, &world, config.deterministic)?;
-        Ok(Console {
-            shared: Arc::new(Shared {
-                db: Mutex::new(db),
-                config,
-                clock,
-            }),
-        })
-    }
-
-    /// How this console runs.
-    pub fn config(&self) -> &ConsoleConfig {
-        &self.shared.config
-    }
-
-    /// The world's clock.
-    pub fn clock(&self) -> &Clock {
-        &self.shared.clock
-    }
-
-    /// The world's current instant.
-    pub fn now(&self) -> Instant {
-        self.shared.clock.now()
-    }
-
-    /// The store. Never hold the guard across an `.await`.
-    pub(crate) fn lock(&self) -> MutexGuard<'_, Db> {
-        // A panic while holding the lock leaves SQLite consistent (statements are atomic), so a
-        // poisoned lock is still safe to use.
-        self.shared
-            .db
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
 
 /// The console's HTTP interface.
 pub fn router(console: Console) -> Router {
     Router::new()
         .route("/aliyun/spi", get(spi::handle))
-        .route("/aliyun/sso", get(verify::handle))
+        .route("/aliyun/sso", get(pages::verify::handle))
         .route("/", get(pages::console::home))
         .route("/login", get(pages::login::login_page).post(pages::login::login))
         .route(
@@ -121,8 +50,8 @@ pub fn router(console: Console) -> Router {
             get(pages::login::register_page).post(pages::login::register),
         )
         .route("/logout", post(pages::login::logout))
-        .route("/bind", get(wizard::bind_page).post(wizard::bind))
-        .route("/bind/success", get(wizard::success_page))
+        .route("/bind", get(pages::wizard::bind_page).post(pages::wizard::bind))
+        .route("/bind/success", get(pages::wizard::success_page))
         .route(
             "/orgs",
             get(pages::console::orgs_page).post(pages::console::create_org),
@@ -138,9 +67,9 @@ pub fn router(console: Console) -> Router {
         .route("/orgs/{org}/events", get(pages::console::events_page))
         .route("/orgs/{org}/settings", get(pages::console::settings_page))
         .route("/orgs/{org}/recycle-bin", get(pages::console::recycle_bin_page))
-        .route("/orgs/{org}/billing", get(billing_page::overview))
-        .route("/orgs/{org}/billing/history", get(billing_page::history))
-        .route("/orgs/{org}/billing/current", get(billing_page::current))
+        .route("/orgs/{org}/billing", get(pages::billing::overview))
+        .route("/orgs/{org}/billing/history", get(pages::billing::history))
+        .route("/orgs/{org}/billing/current", get(pages::billing::current))
         .route("/docs", get(pages::console::docs_page))
         .fallback(|| async { PageError::NotFound })
         .with_state(console)

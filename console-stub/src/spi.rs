@@ -6,9 +6,13 @@
 //! honestly with 501 until the console implements them; `verify` belongs on the 免登 entry. The
 //! marketplace calls from a server: a call a web page sent (`Origin`, or `Sec-Fetch-Site` other than
 //! `none`) is refused before anything else, as another site could replay a captured signed URL.
+//! Floor: an interface beside the pages, importing neither them nor the router; it answers in
+//! JSON with its own error boundary, [`SpiError`], and records instances through the rules.
 
-use crate::instances::NewInstance;
-use crate::Console;
+use crate::instances;
+use crate::state::Console;
+use crate::store::instances::NewInstance;
+use crate::store::StoreError;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -72,8 +76,8 @@ impl SpiError {
     }
 }
 
-impl From<rusqlite::Error> for SpiError {
-    fn from(e: rusqlite::Error) -> Self {
+impl From<StoreError> for SpiError {
+    fn from(e: StoreError) -> Self {
         tracing::error!(error = %e, "console store failed during an SPI call");
         SpiError::Internal
     }
@@ -136,7 +140,7 @@ fn create_instance(console: &Console, params: &[(String, String)]) -> Result<Cre
         params_json: serde_json::to_string(&recorded).unwrap_or_default(),
     };
     let now = console.now();
-    let instance = console.lock().create_instance(&new, now)?;
+    let instance = instances::create_instance(&mut console.lock(), &new, now)?;
     let config = console.config();
     Ok(CreateInstanceAnswer {
         instance_id: instance.id,

@@ -1,12 +1,17 @@
-//! The console's SQLite store: in memory by default, or `console.sqlite3` in a data directory
-//! (write-ahead log, so an acknowledged write survives a crash), checked before anything writes to
-//! it and refused, untouched, when damaged or another database (`store_file`). [`Db`] is the
-//! connection plus the seeded id generator; the noun modules ([`crate::accounts`],
-//! [`crate::orgs`], [`crate::instances`]) add their queries to it. One std `Mutex` guards it in
-//! [`crate::Console`], and no handler holds it across an `.await`.
+//! The console's SQLite store, the ground floor: every table and query of the console, read back
+//! as typed rows. In memory by default, or `console.sqlite3` in a data directory (write-ahead
+//! log, so an acknowledged write survives a crash), checked before anything writes to it and
+//! refused, untouched, when damaged or another database (`store_file`). [`Db`] is the connection
+//! plus the seeded id generator; [`accounts`], [`orgs`] and [`instances`] hold the queries of
+//! their tables, and [`Tx`] the writes of one transaction. Of the console it knows only the
+//! world's vocabulary ([`Role`](crate::world::Role), [`Argon2Cost`]), beneath it; the rules
+//! (modules `accounts`, `orgs`, `instances`) and the seeding stand on it. One std `Mutex` guards
+//! it in the state handle, and no handler holds it across an `.await`.
 
-use crate::accounts;
-use crate::error::ConsoleError;
+pub mod accounts;
+pub mod instances;
+pub mod orgs;
+
 use crate::world::{Argon2Cost, ConsoleWorld};
 use protocol::ids::IdGen;
 use protocol::time::Instant;
@@ -14,6 +19,16 @@ use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::path::Path;
+
+/// Why the store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The data directory, or the store in it, was refused and left as it was.
+    #[error(transparent)]
+    Refused(#[from] store_file::Refusal),
+    #[error("console store: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
 
 /// The file name of a console's store inside its data directory.
 pub const DB_FILE: &str = "console.sqlite3";
@@ -44,10 +59,11 @@ CREATE TABLE IF NOT EXISTS handoffs (
 
 /// The connection and everything that must change in step with it.
 pub struct Db {
-    pub(crate) conn: Connection,
+    conn: Connection,
     ids: IdGen,
     deterministic: bool,
-    pub(crate) cost: Argon2Cost,
+    /// The cost of the password hashes the console makes.
+    pub cost: Argon2Cost,
 }
 
 /// What a data directory's `console.sqlite3` holds: the schema has been run whole on every open
@@ -64,7 +80,7 @@ const LAYOUT: store_file::Layout = store_file::Layout {
 /// already there is checked before anything writes to it, and refused — left as it is, the message
 /// naming the file and its fault — unless it is a sound console store; a directory without one
 /// (created if missing) gets a new one.
-pub fn open(data_dir: Option<&Path>) -> Result<Connection, ConsoleError> {
+pub fn open(data_dir: Option<&Path>) -> Result<Connection, StoreError> {
     let Some(dir) = data_dir else {
         let conn = Connection::open_in_memory()?;
         conn.execute_batch(SCHEMA)?;
@@ -78,15 +94,25 @@ pub fn open(data_dir: Option<&Path>) -> Result<Connection, ConsoleError> {
 
 /// Checks the store in `data_dir` without writing to it, as [`open`] does first: so a world that
 /// opens other stores beside it can refuse before any of them is changed.
-pub fn check(data_dir: &Path) -> Result<(), ConsoleError> {
+pub fn check(data_dir: &Path) -> Result<(), StoreError> {
     store_file::check(data_dir, &LAYOUT)?;
     Ok(())
 }
 
+/// The writes of one transaction of [`Db::write`]: typed inserts, each table's in its module.
+pub struct Tx<'a> {
+    conn: &'a Connection,
+}
+
 impl Db {
-    /// Wraps an opened connection: a fresh store is seeded from `world`, a store opened again
-    /// resumes its id generator where it stopped.
-    pub fn load(conn: Connection, world: &ConsoleWorld, deterministic: bool) -> Result<Db, ConsoleError> {
+    /// Wraps an opened connection: a store opened again resumes its id generator where it
+    /// stopped; a new one starts it from the world's seed. The flag says the store is new
+    /// (nothing written yet), for the caller to seed it from the world.
+    pub fn load(
+        conn: Connection,
+        world: &ConsoleWorld,
+        deterministic: bool,
+    ) -> Result<(Db, bool), StoreError> {
         let saved: Option<String> = conn
             .query_row("SELECT value FROM meta WHERE key = 'ids'", [], |r| r.get(0))
             .optional()?;
@@ -96,80 +122,25 @@ impl Db {
             deterministic,
             cost: world.argon2,
         };
-        match saved.and_then(|s| s.parse::<u64>().ok()) {
-            Some(state) => db.ids = IdGen::from_state(state),
-            None => db.seed(world)?,
+        let resumed = saved.and_then(|s| s.parse::<u64>().ok());
+        if let Some(state) = resumed {
+            db.ids = IdGen::from_state(state);
         }
-        Ok(db)
-    }
-
-    fn seed(&mut self, world: &ConsoleWorld) -> Result<(), ConsoleError> {
-        let mut users = Vec::new();
-        let mut user_ids = std::collections::HashMap::new();
-        for user in &world.users {
-            let id = self.user_id();
-            let salt = self.salt();
-            let hash = accounts::hash_password(self.cost, &salt, &user.password)?;
-            user_ids.insert(user.email.to_lowercase(), id.clone());
-            users.push((id, user, hash));
-        }
-        let mut projects = Vec::new();
-        for org in &world.orgs {
-            for (seq, name) in org.projects.iter().enumerate() {
-                let id = format!("proj-{}", self.ids.chars(20, b"0123456789abcdef"));
-                projects.push((id, org.id.as_str(), name, seq as i64));
-            }
-        }
-        let tx = self.conn.unchecked_transaction()?;
-        for (id, user, hash) in &users {
-            tx.execute(
-                "INSERT INTO users (id, email, name, password_hash, created_at) VALUES (?1, ?2, ?3, ?4, 0)",
-                params![id, user.email, user.name, hash],
-            )?;
-        }
-        for org in &world.orgs {
-            tx.execute(
-                "INSERT INTO orgs (id, name, free_credit, created_at) VALUES (?1, ?2, ?3, 0)",
-                params![org.id, org.name, org.free_credit],
-            )?;
-            for (seq, m) in org.members.iter().enumerate() {
-                tx.execute(
-                    "INSERT INTO members (org_id, user_id, role, seq) VALUES (?1, ?2, ?3, ?4)",
-                    params![
-                        org.id,
-                        user_ids[&m.email.to_lowercase()],
-                        m.role.as_str(),
-                        seq as i64
-                    ],
-                )?;
-            }
-        }
-        for (id, org_id, name, seq) in &projects {
-            tx.execute(
-                "INSERT INTO projects (id, org_id, name, seq) VALUES (?1, ?2, ?3, ?4)",
-                params![id, org_id, name, seq],
-            )?;
-        }
-        self.save_ids()?;
-        tx.commit()?;
-        Ok(())
+        Ok((db, resumed.is_none()))
     }
 
     /// Runs `write` in one transaction that also persists the id generator, so an acknowledged
     /// write and the ids it used are stored together or not at all.
-    pub(crate) fn write<T>(
-        &self,
-        write: impl FnOnce(&Connection) -> rusqlite::Result<T>,
-    ) -> rusqlite::Result<T> {
+    pub fn write<T>(&self, write: impl FnOnce(&Tx<'_>) -> Result<T, StoreError>) -> Result<T, StoreError> {
         let tx = self.conn.unchecked_transaction()?;
-        let out = write(&tx)?;
+        let out = write(&Tx { conn: &tx })?;
         self.save_ids()?;
         tx.commit()?;
         Ok(out)
     }
 
     /// Persists the id generator, so a reopened store continues the same sequence.
-    pub(crate) fn save_ids(&self) -> rusqlite::Result<()> {
+    fn save_ids(&self) -> rusqlite::Result<()> {
         self.conn.execute(
             "INSERT INTO meta (key, value) VALUES ('ids', ?1)
              ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -178,13 +149,13 @@ impl Db {
         Ok(())
     }
 
-    /// The id generator (callers persist it through [`Db::write`]).
-    pub(crate) fn ids(&mut self) -> &mut IdGen {
+    /// The id generator (persisted by [`Db::write`]).
+    fn ids(&mut self) -> &mut IdGen {
         &mut self.ids
     }
 
     /// A session or CSRF token: seeded alone in deterministic worlds, else mixed with fresh entropy.
-    pub(crate) fn secret(&mut self) -> String {
+    pub fn secret(&mut self) -> String {
         let entropy = if self.deterministic {
             0
         } else {
@@ -194,7 +165,7 @@ impl Db {
     }
 
     /// A new user id.
-    pub(crate) fn user_id(&mut self) -> String {
+    pub fn user_id(&mut self) -> String {
         format!(
             "usr-{}",
             self.ids.chars(16, b"0123456789abcdefghijklmnopqrstuvwxyz")
@@ -202,7 +173,7 @@ impl Db {
     }
 
     /// A salt for a password hash.
-    pub(crate) fn salt(&mut self) -> [u8; 16] {
+    pub fn salt(&mut self) -> [u8; 16] {
         let a = self.secret();
         let mut salt = [0u8; 16];
         for (i, chunk) in a.as_bytes().chunks(2).take(16).enumerate() {
@@ -213,11 +184,11 @@ impl Db {
 }
 
 /// An instant as stored: epoch milliseconds.
-pub(crate) fn millis(t: Instant) -> i64 {
+fn millis(t: Instant) -> i64 {
     t.timestamp_millis()
 }
 
 /// A stored instant back.
-pub(crate) fn instant(ms: i64) -> Instant {
+fn instant(ms: i64) -> Instant {
     chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }

@@ -1,11 +1,18 @@
 //! The world a console starts from: its seed, the SPI key and product it shares with the
 //! marketplace, the argon2 cost of its password hashes, and the users, organisations and projects
 //! that exist before anyone registers. Read from YAML; [`ConsoleWorld::default_world`] is the
-//! embedded `fixtures/console.yaml` (the seed's Zilliz organisation).
+//! embedded `fixtures/console.yaml` (the seed's Zilliz organisation). The lowest floor: plain
+//! data and its vocabulary ([`Role`], [`Argon2Cost`]), importing nothing of the console, so the
+//! store can speak it.
 
-use crate::error::ConsoleError;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
+
+/// Why a world was refused: YAML that does not read as one, or a rule of
+/// [`ConsoleWorld::validate`].
+#[derive(Debug, thiserror::Error)]
+#[error("invalid console world: {0}")]
+pub struct WorldError(String);
 
 /// The starting state of a console.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -122,17 +129,16 @@ impl ConsoleWorld {
     }
 
     /// Parses and checks a world.
-    pub fn from_yaml(text: &str) -> Result<ConsoleWorld, ConsoleError> {
-        let world: ConsoleWorld =
-            serde_yaml::from_str(text).map_err(|e| ConsoleError::World(e.to_string()))?;
+    pub fn from_yaml(text: &str) -> Result<ConsoleWorld, WorldError> {
+        let world: ConsoleWorld = serde_yaml::from_str(text).map_err(|e| WorldError(e.to_string()))?;
         world.validate()?;
         Ok(world)
     }
 
     /// Refuses worlds the console could not honour: duplicate users or org ids, members who are
     /// not users, org ids of the wrong shape, a zero argon2 cost.
-    pub fn validate(&self) -> Result<(), ConsoleError> {
-        let bad = |m: String| Err(ConsoleError::World(m));
+    pub fn validate(&self) -> Result<(), WorldError> {
+        let bad = |m: String| Err(WorldError(m));
         let mut emails = HashSet::new();
         for user in &self.users {
             if !user.email.contains('@') {

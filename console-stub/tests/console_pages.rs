@@ -11,7 +11,7 @@ use protocol::time::parse_instant;
 async fn 账单概览_before_binding_shows_the_seed_figures_and_an_entry_to_the_marketplace() {
     let c = console();
     let mut admin = c.browser();
-    admin.sign_in(ADMIN).await;
+    sign_in(&mut admin, ADMIN).await;
     let page = admin.open(&format!("/orgs/{ZILLIZ}/billing")).await;
     assert_eq!(page.texts("nav.tabs a"), ["账单概览", "历史账单"]);
     assert_eq!(
@@ -43,7 +43,7 @@ async fn 账单概览_before_binding_shows_the_seed_figures_and_an_entry_to_the_
 async fn the_billing_period_follows_the_clock_in_shanghai_across_a_year_end() {
     let c = console();
     let mut admin = c.browser();
-    admin.sign_in(ADMIN).await;
+    sign_in(&mut admin, ADMIN).await;
     // 2023-12-31 16:30 UTC is already 2024-01-01 in Shanghai.
     c.clock
         .advance_to(parse_instant("2023-12-31T16:30:00Z").unwrap())
@@ -66,7 +66,7 @@ async fn the_billing_period_follows_the_clock_in_shanghai_across_a_year_end() {
 async fn the_console_shows_the_seed_navigation_and_each_entry_is_a_real_page() {
     let c = console();
     let mut admin = c.browser();
-    let home = admin.sign_in(ADMIN).await;
+    let home = sign_in(&mut admin, ADMIN).await;
     assert_eq!(home.status, StatusCode::OK);
     assert_eq!(home.texts("header .brand"), ["zilliz"]);
     assert_eq!(home.texts("header .user"), ["miaomiao"]);
@@ -89,7 +89,7 @@ async fn the_console_shows_the_seed_navigation_and_each_entry_is_a_real_page() {
 async fn 创建集群_carries_the_entry_to_the_marketplace_until_the_org_is_bound() {
     let c = console();
     let mut admin = c.browser();
-    let home = admin.sign_in(ADMIN).await;
+    let home = sign_in(&mut admin, ADMIN).await;
     let page = admin.open(&home.link("创建集群")).await;
     assert_eq!(
         page.link("前往阿里云云市场"),
@@ -144,7 +144,7 @@ async fn a_session_token_seen_before_sign_in_is_worthless_after() {
     let mut admin = c.browser();
     admin.open("/login").await;
     let anonymous = admin.clone();
-    admin.sign_in(ADMIN).await;
+    sign_in(&mut admin, ADMIN).await;
     assert_ne!(admin.cookie, anonymous.cookie);
     let mut attacker = anonymous;
     assert_eq!(attacker.get("/orgs").await.location.as_deref(), Some("/login"));

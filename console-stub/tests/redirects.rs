@@ -134,7 +134,7 @@ async fn hostile_handoffs_in_a_signed_out_visitors_links_and_forms_keep_every_lo
 async fn hostile_handoffs_and_organisations_from_a_signed_in_user_keep_every_location_on_site() {
     let c = console();
     let mut admin = c.browser();
-    admin.sign_in(ADMIN).await;
+    sign_in(&mut admin, ADMIN).await;
     let csrf = admin.get("/orgs/new").await.field("csrf");
     let mut escapes = Escapes::default();
     for value in hostile() {

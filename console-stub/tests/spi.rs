@@ -167,7 +167,6 @@ async fn create_instance_without_an_order_biz_id_is_refused() {
 
 #[tokio::test]
 async fn a_call_a_web_page_sent_is_refused_and_creates_nothing() {
-    use tower::ServiceExt;
     let c = console();
     let uri = format!(
         "/aliyun/spi?{}",
@@ -183,8 +182,8 @@ async fn a_call_a_web_page_sent_is_refused_and_creates_nothing() {
             .header(page.0, page.1)
             .body(axum::body::Body::empty())
             .unwrap();
-        let response = c.app.clone().oneshot(request).await.unwrap();
-        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{page:?}");
+        let answer = testkit::send(&c.app, request).await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN, "{page:?}");
     }
     // Had a refused call created an instance, the next seeded id would differ.
     assert_eq!(

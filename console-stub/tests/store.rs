@@ -43,7 +43,7 @@ fn worlds_with_bad_org_ids_strangers_or_duplicates_are_refused() {
     ];
     for (yaml, expected) in cases {
         let err = ConsoleWorld::from_yaml(&yaml).unwrap_err();
-        assert!(matches!(err, ConsoleError::World(_)));
+        assert!(err.to_string().starts_with("invalid console world: "), "{err}");
         assert!(err.to_string().contains(expected), "{err}");
     }
 }
@@ -88,13 +88,10 @@ async fn a_console_with_a_data_dir_keeps_accounts_instances_and_its_id_sequence_
     assert_eq!(c.create_instance("38492017").await, instance);
     let next = c.create_instance("38492018").await;
     assert_ne!(next, instance);
-    let home = c
-        .browser()
-        .sign_in(("alice@example.com", "correct horse 9"))
-        .await;
+    let home = sign_in(&mut c.browser(), ("alice@example.com", "correct horse 9")).await;
     assert!(home.text().contains("Default Project"));
     // Reopening did not seed the world again (its fixed org id would collide) and it still signs in.
-    let members = c.browser().sign_in(ADMIN).await;
+    let members = sign_in(&mut c.browser(), ADMIN).await;
     assert_eq!(members.status, axum::http::StatusCode::OK);
 }
 

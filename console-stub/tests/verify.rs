@@ -89,7 +89,7 @@ async fn a_signed_in_user_goes_straight_to_step_2() {
     let c = console();
     let instance = c.create_instance("38492017").await;
     let mut browser = c.browser();
-    browser.sign_in(ADMIN).await;
+    sign_in(&mut browser, ADMIN).await;
     let page = browser.get(&c.verify_link(&instance)).await;
     assert!(page.location.clone().unwrap().starts_with("/bind?handoff="));
     let step2 = browser.follow(page).await;
@@ -124,7 +124,7 @@ async fn an_instance_already_bound_goes_straight_into_the_console_signed_in_as_i
 
     // A visitor signed in as someone else is switched to the binder.
     let mut member = c.browser();
-    member.sign_in(MEMBER).await;
+    sign_in(&mut member, MEMBER).await;
     let page = member.open(&c.verify_link(&instance)).await;
     assert_eq!(page.texts("span.user"), ["miaomiao"]);
 }

@@ -7,7 +7,8 @@
 //! server sent, for endpoints no page may call.
 //!
 //! Layout: [`limits`] (the numbers), [`hosts`] (the names), [`body`] (the body deadline),
-//! [`server`] (the accept loop and each connection), [`page`].
+//! [`server`] (the accept loop and each connection, and its [`Config`]), [`page`]. The root only
+//! re-exports; every room imports only the rooms beneath it.
 
 pub mod body;
 pub mod hosts;
@@ -17,11 +18,4 @@ pub mod server;
 
 pub use hosts::AllowedHosts;
 pub use limits::Limits;
-pub use server::serve;
-
-/// How one server meets the network: which Host names it answers to, and its limits.
-#[derive(Clone, Debug, Default)]
-pub struct Config {
-    pub hosts: AllowedHosts,
-    pub limits: Limits,
-}
+pub use server::{serve, Config};

@@ -9,7 +9,8 @@
 //! requests in flight are answered); after `shutdown_grace` the rest are dropped.
 
 use crate::body::Deadline;
-use crate::{AllowedHosts, Config};
+use crate::hosts::AllowedHosts;
+use crate::limits::Limits;
 use axum::body::Body;
 use axum::Router;
 use hyper::body::Incoming;
@@ -24,6 +25,13 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 use tokio_io_timeout::TimeoutStream;
 use tower::ServiceExt;
+
+/// How one server meets the network: which Host names it answers to, and its limits.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    pub hosts: AllowedHosts,
+    pub limits: Limits,
+}
 
 /// Where a server is in its life; every connection watches it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

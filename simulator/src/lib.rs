@@ -1,25 +1,34 @@
 //! A fake Alibaba Cloud Marketplace (阿里云云市场): the buyer's side of opening a SaaS service, and
 //! the marketplace's calls to the vendor.
 //!
-//! Layout:
-//! - [`world`] — what a fresh marketplace knows (settings, vendors, products, buyers), from YAML.
+//! Layout, in floors; each module imports only the floors beneath it:
+//! - the router: this file. [`router`] layers the OpenAPI over the pages and the control API.
+//! - the interfaces, side by side, none importing another: [`pages`] — the buyer's server-rendered
+//!   pages, rendering their own errors; [`openapi`] — the Market OpenAPI on `/` for vendors' and
+//!   buyers' SDKs, with its own runtime (nonces, turns); [`control`] — the harness's JSON control API.
+//! - [`opening`] — opening a world (or resuming one from a data directory) and resetting it: the
+//!   state put together with the rules it runs.
+//! - the marketplace's rules: [`purchase`] (开通: order, instance and the first scheduled SPI call),
+//!   [`provisioning`] (the scheduled createInstance calls, their retries and the delivery journal),
+//!   [`cross_account`] (the cross-account link and its one-time tokens, for the 授权 page and
+//!   CrossAccountVerifyToken), [`seed`] (the fixture data a fresh world starts with).
 //! - [`state`] — [`Simulator`], the one cheap state handle: world, [`store`], clock, ids.
-//! - [`purchase`] — 开通: order, instance and the first scheduled SPI call.
-//! - [`provisioning`] — the scheduled createInstance calls, their retries and the delivery journal,
-//!   through [`spi_client`].
-//! - [`pages`] — the buyer's server-rendered pages; [`control`] — the harness's JSON control API;
-//!   [`openapi`] — the Market OpenAPI on `/`, for vendors' and buyers' SDKs.
+//! - the ground: [`store`] — every table and query, typed rows out; [`world`] — what a fresh
+//!   marketplace knows (settings, vendors, products, buyers), from YAML; [`spi_client`] — the
+//!   SPI's HTTP transport.
 //!
 //! [`router`] is the whole app (testable with `oneshot`, no socket); [`serve`] runs it on a bound
 //! listener until a shutdown future resolves, through `serving` (the Host names it answers to,
 //! timeouts, a connection cap). The simulator meets vendors only over HTTP.
 
 pub mod control;
-pub mod error;
+pub mod cross_account;
 pub mod openapi;
+pub mod opening;
 pub mod pages;
 pub mod provisioning;
 pub mod purchase;
+pub mod seed;
 pub mod spi_client;
 pub mod state;
 pub mod store;
@@ -31,12 +40,12 @@ pub use world::World;
 use axum::Router;
 use std::future::Future;
 
-/// The marketplace app: pages and control API.
+/// The marketplace app: pages and control API, with the OpenAPI answering its own requests on `/`.
 pub fn router(sim: Simulator) -> Router {
     pages::routes()
         .merge(control::routes())
         .layer(axum::middleware::from_fn_with_state(
-            sim.clone(),
+            openapi::OpenApi::new(sim.clone()),
             openapi::http::route,
         ))
         .with_state(sim)

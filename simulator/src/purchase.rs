@@ -4,7 +4,7 @@
 
 use crate::state::Simulator;
 use crate::store::orders::Order;
-use crate::store::StoreError;
+use crate::store::{StoreError, Tx};
 use crate::world::Buyer;
 use chrono::TimeDelta;
 use protocol::time::epoch_millis;
@@ -38,7 +38,7 @@ impl Simulator {
         buyer: &Buyer,
         product_code: &str,
         sku_id: &str,
-        record: impl FnOnce(&rusqlite::Connection, &Order) -> rusqlite::Result<()>,
+        record: impl FnOnce(&Tx<'_>, &Order) -> Result<(), StoreError>,
     ) -> Result<Order, PurchaseError> {
         let product = self
             .world()

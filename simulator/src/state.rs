@@ -1,16 +1,17 @@
 //! The simulator's one state handle: the world it started from, its store, its clock and its id
-//! generator, cheap to clone into every handler.
+//! generator, cheap to clone into every handler. Opening a world and resetting it put the handle
+//! together with the rules it runs (`opening`); this module knows only what the handle holds.
 
-use crate::provisioning::JobRunner;
-use crate::spi_client::{SpiClient, SpiTransport};
+use crate::spi_client::SpiTransport;
 use crate::store::{Store, StoreError};
 use crate::world::World;
-use protocol::clock::{Clock, ClockState, Timers};
+use protocol::clock::{Clock, Timers};
 use protocol::ids::IdGen;
+use std::any::Any;
 use std::hash::{BuildHasher, Hasher};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 /// How the world's clock runs.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -55,10 +56,9 @@ pub(crate) struct Shared {
     ids_unsaved: AtomicBool,
     pub spi: Arc<dyn SpiTransport>,
     pub deterministic: bool,
-    /// OpenAPI signature nonces seen in the last 15 minutes (wall clock).
-    pub nonces: crate::openapi::auth::NonceCache,
-    /// Whose turn it is to run an OpenAPI operation ([`crate::openapi::Operation::run`]).
-    pub turns: tokio::sync::Mutex<()>,
+    /// What the interfaces keep for the life of the world, one value of each type
+    /// ([`Simulator::interface_state`]).
+    interfaces: Mutex<Vec<Arc<dyn Any + Send + Sync>>>,
     /// Kept alive here; the clock holds it weakly.
     _jobs: Arc<dyn Timers>,
 }
@@ -80,67 +80,36 @@ pub struct Simulator {
     pub(crate) shared: Arc<Shared>,
 }
 
-const CLOCK_KEY: &str = "clock";
-const IDS_KEY: &str = "ids";
-const SEEDED_KEY: &str = "seeded";
+/// Where `meta` keeps the id generator's state.
+pub(crate) const IDS_KEY: &str = "ids";
+
+/// What a world runs on, put together by `opening`.
+pub(crate) struct Parts {
+    pub world: World,
+    pub store: Store,
+    pub clock: Clock,
+    pub ids: IdGen,
+    pub spi: Arc<dyn SpiTransport>,
+    pub deterministic: bool,
+}
 
 impl Simulator {
-    /// Opens (or, with a data directory, resumes) a world.
-    pub fn open(world: World, options: Options) -> Result<Simulator, StoreError> {
-        let store = Store::open(options.data_dir.as_deref())?;
-        let saved: Option<ClockState> = store
-            .meta(CLOCK_KEY)?
-            .and_then(|text| serde_json::from_str(&text).ok());
-        let clock = match (options.clock, saved) {
-            (ClockMode::Manual, Some(state @ ClockState::Manual { .. })) => Clock::from_state(&state),
-            (ClockMode::RealTime { .. }, Some(state @ ClockState::RealTime { .. })) => {
-                Clock::from_state(&state)
-            }
-            (ClockMode::Manual, _) => Clock::manual(world.start()),
-            (ClockMode::RealTime { scale }, _) => Clock::real_time_scaled(scale, chrono::TimeDelta::zero()),
-        };
-        let ids = match store.meta(IDS_KEY)?.and_then(|s| s.parse().ok()) {
-            Some(state) => IdGen::from_state(state),
-            None => IdGen::new(id_seed(world.seed, options.deterministic), "simulator"),
-        };
-        let sim = Arc::new_cyclic(|weak| Shared {
-            world,
-            store: store.clone(),
-            clock: clock.clone(),
-            ids: Mutex::new(ids),
+    /// A simulator of `parts`, whose scheduled work `jobs` makes from a weak handle on it (the
+    /// clock holds the work weakly; the simulator keeps it alive).
+    pub(crate) fn assemble(parts: Parts, jobs: impl FnOnce(Weak<Shared>) -> Arc<dyn Timers>) -> Simulator {
+        let shared = Arc::new_cyclic(|weak| Shared {
+            world: parts.world,
+            store: parts.store,
+            clock: parts.clock,
+            ids: Mutex::new(parts.ids),
             ids_unsaved: AtomicBool::new(false),
-            spi: options
-                .spi_transport
-                .clone()
-                .unwrap_or_else(|| Arc::new(SpiClient::default())),
-            deterministic: options.deterministic,
-            nonces: crate::openapi::auth::NonceCache::default(),
-            turns: tokio::sync::Mutex::new(()),
-            _jobs: Arc::new(JobRunner::new(weak.clone())) as Arc<dyn Timers>,
+            spi: parts.spi,
+            deterministic: parts.deterministic,
+            interfaces: Mutex::new(Vec::new()),
+            _jobs: jobs(weak.clone()),
         });
-        clock.register(&sim._jobs);
-        store.set_meta(
-            CLOCK_KEY,
-            &serde_json::to_string(&clock.state()).expect("clock state serializes"),
-        )?;
-        let persist = store.clone();
-        clock.on_change(move |state| {
-            let text = serde_json::to_string(state).expect("clock state serializes");
-            if let Err(e) = persist.set_meta(CLOCK_KEY, &text) {
-                tracing::error!("could not save the clock: {e}");
-            }
-        });
-        let sim = Simulator { shared: sim };
-        if sim.shared.store.meta(SEEDED_KEY)?.is_none() {
-            crate::openapi::ops::seed_all(&sim)?;
-            sim.shared.store.set_meta(SEEDED_KEY, "1")?;
-        }
-        Ok(sim)
-    }
-
-    /// The default world in memory on a manual clock.
-    pub fn for_tests() -> Simulator {
-        Simulator::open(World::default_world(), Options::default()).expect("an in-memory store opens")
+        shared.clock.register(&shared._jobs);
+        Simulator { shared }
     }
 
     pub fn world(&self) -> &World {
@@ -149,6 +118,19 @@ impl Simulator {
 
     pub fn store(&self) -> &Store {
         &self.shared.store
+    }
+
+    /// The `T` an interface keeps for the life of this world (the OpenAPI's nonces and turns), made
+    /// with `T::default()` the first time it is asked for. Every router built over the world finds
+    /// the same one; a reset keeps it. This module knows nothing of what an interface keeps.
+    pub fn interface_state<T: Default + Send + Sync + 'static>(&self) -> Arc<T> {
+        let mut kept = self.shared.interfaces.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(found) = kept.iter().find_map(|v| v.clone().downcast::<T>().ok()) {
+            return found;
+        }
+        let made = Arc::new(T::default());
+        kept.push(made.clone());
+        made
     }
 
     /// The world's clock, to share with the vendor side of the same world.
@@ -188,26 +170,14 @@ impl Simulator {
         self.with_ids(|ids| ids.secret(entropy))
     }
 
-    /// Empties the world: no orders, instances, deliveries or sessions; the id generator back at its
-    /// seed; a manual clock back at the world's start.
-    pub async fn reset(&self) -> Result<(), StoreError> {
-        self.shared.store.clear()?;
+    /// Puts the id generator back at its seed (a reset world's).
+    pub(crate) fn restart_ids(&self) {
         *self.shared.ids.lock().unwrap_or_else(|p| p.into_inner()) = IdGen::new(
             id_seed(self.shared.world.seed, self.shared.deterministic),
             "simulator",
         );
         // A cleared `meta` stands for the seed's state.
         self.shared.ids_unsaved.store(false, Ordering::Relaxed);
-        if self.shared.clock.is_manual() {
-            self.shared.clock.reset_to(self.shared.world.start()).await;
-        }
-        self.shared.store.set_meta(
-            CLOCK_KEY,
-            &serde_json::to_string(&self.shared.clock.state()).expect("serializes"),
-        )?;
-        crate::openapi::ops::seed_all(self)?;
-        self.shared.store.set_meta(SEEDED_KEY, "1")?;
-        Ok(())
     }
 }
 
@@ -221,7 +191,7 @@ fn fresh_entropy() -> u64 {
 /// The id generator's seed: the world's own when runs must replay byte for byte; otherwise mixed
 /// with fresh entropy, so two sandboxes never hand out the same order ids, instance ids or
 /// RequestIds (a vendor's service that keeps its data across sandbox runs would mistake them).
-fn id_seed(world_seed: u64, deterministic: bool) -> u64 {
+pub(crate) fn id_seed(world_seed: u64, deterministic: bool) -> u64 {
     if deterministic {
         world_seed
     } else {

@@ -5,10 +5,8 @@ mod common;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use common::{simulator, world_with_vendor, Client};
-use http_body_util::BodyExt;
 use marketsim_simulator::router;
 use serde_json::Value;
-use tower::ServiceExt;
 
 async fn call(
     sim: &marketsim_simulator::Simulator,
@@ -22,10 +20,11 @@ async fn call(
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(body.to_owned()))
         .unwrap();
-    let response = router(sim.clone()).oneshot(request).await.unwrap();
-    let status = response.status();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    let answer = testkit::send(&router(sim.clone()), request).await;
+    (
+        answer.status,
+        serde_json::from_str(&answer.body).unwrap_or(Value::Null),
+    )
 }
 
 #[tokio::test]

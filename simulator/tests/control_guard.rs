@@ -8,10 +8,8 @@ mod common;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use common::{simulator, world_with_vendor, Client};
-use http_body_util::BodyExt;
 use marketsim_simulator::control::{Endpoint, ENDPOINTS};
 use marketsim_simulator::{router, Simulator};
-use tower::ServiceExt;
 
 const HOST: &str = "127.0.0.1:8080";
 
@@ -102,11 +100,8 @@ async fn send(sim: &Simulator, endpoint: &Endpoint, headers: &[(&str, &str)], bo
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    let response = router(sim.clone())
-        .oneshot(request.body(Body::from(body.to_owned())).unwrap())
-        .await
-        .unwrap();
-    response.status()
+    let request = request.body(Body::from(body.to_owned())).unwrap();
+    testkit::send(&router(sim.clone()), request).await.status
 }
 
 async fn get_json(sim: &Simulator, path: &str) -> String {
@@ -114,9 +109,7 @@ async fn get_json(sim: &Simulator, path: &str) -> String {
         .header(header::HOST, HOST)
         .body(Body::empty())
         .unwrap();
-    let response = router(sim.clone()).oneshot(request).await.unwrap();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    String::from_utf8(bytes.to_vec()).unwrap()
+    testkit::send(&router(sim.clone()), request).await.body
 }
 
 /// What a change would show: the clock, the delivery journal and the buyer's instances.

@@ -199,19 +199,26 @@ async fn a_reset_world_has_its_fixture_licenses_back() {
 async fn a_signed_activate_license_flips_the_license_and_sts_credentials_are_refused() {
     use protocol::openapi::v3::Request;
     let sim = Simulator::for_tests();
+    let app = http::app(&sim);
     let activate =
         || Request::new("POST", http::HOST, "ActivateLicense").query("LicenseCode", "ZC8K2M4Q7W1E");
-    let (status, body) = http::v3(&sim, activate(), &http::sts_of(&sim, "zilliz")).await;
+    let (status, body) = http::v3(&app, activate(), &http::sts_of(&sim, "zilliz"))
+        .await
+        .status_and_json();
     assert_eq!(
         (status, body["Code"].as_str()),
         (400, Some("Auth.CallerType")),
         "{body}"
     );
-    let (status, body) = http::v3(&sim, activate(), &http::vendor(&sim)).await;
+    let (status, body) = http::v3(&app, activate(), &http::vendor(&sim))
+        .await
+        .status_and_json();
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["Success"], true);
     assert!(body["RequestId"].is_string());
     let describe = Request::new("POST", http::HOST, "DescribeLicense").query("LicenseCode", "ZC8K2M4Q7W1E");
-    let (_, body) = http::v3(&sim, describe, &http::vendor(&sim)).await;
+    let (_, body) = http::v3(&app, describe, &http::vendor(&sim))
+        .await
+        .status_and_json();
     assert_eq!(body["License"]["LicenseStatus"], "ACTIVATED");
 }

@@ -4,7 +4,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::openapi::call;
+use common::openapi::{call, http};
 use common::{simulator, Client};
 use marketsim_simulator::openapi::ops::notifications::cross_account::TOKEN_LIFETIME_MS;
 use marketsim_simulator::openapi::{ApiError, Caller};
@@ -177,7 +177,7 @@ async fn authorize(browser: &mut Client, url: &str) -> String {
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let fields: Vec<(String, String)> = ["csrf", "role", "aliyunuid", "returnurl", "token"]
         .iter()
-        .filter_map(|n| page.input(n).map(|v| (n.to_string(), v)))
+        .filter_map(|n| page.find_field(n).map(|v| (n.to_string(), v)))
         .collect();
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let done = browser.post("/cross-account/authorize", &fields).await;
@@ -252,7 +252,7 @@ async fn several_roles_and_no_returnurl_show_the_token_on_the_page() {
     let url = link(&sim, &roles, &[("aliyunuid", "1763420985012345")]);
     let mut browser = Client::signed_in(&sim, "buyer-1").await;
     let page = browser.get(&url).await;
-    let csrf = page.input("csrf").unwrap();
+    let csrf = page.find_field("csrf").unwrap();
     let shown = browser
         .post(
             "/cross-account/authorize",
@@ -260,7 +260,7 @@ async fn several_roles_and_no_returnurl_show_the_token_on_the_page() {
                 ("csrf", &csrf),
                 ("role", &roles),
                 ("aliyunuid", "1763420985012345"),
-                ("token", &page.input("token").unwrap()),
+                ("token", &page.find_field("token").unwrap()),
             ],
         )
         .await;
@@ -300,7 +300,7 @@ async fn bad_links_another_account_and_forged_forms_are_refused() {
     assert_eq!(script.status, StatusCode::BAD_REQUEST);
     // A post without the session's CSRF token issues nothing.
     let url = link(&sim, ROLE, &[("returnurl", "https://isv.example/cb")]);
-    let token = browser.get(&url).await.input("token").unwrap();
+    let token = browser.get(&url).await.find_field("token").unwrap();
     let no_csrf = browser
         .post(
             "/cross-account/authorize",
@@ -352,60 +352,20 @@ async fn tokens_expire_are_the_issuing_vendors_and_need_the_parameter() {
 
 // Through HTTP, signed as the SDK signs (V3 ACS3-HMAC-SHA256), parameters where the SDK puts them.
 
-/// Sends `action` signed with `caller`'s AccessKey: `query` in the URL, `form` in a form body.
-async fn http(
-    sim: &Simulator,
-    caller: &Caller<'_>,
-    action: &str,
-    query: &[(&str, &str)],
-    form: &[(&str, &str)],
-) -> (StatusCode, Value) {
-    use axum::body::Body;
-    use axum::http::Request;
-    use http_body_util::BodyExt;
-    use protocol::openapi::{v3, Credentials};
-    use tower::ServiceExt;
-    let credentials = match caller {
-        Caller::Vendor(v) => Credentials::new(&v.access_key_id, &v.access_key_secret),
-        Caller::Buyer(b) => Credentials::new(&b.access_key_id, &b.access_key_secret),
-    };
-    let mut request = v3::Request::new("POST", "127.0.0.1:18082", action);
-    for (k, v) in query {
-        request = request.query(k, v);
-    }
-    for (k, v) in form {
-        request = request.form(k, v);
-    }
-    let signed = request.sign(&credentials);
-    let mut builder = Request::builder()
-        .method(signed.method.as_str())
-        .uri(signed.uri());
-    for (name, value) in &signed.headers {
-        builder = builder.header(name.as_ref(), value);
-    }
-    let response = marketsim_simulator::router(sim.clone())
-        .oneshot(builder.body(Body::from(signed.body.clone())).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let body = serde_json::from_slice(&bytes)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&bytes)));
-    (status, body)
-}
-
 #[tokio::test]
 async fn failed_notifications_and_their_confirmation_answer_signed_requests() {
     let sim = simulator(world());
+    let app = http::app(&sim);
     let z = vendor(&sim, "zilliz");
-    let (status, list) = http(
-        &sim,
+    let (status, list) = http::send_as(
+        &app,
         &z,
         "DescribeFailedNotifications",
         &[("PageNumber", "1"), ("PageSize", "2")],
         &[],
     )
-    .await;
+    .await
+    .status_and_json();
     assert_eq!(status, StatusCode::OK, "{list}");
     assert_eq!(list["TotalCount"], 3);
     assert!(list["RequestId"].is_string());
@@ -413,24 +373,26 @@ async fn failed_notifications_and_their_confirmation_answer_signed_requests() {
         .as_str()
         .unwrap()
         .to_owned();
-    let (status, done) = http(
-        &sim,
+    let (status, done) = http::send_as(
+        &app,
         &z,
         "ConfirmNotification",
         &[("NotificationRequestId", &id)],
         &[],
     )
-    .await;
+    .await
+    .status_and_json();
     assert_eq!(status, StatusCode::OK, "{done}");
     assert_eq!(done["Success"], true);
-    let (status, again) = http(
-        &sim,
+    let (status, again) = http::send_as(
+        &app,
         &z,
         "ConfirmNotification",
         &[("NotificationRequestId", &id)],
         &[],
     )
-    .await;
+    .await
+    .status_and_json();
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(again["Code"], "InvalidNotificationRequestId.NotFound");
 }
@@ -438,25 +400,31 @@ async fn failed_notifications_and_their_confirmation_answer_signed_requests() {
 #[tokio::test]
 async fn cross_account_verify_token_reads_the_token_from_the_form_body() {
     let sim = simulator(world());
+    let app = http::app(&sim);
     let mut browser = Client::signed_in(&sim, "buyer-1").await;
     let url = link(&sim, ROLE, &[("returnurl", "https://isv.example/cb")]);
     let token = token_of(&authorize(&mut browser, &url).await);
     let z = vendor(&sim, "zilliz");
-    let (status, body) = http(&sim, &z, "CrossAccountVerifyToken", &[], &[("Token", &token)]).await;
+    let (status, body) = http::send_as(&app, &z, "CrossAccountVerifyToken", &[], &[("Token", &token)])
+        .await
+        .status_and_json();
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["Result"]["Uid"], "1763420985012345");
     assert!(body["Result"]["AuthTime"].is_i64());
-    let (status, used) = http(&sim, &z, "CrossAccountVerifyToken", &[], &[("Token", &token)]).await;
+    let (status, used) = http::send_as(&app, &z, "CrossAccountVerifyToken", &[], &[("Token", &token)])
+        .await
+        .status_and_json();
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(used["Code"], "InvalidToken");
-    let (status, by_buyer) = http(
-        &sim,
+    let (status, by_buyer) = http::send_as(
+        &app,
         &buyer(&sim),
         "CrossAccountVerifyToken",
         &[],
         &[("Token", &token)],
     )
-    .await;
+    .await
+    .status_and_json();
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(by_buyer["Code"], "Forbidden.RAM");
 }

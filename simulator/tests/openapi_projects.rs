@@ -408,11 +408,14 @@ fn node_ids_and_forms_that_are_not_valid_are_illegal_parameters() {
 async fn a_v1_signed_finish_current_project_node_advances_the_project() {
     use protocol::openapi::v1::Request;
     let sim = Simulator::for_tests();
+    let app = http::app(&sim);
     let finish = Request::new("POST", "FinishCurrentProjectNode")
         .param("InstanceId", PROJECT)
         .param("NodeId", "102")
         .param("Remark", "已部署");
-    let (status, body) = http::v1(&sim, finish, &http::vendor(&sim)).await;
+    let (status, body) = http::v1(&app, finish, &http::vendor(&sim))
+        .await
+        .status_and_json();
     assert_eq!(status, 200, "{body}");
     assert_eq!(
         (body["Success"].as_bool(), body["Result"].as_bool()),
@@ -420,10 +423,14 @@ async fn a_v1_signed_finish_current_project_node_advances_the_project() {
     );
     assert!(body["RequestId"].is_string());
     let current = Request::new("POST", "DescribeCurrentNodeInfo").param("InstanceId", PROJECT);
-    let (_, body) = http::v1(&sim, current, &http::buyer(&sim, "buyer-1")).await;
+    let (_, body) = http::v1(&app, current, &http::buyer(&sim, "buyer-1"))
+        .await
+        .status_and_json();
     assert_eq!(body["Result"]["NodeId"], 103);
     let theirs = Request::new("POST", "DescribeProjectInfo").param("InstanceId", PROJECT);
-    let (status, body) = http::v1(&sim, theirs, &http::buyer(&sim, "buyer-2")).await;
+    let (status, body) = http::v1(&app, theirs, &http::buyer(&sim, "buyer-2"))
+        .await
+        .status_and_json();
     assert_eq!(
         (status, body["Code"].as_str()),
         (404, Some("InvalidInstanceId.NotFound"))

@@ -40,12 +40,12 @@ fn assert_untouched(sim: &Simulator, logs: usize) {
     assert_eq!(log_count(sim), logs, "a refused request logged an operation");
 }
 
-fn code(answer: &(u16, Value)) -> (u16, &str) {
-    (answer.0, answer.1["Code"].as_str().unwrap_or_default())
+fn code(answer: &http::Answer) -> (u16, String) {
+    (answer.status.as_u16(), answer.code())
 }
 
-fn message(answer: &(u16, Value)) -> &str {
-    answer.1["Message"].as_str().unwrap_or_default()
+fn message(answer: &http::Answer) -> String {
+    answer.message()
 }
 
 fn pause() -> v3::Request {
@@ -99,13 +99,19 @@ fn with_header(signed: &v3::Signed, name: &str, value: &str) -> v3::Signed {
 #[tokio::test]
 async fn a_v1_request_with_an_added_x_acs_action_header_runs_nothing_and_keeps_its_nonce() {
     let sim = Simulator::for_tests();
+    let app = http::app(&sim);
     let logs = log_count(&sim);
     let params = v1::Request::new("POST", "DescribeProjectInfo")
         .param("InstanceId", PROJECT)
         .param("NodeId", NODE)
         .sign(&http::vendor(&sim));
-    let swapped = http::send_v1(&sim, "POST", &params, &[("x-acs-action", "PauseProject")]).await;
-    assert_eq!(code(&swapped), (400, "InvalidAction.Mismatch"), "{}", swapped.1);
+    let swapped = http::send_v1(&app, "POST", &params, &[("x-acs-action", "PauseProject")]).await;
+    assert_eq!(
+        code(&swapped),
+        (400, "InvalidAction.Mismatch".into()),
+        "{}",
+        swapped.body
+    );
     assert!(
         message(&swapped).contains("PauseProject"),
         "{}",
@@ -114,42 +120,45 @@ async fn a_v1_request_with_an_added_x_acs_action_header_runs_nothing_and_keeps_i
     assert_untouched(&sim, logs);
 
     // The genuine request, on its way behind the changed copy, is not a used nonce.
-    let genuine = http::send_v1(&sim, "POST", &params, &[]).await;
-    assert_eq!(genuine.0, 200, "{}", genuine.1);
-    assert_eq!(genuine.1["Result"]["ProjectStatus"], "Starting");
+    let genuine = http::send_v1(&app, "POST", &params, &[]).await;
+    assert_eq!(genuine.status, 200, "{}", genuine.body);
+    assert_eq!(genuine.json()["Result"]["ProjectStatus"], "Starting");
     assert_untouched(&sim, logs);
 }
 
 #[tokio::test]
 async fn a_v1_request_whose_x_acs_action_header_repeats_its_action_runs_as_the_sdk_sends_it() {
     let sim = Simulator::for_tests();
+    let app = http::app(&sim);
     let params = v1::Request::new("POST", "PauseProject")
         .param("InstanceId", PROJECT)
         .param("NodeId", NODE)
         .sign(&http::vendor(&sim));
     let headers = [("x-acs-action", "PauseProject"), ("x-acs-version", "2015-11-01")];
-    let answer = http::send_v1(&sim, "POST", &params, &headers).await;
-    assert_eq!(answer.0, 200, "{}", answer.1);
+    let answer = http::send_v1(&app, "POST", &params, &headers).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
     assert_eq!(project(&sim)["ProjectStatus"], "Pause");
 }
 
 #[tokio::test]
 async fn a_v1_request_without_an_action_parameter_is_missing_action_whatever_its_header_says() {
     let sim = Simulator::for_tests();
+    let app = http::app(&sim);
     let logs = log_count(&sim);
     let mut request = v1::Request::new("POST", "PauseProject")
         .param("InstanceId", PROJECT)
         .param("NodeId", NODE);
     request.params.retain(|(name, _)| name != "Action");
     let params = request.sign(&http::vendor(&sim));
-    let answer = http::send_v1(&sim, "POST", &params, &[("x-acs-action", "PauseProject")]).await;
-    assert_eq!(code(&answer), (400, "MissingAction"), "{}", answer.1);
+    let answer = http::send_v1(&app, "POST", &params, &[("x-acs-action", "PauseProject")]).await;
+    assert_eq!(code(&answer), (400, "MissingAction".into()), "{}", answer.body);
     assert_untouched(&sim, logs);
 }
 
 #[tokio::test]
 async fn a_v3_request_that_leaves_x_acs_action_unsigned_is_refused_before_it_can_be_swapped() {
     let sim = Simulator::for_tests();
+    let app = http::app(&sim);
     let logs = log_count(&sim);
     let creds = http::vendor(&sim);
     let describe = v3::Request::new("POST", http::HOST, "DescribeProjectInfo")
@@ -159,8 +168,13 @@ async fn a_v3_request_that_leaves_x_acs_action_unsigned_is_refused_before_it_can
     let unsigned = signed_without(&describe, &["x-acs-action"], &creds);
     let swapped = with_header(&unsigned, "x-acs-action", "PauseProject");
     for request in [&unsigned, &swapped] {
-        let answer = http::send_v3(&sim, request).await;
-        assert_eq!(code(&answer), (400, "IncompleteSignature"), "{}", answer.1);
+        let answer = http::send_v3(&app, request).await;
+        assert_eq!(
+            code(&answer),
+            (400, "IncompleteSignature".into()),
+            "{}",
+            answer.body
+        );
         assert!(message(&answer).contains("x-acs-action"), "{}", message(&answer));
     }
     assert_untouched(&sim, logs);
@@ -169,13 +183,19 @@ async fn a_v3_request_that_leaves_x_acs_action_unsigned_is_refused_before_it_can
 #[tokio::test]
 async fn a_v3_request_that_leaves_host_unsigned_is_incomplete_signature() {
     let sim = Simulator::for_tests();
+    let app = http::app(&sim);
     let logs = log_count(&sim);
     let creds = http::vendor(&sim);
     let unsigned = signed_without(&pause().sign(&creds), &["host"], &creds);
     let elsewhere = with_header(&unsigned, "host", "market.aliyuncs.com");
     for request in [&unsigned, &elsewhere] {
-        let answer = http::send_v3(&sim, request).await;
-        assert_eq!(code(&answer), (400, "IncompleteSignature"), "{}", answer.1);
+        let answer = http::send_v3(&app, request).await;
+        assert_eq!(
+            code(&answer),
+            (400, "IncompleteSignature".into()),
+            "{}",
+            answer.body
+        );
         assert!(
             message(&answer).contains("the host header"),
             "{}",
@@ -188,6 +208,7 @@ async fn a_v3_request_that_leaves_host_unsigned_is_incomplete_signature() {
 #[tokio::test]
 async fn every_x_acs_header_a_v3_request_sends_must_be_signed() {
     let sim = Simulator::for_tests();
+    let app = http::app(&sim);
     let logs = log_count(&sim);
     let vendor_keys = http::vendor(&sim);
     let sts = http::sts_of(&sim, "zilliz");
@@ -199,12 +220,12 @@ async fn every_x_acs_header_a_v3_request_sends_must_be_signed() {
     ];
     for (creds, name) in cases {
         let signed = pause().header("x-acs-extra", "v").sign(creds);
-        let answer = http::send_v3(&sim, &signed_without(&signed, &[name], creds)).await;
+        let answer = http::send_v3(&app, &signed_without(&signed, &[name], creds)).await;
         assert_eq!(
             code(&answer),
-            (400, "IncompleteSignature"),
+            (400, "IncompleteSignature".into()),
             "{name}: {}",
-            answer.1
+            answer.body
         );
         assert!(message(&answer).contains(name), "{}", message(&answer));
     }
@@ -214,6 +235,7 @@ async fn every_x_acs_header_a_v3_request_sends_must_be_signed() {
 #[tokio::test]
 async fn a_v3_request_whose_action_parameter_disagrees_with_its_signed_header_is_refused() {
     let sim = Simulator::for_tests();
+    let app = http::app(&sim);
     let logs = log_count(&sim);
     let creds = http::vendor(&sim);
     let in_query = pause().query("Action", "DescribeProjectInfo");
@@ -223,21 +245,27 @@ async fn a_v3_request_whose_action_parameter_disagrees_with_its_signed_header_is
         .query("NodeId", NODE)
         .query("Action", "PauseProject");
     for request in [in_query, in_body, reversed] {
-        let answer = http::v3(&sim, request, &creds).await;
-        assert_eq!(code(&answer), (400, "InvalidAction.Mismatch"), "{}", answer.1);
+        let answer = http::v3(&app, request, &creds).await;
+        assert_eq!(
+            code(&answer),
+            (400, "InvalidAction.Mismatch".into()),
+            "{}",
+            answer.body
+        );
     }
     assert_untouched(&sim, logs);
 
     // The same name in both is no disagreement.
     let agreeing = pause().query("Action", "PauseProject");
-    let answer = http::v3(&sim, agreeing, &creds).await;
-    assert_eq!(answer.0, 200, "{}", answer.1);
+    let answer = http::v3(&app, agreeing, &creds).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
     assert_eq!(project(&sim)["ProjectStatus"], "Pause");
 }
 
 #[tokio::test]
 async fn a_signed_request_that_names_no_action_is_missing_action_and_not_a_page() {
     let sim = Simulator::for_tests();
+    let app = http::app(&sim);
     let logs = log_count(&sim);
     let creds = http::vendor(&sim);
     for method in ["GET", "POST"] {
@@ -247,15 +275,25 @@ async fn a_signed_request_that_names_no_action_is_missing_action_and_not_a_page(
             .sign(&creds);
         let mut nameless = signed_without(&signed, &["x-acs-action"], &creds);
         nameless.headers.retain(|(name, _)| name != "x-acs-action");
-        let answer = http::send_v3(&sim, &nameless).await;
-        assert_eq!(code(&answer), (400, "MissingAction"), "V3 {method}: {}", answer.1);
+        let answer = http::send_v3(&app, &nameless).await;
+        assert_eq!(
+            code(&answer),
+            (400, "MissingAction".into()),
+            "V3 {method}: {}",
+            answer.body
+        );
 
         let mut request = v1::Request::new(method, "PauseProject")
             .param("InstanceId", PROJECT)
             .param("NodeId", NODE);
         request.params.retain(|(name, _)| name != "Action");
-        let answer = http::send_v1(&sim, method, &request.sign(&creds), &[]).await;
-        assert_eq!(code(&answer), (400, "MissingAction"), "V1 {method}: {}", answer.1);
+        let answer = http::send_v1(&app, method, &request.sign(&creds), &[]).await;
+        assert_eq!(
+            code(&answer),
+            (400, "MissingAction".into()),
+            "V1 {method}: {}",
+            answer.body
+        );
     }
     assert_untouched(&sim, logs);
 }
@@ -263,6 +301,7 @@ async fn a_signed_request_that_names_no_action_is_missing_action_and_not_a_page(
 #[tokio::test]
 async fn a_signed_request_that_a_web_page_sent_runs_nothing_and_keeps_its_nonce() {
     let sim = Simulator::for_tests();
+    let app = http::app(&sim);
     let logs = log_count(&sim);
     let params = v1::Request::new("POST", "PauseProject")
         .param("InstanceId", PROJECT)
@@ -276,12 +315,12 @@ async fn a_signed_request_that_a_web_page_sent_runs_nothing_and_keeps_its_nonce(
         [("origin", "null"), ("x-page", "sandboxed")],
         [("sec-fetch-site", "same-site"), ("sec-fetch-dest", "image")],
     ] {
-        let sent = http::send_v1(&sim, "POST", &params, &page).await;
+        let sent = http::send_v1(&app, "POST", &params, &page).await;
         assert_eq!(
             code(&sent),
-            (403, "Forbidden.CrossSiteRequest"),
+            (403, "Forbidden.CrossSiteRequest".into()),
             "{page:?}: {}",
-            sent.1
+            sent.body
         );
         assert_untouched(&sim, logs);
     }
@@ -290,19 +329,20 @@ async fn a_signed_request_that_a_web_page_sent_runs_nothing_and_keeps_its_nonce(
         signed
             .headers
             .push(("origin".into(), "http://evil.example".into()));
-        http::send_v3(&sim, &signed).await
+        http::send_v3(&app, &signed).await
     };
-    assert_eq!(code(&v3_from_a_page), (403, "Forbidden.CrossSiteRequest"));
+    assert_eq!(code(&v3_from_a_page), (403, "Forbidden.CrossSiteRequest".into()));
     assert_untouched(&sim, logs);
 
     // The same signed request from an SDK (no Origin, no Sec-Fetch-Site) runs.
-    let genuine = http::send_v1(&sim, "POST", &params, &[]).await;
-    assert_eq!(genuine.0, 200, "{}", genuine.1);
+    let genuine = http::send_v1(&app, "POST", &params, &[]).await;
+    assert_eq!(genuine.status, 200, "{}", genuine.body);
 }
 
 #[tokio::test]
 async fn an_action_given_in_both_query_and_body_is_refused_and_runs_nothing() {
     let sim = Simulator::for_tests();
+    let app = http::app(&sim);
     let logs = log_count(&sim);
     let form = v1::Request::new("POST", "DescribeProjectInfo")
         .param("InstanceId", PROJECT)
@@ -315,8 +355,8 @@ async fn an_action_given_in_both_query_and_body_is_refused_and_runs_nothing() {
         .header("content-type", "application/x-www-form-urlencoded")
         .body(axum::body::Body::from(form_encode(&form)))
         .unwrap();
-    let sent = http::send(&sim, request).await;
-    assert_eq!(code(&sent), (400, "InvalidParameter"), "{}", sent.1);
+    let sent = http::send(&app, request).await;
+    assert_eq!(code(&sent), (400, "InvalidParameter".into()), "{}", sent.body);
     assert!(message(&sent).contains("Action"), "{}", message(&sent));
     assert_untouched(&sim, logs);
 }

@@ -6,12 +6,12 @@ use axum::http::StatusCode;
 use common::{simulator, world_with_vendor, Client};
 use marketsim_simulator::store::orders::Status;
 use std::time::Duration;
-use wiremock::MockServer;
+use testkit::Vendor;
 
 const PRODUCT: &str = "/products/cmgj00061912";
 
-async fn vendor_answering(auth_url: &str) -> MockServer {
-    common::vendor_answering("zc-42", auth_url).await
+async fn vendor_answering(auth_url: &str) -> Vendor {
+    Vendor::answering("zc-42", auth_url).await
 }
 
 #[tokio::test]
@@ -28,22 +28,22 @@ async fn signed_out_立即开通_leads_to_sign_in_and_back() {
     assert_eq!(sign_in_url, "/signin?return=%2Fproducts%2Fcmgj00061912%2Fopen");
     let form = browser.get(&sign_in_url).await;
     assert_eq!(
-        form.input("return").as_deref(),
+        form.find_field("return").as_deref(),
         Some("/products/cmgj00061912/open")
     );
     let back = browser
         .post(
             "/signin",
             &[
-                ("csrf", &form.input("csrf").unwrap()),
+                ("csrf", &form.find_field("csrf").unwrap()),
                 ("login", "buyer-1"),
                 ("password", "buyer-1-pass"),
-                ("return", &form.input("return").unwrap()),
+                ("return", &form.find_field("return").unwrap()),
             ],
         )
         .await;
     assert_eq!(back.location.as_deref(), Some("/products/cmgj00061912/open"));
-    let cookie = back.set_cookie.unwrap();
+    let cookie = back.set_cookie[0].clone();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && !cookie.contains("Domain"));
     let dialog = browser.get("/products/cmgj00061912/open").await;
     assert!(
@@ -59,7 +59,7 @@ async fn a_wrong_password_is_refused_and_a_foreign_return_path_is_not_followed()
     let wrong = browser.sign_in("buyer-1", "nope", "/console/bills").await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert!(wrong.text().contains("账号名或密码错误"));
-    assert_eq!(wrong.input("return").as_deref(), Some("/console/bills"));
+    assert_eq!(wrong.find_field("return").as_deref(), Some("/console/bills"));
     let ok = browser
         .sign_in("buyer-1", "buyer-1-pass", "//evil.example/")
         .await;
@@ -71,7 +71,7 @@ async fn 开通_without_the_tick_is_refused_by_the_server_and_creates_nothing() 
     let sim = simulator(world_with_vendor("http://127.0.0.1:9/"));
     let mut buyer = Client::signed_in(&sim, "buyer-1").await;
     let dialog = buyer.get("/products/cmgj00061912/open").await;
-    let csrf = dialog.input("csrf").unwrap();
+    let csrf = dialog.find_field("csrf").unwrap();
     let refused = buyer
         .post(
             "/products/cmgj00061912/open",
@@ -94,7 +94,7 @@ async fn a_form_without_the_csrf_token_or_with_a_forged_sku_changes_nothing() {
     let csrf = buyer
         .get("/products/cmgj00061912/open")
         .await
-        .input("csrf")
+        .find_field("csrf")
         .unwrap();
     let forged = buyer
         .post(
@@ -113,7 +113,7 @@ async fn after_开通_the_notice_leads_to_the_list_which_refreshes_while_opening
     let csrf = buyer
         .get("/products/cmgj00061912/open")
         .await
-        .input("csrf")
+        .find_field("csrf")
         .unwrap();
     let done = buyer
         .post(
@@ -138,7 +138,7 @@ async fn after_开通_the_notice_leads_to_the_list_which_refreshes_while_opening
 #[tokio::test]
 async fn 免登_sends_the_browser_to_the_auth_url_with_a_fresh_verify_token() {
     let vendor = vendor_answering("http://localhost:8081/aliyun/sso?tenant=z").await;
-    let sim = simulator(world_with_vendor(&format!("{}/spi", vendor.uri())));
+    let sim = simulator(world_with_vendor(&vendor.spi_url()));
     let mut buyer = Client::signed_in(&sim, "buyer-1").await;
     let id = buyer.open_service().await;
     sim.clock().advance(Duration::from_secs(180)).await.unwrap();
@@ -149,7 +149,7 @@ async fn 免登_sends_the_browser_to_the_auth_url_with_a_fresh_verify_token() {
     assert_eq!(sso, [format!("/console/services/{id}/sso")]);
     let notice = buyer.get(&sso[0]).await;
     assert!(notice.text().contains("提示") && notice.body.contains(r#"role="dialog""#));
-    let csrf = notice.input("csrf").unwrap();
+    let csrf = notice.find_field("csrf").unwrap();
     let go = buyer.post(&sso[0], &[("csrf", &csrf)]).await;
     assert_eq!(go.status, StatusCode::SEE_OTHER);
     let location = go.location.unwrap();
@@ -173,7 +173,7 @@ async fn 免登_sends_the_browser_to_the_auth_url_with_a_fresh_verify_token() {
 #[tokio::test]
 async fn details_show_what_the_vendor_returned_and_every_attempt() {
     let vendor = vendor_answering("http://v/sso").await;
-    let sim = simulator(world_with_vendor(&format!("{}/spi", vendor.uri())));
+    let sim = simulator(world_with_vendor(&vendor.spi_url()));
     let mut buyer = Client::signed_in(&sim, "buyer-1").await;
     let id = buyer.open_service().await;
     sim.clock().advance(Duration::from_secs(120)).await.unwrap();
@@ -197,7 +197,7 @@ async fn details_show_what_the_vendor_returned_and_every_attempt() {
 #[tokio::test]
 async fn another_buyers_instance_and_order_read_as_not_found() {
     let vendor = vendor_answering("http://v/sso").await;
-    let sim = simulator(world_with_vendor(&format!("{}/spi", vendor.uri())));
+    let sim = simulator(world_with_vendor(&vendor.spi_url()));
     let mut owner = Client::signed_in(&sim, "buyer-1").await;
     let id = owner.open_service().await;
     sim.clock().advance(Duration::from_secs(120)).await.unwrap();
@@ -215,7 +215,7 @@ async fn another_buyers_instance_and_order_read_as_not_found() {
     let csrf = other
         .get("/products/cmgj00061912/open")
         .await
-        .input("csrf")
+        .find_field("csrf")
         .unwrap();
     let stolen = other
         .post(&format!("/console/services/{id}/sso"), &[("csrf", &csrf)])
@@ -278,7 +278,7 @@ async fn unknown_pages_and_products_are_not_found_and_signing_out_forgets_the_se
     assert_eq!(buyer.get("/").await.location.as_deref(), Some("/products"));
     let old_cookie = buyer.cookie.clone();
     let page = buyer.get("/products").await;
-    let csrf = page.form_input("/signout", "csrf").unwrap();
+    let csrf = page.form_field("/signout", "csrf");
     buyer.post("/signout", &[("csrf", &csrf)]).await;
     buyer.cookie = old_cookie;
     assert_eq!(buyer.get("/console/services").await.status, StatusCode::SEE_OTHER);

@@ -5,7 +5,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{simulator, world_with_vendor, Answer, Client};
+use common::{simulator, world_with_vendor, Client, Page};
 use marketsim_simulator::Simulator;
 use url::Url;
 
@@ -60,7 +60,7 @@ async fn return_in_form(raw: &str) -> String {
     let encoded: String = form_urlencoded::byte_serialize(raw.as_bytes()).collect();
     let form = browser.get(&format!("/signin?return={encoded}")).await;
     assert_eq!(form.status, StatusCode::OK, "{raw:?}");
-    form.input("return").expect("the form carries a return path")
+    form.find_field("return").expect("the form carries a return path")
 }
 
 /// Where signing in with the return path `raw` sends the browser (None: a redirect to nowhere).
@@ -127,8 +127,8 @@ async fn local_return_paths_survive_sign_in_as_they_were() {
 async fn a_return_path_with_bytes_that_are_not_utf8_stays_on_site() {
     let mut browser = Client::new(&sim());
     let form = browser.get("/signin?return=%FF%2F%2Fevil.example%2F").await;
-    assert!(stays_on_site(&form.input("return").unwrap()));
-    let csrf = form.input("csrf").unwrap_or_default();
+    assert!(stays_on_site(&form.find_field("return").unwrap()));
+    let csrf = form.find_field("csrf").unwrap_or_default();
     let mut body = format!("csrf={csrf}&login=buyer-1&password=buyer-1-pass&return=").into_bytes();
     body.extend_from_slice(b"\xff\xfe//evil.example/");
     let back = browser.post_bytes("/signin", body).await;
@@ -141,7 +141,7 @@ async fn is_signed_in(browser: &mut Client) -> bool {
     browser.get(DEFAULT_PAGE).await.status == StatusCode::OK
 }
 
-fn refused_as_forged(answer: &Answer) -> bool {
+fn refused_as_forged(answer: &Page) -> bool {
     answer.status == StatusCode::FORBIDDEN && answer.text().contains("表单已过期或来源不明")
 }
 
@@ -149,12 +149,12 @@ fn refused_as_forged(answer: &Answer) -> bool {
 async fn the_sign_in_form_carries_a_csrf_token_of_its_own_browser() {
     let sim = sim();
     let (mut one, mut other) = (Client::new(&sim), Client::new(&sim));
-    let first = one.get("/signin").await.input("csrf");
-    let second = other.get("/signin").await.input("csrf");
+    let first = one.get("/signin").await.find_field("csrf");
+    let second = other.get("/signin").await.find_field("csrf");
     assert!(first.is_some() && second.is_some(), "the form has a csrf field");
     assert_ne!(first, second);
     assert_eq!(
-        one.get("/signin").await.input("csrf"),
+        one.get("/signin").await.find_field("csrf"),
         first,
         "kept for the browser"
     );
@@ -183,7 +183,11 @@ async fn a_sign_in_posted_without_the_csrf_token_is_refused_and_signs_nobody_in(
 async fn a_sign_in_posted_with_another_browsers_csrf_token_is_refused() {
     let sim = sim();
     let mut attacker = Client::new(&sim);
-    let token = attacker.get("/signin").await.input("csrf").unwrap_or_default();
+    let token = attacker
+        .get("/signin")
+        .await
+        .find_field("csrf")
+        .unwrap_or_default();
     let mut victim = Client::new(&sim);
     victim.get("/signin").await;
     let forged = victim
@@ -235,9 +239,8 @@ async fn signing_out_needs_the_csrf_token_of_the_sign_out_form() {
     assert!(refused_as_forged(&forged), "{:?}: {}", forged.status, forged.body);
     assert!(is_signed_in(&mut buyer).await, "still signed in");
     let page = buyer.get(DEFAULT_PAGE).await;
-    let csrf = page
-        .form_input("/signout", "csrf")
-        .expect("the sign-out form carries the CSRF token");
+    // The sign-out form carries the CSRF token (form_field panics without it).
+    let csrf = page.form_field("/signout", "csrf");
     let cookie = buyer.cookie.clone();
     let out = buyer.post("/signout", &[("csrf", &csrf)]).await;
     assert_eq!(out.location.as_deref(), Some("/products"));

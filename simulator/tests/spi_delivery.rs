@@ -5,27 +5,29 @@ mod common;
 use common::{simulator, world_with_vendor, Client};
 use marketsim_simulator::store::orders::Status;
 use std::time::Duration;
-use wiremock::matchers::{method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use testkit::vendor::{create_instance, Vendor, SPI_PATH};
+use wiremock::matchers::{path, query_param};
+use wiremock::ResponseTemplate;
 
 const READY: &str = r#"{"instanceId":"zc-8810","appInfo":{"frontEndUrl":"http://vendor/","authUrl":"http://vendor/sso"},"hostInfo":{"region":"cn-hangzhou"},"info":"欢迎"}"#;
 
-async fn opened_world(vendor: &MockServer) -> (marketsim_simulator::Simulator, String) {
-    let sim = simulator(world_with_vendor(&format!("{}/aliyun/spi", vendor.uri())));
+async fn opened_world(vendor: &Vendor) -> (marketsim_simulator::Simulator, String) {
+    let sim = simulator(world_with_vendor(&vendor.spi_url()));
     let id = Client::signed_in(&sim, "buyer-1").await.open_service().await;
     (sim, id)
 }
 
 #[tokio::test]
 async fn a_ready_answer_opens_the_instance_after_the_provisioning_delay() {
-    let vendor = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/aliyun/spi"))
-        .and(query_param("action", "createInstance"))
-        .and(query_param("trial", "false"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(READY))
-        .expect(1)
-        .mount(&vendor)
+    let vendor = Vendor::start().await;
+    vendor
+        .mount(
+            create_instance()
+                .and(path(SPI_PATH))
+                .and(query_param("trial", "false"))
+                .respond_with(ResponseTemplate::new(200).set_body_string(READY))
+                .expect(1),
+        )
         .await;
     let (sim, id) = opened_world(&vendor).await;
     sim.clock().advance(Duration::from_secs(119)).await.unwrap();
@@ -47,15 +49,13 @@ async fn a_ready_answer_opens_the_instance_after_the_provisioning_delay() {
 
 #[tokio::test]
 async fn the_call_carries_every_documented_parameter_and_a_valid_token() {
-    let vendor = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(READY))
-        .mount(&vendor)
+    let vendor = Vendor::start().await;
+    vendor
+        .mount(create_instance().respond_with(ResponseTemplate::new(200).set_body_string(READY)))
         .await;
     let (sim, id) = opened_world(&vendor).await;
     sim.clock().advance(Duration::from_secs(120)).await.unwrap();
-    let request = &vendor.received_requests().await.unwrap()[0];
-    let params = protocol::spi::decode_query(request.url.query().unwrap());
+    let params = &vendor.calls().await[0];
     let names: Vec<&str> = params.iter().map(|(k, _)| k.as_str()).collect();
     assert_eq!(
         names,
@@ -74,20 +74,21 @@ async fn the_call_carries_every_documented_parameter_and_a_valid_token() {
     assert_eq!(get("orderBizId"), id);
     assert_eq!(get("aliUid"), "1763420985012345");
     assert_eq!(get("orderId").len(), 15);
-    assert!(protocol::spi::verify(&params, "zilliz-spi-key-8c1f2b7e").is_ok());
+    assert!(protocol::spi::verify(params, "zilliz-spi-key-8c1f2b7e").is_ok());
 }
 
 #[tokio::test]
 async fn instance_id_zero_means_not_yet_and_is_retried_at_the_interval() {
-    let vendor = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"instanceId":"0"}"#))
-        .up_to_n_times(2)
-        .mount(&vendor)
+    let vendor = Vendor::start().await;
+    vendor
+        .mount(
+            create_instance()
+                .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"instanceId":"0"}"#))
+                .up_to_n_times(2),
+        )
         .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(READY))
-        .mount(&vendor)
+    vendor
+        .mount(create_instance().respond_with(ResponseTemplate::new(200).set_body_string(READY)))
         .await;
     let (sim, id) = opened_world(&vendor).await;
     sim.clock().advance(Duration::from_secs(120 + 60)).await.unwrap();
@@ -108,20 +109,23 @@ async fn instance_id_zero_means_not_yet_and_is_retried_at_the_interval() {
 
 #[tokio::test]
 async fn an_error_status_a_bad_answer_and_an_unreachable_vendor_are_retried() {
-    let vendor = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(500))
-        .up_to_n_times(1)
-        .mount(&vendor)
+    let vendor = Vendor::start().await;
+    vendor
+        .mount(
+            create_instance()
+                .respond_with(ResponseTemplate::new(500))
+                .up_to_n_times(1),
+        )
         .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("<html>oops</html>"))
-        .up_to_n_times(1)
-        .mount(&vendor)
+    vendor
+        .mount(
+            create_instance()
+                .respond_with(ResponseTemplate::new(200).set_body_string("<html>oops</html>"))
+                .up_to_n_times(1),
+        )
         .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(READY))
-        .mount(&vendor)
+    vendor
+        .mount(create_instance().respond_with(ResponseTemplate::new(200).set_body_string(READY)))
         .await;
     let (sim, id) = opened_world(&vendor).await;
     sim.clock().advance(Duration::from_secs(240)).await.unwrap();
@@ -147,14 +151,15 @@ async fn an_error_status_a_bad_answer_and_an_unreachable_vendor_are_retried() {
 
 #[tokio::test]
 async fn a_hanging_vendor_times_out_in_real_time_and_is_retried() {
-    let vendor = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_string(READY)
-                .set_delay(Duration::from_secs(5)),
+    let vendor = Vendor::start().await;
+    vendor
+        .mount(
+            create_instance().respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_string(READY)
+                    .set_delay(Duration::from_secs(5)),
+            ),
         )
-        .mount(&vendor)
         .await;
     let (sim, id) = opened_world(&vendor).await;
     sim.clock().advance(Duration::from_secs(120)).await.unwrap();
@@ -172,11 +177,13 @@ async fn a_hanging_vendor_times_out_in_real_time_and_is_retried() {
 
 #[tokio::test]
 async fn after_120_retries_the_instance_fails_to_open_and_says_why() {
-    let vendor = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"instanceId":0}"#))
-        .expect(121)
-        .mount(&vendor)
+    let vendor = Vendor::start().await;
+    vendor
+        .mount(
+            create_instance()
+                .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"instanceId":0}"#))
+                .expect(121),
+        )
         .await;
     let (sim, id) = opened_world(&vendor).await;
     sim.clock().advance(Duration::from_secs(86_400)).await.unwrap();

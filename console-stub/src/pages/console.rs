@@ -2,13 +2,14 @@
 //! organisation 项目 (with 创建集群), 组织用户, 事件, 系统设置 and 回收站, plus 文档. Small pages where
 //! the seed shows nothing, but real ones: every figure comes from the store.
 
-use crate::error::PageError;
-use crate::form::Fields;
+use crate::orgs;
+use crate::pages::error::PageError;
+use crate::pages::form::Fields;
 use crate::pages::layout::{base, console_page, form_tokens, Chrome, Nav};
+use crate::pages::session::Visitor;
+use crate::pages::wizard::{clean_handoff, handoff_query, HandoffQuery};
 use crate::pages::{org_context, OrgContext};
-use crate::session::Visitor;
-use crate::wizard::{clean_handoff, handoff_query, HandoffQuery};
-use crate::Console;
+use crate::state::Console;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -103,7 +104,7 @@ pub async fn create_org(
         return Err(PageError::BadRequest("组织名称为 1 到 64 个字符。".into()));
     }
     let now = console.now();
-    let org = console.lock().create_org(name, user, now)?;
+    let org = orgs::create_org(&mut console.lock(), name, user, now)?;
     let to = match handoff {
         Some(_) => format!("/bind{}", handoff_query(handoff)),
         None => format!("/orgs/{}/projects", org.id),

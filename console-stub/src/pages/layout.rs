@@ -2,7 +2,7 @@
 //! navigation 项目 账单 组织用户 文档 and the side navigation 组织 项目 账单 组织用户 事件 系统设置 回收站),
 //! and the binding wizard (授权使用 阿里云 云市场扣费 with its three steps).
 
-use crate::accounts::User;
+use crate::store::accounts::User;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 const CSS: &str = "

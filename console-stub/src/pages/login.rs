@@ -3,13 +3,13 @@
 //! session; signing in or registering replaces that session with a new one. 注册 creates the
 //! account and its first organisation, which the new user administers.
 
-use crate::accounts::{check_password, hash_password};
-use crate::error::PageError;
-use crate::form::Fields;
+use crate::accounts::{self, check_password, hash_password, sign_in, RegisterError};
+use crate::pages::error::PageError;
+use crate::pages::form::Fields;
 use crate::pages::layout::{base, form_tokens, wizard_page};
-use crate::session::{clear_cookie, redirect_with_cookie, session_for_form, set_cookie, Visitor};
-use crate::wizard::{clean_handoff, handoff_query, HandoffQuery};
-use crate::Console;
+use crate::pages::session::{clear_cookie, redirect_with_cookie, session_for_form, set_cookie, Visitor};
+use crate::pages::wizard::{clean_handoff, handoff_query, HandoffQuery};
+use crate::state::Console;
 use axum::extract::{Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::StatusCode;
@@ -140,13 +140,7 @@ pub async fn login(
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     };
     let now = console.now();
-    let session = {
-        let mut db = console.lock();
-        if let Some(old) = &visitor.session {
-            db.end_session(&old.token)?;
-        }
-        db.new_session(Some(&user.id), now)?
-    };
+    let session = sign_in(&mut console.lock(), visitor.session.as_ref(), &user.id, now)?;
     Ok(redirect_with_cookie(
         &after_sign_in(handoff),
         set_cookie(&session.token),
@@ -221,15 +215,16 @@ pub async fn register(
     })?;
     let now = console.now();
     let mut db = console.lock();
-    let Some((user, org)) = db.register(typed.email, name, &hash, typed.org, now)? else {
-        drop(db);
-        let page = register_form(handoff, csrf, &typed, Some("该企业邮箱已注册，请直接登录。"));
-        return Ok((StatusCode::CONFLICT, page).into_response());
+    let (user, org) = match accounts::register(&mut db, typed.email, name, &hash, typed.org, now) {
+        Ok(registered) => registered,
+        Err(RegisterError::EmailTaken) => {
+            drop(db);
+            let page = register_form(handoff, csrf, &typed, Some("该企业邮箱已注册，请直接登录。"));
+            return Ok((StatusCode::CONFLICT, page).into_response());
+        }
+        Err(RegisterError::Store(e)) => return Err(e.into()),
     };
-    if let Some(old) = &visitor.session {
-        db.end_session(&old.token)?;
-    }
-    let session = db.new_session(Some(&user.id), now)?;
+    let session = sign_in(&mut db, visitor.session.as_ref(), &user.id, now)?;
     drop(db);
     let next = match handoff {
         Some(_) => after_sign_in(handoff),

@@ -1,18 +1,28 @@
-//! The console's HTML pages, server-rendered with maud: plain links and forms, no JavaScript, each
-//! labelled with the seed's own words. [`layout`] draws the frames (console navigation, wizard
-//! steps); [`login`] is 登录 / 注册; [`console`] holds the organisation pages. Every organisation
-//! page resolves its organisation through [`org_context`], which refuses (404) anyone who does not
-//! belong to it.
+//! The console's browser interface: HTML pages server-rendered with maud — plain links and forms,
+//! no JavaScript, each labelled with the seed's own words — and the 免登 entry the marketplace
+//! sends buyers to. [`layout`] draws the frames (console navigation, wizard steps); [`login`] is
+//! 登录 / 注册; [`verify`] is the 免登 entry (`GET /aliyun/sso`); [`wizard`] the binding's steps 2
+//! and 3; [`console`] the organisation pages and [`billing`] 账单; [`session`] and [`form`] read
+//! cookies, CSRF tokens and posted fields; [`error`] renders every refusal as a page. Every
+//! organisation page resolves its organisation through [`org_context`], which refuses (404) anyone
+//! who does not belong to it. Floor: an interface, beside the SPI (module `spi`), importing
+//! neither it nor the router; beneath it the state handle, the rules and the store.
 
+pub mod billing;
 pub mod console;
+pub mod error;
+pub mod form;
 pub mod layout;
 pub mod login;
+pub mod session;
+pub mod verify;
+pub mod wizard;
 
-use crate::accounts::{Session, User};
-use crate::error::PageError;
-use crate::orgs::Membership;
-use crate::session::Visitor;
-use crate::Console;
+use crate::pages::error::PageError;
+use crate::pages::session::Visitor;
+use crate::state::Console;
+use crate::store::accounts::{Session, User};
+use crate::store::orgs::Membership;
 
 /// A signed-in visitor looking at one of their organisations.
 #[derive(Debug, Clone)]

@@ -7,9 +7,11 @@
 //! - [`v1`] — the RPC `HMAC-SHA1` signature over the parameters, and [`v1::sign_params`].
 //! - [`client`] — an async client that signs like the Python SDK, with typed helpers.
 //!
-//! Shared here: the RFC 3986 encoding both signatures use, the timestamp format and the credentials.
+//! Shared here, beneath all three: the RFC 3986 encoding both signatures use, the timestamp format,
+//! the credentials, and the request nonce (`nonce`, re-exported as [`client::random_nonce`]).
 
 pub mod client;
+mod nonce;
 pub mod v1;
 pub mod v3;
 

@@ -84,7 +84,7 @@ impl Request {
         .param("Format", "json")
         .param("Version", super::VERSION)
         .param("Timestamp", &format_timestamp(crate::clock::wall_now()))
-        .param("SignatureNonce", &super::client::random_nonce())
+        .param("SignatureNonce", &super::nonce::random_nonce())
         .param("SignatureMethod", SIGNATURE_METHOD)
         .param("SignatureVersion", "1.0")
     }

@@ -10,7 +10,7 @@
 //! nonce is new. Only a request that passes them all has its nonce remembered, so a forged request
 //! cannot use up a caller's nonces. A request that passes them all runs the operation it signed.
 
-use super::{action, ApiError, Caller, ErrorCode, Params};
+use super::{action, ApiError, Caller, ErrorCode, Params, Runtime};
 use crate::state::Simulator;
 use crate::world::World;
 use axum::http::{header, HeaderMap, HeaderName};
@@ -46,17 +46,21 @@ pub struct Authenticated<'w, 'r> {
     pub action: &'r str,
 }
 
-/// Checks the request's signature against the wall clock.
+/// Checks the request's signature against the wall clock, with the nonces the OpenAPI remembers
+/// for `sim`'s world.
 pub fn authenticate<'w, 'r>(
     sim: &'w Simulator,
     request: &SignedRequest<'r>,
 ) -> Result<Authenticated<'w, 'r>, ApiError> {
-    authenticate_at(sim, request, protocol::clock::wall_now())
+    let runtime = Runtime::of(sim);
+    authenticate_at(sim, &runtime.nonces, request, protocol::clock::wall_now())
 }
 
-/// Checks the request's signature as if the wall clock read `now`.
+/// Checks the request's signature as if the wall clock read `now`, remembering its nonce in
+/// `nonces`.
 pub fn authenticate_at<'w, 'r>(
     sim: &'w Simulator,
+    nonces: &NonceCache,
     request: &SignedRequest<'r>,
     now: Instant,
 ) -> Result<Authenticated<'w, 'r>, ApiError> {
@@ -81,9 +85,9 @@ pub fn authenticate_at<'w, 'r>(
                 .get(..5)
                 .is_some_and(|p| p.eq_ignore_ascii_case("ACS3-")) =>
         {
-            authenticate_v3(sim, request, value, now)
+            authenticate_v3(sim, nonces, request, value, now)
         }
-        _ if has_v1 => authenticate_v1(sim, request, now),
+        _ if has_v1 => authenticate_v1(sim, nonces, request, now),
         Some(_) => Err(incomplete(
             "the Authorization header is not an ACS3-HMAC-SHA256 signature",
         )),
@@ -95,6 +99,7 @@ pub fn authenticate_at<'w, 'r>(
 
 fn authenticate_v3<'w, 'r>(
     sim: &'w Simulator,
+    nonces: &NonceCache,
     request: &SignedRequest<'r>,
     authorization: &str,
     now: Instant,
@@ -153,7 +158,7 @@ fn authenticate_v3<'w, 'r>(
             "Specified signature does not match our calculation. server StringToSign is [{to_sign}]"
         )));
     }
-    finish(sim, auth.access_key_id, key, token, nonce, now, stamped).map(|(caller, sts)| Authenticated {
+    finish(nonces, auth.access_key_id, key, token, nonce, now, stamped).map(|(caller, sts)| Authenticated {
         caller,
         sts,
         action,
@@ -179,6 +184,7 @@ fn check_signed_headers(headers: &HeaderMap, signed: &v3::SignedHeaders) -> Resu
 
 fn authenticate_v1<'w, 'r>(
     sim: &'w Simulator,
+    nonces: &NonceCache,
     request: &SignedRequest<'r>,
     now: Instant,
 ) -> Result<Authenticated<'w, 'r>, ApiError> {
@@ -220,7 +226,7 @@ fn authenticate_v1<'w, 'r>(
         )));
     }
     let token = params.get("SecurityToken");
-    finish(sim, access_key_id, key, token, nonce, now, stamped).map(|(caller, sts)| Authenticated {
+    finish(nonces, access_key_id, key, token, nonce, now, stamped).map(|(caller, sts)| Authenticated {
         caller,
         sts,
         action,
@@ -230,7 +236,7 @@ fn authenticate_v1<'w, 'r>(
 /// The STS token and the nonce, once the signature held: whom the request acts for, and whether
 /// with STS credentials.
 fn finish<'w>(
-    sim: &Simulator,
+    nonces: &NonceCache,
     access_key_id: &str,
     key: Key<'w>,
     token: Option<&str>,
@@ -244,7 +250,7 @@ fn finish<'w>(
         (None, Some(_)) => return Err(token_mismatch()),
         _ => {}
     }
-    if !sim.shared.nonces.remember(access_key_id, nonce, now, stamped) {
+    if !nonces.remember(access_key_id, nonce, now, stamped) {
         return Err(ErrorCode::NonceUsed.into());
     }
     Ok((key.caller, key.token.is_some()))

@@ -4,9 +4,8 @@
 //! and form body are merged; the signature is checked; the operation it covers runs; its fields are
 //! answered with a `RequestId`.
 
-use super::auth::{authenticate, SignedRequest};
-use super::{operation, ApiError, Call, ErrorCode, Params};
-use crate::state::Simulator;
+use super::auth::{authenticate_at, SignedRequest};
+use super::{operation, ApiError, Call, ErrorCode, OpenApi, Params};
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
 use axum::http::{header, Method};
@@ -19,9 +18,9 @@ use serde_json::Value;
 pub const MAX_BODY: usize = 1024 * 1024;
 
 /// Sends OpenAPI requests to [`answer`], the rest to the pages.
-pub async fn route(State(sim): State<Simulator>, request: Request, next: Next) -> Response {
+pub async fn route(State(api): State<OpenApi>, request: Request, next: Next) -> Response {
     if is_openapi(&request) {
-        answer(&sim, request).await
+        answer(&api, request).await
     } else {
         next.run(request).await
     }
@@ -48,7 +47,8 @@ fn wants_xml(params: &Params) -> bool {
         .is_some_and(|f| f.eq_ignore_ascii_case("xml"))
 }
 
-async fn answer(sim: &Simulator, request: Request) -> Response {
+async fn answer(api: &OpenApi, request: Request) -> Response {
+    let sim = &api.sim;
     let request_id = sim.request_id();
     let (parts, body) = request.into_parts();
     if serving::page::sent_by_a_page(&parts.headers) {
@@ -84,7 +84,8 @@ async fn answer(sim: &Simulator, request: Request) -> Response {
         body: &body,
         params: &params,
     };
-    let result = match authenticate(sim, &signed).and_then(|auth| {
+    let now = protocol::clock::wall_now();
+    let result = match authenticate_at(sim, &api.runtime.nonces, &signed, now).and_then(|auth| {
         let op = operation(auth.action).ok_or(ErrorCode::UnknownAction)?;
         Ok((auth, op))
     }) {
@@ -95,7 +96,7 @@ async fn answer(sim: &Simulator, request: Request) -> Response {
                 params: &params,
                 sts: auth.sts,
             };
-            op.run(&call).await
+            api.runtime.run(op, &call).await
         }
         Err(e) => Err(e),
     };

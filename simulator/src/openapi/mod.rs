@@ -5,6 +5,12 @@
 //! nonce, and names the [`Caller`] and the operation the signature covers ([`action`]); [`ops`] holds
 //! one table of operations per family, each answering with the SDK's model of its answer, which
 //! [`answer`] renders; [`error`] is the marketplace's error table and its JSON or XML body.
+//!
+//! The OpenAPI's runtime state is its own ([`Runtime`]): the signature nonces it has seen and whose
+//! turn it is to run an operation. Every router built over a world shares the world's one
+//! [`Runtime`] (a replayed request is refused whichever router it reaches), and a reset of the world
+//! keeps it: nonces guard against replays in wall time, which a reset does not turn back. The
+//! router holds an [`OpenApi`], the world with its runtime.
 
 pub mod action;
 pub mod answer;
@@ -20,6 +26,46 @@ pub use params::Params;
 use crate::state::Simulator;
 use crate::world::{Buyer, Vendor};
 use serde_json::Value;
+use std::sync::Arc;
+
+/// What the OpenAPI keeps while it serves a world, beside the world itself.
+#[derive(Debug, Default)]
+pub struct Runtime {
+    /// Signature nonces seen in the last 15 minutes (wall clock).
+    pub nonces: auth::NonceCache,
+    /// Whose turn it is to run an operation ([`Runtime::run`]).
+    turns: tokio::sync::Mutex<()>,
+}
+
+impl Runtime {
+    /// The runtime of `sim`'s world, made the first time it is asked for.
+    pub fn of(sim: &Simulator) -> Arc<Runtime> {
+        sim.interface_state::<Runtime>()
+    }
+
+    /// Runs `op` in its turn. Operations work on the store, whose one connection serves them one
+    /// at a time anyway; waiting for the turn here holds no runtime worker, where waiting on the
+    /// store's lock would put the worker, and every request it serves, to sleep.
+    pub async fn run(&self, op: Operation, call: &Call<'_>) -> Result<Value, ApiError> {
+        let _turn = self.turns.lock().await;
+        op.run_alone(call)
+    }
+}
+
+/// The state of the OpenAPI's HTTP entry: the world, and the OpenAPI's runtime over it.
+#[derive(Clone)]
+pub struct OpenApi {
+    pub sim: Simulator,
+    pub runtime: Arc<Runtime>,
+}
+
+impl OpenApi {
+    /// The OpenAPI over `sim`'s world (built once per router).
+    pub fn new(sim: Simulator) -> OpenApi {
+        let runtime = Runtime::of(&sim);
+        OpenApi { sim, runtime }
+    }
+}
 
 /// Who signed the request, as the world names them.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -45,12 +91,9 @@ pub struct Call<'a> {
 pub struct Operation(pub fn(&Call<'_>) -> Result<Value, ApiError>);
 
 impl Operation {
-    /// Runs the operation in its turn. Operations work on the store, whose one connection serves
-    /// them one at a time anyway; waiting for the turn here holds no runtime worker, where waiting
-    /// on the store's lock would put the worker, and every request it serves, to sleep.
+    /// Runs the operation in its turn among the operations of its world ([`Runtime::run`]).
     pub async fn run(self, call: &Call<'_>) -> Result<Value, ApiError> {
-        let _turn = call.sim.shared.turns.lock().await;
-        self.run_alone(call)
+        Runtime::of(call.sim).run(self, call).await
     }
 
     /// Runs the operation at once, without waiting for a turn: for callers that make one call at
@@ -67,4 +110,21 @@ pub fn operation(action: &str) -> Option<Operation> {
         .flat_map(|family| family.iter())
         .find(|(name, _)| *name == action)
         .map(|(_, op)| *op)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn every_router_over_a_world_shares_its_runtime_and_a_reset_keeps_it() {
+        let sim = Simulator::for_tests();
+        let runtime = Runtime::of(&sim);
+        assert!(Arc::ptr_eq(&runtime, &OpenApi::new(sim.clone()).runtime));
+        assert!(Arc::ptr_eq(&runtime, &OpenApi::new(sim.clone()).runtime));
+        sim.reset().await.unwrap();
+        assert!(Arc::ptr_eq(&runtime, &Runtime::of(&sim)));
+        let other = Simulator::for_tests();
+        assert!(!Arc::ptr_eq(&runtime, &Runtime::of(&other)));
+    }
 }

@@ -2,9 +2,9 @@
 //! Until the billing feed exists it is honestly empty: it lists the buyer's marketplace services
 //! and says that no usage has been billed.
 
+use super::error::PageError;
 use super::layout;
 use super::session;
-use crate::error::PageError;
 use crate::state::Simulator;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;

@@ -2,9 +2,9 @@
 //! agreement checkbox is enforced by the server; a script only greys the button out in browsers
 //! that run it), and the notice 开通申请已提交 after 开通.
 
+use super::error::PageError;
 use super::layout::{self, csrf_field};
 use super::session::{self, check_csrf, form_fields, see_other, SignedIn};
-use crate::error::PageError;
 use crate::purchase::PurchaseError;
 use crate::state::Simulator;
 use crate::world::Product;

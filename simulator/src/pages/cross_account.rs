@@ -7,10 +7,10 @@
 //! one of the world's vendors; a bad token, an `aliyunuid` that is not the signed-in buyer, or a
 //! returnurl that is not http(s) is refused with a page saying why.
 
+use super::error::PageError;
 use super::layout::{self, csrf_field};
 use super::session::{self, check_csrf, form_fields, see_other, SignedIn};
-use crate::error::PageError;
-use crate::openapi::ops::notifications::cross_account::{issue_token, link_vendor, roles};
+use crate::cross_account::{issue_token, link_vendor, roles};
 use crate::state::Simulator;
 use crate::world::Vendor;
 use axum::body::Bytes;

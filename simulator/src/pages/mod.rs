@@ -1,11 +1,15 @@
 //! The buyer's pages, server-rendered and usable without JavaScript: [`catalog`] (products, 立即开通,
 //! 开通按量服务, 开通申请已提交), [`services`] (已购买服务列表, 详情, 使用指南, 免登), [`bills`],
-//! [`signin`] (with [`return_path`], where it leads); [`layout`] frames them and [`session`] knows
-//! who is signed in.
+//! [`signin`] (with [`return_path`], where it leads), [`cross_account`] (跨账号授权); [`layout`] frames
+//! them, [`session`] knows who is signed in and [`error`] renders what went wrong as a page.
+//!
+//! The pages sit beside the OpenAPI and the control API, importing neither: what they share with
+//! the OpenAPI (the cross-account rules, a purchase) lives beneath all three.
 
 pub mod bills;
 pub mod catalog;
 pub mod cross_account;
+pub mod error;
 pub mod layout;
 pub mod return_path;
 pub mod services;

@@ -3,9 +3,9 @@
 //! 免登: a 提示 dialog whose 确定 sends the browser to appInfo.authUrl with a fresh `verify` token.
 //! Another buyer's instance is "not found", never "forbidden", so ids cannot be probed.
 
+use super::error::PageError;
 use super::layout::{self, csrf_field};
 use super::session::{self, check_csrf, form_fields, see_other, SignedIn};
-use crate::error::PageError;
 use crate::provisioning::outcome_words;
 use crate::state::Simulator;
 use crate::store::orders::{Instance, Status};

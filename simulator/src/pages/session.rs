@@ -3,7 +3,7 @@
 //! an anonymous session the browser gets with the form — and form bodies read without ever failing
 //! on odd bytes.
 
-use crate::error::PageError;
+use super::error::PageError;
 use crate::state::Simulator;
 use crate::store::sessions::Session;
 use crate::world::Buyer;

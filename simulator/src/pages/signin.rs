@@ -4,10 +4,10 @@
 //! the sign-in form, for a browser that has none — so another site can neither sign a browser in
 //! as an account of its choosing nor sign it out; signing in ends the session the browser had.
 
+use super::error::PageError;
 use super::layout::{self, csrf_field};
 use super::return_path;
 use super::session::{self, check_csrf, check_csrf_of, form_fields, see_other};
-use crate::error::PageError;
 use crate::state::Simulator;
 use crate::store::sessions::Session;
 use axum::body::Bytes;

@@ -5,11 +5,23 @@
 //! One connection behind a std `Mutex`: every operation is a short synchronous transaction and the
 //! lock is never held across an `.await`. [`orders`] keeps orders and instances, [`jobs`] the
 //! scheduled work, [`deliveries`] every SPI attempt, [`sessions`] buyers' sign-ins; `meta` holds the
-//! clock and the id generator, so a restarted world resumes both.
+//! clock and the id generator, so a restarted world resumes both. The OpenAPI families' tables have
+//! a file each: [`purchases`] (what CreateOrder, auto-renewal and image purchases keep beside an
+//! instance), [`metering`], [`notifications`], [`licenses`], [`invoices`] and [`projects`].
+//!
+//! Every query lives here: callers get typed rows and typed outcomes, never SQL. What must happen
+//! together runs in a [`Tx`], one transaction whose typed reads and writes commit together or not
+//! at all ([`Store::transaction`]).
 
 pub mod deliveries;
+pub mod invoices;
 pub mod jobs;
+pub mod licenses;
+pub mod metering;
+pub mod notifications;
 pub mod orders;
+pub mod projects;
+pub mod purchases;
 pub mod sessions;
 
 /// Tables added after the first schema (the OpenAPI families', anonymous sessions), each written
@@ -80,6 +92,12 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
 }
 
+/// One transaction of the store (see [`Store::transaction`]); each family's file adds the reads and
+/// writes it offers inside one.
+pub struct Tx<'c> {
+    tx: rusqlite::Transaction<'c>,
+}
+
 /// A cheap handle on the store.
 #[derive(Clone)]
 pub struct Store {
@@ -136,8 +154,24 @@ impl Store {
     }
 
     /// The connection, for one short synchronous operation.
-    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
+    fn conn(&self) -> MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs `work` in one transaction: committed when it returns `Ok`, rolled back, with nothing
+    /// written, when it returns `Err`. The store is held meanwhile, so what `work` reads stays true
+    /// until it commits.
+    pub fn transaction<T, E: From<StoreError>>(
+        &self,
+        work: impl FnOnce(&Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut conn = self.conn();
+        let tx = Tx {
+            tx: conn.transaction().map_err(StoreError::from)?,
+        };
+        let value = work(&tx)?;
+        tx.tx.commit().map_err(StoreError::from)?;
+        Ok(value)
     }
 
     /// A value kept in `meta`.
@@ -186,6 +220,29 @@ mod tests {
                 .as_deref(),
             Some("v")
         );
+    }
+
+    #[test]
+    fn a_transaction_that_fails_writes_nothing_and_one_that_succeeds_keeps_all() {
+        let store = Store::in_memory().unwrap();
+        let failed: Result<(), StoreError> = store.transaction(|tx| {
+            tx.tx
+                .execute("INSERT INTO meta (key, value) VALUES ('a', '1')", [])?;
+            Err(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
+        });
+        assert!(failed.is_err());
+        assert_eq!(store.meta("a").unwrap(), None);
+        store
+            .transaction(|tx| {
+                tx.tx
+                    .execute("INSERT INTO meta (key, value) VALUES ('a', '1')", [])?;
+                tx.tx
+                    .execute("INSERT INTO meta (key, value) VALUES ('b', '2')", [])?;
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        assert_eq!(store.meta("a").unwrap().as_deref(), Some("1"));
+        assert_eq!(store.meta("b").unwrap().as_deref(), Some("2"));
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //! by `vendor_instance_id` (what createInstance answered, what `verify` carries). The two are never
 //! the same column, so a mix-up cannot hide.
 
-use super::{Store, StoreError};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use super::{Store, StoreError, Tx};
+use rusqlite::{params, OptionalExtension, Row};
 
 /// Where an instance stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +39,8 @@ impl Status {
         }
     }
 
-    fn from_code(code: &str) -> Status {
+    /// The status a stored name stands for.
+    pub fn from_code(code: &str) -> Status {
         match code {
             "OPENED" => Status::Opened,
             "OPEN_FAILED" => Status::OpenFailed,
@@ -137,29 +138,22 @@ impl Store {
         &self,
         order: &Order,
         first_attempt_at: i64,
-        record: impl FnOnce(&Connection, &Order) -> rusqlite::Result<()>,
+        record: impl FnOnce(&Tx<'_>, &Order) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        tx.execute(
-            "INSERT INTO orders (order_id, ali_uid, product_code, sku_id, order_type, pay_status, instance_id, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![order.order_id, order.ali_uid, order.product_code, order.sku_id, order.order_type,
-                order.pay_status, order.instance_id, order.created_at],
-        )?;
-        tx.execute(
-            "INSERT INTO instances (instance_id, order_id, ali_uid, product_code, sku_id, status, next_attempt_at, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'OPENING', ?6, ?7)",
-            params![order.instance_id, order.order_id, order.ali_uid, order.product_code, order.sku_id,
-                first_attempt_at, order.created_at],
-        )?;
-        tx.execute(
-            "INSERT INTO jobs (due_at, kind, subject, attempt) VALUES (?1, 'create_instance', ?2, 1)",
-            params![first_attempt_at, order.instance_id],
-        )?;
-        record(&tx, order)?;
-        tx.commit()?;
-        Ok(())
+        self.transaction(|tx| {
+            tx.insert_order(order)?;
+            tx.tx.execute(
+                "INSERT INTO instances (instance_id, order_id, ali_uid, product_code, sku_id, status, next_attempt_at, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'OPENING', ?6, ?7)",
+                params![order.instance_id, order.order_id, order.ali_uid, order.product_code, order.sku_id,
+                    first_attempt_at, order.created_at],
+            )?;
+            tx.tx.execute(
+                "INSERT INTO jobs (due_at, kind, subject, attempt) VALUES (?1, 'create_instance', ?2, 1)",
+                params![first_attempt_at, order.instance_id],
+            )?;
+            record(tx, order)
+        })
     }
 
     pub fn order(&self, order_id: &str) -> Result<Option<Order>, StoreError> {
@@ -206,6 +200,44 @@ impl Store {
     }
 }
 
+impl Tx<'_> {
+    pub fn insert_order(&self, order: &Order) -> Result<(), StoreError> {
+        self.tx.execute(
+            "INSERT INTO orders (order_id, ali_uid, product_code, sku_id, order_type, pay_status, instance_id, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![order.order_id, order.ali_uid, order.product_code, order.sku_id, order.order_type,
+                order.pay_status, order.instance_id, order.created_at],
+        )?;
+        Ok(())
+    }
+
+    /// Writes an instance as it stands (a purchase made before the world's clock started).
+    pub fn insert_instance(&self, i: &Instance) -> Result<(), StoreError> {
+        self.tx.execute(
+            "INSERT INTO instances (instance_id, order_id, ali_uid, product_code, sku_id, status,
+                 vendor_instance_id, app_info, host_info, info, attempts, next_attempt_at, failure, created_at,
+                 opened_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            params![i.instance_id, i.order_id, i.ali_uid, i.product_code, i.sku_id, i.status.code(),
+                i.vendor_instance_id, i.app_info, i.host_info, i.info, i.attempts, i.next_attempt_at, i.failure,
+                i.created_at, i.opened_at],
+        )?;
+        Ok(())
+    }
+
+    /// [`Store::instance`], inside the transaction.
+    pub fn instance(&self, instance_id: &str) -> Result<Option<Instance>, StoreError> {
+        Ok(self
+            .tx
+            .query_row(
+                "SELECT * FROM instances WHERE instance_id = ?1",
+                [instance_id],
+                instance_from_row,
+            )
+            .optional()?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,18 +255,13 @@ mod tests {
             instance_id: "10000001".into(),
             created_at: 0,
         };
-        let refused = store.create_purchase(&order, 0, |conn, _| {
-            conn.execute("INSERT INTO no_such_table VALUES (1)", [])
-                .map(|_| ())
+        let refused = store.create_purchase(&order, 0, |_, _| {
+            Err(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
         });
         assert!(refused.is_err());
         assert!(!store.id_taken(&order.order_id).unwrap());
         assert!(!store.id_taken(&order.instance_id).unwrap());
-        let jobs: i64 = store
-            .conn()
-            .query_row("SELECT count(*) FROM jobs", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(jobs, 0);
+        assert_eq!(store.pending_jobs().unwrap(), 0);
         store.create_purchase(&order, 0, |_, _| Ok(())).unwrap();
         assert!(store.id_taken(&order.instance_id).unwrap());
     }

@@ -1,5 +1,5 @@
 //! Calling OpenAPI operations in tests: straight through the operation table as a given caller,
-//! or as signed HTTP requests through the whole app ([`http`]).
+//! or as signed HTTP requests through the whole app ([`http`], the kit's signing with the world's keys).
 
 pub use marketsim_simulator::openapi::{operation, ApiError, Call, Caller, Params};
 pub use marketsim_simulator::world::Vendor;
@@ -65,16 +65,19 @@ pub fn buyer<'w>(sim: &'w Simulator, login: &str) -> Caller<'w> {
 }
 
 pub mod http {
-    //! Signed requests through the whole app, as the SDKs send them.
-    use axum::body::Body;
-    use axum::http::Request;
-    use http_body_util::BodyExt;
+    //! Signed requests through the whole app, as the SDKs send them: the kit's signing with the
+    //! world's keys.
+    use super::Caller;
+    use axum::Router;
     use marketsim_simulator::{router, Simulator};
-    use protocol::openapi::{form_encode, v1, v3, Credentials};
-    use serde_json::Value;
-    use tower::ServiceExt;
+    use protocol::openapi::Credentials;
+    pub use testkit::signed::*;
+    pub use testkit::{send, Answer};
 
-    pub const HOST: &str = "127.0.0.1:18082";
+    /// The whole app of `sim`, built once per test as a server is: its answers share one router.
+    pub fn app(sim: &Simulator) -> Router {
+        router(sim.clone())
+    }
 
     pub fn vendor(sim: &Simulator) -> Credentials {
         let v = &sim.world().vendors[0];
@@ -91,49 +94,23 @@ pub mod http {
         Credentials::sts(&s.access_key_id, &s.access_key_secret, &s.security_token)
     }
 
-    /// Sends `request` through the whole app; the status and the JSON body.
-    pub async fn send(sim: &Simulator, request: Request<Body>) -> (u16, Value) {
-        let response = router(sim.clone()).oneshot(request).await.unwrap();
-        let status = response.status().as_u16();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        let body = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&bytes)));
-        (status, body)
-    }
-
-    /// Sends a V3-signed request as it stands (changed after signing, or not).
-    pub async fn send_v3(sim: &Simulator, signed: &v3::Signed) -> (u16, Value) {
-        let mut builder = Request::builder()
-            .method(signed.method.as_str())
-            .uri(signed.uri());
-        for (name, value) in &signed.headers {
-            builder = builder.header(name.as_ref(), value);
+    /// The permanent AccessKey of `caller`.
+    pub fn keys_of(caller: &Caller<'_>) -> Credentials {
+        match caller {
+            Caller::Vendor(v) => Credentials::new(&v.access_key_id, &v.access_key_secret),
+            Caller::Buyer(b) => Credentials::new(&b.access_key_id, &b.access_key_secret),
         }
-        send(sim, builder.body(Body::from(signed.body.clone())).unwrap()).await
     }
 
-    /// Sends V1-signed `params` in the query of a `method` request, with `headers` beside them.
-    pub async fn send_v1(
-        sim: &Simulator,
-        method: &str,
-        params: &[(String, String)],
-        headers: &[(&str, &str)],
-    ) -> (u16, Value) {
-        let mut builder = Request::builder()
-            .method(method)
-            .uri(format!("/?{}", form_encode(params)))
-            .header("host", HOST);
-        for (name, value) in headers {
-            builder = builder.header(*name, *value);
-        }
-        send(sim, builder.body(Body::empty()).unwrap()).await
-    }
-
-    pub async fn v3(sim: &Simulator, request: v3::Request, credentials: &Credentials) -> (u16, Value) {
-        send_v3(sim, &request.sign(credentials)).await
-    }
-
-    pub async fn v1(sim: &Simulator, request: v1::Request, credentials: &Credentials) -> (u16, Value) {
-        send_v1(sim, &request.method, &request.sign(credentials), &[]).await
+    /// A V3 `POST` of `action` signed with `caller`'s AccessKey: `query` in the URL, `form` in a form
+    /// body.
+    pub async fn send_as(
+        app: &Router,
+        caller: &Caller<'_>,
+        action: &str,
+        query: &[(&str, &str)],
+        form: &[(&str, &str)],
+    ) -> Answer {
+        call(app, &keys_of(caller), action, query, form).await
     }
 }

@@ -27,7 +27,7 @@ pub enum SetupError {
     #[error("given.marketplace: {0}")]
     Marketplace(#[from] simulator::world::WorldError),
     #[error("given.console: {0}")]
-    Console(#[from] console_stub::ConsoleError),
+    Console(#[from] console_stub::world::WorldError),
     #[error("given.clock `{0}` is not a date")]
     Clock(String),
     /// The servers did not start; the whole chain of causes is shown.

@@ -1,5 +1,6 @@
 //! The operations, one module per family, each with a table `OPS` of (Action, function). A family
-//! that keeps data of its own has a `store` module beside the others with its `SCHEMA`.
+//! that keeps data of its own keeps it through a file of the store (`store::<family>`); its
+//! fixture data is put there by `seed`.
 
 pub mod catalog;
 pub mod instances;
@@ -48,14 +49,4 @@ fn buyer<'a>(call: &Call<'a>) -> Result<&'a Buyer, ApiError> {
         Caller::Buyer(b) => Ok(b),
         Caller::Vendor(_) => Err(ErrorCode::ForbiddenRam.into()),
     }
-}
-
-/// Seeds every family's fixture data (a fresh world, or after a reset).
-pub fn seed_all(sim: &crate::state::Simulator) -> Result<(), crate::store::StoreError> {
-    instances::seed(sim)?;
-    metering::seed(sim)?;
-    notifications::seed(sim)?;
-    licenses::seed(sim)?;
-    catalog::seed(sim)?;
-    projects::seed(sim)
 }

@@ -3,16 +3,12 @@
 //! rejected request needs a state of its own so that it no longer reads as pending).
 
 use super::answers::*;
-use super::millis;
 use crate::openapi::answer::json;
 use crate::openapi::ops::vendor;
 use crate::openapi::{ApiError, Call, ErrorCode};
-use crate::state::Simulator;
-use crate::store::StoreError;
+use crate::store::invoices::{Invoice, InvoiceFilter, Issue};
 use crate::world::Vendor;
 use protocol::time::{epoch_millis, spi_format, spi_parse};
-use rusqlite::{params, OptionalExtension};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub(super) const SCHEMA: &str = "
@@ -31,106 +27,7 @@ const PENDING: i64 = 0;
 const ISSUED: i64 = 1;
 const REJECTED: i64 = 2;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct FixtureInvoice {
-    id: i64,
-    invoice_id: String,
-    product: String,
-    aliyun_pk: String,
-    status: i64,
-    #[serde(rename = "type")]
-    kind: i64,
-    material_type: i64,
-    title: String,
-    price: String,
-    created: String,
-    #[serde(default)]
-    modified: String,
-    #[serde(default)]
-    user_notice: String,
-    #[serde(default)]
-    check_notice: String,
-    receipt: Receipt,
-    address: Address,
-    orders: Vec<InvoicedOrder>,
-}
-
-#[derive(Deserialize, Serialize, Default)]
-#[serde(deny_unknown_fields, default)]
-struct Receipt {
-    tax_number: String,
-    bank_name: String,
-    bank_account: String,
-    reg_address: String,
-    reg_phone: String,
-}
-
-#[derive(Deserialize, Serialize, Default)]
-#[serde(deny_unknown_fields, default)]
-struct Address {
-    addressee: String,
-    aliyun_pk: String,
-    delivery_address: String,
-    emails: String,
-    phone: String,
-    postal_code: String,
-}
-
-/// An order the request invoices.
-#[derive(Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-struct InvoicedOrder {
-    id: String,
-    out_biz_id: String,
-    amount: String,
-    order_type: String,
-    at: String,
-}
-
-pub(super) fn seed(sim: &Simulator, invoices: &[FixtureInvoice]) -> Result<(), StoreError> {
-    let mut conn = sim.store().conn();
-    let tx = conn.transaction()?;
-    for i in invoices {
-        if sim.world().product(&i.product).is_none() {
-            continue;
-        }
-        let created = millis(&i.created);
-        let modified = if i.modified.is_empty() {
-            created
-        } else {
-            millis(&i.modified)
-        };
-        tx.execute(
-            "INSERT OR REPLACE INTO market_invoices (id, invoice_id, product_code, aliyun_pk, status, type,
-                material_type, title, price, created_at, modified_at, user_notice, check_notice, number,
-                electron_url, receipt, address, orders)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, NULL, NULL, ?14, ?15, ?16)",
-            params![
-                i.id,
-                i.invoice_id,
-                i.product,
-                i.aliyun_pk,
-                i.status,
-                i.kind,
-                i.material_type,
-                i.title,
-                i.price,
-                created,
-                modified,
-                i.user_notice,
-                i.check_notice,
-                serde_json::to_string(&i.receipt).expect("serializes"),
-                serde_json::to_string(&i.address).expect("serializes"),
-                serde_json::to_string(&i.orders).expect("serializes"),
-            ],
-        )?;
-    }
-    tx.commit()?;
-    Ok(())
-}
-
-/// The codes of the vendor's products, for `product_code IN (…)`.
+/// The codes of the vendor's products.
 fn products_of(call: &Call<'_>, vendor: &Vendor) -> Vec<String> {
     call.sim
         .world()
@@ -161,72 +58,63 @@ fn date(ms: i64) -> String {
     spi_format(chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default())
 }
 
-fn item(call: &Call<'_>, r: &rusqlite::Row<'_>) -> rusqlite::Result<DescribeInvoiceForIsvResponseBodyResult> {
-    let id: i64 = r.get("id")?;
-    let product_code: String = r.get("product_code")?;
-    let aliyun_pk: String = r.get("aliyun_pk")?;
-    let status: i64 = r.get("status")?;
-    let kind: i64 = r.get("type")?;
-    let material: i64 = r.get("material_type")?;
-    let created: i64 = r.get("created_at")?;
-    let modified: i64 = r.get("modified_at")?;
-    let receipt: Receipt = serde_json::from_str(&r.get::<_, String>("receipt")?).unwrap_or_default();
-    let address: Address = serde_json::from_str(&r.get::<_, String>("address")?).unwrap_or_default();
-    let orders: Vec<InvoicedOrder> = serde_json::from_str(&r.get::<_, String>("orders")?).unwrap_or_default();
+fn item(call: &Call<'_>, i: &Invoice) -> DescribeInvoiceForIsvResponseBodyResult {
     let product_name = call
         .sim
         .world()
-        .product(&product_code)
+        .product(&i.product_code)
         .map(|p| p.name.clone())
         .unwrap_or_default();
-    let evaluate_list = orders
-        .into_iter()
+    let (receipt, address) = (&i.receipt, &i.address);
+    let evaluate_list = i
+        .orders
+        .iter()
         .map(|o| DescribeInvoiceForIsvResponseBodyResultEvaluateList {
-            id: o.id,
-            out_biz_id: o.out_biz_id,
-            amount: o.amount,
-            order_type: o.order_type,
-            biz_time_str: o.at,
-            product_code: product_code.clone(),
+            id: o.id.clone(),
+            out_biz_id: o.out_biz_id.clone(),
+            amount: o.amount.clone(),
+            order_type: o.order_type.clone(),
+            biz_time_str: o.at.clone(),
+            product_code: i.product_code.clone(),
             product_name: product_name.clone(),
-            real_aliyun_pk: aliyun_pk.clone(),
+            real_aliyun_pk: i.aliyun_pk.clone(),
             real_aliyun_id: "",
             agent: false,
         })
         .collect();
-    Ok(DescribeInvoiceForIsvResponseBodyResult {
-        id: id.to_string(),
-        invoice_id: r.get("invoice_id")?,
-        aliyun_pk,
-        status: status.to_string(),
-        kind: kind.to_string(),
-        material_type: material.to_string(),
-        title: r.get("title")?,
-        price: r.get("price")?,
-        create_time_str: date(created),
-        modified_time: modified.to_string(),
-        modified_time_str: date(modified),
-        user_notice: r.get("user_notice")?,
-        check_notice: r.get("check_notice")?,
+    DescribeInvoiceForIsvResponseBodyResult {
+        id: i.id.to_string(),
+        invoice_id: i.invoice_id.clone(),
+        aliyun_pk: i.aliyun_pk.clone(),
+        status: i.status.to_string(),
+        kind: i.kind.to_string(),
+        material_type: i.material_type.to_string(),
+        title: i.title.clone(),
+        price: i.price.clone(),
+        create_time_str: date(i.created_at),
+        modified_time: i.modified_at.to_string(),
+        modified_time_str: date(i.modified_at),
+        user_notice: i.user_notice.clone(),
+        check_notice: i.check_notice.clone(),
         receipt_user_info_dto: DescribeInvoiceForIsvResponseBodyResultReceiptUserInfoDto {
-            tax_number: receipt.tax_number,
-            bank_name: receipt.bank_name,
-            bank_account: receipt.bank_account,
-            reg_address: receipt.reg_address,
-            reg_phone: receipt.reg_phone,
+            tax_number: receipt.tax_number.clone(),
+            bank_name: receipt.bank_name.clone(),
+            bank_account: receipt.bank_account.clone(),
+            reg_address: receipt.reg_address.clone(),
+            reg_phone: receipt.reg_phone.clone(),
         },
         user_address_dto: DescribeInvoiceForIsvResponseBodyResultUserAddressDto {
-            addressee: address.addressee,
-            aliyun_pk: address.aliyun_pk,
+            addressee: address.addressee.clone(),
+            aliyun_pk: address.aliyun_pk.clone(),
             biz_type: "",
-            delivery_address: address.delivery_address,
-            emails: address.emails,
-            phone: address.phone,
-            postal_code: address.postal_code,
+            delivery_address: address.delivery_address.clone(),
+            emails: address.emails.clone(),
+            phone: address.phone.clone(),
+            postal_code: address.postal_code.clone(),
         },
         evaluate_list,
         invoice_list: [],
-    })
+    }
 }
 
 pub(super) fn describe_invoice_for_isv(call: &Call<'_>) -> Result<Value, ApiError> {
@@ -241,38 +129,20 @@ pub(super) fn describe_invoice_for_isv(call: &Call<'_>) -> Result<Value, ApiErro
     let (page, per_page) = call
         .params
         .paging("PageIndex", "PageSize", false, MAX_PAGE_SIZE)?;
-    let products = serde_json::to_string(&products_of(call, vendor)).expect("serializes");
-    let conn = call.sim.store().conn();
-    let filter = "FROM market_invoices WHERE product_code IN (SELECT value FROM json_each(?1))
-        AND (?2 IS NULL OR created_at >= ?2) AND (?3 IS NULL OR created_at <= ?3)
-        AND (?4 IS NULL OR id = ?4) AND (?5 IS NULL OR status = ?5) AND (?6 IS NULL OR type = ?6)
-        AND (?7 IS NULL OR aliyun_pk = CAST(?7 AS TEXT))";
-    let args = params![products, start, end, invoice_id, status, kind, user];
-    let total: i64 = conn
-        .query_row(&format!("SELECT count(*) {filter}"), args, |r| r.get(0))
-        .map_err(StoreError::from)?;
-    let mut stmt = conn
-        .prepare(&format!(
-            "SELECT * {filter} ORDER BY created_at DESC, id DESC LIMIT ?8 OFFSET ?9"
-        ))
-        .map_err(StoreError::from)?;
-    let result: Vec<DescribeInvoiceForIsvResponseBodyResult> = stmt
-        .query_map(
-            params![
-                products,
-                start,
-                end,
-                invoice_id,
-                status,
-                kind,
-                user,
-                per_page,
-                (page - 1) * per_page
-            ],
-            |r| item(call, r),
-        )
-        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-        .map_err(StoreError::from)?;
+    let filter = InvoiceFilter {
+        products: products_of(call, vendor),
+        created_from: start,
+        created_to: end,
+        id: invoice_id,
+        status,
+        kind,
+        user,
+    };
+    let (total, page_of) = call
+        .sim
+        .store()
+        .invoices(&filter, per_page, (page - 1) * per_page)?;
+    let result = page_of.iter().map(|i| item(call, i)).collect();
     Ok(json(&DescribeInvoiceForIsvResponseBody {
         success: true,
         code: "200",
@@ -296,55 +166,37 @@ pub(super) fn modify_invoice_for_isv(call: &Call<'_>) -> Result<Value, ApiError>
         return Err(ErrorCode::Invalid("Type".into()).into());
     }
     let now = epoch_millis(call.sim.clock().now());
-    let mut conn = call.sim.store().conn();
-    let tx = conn.transaction().map_err(StoreError::from)?;
-    let found: Option<(String, i64)> = tx
-        .query_row(
-            "SELECT product_code, status FROM market_invoices WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()
-        .map_err(StoreError::from)?;
-    let status = match found {
-        Some((product, status))
-            if call
-                .sim
-                .world()
-                .product(&product)
-                .is_some_and(|p| p.vendor == vendor.id) =>
-        {
-            status
+    call.sim.store().transaction(|tx| {
+        let found = tx.invoice_state(id)?;
+        let status = match found {
+            Some(found)
+                if call
+                    .sim
+                    .world()
+                    .product(&found.product_code)
+                    .is_some_and(|p| p.vendor == vendor.id) =>
+            {
+                found.status
+            }
+            _ => return Err(ApiError::from(ErrorCode::NotFound("InvoiceId".into()))),
+        };
+        if status != PENDING {
+            return Err(ApiError::from(ErrorCode::InvoiceStatus));
         }
-        _ => return Err(ErrorCode::NotFound("InvoiceId".into()).into()),
-    };
-    if status != PENDING {
-        return Err(ErrorCode::InvoiceStatus.into());
-    }
-    let check_notice = call.params.get("CheckNotice");
-    if operate == 0 {
-        tx.execute(
-            "UPDATE market_invoices SET status = ?2, modified_at = ?3, number = ?4, electron_url = ?5,
-                check_notice = COALESCE(?6, check_notice), type = COALESCE(?7, type) WHERE id = ?1",
-            params![
-                id,
-                ISSUED,
-                now,
-                call.params.get("Number"),
-                call.params.get("ElectronUrl"),
+        let check_notice = call.params.get("CheckNotice");
+        if operate == 0 {
+            let issue = Issue {
+                number: call.params.get("Number"),
+                electron_url: call.params.get("ElectronUrl"),
                 check_notice,
-                kind
-            ],
-        )
-    } else {
-        tx.execute(
-            "UPDATE market_invoices SET status = ?2, modified_at = ?3, check_notice = COALESCE(?4, check_notice)
-             WHERE id = ?1",
-            params![id, REJECTED, now, check_notice],
-        )
-    }
-    .map_err(StoreError::from)?;
-    tx.commit().map_err(StoreError::from)?;
+                kind,
+            };
+            tx.issue_invoice(id, ISSUED, now, &issue)?;
+        } else {
+            tx.reject_invoice(id, REJECTED, now, check_notice)?;
+        }
+        Ok(())
+    })?;
     Ok(json(&ModifyInvoiceForIsvResponseBody {
         code: "200",
         http_status_code: 200,

@@ -5,10 +5,10 @@ use super::{buyer, id_param, visible_instance};
 use crate::openapi::{answer, ApiError, Call, ErrorCode};
 use crate::purchase::PurchaseError;
 use crate::store::orders::Order;
-use crate::store::StoreError;
+use crate::store::purchases::AutoRenewal;
+use crate::store::Tx;
 use crate::world::{Charge, Product};
 use protocol::time::epoch_millis;
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::sync::Mutex;
@@ -92,35 +92,22 @@ pub fn create_order(call: &Call<'_>) -> Result<Value, ApiError> {
         json!({"OrderType": order_type, "PaymentType": payment_type, "Commodity": commodity}).to_string();
 
     let _one_at_a_time = PURCHASES.lock().unwrap_or_else(|p| p.into_inner());
-    let earlier: Option<(String, String)> = call
-        .sim
-        .store()
-        .conn()
-        .query_row(
-            "SELECT request, order_id FROM openapi_client_tokens WHERE ali_uid = ?1 AND client_token = ?2",
-            params![buyer.ali_uid, token],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()
-        .map_err(StoreError::from)?;
+    let earlier = call.sim.store().token_purchase(&buyer.ali_uid, token)?;
     let order = match earlier {
-        Some((earlier_request, order_id)) => {
-            if earlier_request != request {
+        Some(earlier) => {
+            if earlier.request != request {
                 return Err(ErrorCode::IdempotentParameterMismatch.into());
             }
-            call.sim.store().order(&order_id)?.ok_or(ErrorCode::Internal)?
+            call.sim
+                .store()
+                .order(&earlier.order_id)?
+                .ok_or(ErrorCode::Internal)?
         }
         None => {
             // The token is kept in the purchase's own transaction: a crash cannot leave a
             // purchase whose token a retry would not find.
-            let remember_token = |conn: &rusqlite::Connection, order: &Order| {
-                conn.execute(
-                    "INSERT INTO openapi_client_tokens (ali_uid, client_token, request, order_id, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![buyer.ali_uid, token, request, order.order_id, order.created_at],
-                )
-                .map(|_| ())
-            };
+            let remember_token =
+                |tx: &Tx<'_>, order: &Order| tx.remember_client_token(token, &request, order);
             call.sim
                 .open_service_recording(buyer, &product.code, sku_id, remember_token)
                 .map_err(|e| match e {
@@ -181,26 +168,18 @@ pub fn auto_renew_instance(call: &Call<'_>) -> Result<Value, ApiError> {
         if duration < 1 {
             return Err(ErrorCode::Invalid("AutoRenewDuration".into()).into());
         }
-        Some((cycle, duration))
+        Some(AutoRenewal {
+            cycle: cycle.to_owned(),
+            duration,
+        })
     } else {
         None
     };
     let instance = visible_instance(call, id, "OrderBizId")?;
     let now = epoch_millis(call.sim.clock().now());
-    let conn = call.sim.store().conn();
-    match renewal {
-        Some((cycle, duration)) => conn.execute(
-            "INSERT INTO openapi_auto_renewals (instance_id, cycle, duration, updated_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (instance_id) DO UPDATE SET cycle = excluded.cycle, duration = excluded.duration,
-                 updated_at = excluded.updated_at",
-            params![instance.instance_id, cycle, duration, now],
-        ),
-        None => conn.execute(
-            "DELETE FROM openapi_auto_renewals WHERE instance_id = ?1",
-            [&instance.instance_id],
-        ),
-    }
-    .map_err(StoreError::from)?;
+    call.sim
+        .store()
+        .set_auto_renewal(&instance.instance_id, renewal.as_ref(), now)?;
     Ok(answer::json(&AutoRenewInstanceResponseBody {
         data: true,
         success: true,

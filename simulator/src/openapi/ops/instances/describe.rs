@@ -6,7 +6,6 @@ use super::{buyer, id_param, vendor, visible_instance, visible_order};
 use crate::openapi::answer::json;
 use crate::openapi::ops::PRODUCT_TYPES;
 use crate::openapi::{ApiError, Call, ErrorCode};
-use rusqlite::OptionalExtension;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -36,17 +35,7 @@ pub fn image_instance_for_isv(call: &Call<'_>) -> Result<Value, ApiError> {
     vendor(call)?;
     let ecs = call.params.required("EcsInstanceId")?.trim().to_owned();
     let customer = call.params.int("CustomerPk")?;
-    let instance_id: Option<String> = call
-        .sim
-        .store()
-        .conn()
-        .query_row(
-            "SELECT instance_id FROM openapi_instance_images WHERE ecs_instance_id = ?1",
-            [&ecs],
-            |r| r.get(0),
-        )
-        .optional()
-        .map_err(crate::store::StoreError::from)?;
+    let instance_id = call.sim.store().instance_on_ecs(&ecs)?;
     let not_found = || ApiError::from(ErrorCode::NotFound("EcsInstanceId".into()));
     let instance_id = instance_id.ok_or_else(not_found)?;
     let instance = visible_instance(call, &instance_id, "EcsInstanceId")?;

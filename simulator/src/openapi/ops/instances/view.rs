@@ -9,7 +9,6 @@ use crate::state::Simulator;
 use crate::store::orders::{Instance, Order, Status};
 use crate::store::StoreError;
 use crate::world::{Product, Sku};
-use rusqlite::OptionalExtension;
 use serde::Serialize;
 use serde_json::json;
 
@@ -28,21 +27,14 @@ pub struct Extras {
 
 impl Extras {
     pub fn of(sim: &Simulator, instance_id: &str) -> Result<Extras, StoreError> {
-        let conn = sim.store().conn();
-        let auto_renewal = conn
-            .query_row(
-                "SELECT cycle, duration FROM openapi_auto_renewals WHERE instance_id = ?1",
-                [instance_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let image = conn
-            .query_row(
-                "SELECT ecs_instance_id, image_id FROM openapi_instance_images WHERE instance_id = ?1",
-                [instance_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
+        let auto_renewal = sim
+            .store()
+            .auto_renewal(instance_id)?
+            .map(|r| (r.cycle, r.duration));
+        let image = sim
+            .store()
+            .image(instance_id)?
+            .map(|i| (i.ecs_instance_id, i.image_id));
         Ok(Extras { auto_renewal, image })
     }
 

@@ -6,6 +6,8 @@
 //! - [`times`]: PushTimesUsage — deductions from a buyer's count package, once per ClientToken per
 //!   24 h — and DescribeApiMetering, the buyer's packages (fixtures/openapi/metering.yaml) minus
 //!   what was deducted.
+//!
+//! The store keeps the family's rows (`store::metering`); `seed` puts the fixture's packages there.
 
 pub mod push;
 pub mod records;
@@ -14,8 +16,6 @@ pub mod times;
 use super::vendor;
 use crate::openapi::{ApiError, ErrorCode, Operation};
 use crate::state::Simulator;
-use crate::store::StoreError;
-use serde::Deserialize;
 
 pub const OPS: &[(&str, Operation)] = &[
     ("PushMeteringData", Operation(push::push_metering_data)),
@@ -50,52 +50,6 @@ CREATE TABLE IF NOT EXISTS api_packages (
     package_type INTEGER NOT NULL, capacity INTEGER NOT NULL, used INTEGER NOT NULL, unit TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS api_packages_by_buyer ON api_packages (ali_uid, product_code);
 ";
-
-const FIXTURE: &str = include_str!("../../../../../fixtures/openapi/metering.yaml");
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Fixture {
-    packages: Vec<Package>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Package {
-    ali_uid: String,
-    product_code: String,
-    /// 1 订阅包, 2 资源包.
-    #[serde(rename = "type")]
-    package_type: i64,
-    capacity: i64,
-    /// Used before the world's clock starts.
-    used: i64,
-    unit: String,
-}
-
-/// Puts the buyers' API packages into a fresh or reset world.
-pub fn seed(sim: &Simulator) -> Result<(), StoreError> {
-    let fixture: Fixture = serde_yaml::from_str(FIXTURE).expect("fixtures/openapi/metering.yaml is valid");
-    let mut conn = sim.store().conn();
-    let tx = conn.transaction()?;
-    tx.execute("DELETE FROM api_packages", [])?;
-    for p in &fixture.packages {
-        tx.execute(
-            "INSERT INTO api_packages (ali_uid, product_code, package_type, capacity, used, unit)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            rusqlite::params![
-                p.ali_uid,
-                p.product_code,
-                p.package_type,
-                p.capacity,
-                p.used,
-                p.unit
-            ],
-        )?;
-    }
-    tx.commit()?;
-    Ok(())
-}
 
 /// Whether `product_code` is one of the products of the vendor `vendor_id`.
 fn sells(sim: &Simulator, vendor_id: &str, product_code: &str) -> bool {

@@ -11,12 +11,14 @@ use super::{bad_instance, sells, vendor};
 use crate::openapi::answer::json;
 use crate::openapi::{ApiError, Call, ErrorCode};
 use crate::state::Simulator;
+use crate::store::metering::{MeteringTarget, NewMetering};
 use crate::store::orders::Status;
-use crate::store::StoreError;
+use crate::store::{StoreError, Tx};
 use protocol::time::{epoch_millis, Instant};
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::Value;
+
+pub use crate::store::metering::Stored;
 
 /// Virtual seconds between two pushes for the same instance.
 pub const THROTTLE_SECONDS: i64 = 60;
@@ -28,11 +30,10 @@ pub fn push_metering_data(call: &Call<'_>) -> Result<Value, ApiError> {
     }
     let records = parse(call.params.required("Metering")?)?;
     let now = call.sim.clock().now();
-    let mut conn = call.sim.store().conn();
-    let tx = conn.transaction().map_err(StoreError::from)?;
-    let checked = check(call.sim, &tx, &vendor.id, &records, now)?;
-    insert(&tx, &records, &checked, epoch_millis(now))?;
-    tx.commit().map_err(StoreError::from)?;
+    call.sim.store().transaction(|tx| {
+        let checked = check(call.sim, tx, &vendor.id, &records, now)?;
+        insert(tx, &records, &checked, epoch_millis(now))
+    })?;
     Ok(json(&PushMeteringDataResponseBody { success: true }))
 }
 
@@ -58,42 +59,37 @@ struct Target {
 /// Judges `records` against the store at `now`, record by record.
 fn check(
     sim: &Simulator,
-    conn: &Connection,
+    tx: &Tx<'_>,
     vendor_id: &str,
     records: &[Record],
     now: Instant,
 ) -> Result<Checked, ApiError> {
-    let mut find = conn
-        .prepare_cached(
-            "SELECT i.product_code, i.status,
-                    (SELECT max(m.received_at) FROM metering_records m WHERE m.instance_id = i.instance_id)
-             FROM instances i WHERE i.instance_id = ?1",
-        )
-        .map_err(StoreError::from)?;
     let mut product: Option<String> = None;
     let mut instances: Vec<Target> = Vec::new();
     for (i, record) in records.iter().enumerate() {
         let n = i + 1;
         // Several records of one instance are one push: the instance is judged once.
         if !instances.iter().any(|t| t.id == record.instance_id) {
-            let row: Option<(String, String, Option<i64>)> = find
-                .query_row([&record.instance_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                .optional()
-                .map_err(StoreError::from)?;
-            let Some((code, status, last_push)) = row.filter(|(code, _, _)| sells(sim, vendor_id, code))
+            let target = tx.metering_target(&record.instance_id)?;
+            let Some(MeteringTarget {
+                product_code: code,
+                status,
+                last_push,
+            }) = target.filter(|t| sells(sim, vendor_id, &t.product_code))
             else {
                 return Err(bad_instance(format!(
                     "The instance {} does not exist.",
                     record.instance_id
                 )));
             };
-            let billable = match status.as_str() {
-                s if s == Status::Opened.code() => true,
-                s if s == Status::Expired.code() => false,
+            let billable = match status {
+                Status::Opened => true,
+                Status::Expired => false,
                 other => {
                     return Err(bad_instance(format!(
-                        "The instance {} is not in service ({other}).",
-                        record.instance_id
+                        "The instance {} is not in service ({}).",
+                        record.instance_id,
+                        other.code()
                     )))
                 }
             };
@@ -144,30 +140,25 @@ fn throttle(elapsed_ms: i64) -> Result<(), ApiError> {
 }
 
 /// Writes every entity of `records`, received at `now_ms`.
-fn insert(conn: &Connection, records: &[Record], checked: &Checked, now_ms: i64) -> Result<(), StoreError> {
-    let mut insert = conn.prepare_cached(
-        "INSERT INTO metering_records (instance_id, product_code, start_time, end_time, metering_key,
-         value, metering_assit, serial_no, received_at, billable)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?;
+fn insert(tx: &Tx<'_>, records: &[Record], checked: &Checked, now_ms: i64) -> Result<(), ApiError> {
     for record in records {
         let billable = checked
             .instances
             .iter()
             .any(|t| t.id == record.instance_id && t.billable);
         for e in &record.entities {
-            insert.execute(params![
-                record.instance_id,
-                checked.product,
-                record.start,
-                record.end,
-                e.key,
-                e.value,
-                e.assit,
-                e.serial_no,
-                now_ms,
-                billable
-            ])?;
+            tx.insert_metering(&NewMetering {
+                instance_id: &record.instance_id,
+                product_code: &checked.product,
+                start_time: record.start,
+                end_time: record.end,
+                key: e.key,
+                value: e.value,
+                metering_assit: &e.assit,
+                serial_no: e.serial_no.as_deref(),
+                received_at: now_ms,
+                billable,
+            })?;
         }
     }
     Ok(())
@@ -190,52 +181,14 @@ pub fn deadline(end: i64) -> i64 {
     hour + 2 * 3600
 }
 
-/// A stored metering entity, as the billing side will read it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Stored {
-    pub instance_id: String,
-    pub product_code: String,
-    pub start_time: i64,
-    pub end_time: i64,
-    pub key: String,
-    pub value: i64,
-    pub metering_assit: String,
-    pub serial_no: Option<String>,
-    /// The marketplace's (virtual) time it was received, epoch ms.
-    pub received_at: i64,
-    /// False for data about an instance that had expired when it arrived.
-    pub billable: bool,
-}
-
 /// Every stored entity of `instance_id`, in the order received.
 pub fn stored(sim: &Simulator, instance_id: &str) -> Result<Vec<Stored>, StoreError> {
-    let conn = sim.store().conn();
-    let mut stmt = conn.prepare_cached(
-        "SELECT instance_id, product_code, start_time, end_time, metering_key, value, metering_assit,
-         serial_no, received_at, billable FROM metering_records WHERE instance_id = ?1 ORDER BY id",
-    )?;
-    let rows = stmt.query_map([instance_id], |r| {
-        Ok(Stored {
-            instance_id: r.get(0)?,
-            product_code: r.get(1)?,
-            start_time: r.get(2)?,
-            end_time: r.get(3)?,
-            key: r.get(4)?,
-            value: r.get(5)?,
-            metering_assit: r.get(6)?,
-            serial_no: r.get(7)?,
-            received_at: r.get(8)?,
-            billable: r.get(9)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    sim.store().metering_of(instance_id)
 }
 
 /// How many metering entities the store holds, of every instance.
 pub fn stored_count(sim: &Simulator) -> Result<u64, StoreError> {
-    let conn = sim.store().conn();
-    let count: i64 = conn.query_row("SELECT count(*) FROM metering_records", [], |r| r.get(0))?;
-    Ok(count.max(0) as u64)
+    sim.store().metering_count()
 }
 
 #[cfg(test)]

@@ -5,10 +5,9 @@ use super::{bad_instance, sells, vendor};
 use crate::openapi::answer::json;
 use crate::openapi::ops::buyer;
 use crate::openapi::{ApiError, Call, ErrorCode};
+use crate::store::metering::{ApiPackage, TimesUsage};
 use crate::store::orders::Status;
-use crate::store::StoreError;
 use protocol::time::epoch_millis;
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -62,70 +61,39 @@ pub fn push_times_usage(call: &Call<'_>) -> Result<Value, ApiError> {
         }
     }
     let now_ms = epoch_millis(call.sim.clock().now());
-    let mut conn = call.sim.store().conn();
-    let tx = conn.transaction().map_err(StoreError::from)?;
-    if let Some(t) = token {
-        let first: Option<String> = tx
-            .query_row(
-                "SELECT answer FROM times_usage WHERE vendor = ?1 AND client_token = ?2 AND received_at > ?3
-                 ORDER BY received_at DESC, id DESC LIMIT 1",
-                params![vendor.id, t, now_ms - CLIENT_TOKEN_WINDOW_MS],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(StoreError::from)?;
-        if let Some(first) = first {
-            return serde_json::from_str(&first).map_err(|_| ApiError::from(ErrorCode::Internal));
+    call.sim.store().transaction(|tx| {
+        if let Some(t) = token {
+            let first = tx.times_usage_answer(&vendor.id, t, now_ms - CLIENT_TOKEN_WINDOW_MS)?;
+            if let Some(first) = first {
+                return serde_json::from_str(&first).map_err(|_| ApiError::from(ErrorCode::Internal));
+            }
         }
-    }
-    let row: Option<(String, String, String)> = tx
-        .query_row(
-            "SELECT ali_uid, product_code, status FROM instances WHERE instance_id = ?1",
-            [instance_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()
-        .map_err(StoreError::from)?;
-    let Some((ali_uid, product_code, status)) = row.filter(|(_, code, _)| sells(call.sim, &vendor.id, code))
-    else {
-        return Err(ErrorCode::NotFound("InstanceId".into()).into());
-    };
-    if status != Status::Opened.code() {
-        return Err(bad_instance(format!(
-            "The instance {instance_id} is not in service ({status})."
-        )));
-    }
-    let answer = success_answer();
-    tx.execute(
-        "INSERT INTO times_usage (vendor, client_token, instance_id, ali_uid, product_code, times, adjust,
-         adjust_date, mark, received_at, answer) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![
-            vendor.id,
-            token,
+        let instance = tx.instance(instance_id)?;
+        let Some(instance) = instance.filter(|i| sells(call.sim, &vendor.id, &i.product_code)) else {
+            return Err(ErrorCode::NotFound("InstanceId".into()).into());
+        };
+        if instance.status != Status::Opened {
+            return Err(bad_instance(format!(
+                "The instance {instance_id} is not in service ({}).",
+                instance.status.code()
+            )));
+        }
+        let answer = success_answer();
+        tx.insert_times_usage(&TimesUsage {
+            vendor: &vendor.id,
+            client_token: token,
             instance_id,
-            ali_uid,
-            product_code,
+            ali_uid: &instance.ali_uid,
+            product_code: &instance.product_code,
             times,
             adjust,
             adjust_date,
             mark,
-            now_ms,
-            answer.to_string()
-        ],
-    )
-    .map_err(StoreError::from)?;
-    tx.commit().map_err(StoreError::from)?;
-    Ok(answer)
-}
-
-/// One line of DescribeApiMetering: a buyer's packages of one type for one product.
-#[derive(Debug, Clone, PartialEq)]
-struct Line {
-    product_code: String,
-    package_type: i64,
-    capacity: i64,
-    used: i64,
-    unit: String,
+            received_at: now_ms,
+            answer: answer.to_string(),
+        })?;
+        Ok(answer)
+    })
 }
 
 pub fn describe_api_metering(call: &Call<'_>) -> Result<Value, ApiError> {
@@ -141,50 +109,16 @@ pub fn describe_api_metering(call: &Call<'_>) -> Result<Value, ApiError> {
         return Err(ErrorCode::Invalid("type".into()).into());
     }
 
-    let conn = call.sim.store().conn();
-    let mut lines: Vec<Line> = Vec::new();
-    {
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT product_code, package_type, sum(capacity), sum(used), min(unit) FROM api_packages
-                 WHERE ali_uid = ?1 GROUP BY product_code, package_type ORDER BY product_code, package_type",
-            )
-            .map_err(StoreError::from)?;
-        let rows = stmt
-            .query_map([&buyer.ali_uid], |r| {
-                Ok(Line {
-                    product_code: r.get(0)?,
-                    package_type: r.get(1)?,
-                    capacity: r.get(2)?,
-                    used: r.get(3)?,
-                    unit: r.get(4)?,
-                })
-            })
-            .map_err(StoreError::from)?;
-        for row in rows {
-            lines.push(row.map_err(StoreError::from)?);
-        }
-    }
+    // A line per product and package type.
+    let mut lines: Vec<ApiPackage> = call.sim.store().api_packages(&buyer.ali_uid)?;
     // What vendors deducted, per product, net of adjustments.
-    let mut deducted: BTreeMap<String, i64> = BTreeMap::new();
-    {
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT product_code, sum(CASE WHEN adjust THEN -times ELSE times END) FROM times_usage
-                 WHERE ali_uid = ?1 GROUP BY product_code",
-            )
-            .map_err(StoreError::from)?;
-        let rows = stmt
-            .query_map([&buyer.ali_uid], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-            })
-            .map_err(StoreError::from)?;
-        for row in rows {
-            let (code, net) = row.map_err(StoreError::from)?;
-            deducted.insert(code, net.max(0));
-        }
-    }
-    drop(conn);
+    let deducted: BTreeMap<String, i64> = call
+        .sim
+        .store()
+        .times_deducted(&buyer.ali_uid)?
+        .into_iter()
+        .map(|(code, net)| (code, net.max(0)))
+        .collect();
     // Subscription packages are used up first, then resource packages; what exceeds every package
     // stays on the last one.
     for (code, mut rest) in deducted {
@@ -199,7 +133,7 @@ pub fn describe_api_metering(call: &Call<'_>) -> Result<Value, ApiError> {
             rest -= take;
         }
     }
-    let matching: Vec<&Line> = lines
+    let matching: Vec<&ApiPackage> = lines
         .iter()
         .filter(|l| product_filter.is_none_or(|c| l.product_code == c))
         .filter(|l| type_filter.is_none_or(|t| l.package_type == t))

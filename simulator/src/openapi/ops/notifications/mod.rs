@@ -6,14 +6,15 @@
 //! - [`cross_account`]: CrossAccountVerifyToken (contract §2.2, §3.3.4) — the vendor exchanges the
 //!   one-time token that the cross-account role-authorization page (`pages::cross_account`) handed
 //!   the buyer's browser for who the buyer is.
+//!
+//! The store keeps the family's rows (`store::notifications`); `seed` puts the fixture's failed
+//! notifications there, and `crate::cross_account` holds the rules the page and the operation share.
 
 pub mod cross_account;
 pub mod failed;
 
 use super::vendor;
 use crate::openapi::Operation;
-use crate::state::Simulator;
-use crate::store::StoreError;
 
 pub const OPS: &[(&str, Operation)] = &[
     (
@@ -37,8 +38,3 @@ CREATE TABLE IF NOT EXISTS cross_account_tokens (
     token TEXT PRIMARY KEY, vendor TEXT NOT NULL, ali_uid TEXT NOT NULL, roles TEXT NOT NULL,
     issued_at INTEGER NOT NULL, used_at INTEGER);
 ";
-
-/// Puts this family's fixture data into a fresh or reset world.
-pub fn seed(sim: &Simulator) -> Result<(), StoreError> {
-    failed::seed(sim)
-}

@@ -2,12 +2,12 @@
 //! resume; each leaves a line in the operation log.
 
 use super::answers::ResponseBody;
-use super::{current, illegal_parameter, nodes, project, role, Node, Project, ATTACHMENT, LOG};
+use super::{current, illegal_parameter, nodes, project, role};
 use crate::openapi::answer::json;
 use crate::openapi::{ApiError, Call, ErrorCode};
-use crate::store::StoreError;
+use crate::store::projects::{Entry, EntryKind, Node, Project};
+use crate::store::{StoreError, Tx};
 use protocol::time::epoch_millis;
-use rusqlite::params;
 use serde_json::Value;
 
 /// The checks every change makes: the project is under way, `NodeId` is its current node.
@@ -43,26 +43,19 @@ fn with_remark(text: String, call: &Call<'_>) -> String {
 }
 
 /// Makes `node` the project's current one, started at `at`.
-fn start(tx: &rusqlite::Transaction<'_>, p: &Project, node: &Node, at: i64) -> rusqlite::Result<()> {
-    tx.execute(
-        "UPDATE market_project_nodes SET status = 'Starting', started_at = ?3, finished_at = NULL
-         WHERE instance_id = ?1 AND node_id = ?2",
-        params![p.instance_id, node.node_id, at],
-    )?;
-    tx.execute(
-        "UPDATE market_projects SET current_step = ?2 WHERE instance_id = ?1",
-        params![p.instance_id, node.step_no],
-    )?;
-    Ok(())
+fn start(tx: &Tx<'_>, p: &Project, node: &Node, at: i64) -> Result<(), StoreError> {
+    tx.start_project_node(&p.instance_id, node.node_id, node.step_no, at)
 }
 
-fn log(tx: &rusqlite::Transaction<'_>, p: &Project, at: i64, role: &str, text: &str) -> rusqlite::Result<()> {
-    tx.execute(
-        "INSERT INTO market_project_entries (instance_id, kind, at, operator_role, text, node_id, extra)
-         VALUES (?1, ?2, ?3, ?4, ?5, NULL, NULL)",
-        params![p.instance_id, LOG, at, role, text],
-    )?;
-    Ok(())
+fn log(tx: &Tx<'_>, p: &Project, at: i64, role: &str, text: &str) -> Result<(), StoreError> {
+    let line = Entry {
+        at,
+        role: role.to_owned(),
+        text: text.to_owned(),
+        node_id: None,
+        extra: None,
+    };
+    tx.add_project_entry(&p.instance_id, EntryKind::Log, &line)
 }
 
 pub(super) fn finish_current_project_node(call: &Call<'_>) -> Result<Value, ApiError> {
@@ -81,43 +74,36 @@ pub(super) fn finish_current_project_node(call: &Call<'_>) -> Result<Value, ApiE
     };
     let now = epoch_millis(call.sim.clock().now());
     let who = role(call);
-    let mut conn = call.sim.store().conn();
-    let tx = conn.transaction().map_err(StoreError::from)?;
-    let write = || -> rusqlite::Result<()> {
-        tx.execute(
-            "UPDATE market_project_nodes SET status = 'Finish', finished_at = ?3 WHERE instance_id = ?1 AND node_id = ?2",
-            params![p.instance_id, node.node_id, now],
-        )?;
+    call.sim.store().transaction(|tx| {
+        tx.finish_project_node(&p.instance_id, node.node_id, now)?;
         if let Some(next) = all.get(i + 1) {
-            start(&tx, &p, next, now)?;
+            start(tx, &p, next, now)?;
         } else {
             let finish_type = if who == "Custom" {
                 "CustomerConfirm"
             } else {
                 "SystemAutoConfirm"
             };
-            tx.execute(
-                "UPDATE market_projects SET status = 'Finish', finish_type = ?2, finished_at = ?3 WHERE instance_id = ?1",
-                params![p.instance_id, finish_type, now],
-            )?;
+            tx.finish_project(&p.instance_id, finish_type, now)?;
         }
         if let Some(form) = &form {
-            tx.execute(
-                "INSERT INTO market_project_entries (instance_id, kind, at, operator_role, text, node_id, extra)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL)",
-                params![p.instance_id, ATTACHMENT, now, who, form, node.node_id],
-            )?;
+            let attachment = Entry {
+                at: now,
+                role: who.to_owned(),
+                text: form.clone(),
+                node_id: Some(node.node_id),
+                extra: None,
+            };
+            tx.add_project_entry(&p.instance_id, EntryKind::Attachment, &attachment)?;
         }
         log(
-            &tx,
+            tx,
             &p,
             now,
             who,
             &with_remark(format!("完成节点：{}", node.name), call),
         )
-    };
-    write().map_err(StoreError::from)?;
-    tx.commit().map_err(StoreError::from)?;
+    })?;
     Ok(json(&ResponseBody::ok(true)))
 }
 
@@ -132,25 +118,17 @@ pub(super) fn rollback_current_project_node(call: &Call<'_>) -> Result<Value, Ap
     }
     let previous = &all[i - 1];
     let now = epoch_millis(call.sim.clock().now());
-    let mut conn = call.sim.store().conn();
-    let tx = conn.transaction().map_err(StoreError::from)?;
-    let write = || -> rusqlite::Result<()> {
-        tx.execute(
-            "UPDATE market_project_nodes SET status = 'NotStart', started_at = NULL, finished_at = NULL
-             WHERE instance_id = ?1 AND node_id = ?2",
-            params![p.instance_id, node.node_id],
-        )?;
-        start(&tx, &p, previous, now)?;
+    call.sim.store().transaction(|tx| {
+        tx.unstart_project_node(&p.instance_id, node.node_id)?;
+        start(tx, &p, previous, now)?;
         log(
-            &tx,
+            tx,
             &p,
             now,
             role(call),
             &with_remark(format!("回退节点：{} → {}", node.name, previous.name), call),
         )
-    };
-    write().map_err(StoreError::from)?;
-    tx.commit().map_err(StoreError::from)?;
+    })?;
     Ok(json(&ResponseBody::ok(true)))
 }
 
@@ -177,15 +155,10 @@ fn set_status(call: &Call<'_>, from: &str, to: &str, words: &str) -> Result<Valu
         return Err(ErrorCode::IllegalCurrentNode.with_message("The node is not the project's current node."));
     }
     let now = epoch_millis(call.sim.clock().now());
-    let mut conn = call.sim.store().conn();
-    let tx = conn.transaction().map_err(StoreError::from)?;
-    tx.execute(
-        "UPDATE market_projects SET status = ?2 WHERE instance_id = ?1",
-        params![p.instance_id, to],
-    )
-    .map_err(StoreError::from)?;
-    log(&tx, &p, now, "Provider", &with_remark(words.to_owned(), call)).map_err(StoreError::from)?;
-    tx.commit().map_err(StoreError::from)?;
+    call.sim.store().transaction(|tx| {
+        tx.set_project_status(&p.instance_id, to)?;
+        log(tx, &p, now, "Provider", &with_remark(words.to_owned(), call))
+    })?;
     Ok(json(&ResponseBody::ok(true)))
 }
 

@@ -7,20 +7,17 @@
 //! gets `InvalidInstanceId.NotFound`. The operator of the current node (Provider → the vendor,
 //! Custom → the customer) finishes it or sends it back; only the provider pauses and resumes.
 //!
-//! [`fixture`] seeds the projects, [`read`] answers the six Describe operations, [`change`] the
-//! four that move a project on; [`answers`] holds the SDK's models they answer with.
+//! [`read`] answers the six Describe operations, [`change`] the four that move a project on;
+//! [`answers`] holds the SDK's models they answer with. The store keeps the projects
+//! (`store::projects`); `seed` puts the fixture's there.
 
 mod answers;
 mod change;
-mod fixture;
 mod read;
 
-pub use fixture::seed;
-
 use crate::openapi::{ApiError, Call, Caller, ErrorCode, Operation};
-use crate::store::StoreError;
+use crate::store::projects::{Node, Project};
 use answers::DescribeProjectNodesResponseBodyResult;
-use rusqlite::OptionalExtension;
 
 pub const OPS: &[(&str, Operation)] = &[
     ("DescribeProjectInfo", Operation(read::describe_project_info)),
@@ -72,42 +69,6 @@ CREATE TABLE IF NOT EXISTS market_project_entries (
 CREATE INDEX IF NOT EXISTS market_project_entries_by_instance ON market_project_entries (instance_id, kind, id);
 ";
 
-/// Rows in `market_project_entries`.
-const LOG: &str = "log";
-const MESSAGE: &str = "message";
-const ATTACHMENT: &str = "attachment";
-
-struct Project {
-    instance_id: String,
-    order_id: i64,
-    product_code: String,
-    sku_id: String,
-    sku_name: String,
-    customer_ali_uid: String,
-    supplier_ali_uid: String,
-    template_id: i64,
-    template_type: String,
-    status: String,
-    current_step: i64,
-    finish_type: Option<String>,
-    created_at: i64,
-    expires_at: i64,
-    finished_at: Option<i64>,
-}
-
-struct Node {
-    node_id: i64,
-    step_no: i64,
-    name: String,
-    status: String,
-    operator_role: String,
-    allow_rollback: bool,
-    need_attachment: bool,
-    template_form: String,
-    started_at: Option<i64>,
-    finished_at: Option<i64>,
-}
-
 fn illegal_parameter(name: &str) -> ApiError {
     ErrorCode::IllegalParameter(name.to_owned()).into()
 }
@@ -123,37 +84,7 @@ fn role(call: &Call<'_>) -> &'static str {
 /// The project on `InstanceId`, if the caller is its product's vendor or its customer.
 fn project(call: &Call<'_>) -> Result<Project, ApiError> {
     let id = call.params.required("InstanceId")?;
-    let project = call
-        .sim
-        .store()
-        .conn()
-        .query_row(
-            "SELECT instance_id, order_id, product_code, sku_id, sku_name, customer_ali_uid, supplier_ali_uid,
-                template_id, template_type, status, current_step, finish_type, created_at, expires_at, finished_at
-             FROM market_projects WHERE instance_id = ?1",
-            [id],
-            |r| {
-                Ok(Project {
-                    instance_id: r.get(0)?,
-                    order_id: r.get(1)?,
-                    product_code: r.get(2)?,
-                    sku_id: r.get(3)?,
-                    sku_name: r.get(4)?,
-                    customer_ali_uid: r.get(5)?,
-                    supplier_ali_uid: r.get(6)?,
-                    template_id: r.get(7)?,
-                    template_type: r.get(8)?,
-                    status: r.get(9)?,
-                    current_step: r.get(10)?,
-                    finish_type: r.get(11)?,
-                    created_at: r.get(12)?,
-                    expires_at: r.get(13)?,
-                    finished_at: r.get(14)?,
-                })
-            },
-        )
-        .optional()
-        .map_err(StoreError::from)?;
+    let project = call.sim.store().project(id)?;
     let visible = |p: &Project| match call.caller {
         Caller::Vendor(v) => call
             .sim
@@ -168,31 +99,7 @@ fn project(call: &Call<'_>) -> Result<Project, ApiError> {
 }
 
 fn nodes(call: &Call<'_>, instance_id: &str) -> Result<Vec<Node>, ApiError> {
-    let conn = call.sim.store().conn();
-    let mut stmt = conn
-        .prepare(
-            "SELECT node_id, step_no, name, status, operator_role, allow_rollback, need_attachment, template_form,
-                started_at, finished_at FROM market_project_nodes WHERE instance_id = ?1 ORDER BY step_no",
-        )
-        .map_err(StoreError::from)?;
-    let rows = stmt
-        .query_map([instance_id], |r| {
-            Ok(Node {
-                node_id: r.get(0)?,
-                step_no: r.get(1)?,
-                name: r.get(2)?,
-                status: r.get(3)?,
-                operator_role: r.get(4)?,
-                allow_rollback: r.get(5)?,
-                need_attachment: r.get(6)?,
-                template_form: r.get(7)?,
-                started_at: r.get(8)?,
-                finished_at: r.get(9)?,
-            })
-        })
-        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-        .map_err(StoreError::from)?;
-    Ok(rows)
+    Ok(call.sim.store().project_nodes(instance_id)?)
 }
 
 fn node_model<'a>(p: &Project, all: &'a [Node], i: usize) -> DescribeProjectNodesResponseBodyResult<'a> {

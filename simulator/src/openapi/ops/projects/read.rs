@@ -2,14 +2,11 @@
 //! log and attachments.
 
 use super::answers::*;
-use super::{
-    current, illegal_parameter, node_model, nodes, operator, project, Project, ATTACHMENT, LOG, MESSAGE,
-};
+use super::{current, illegal_parameter, node_model, nodes, operator, project};
 use crate::openapi::answer::json;
 use crate::openapi::{ApiError, Call};
-use crate::store::StoreError;
+use crate::store::projects::{Entry, EntryKind, Project};
 use protocol::time::epoch_millis;
-use rusqlite::params;
 use serde_json::Value;
 
 /// Messages per page of DescribeProjectMessages.
@@ -59,41 +56,13 @@ pub(super) fn describe_current_node_info(call: &Call<'_>) -> Result<Value, ApiEr
     Ok(json(&ResponseBody::ok(node_model(&p, &all, i))))
 }
 
-struct Entry {
-    at: i64,
-    role: String,
-    text: String,
-    node_id: Option<i64>,
-    extra: Option<String>,
-}
-
 fn entries(
     call: &Call<'_>,
     p: &Project,
-    kind: &str,
+    kind: EntryKind,
     page: Option<(i64, i64)>,
 ) -> Result<Vec<Entry>, ApiError> {
-    let (limit, offset) = page.unwrap_or((-1, 0));
-    let conn = call.sim.store().conn();
-    let mut stmt = conn
-        .prepare(
-            "SELECT at, operator_role, text, node_id, extra FROM market_project_entries
-             WHERE instance_id = ?1 AND kind = ?2 ORDER BY at, id LIMIT ?3 OFFSET ?4",
-        )
-        .map_err(StoreError::from)?;
-    let rows = stmt
-        .query_map(params![p.instance_id, kind, limit, offset], |r| {
-            Ok(Entry {
-                at: r.get(0)?,
-                role: r.get(1)?,
-                text: r.get(2)?,
-                node_id: r.get(3)?,
-                extra: r.get(4)?,
-            })
-        })
-        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-        .map_err(StoreError::from)?;
-    Ok(rows)
+    Ok(call.sim.store().project_entries(&p.instance_id, kind, page)?)
 }
 
 pub(super) fn describe_project_messages(call: &Call<'_>) -> Result<Value, ApiError> {
@@ -107,20 +76,14 @@ pub(super) fn describe_project_messages(call: &Call<'_>) -> Result<Value, ApiErr
             .filter(|n| *n >= 1)
             .ok_or_else(|| illegal_parameter("PageIndex"))?,
     };
-    let total: i64 = call
+    let total = call
         .sim
         .store()
-        .conn()
-        .query_row(
-            "SELECT count(*) FROM market_project_entries WHERE instance_id = ?1 AND kind = ?2",
-            params![p.instance_id, MESSAGE],
-            |r| r.get(0),
-        )
-        .map_err(StoreError::from)?;
+        .project_entry_count(&p.instance_id, EntryKind::Message)?;
     let result = entries(
         call,
         &p,
-        MESSAGE,
+        EntryKind::Message,
         Some((MESSAGES_PER_PAGE, (page - 1) * MESSAGES_PER_PAGE)),
     )?
     .into_iter()
@@ -144,7 +107,7 @@ pub(super) fn describe_project_messages(call: &Call<'_>) -> Result<Value, ApiErr
 
 pub(super) fn describe_project_operate_logs(call: &Call<'_>) -> Result<Value, ApiError> {
     let p = project(call)?;
-    let list: Vec<_> = entries(call, &p, LOG, None)?
+    let list: Vec<_> = entries(call, &p, EntryKind::Log, None)?
         .into_iter()
         .map(|e| {
             let (uid, name) = operator(call, &p, &e.role);
@@ -163,7 +126,7 @@ pub(super) fn describe_project_operate_logs(call: &Call<'_>) -> Result<Value, Ap
 pub(super) fn describe_project_attachments(call: &Call<'_>) -> Result<Value, ApiError> {
     let p = project(call)?;
     let all = nodes(call, &p.instance_id)?;
-    let list: Vec<_> = entries(call, &p, ATTACHMENT, None)?
+    let list: Vec<_> = entries(call, &p, EntryKind::Attachment, None)?
         .into_iter()
         .map(|e| {
             let (uid, name) = operator(call, &p, &e.role);

@@ -1,0 +1,89 @@
+//! The invoice requests (发票申请) of the world's products, from the `invoices` of
+//! `fixtures/openapi/catalog.yaml` (the rest of that file is the OpenAPI's catalog, read where it
+//! is answered).
+
+use crate::state::Simulator;
+use crate::store::invoices::{Address, Invoice, InvoicedOrder, Receipt};
+use crate::store::StoreError;
+use serde::Deserialize;
+
+const FIXTURE: &str = include_str!("../../../fixtures/openapi/catalog.yaml");
+
+/// The part of the catalog fixture kept in the store.
+#[derive(Deserialize)]
+struct Fixture {
+    invoices: Vec<FixtureInvoice>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FixtureInvoice {
+    id: i64,
+    invoice_id: String,
+    product: String,
+    aliyun_pk: String,
+    status: i64,
+    #[serde(rename = "type")]
+    kind: i64,
+    material_type: i64,
+    title: String,
+    price: String,
+    created: String,
+    #[serde(default)]
+    modified: String,
+    #[serde(default)]
+    user_notice: String,
+    #[serde(default)]
+    check_notice: String,
+    receipt: Receipt,
+    address: Address,
+    orders: Vec<InvoicedOrder>,
+}
+
+/// A fixture date in epoch milliseconds; 0 when empty.
+fn millis_or_zero(date: &str) -> i64 {
+    if date.is_empty() {
+        0
+    } else {
+        super::millis(date)
+    }
+}
+
+/// Puts the fixture invoice requests of the world's products into a fresh or reset world.
+pub fn seed(sim: &Simulator) -> Result<(), StoreError> {
+    let fixture: Fixture = serde_yaml::from_str(FIXTURE).expect("fixtures/openapi/catalog.yaml is valid");
+    let invoices: Vec<Invoice> = fixture
+        .invoices
+        .into_iter()
+        .filter(|i| sim.world().product(&i.product).is_some())
+        .map(|i| {
+            let created = millis_or_zero(&i.created);
+            let modified = if i.modified.is_empty() {
+                created
+            } else {
+                millis_or_zero(&i.modified)
+            };
+            Invoice {
+                id: i.id,
+                invoice_id: i.invoice_id,
+                product_code: i.product,
+                aliyun_pk: i.aliyun_pk,
+                status: i.status,
+                kind: i.kind,
+                material_type: i.material_type,
+                title: i.title,
+                price: i.price,
+                created_at: created,
+                modified_at: modified,
+                user_notice: i.user_notice,
+                check_notice: i.check_notice,
+                number: None,
+                electron_url: None,
+                receipt: i.receipt,
+                address: i.address,
+                orders: i.orders,
+            }
+        })
+        .collect();
+    sim.store().put_invoices(&invoices)
+}

@@ -1,0 +1,249 @@
+//! What vendors report of buyers' usage: pay-as-you-go metering records (PushMeteringData), count
+//! deductions (PushTimesUsage) and the buyers' API packages they are deducted from.
+//!
+//! `metering_records.id` is a plain rowid: records are only ever deleted all at once by a reset, so
+//! ids rise in the order received, which is all [`Store::metering_of`] orders by.
+
+use super::orders::Status;
+use super::{Store, StoreError, Tx};
+use rusqlite::{params, OptionalExtension};
+
+/// A stored metering entity, as the billing side will read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stored {
+    pub instance_id: String,
+    pub product_code: String,
+    pub start_time: i64,
+    pub end_time: i64,
+    pub key: String,
+    pub value: i64,
+    pub metering_assit: String,
+    pub serial_no: Option<String>,
+    /// The marketplace's (virtual) time it was received, epoch ms.
+    pub received_at: i64,
+    /// False for data about an instance that had expired when it arrived.
+    pub billable: bool,
+}
+
+/// A metering entity to write (borrowed from the request it came in).
+#[derive(Debug, Clone, Copy)]
+pub struct NewMetering<'a> {
+    pub instance_id: &'a str,
+    pub product_code: &'a str,
+    pub start_time: i64,
+    pub end_time: i64,
+    pub key: &'a str,
+    pub value: i64,
+    pub metering_assit: &'a str,
+    pub serial_no: Option<&'a str>,
+    pub received_at: i64,
+    pub billable: bool,
+}
+
+/// What a push needs to know of an instance it names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeteringTarget {
+    pub product_code: String,
+    pub status: Status,
+    /// When its last metering arrived (epoch ms), if ever.
+    pub last_push: Option<i64>,
+}
+
+/// A count deduction (PushTimesUsage) to write.
+#[derive(Debug, Clone)]
+pub struct TimesUsage<'a> {
+    pub vendor: &'a str,
+    pub client_token: Option<&'a str>,
+    pub instance_id: &'a str,
+    pub ali_uid: &'a str,
+    pub product_code: &'a str,
+    pub times: i64,
+    pub adjust: bool,
+    pub adjust_date: Option<i64>,
+    pub mark: Option<&'a str>,
+    pub received_at: i64,
+    /// The answer given, to give again to a retry with the same client token.
+    pub answer: String,
+}
+
+/// A buyer's API package (or, read back, all its packages of one type for one product).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiPackage {
+    pub ali_uid: String,
+    pub product_code: String,
+    /// 1 订阅包, 2 资源包.
+    pub package_type: i64,
+    pub capacity: i64,
+    pub used: i64,
+    pub unit: String,
+}
+
+impl Store {
+    /// Every stored entity of `instance_id`, in the order received.
+    pub fn metering_of(&self, instance_id: &str) -> Result<Vec<Stored>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT instance_id, product_code, start_time, end_time, metering_key, value, metering_assit,
+             serial_no, received_at, billable FROM metering_records WHERE instance_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([instance_id], |r| {
+            Ok(Stored {
+                instance_id: r.get(0)?,
+                product_code: r.get(1)?,
+                start_time: r.get(2)?,
+                end_time: r.get(3)?,
+                key: r.get(4)?,
+                value: r.get(5)?,
+                metering_assit: r.get(6)?,
+                serial_no: r.get(7)?,
+                received_at: r.get(8)?,
+                billable: r.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// How many metering entities the store holds, of every instance.
+    pub fn metering_count(&self) -> Result<u64, StoreError> {
+        let count: i64 = self
+            .conn()
+            .query_row("SELECT count(*) FROM metering_records", [], |r| r.get(0))?;
+        Ok(count.max(0) as u64)
+    }
+
+    /// A buyer's packages, one line per product and package type (capacities and use summed), by
+    /// product and type.
+    pub fn api_packages(&self, ali_uid: &str) -> Result<Vec<ApiPackage>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT product_code, package_type, sum(capacity), sum(used), min(unit) FROM api_packages
+             WHERE ali_uid = ?1 GROUP BY product_code, package_type ORDER BY product_code, package_type",
+        )?;
+        let rows = stmt.query_map([ali_uid], |r| {
+            Ok(ApiPackage {
+                ali_uid: ali_uid.to_owned(),
+                product_code: r.get(0)?,
+                package_type: r.get(1)?,
+                capacity: r.get(2)?,
+                used: r.get(3)?,
+                unit: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// What vendors deducted from a buyer, per product, net of adjustments (which may leave it
+    /// below zero).
+    pub fn times_deducted(&self, ali_uid: &str) -> Result<Vec<(String, i64)>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT product_code, sum(CASE WHEN adjust THEN -times ELSE times END) FROM times_usage
+             WHERE ali_uid = ?1 GROUP BY product_code",
+        )?;
+        let rows = stmt.query_map([ali_uid], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Replaces every API package with `packages`.
+    pub fn replace_api_packages(&self, packages: &[ApiPackage]) -> Result<(), StoreError> {
+        self.transaction(|tx| {
+            tx.tx.execute("DELETE FROM api_packages", [])?;
+            for p in packages {
+                tx.tx.execute(
+                    "INSERT INTO api_packages (ali_uid, product_code, package_type, capacity, used, unit)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![
+                        p.ali_uid,
+                        p.product_code,
+                        p.package_type,
+                        p.capacity,
+                        p.used,
+                        p.unit
+                    ],
+                )?;
+            }
+            Ok(())
+        })
+    }
+}
+
+impl Tx<'_> {
+    /// The instance `instance_id` as a push sees it, if it exists.
+    pub fn metering_target(&self, instance_id: &str) -> Result<Option<MeteringTarget>, StoreError> {
+        let mut find = self.tx.prepare_cached(
+            "SELECT i.product_code, i.status,
+                    (SELECT max(m.received_at) FROM metering_records m WHERE m.instance_id = i.instance_id)
+             FROM instances i WHERE i.instance_id = ?1",
+        )?;
+        Ok(find
+            .query_row([instance_id], |r| {
+                Ok(MeteringTarget {
+                    product_code: r.get(0)?,
+                    status: Status::from_code(&r.get::<_, String>(1)?),
+                    last_push: r.get(2)?,
+                })
+            })
+            .optional()?)
+    }
+
+    pub fn insert_metering(&self, m: &NewMetering<'_>) -> Result<(), StoreError> {
+        let mut insert = self.tx.prepare_cached(
+            "INSERT INTO metering_records (instance_id, product_code, start_time, end_time, metering_key,
+             value, metering_assit, serial_no, received_at, billable)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        insert.execute(params![
+            m.instance_id,
+            m.product_code,
+            m.start_time,
+            m.end_time,
+            m.key,
+            m.value,
+            m.metering_assit,
+            m.serial_no,
+            m.received_at,
+            m.billable
+        ])?;
+        Ok(())
+    }
+
+    /// The answer `vendor` was given for `client_token` received after `since` (epoch ms), the
+    /// latest if several.
+    pub fn times_usage_answer(
+        &self,
+        vendor: &str,
+        client_token: &str,
+        since: i64,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .tx
+            .query_row(
+                "SELECT answer FROM times_usage WHERE vendor = ?1 AND client_token = ?2 AND received_at > ?3
+                 ORDER BY received_at DESC, id DESC LIMIT 1",
+                params![vendor, client_token, since],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    pub fn insert_times_usage(&self, u: &TimesUsage<'_>) -> Result<(), StoreError> {
+        self.tx.execute(
+            "INSERT INTO times_usage (vendor, client_token, instance_id, ali_uid, product_code, times, adjust,
+             adjust_date, mark, received_at, answer) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                u.vendor,
+                u.client_token,
+                u.instance_id,
+                u.ali_uid,
+                u.product_code,
+                u.times,
+                u.adjust,
+                u.adjust_date,
+                u.mark,
+                u.received_at,
+                u.answer
+            ],
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,162 @@
+//! What the OpenAPI keeps beside a purchase ([`super::orders`] keeps the purchase itself):
+//! CreateOrder's client tokens (one purchase per buyer and token), auto-renewal settings, and the
+//! ECS instances image purchases run on.
+
+use super::orders::Order;
+use super::{Store, StoreError, Tx};
+use rusqlite::{params, OptionalExtension};
+
+/// A purchase CreateOrder made under a client token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenPurchase {
+    /// The request the token was first used with, as CreateOrder wrote it down.
+    pub request: String,
+    pub order_id: String,
+}
+
+/// An instance's auto-renewal, when on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AutoRenewal {
+    /// Day, Month or Year.
+    pub cycle: String,
+    pub duration: i64,
+}
+
+/// The ECS instance and image an image purchase runs on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    pub ecs_instance_id: String,
+    pub image_id: String,
+}
+
+impl Store {
+    /// The purchase `ali_uid` made with `client_token`, if any.
+    pub fn token_purchase(
+        &self,
+        ali_uid: &str,
+        client_token: &str,
+    ) -> Result<Option<TokenPurchase>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT request, order_id FROM openapi_client_tokens WHERE ali_uid = ?1 AND client_token = ?2",
+                params![ali_uid, client_token],
+                |r| {
+                    Ok(TokenPurchase {
+                        request: r.get(0)?,
+                        order_id: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    pub fn auto_renewal(&self, instance_id: &str) -> Result<Option<AutoRenewal>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT cycle, duration FROM openapi_auto_renewals WHERE instance_id = ?1",
+                [instance_id],
+                |r| {
+                    Ok(AutoRenewal {
+                        cycle: r.get(0)?,
+                        duration: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Turns an instance's auto-renewal on (`Some`, as of `at`) or off (`None`).
+    pub fn set_auto_renewal(
+        &self,
+        instance_id: &str,
+        renewal: Option<&AutoRenewal>,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        self.transaction(|tx| tx.set_auto_renewal(instance_id, renewal, at))
+    }
+
+    /// The image an instance runs on, when it is an image purchase.
+    pub fn image(&self, instance_id: &str) -> Result<Option<Image>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT ecs_instance_id, image_id FROM openapi_instance_images WHERE instance_id = ?1",
+                [instance_id],
+                |r| {
+                    Ok(Image {
+                        ecs_instance_id: r.get(0)?,
+                        image_id: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// The instance an image purchase runs on the ECS instance `ecs_instance_id`.
+    pub fn instance_on_ecs(&self, ecs_instance_id: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT instance_id FROM openapi_instance_images WHERE ecs_instance_id = ?1",
+                [ecs_instance_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+}
+
+impl Tx<'_> {
+    /// Keeps `client_token` of the order's buyer with the purchase it made (refused when the
+    /// buyer used the token before).
+    pub fn remember_client_token(
+        &self,
+        client_token: &str,
+        request: &str,
+        order: &Order,
+    ) -> Result<(), StoreError> {
+        self.tx.execute(
+            "INSERT INTO openapi_client_tokens (ali_uid, client_token, request, order_id, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                order.ali_uid,
+                client_token,
+                request,
+                order.order_id,
+                order.created_at
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// [`Store::set_auto_renewal`], inside the transaction.
+    pub fn set_auto_renewal(
+        &self,
+        instance_id: &str,
+        renewal: Option<&AutoRenewal>,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        match renewal {
+            Some(r) => self.tx.execute(
+                "INSERT INTO openapi_auto_renewals (instance_id, cycle, duration, updated_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (instance_id) DO UPDATE SET cycle = excluded.cycle, duration = excluded.duration,
+                     updated_at = excluded.updated_at",
+                params![instance_id, r.cycle, r.duration, at],
+            ),
+            None => self.tx.execute(
+                "DELETE FROM openapi_auto_renewals WHERE instance_id = ?1",
+                [instance_id],
+            ),
+        }?;
+        Ok(())
+    }
+
+    pub fn insert_image(&self, instance_id: &str, image: &Image) -> Result<(), StoreError> {
+        self.tx.execute(
+            "INSERT INTO openapi_instance_images (ecs_instance_id, instance_id, image_id) VALUES (?1, ?2, ?3)",
+            params![image.ecs_instance_id, instance_id, image.image_id],
+        )?;
+        Ok(())
+    }
+}
