@@ -7,7 +7,6 @@ use crate::store::{Store, StoreError};
 use crate::world::World;
 use protocol::clock::{Clock, Timers};
 use protocol::ids::IdGen;
-use std::any::Any;
 use std::hash::{BuildHasher, Hasher};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -56,9 +55,6 @@ pub(crate) struct Shared {
     ids_unsaved: AtomicBool,
     pub spi: Arc<dyn SpiTransport>,
     pub deterministic: bool,
-    /// What the interfaces keep for the life of the world, one value of each type
-    /// ([`Simulator::interface_state`]).
-    interfaces: Mutex<Vec<Arc<dyn Any + Send + Sync>>>,
     /// Kept alive here; the clock holds it weakly.
     _jobs: Arc<dyn Timers>,
 }
@@ -105,7 +101,6 @@ impl Simulator {
             ids_unsaved: AtomicBool::new(false),
             spi: parts.spi,
             deterministic: parts.deterministic,
-            interfaces: Mutex::new(Vec::new()),
             _jobs: jobs(weak.clone()),
         });
         shared.clock.register(&shared._jobs);
@@ -118,19 +113,6 @@ impl Simulator {
 
     pub fn store(&self) -> &Store {
         &self.shared.store
-    }
-
-    /// The `T` an interface keeps for the life of this world (the OpenAPI's nonces and turns), made
-    /// with `T::default()` the first time it is asked for. Every router built over the world finds
-    /// the same one; a reset keeps it. This module knows nothing of what an interface keeps.
-    pub fn interface_state<T: Default + Send + Sync + 'static>(&self) -> Arc<T> {
-        let mut kept = self.shared.interfaces.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(found) = kept.iter().find_map(|v| v.clone().downcast::<T>().ok()) {
-            return found;
-        }
-        let made = Arc::new(T::default());
-        kept.push(made.clone());
-        made
     }
 
     /// The world's clock, to share with the vendor side of the same world.

@@ -10,7 +10,7 @@
 //! nonce is new. Only a request that passes them all has its nonce remembered, so a forged request
 //! cannot use up a caller's nonces. A request that passes them all runs the operation it signed.
 
-use super::{action, ApiError, Caller, ErrorCode, Params, Runtime};
+use super::{action, ApiError, Caller, ErrorCode, Params};
 use crate::state::Simulator;
 use crate::world::World;
 use axum::http::{header, HeaderMap, HeaderName};
@@ -44,16 +44,6 @@ pub struct Authenticated<'w, 'r> {
     /// The operation the signature covers: V3's signed `x-acs-action` header (or, without one, its
     /// `Action` parameter, signed with the query or the body); V1's `Action` parameter.
     pub action: &'r str,
-}
-
-/// Checks the request's signature against the wall clock, with the nonces the OpenAPI remembers
-/// for `sim`'s world.
-pub fn authenticate<'w, 'r>(
-    sim: &'w Simulator,
-    request: &SignedRequest<'r>,
-) -> Result<Authenticated<'w, 'r>, ApiError> {
-    let runtime = Runtime::of(sim);
-    authenticate_at(sim, &runtime.nonces, request, protocol::clock::wall_now())
 }
 
 /// Checks the request's signature as if the wall clock read `now`, remembering its nonce in

@@ -7,10 +7,9 @@
 //! [`answer`] renders; [`error`] is the marketplace's error table and its JSON or XML body.
 //!
 //! The OpenAPI's runtime state is its own ([`Runtime`]): the signature nonces it has seen and whose
-//! turn it is to run an operation. Every router built over a world shares the world's one
-//! [`Runtime`] (a replayed request is refused whichever router it reaches), and a reset of the world
-//! keeps it: nonces guard against replays in wall time, which a reset does not turn back. The
-//! router holds an [`OpenApi`], the world with its runtime.
+//! turn it is to run an operation. The router builds one and holds it in an [`OpenApi`], the world
+//! with its runtime; a reset of the world keeps it, as nonces guard against replays in wall time,
+//! which a reset does not turn back.
 
 pub mod action;
 pub mod answer;
@@ -38,11 +37,6 @@ pub struct Runtime {
 }
 
 impl Runtime {
-    /// The runtime of `sim`'s world, made the first time it is asked for.
-    pub fn of(sim: &Simulator) -> Arc<Runtime> {
-        sim.interface_state::<Runtime>()
-    }
-
     /// Runs `op` in its turn. Operations work on the store, whose one connection serves them one
     /// at a time anyway; waiting for the turn here holds no runtime worker, where waiting on the
     /// store's lock would put the worker, and every request it serves, to sleep.
@@ -60,10 +54,12 @@ pub struct OpenApi {
 }
 
 impl OpenApi {
-    /// The OpenAPI over `sim`'s world (built once per router).
+    /// The OpenAPI over `sim`'s world, with a runtime of its own (built once per router).
     pub fn new(sim: Simulator) -> OpenApi {
-        let runtime = Runtime::of(&sim);
-        OpenApi { sim, runtime }
+        OpenApi {
+            sim,
+            runtime: Arc::default(),
+        }
     }
 }
 
@@ -91,11 +87,6 @@ pub struct Call<'a> {
 pub struct Operation(pub fn(&Call<'_>) -> Result<Value, ApiError>);
 
 impl Operation {
-    /// Runs the operation in its turn among the operations of its world ([`Runtime::run`]).
-    pub async fn run(self, call: &Call<'_>) -> Result<Value, ApiError> {
-        Runtime::of(call.sim).run(self, call).await
-    }
-
     /// Runs the operation at once, without waiting for a turn: for callers that make one call at
     /// a time (tests), or that may block their thread on the store.
     pub fn run_alone(self, call: &Call<'_>) -> Result<Value, ApiError> {
@@ -110,21 +101,4 @@ pub fn operation(action: &str) -> Option<Operation> {
         .flat_map(|family| family.iter())
         .find(|(name, _)| *name == action)
         .map(|(_, op)| *op)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn every_router_over_a_world_shares_its_runtime_and_a_reset_keeps_it() {
-        let sim = Simulator::for_tests();
-        let runtime = Runtime::of(&sim);
-        assert!(Arc::ptr_eq(&runtime, &OpenApi::new(sim.clone()).runtime));
-        assert!(Arc::ptr_eq(&runtime, &OpenApi::new(sim.clone()).runtime));
-        sim.reset().await.unwrap();
-        assert!(Arc::ptr_eq(&runtime, &Runtime::of(&sim)));
-        let other = Simulator::for_tests();
-        assert!(!Arc::ptr_eq(&runtime, &Runtime::of(&other)));
-    }
 }

@@ -63,8 +63,9 @@ fn caller_of<'w>(sim: &'w Simulator, creds: &Credentials) -> (Caller<'w>, bool) 
     let signed = probe().sign(creds);
     let headers = header_map(&signed.headers);
     let params = Params::from_pairs(protocol::spi::decode_query(&signed.query));
-    let auth = authenticate(
+    let auth = authenticate_at(
         sim,
+        &NonceCache::default(),
         &SignedRequest {
             method: "POST",
             path: "/",
@@ -73,6 +74,7 @@ fn caller_of<'w>(sim: &'w Simulator, creds: &Credentials) -> (Caller<'w>, bool) 
             body: &signed.body,
             params: &params,
         },
+        wall_now(),
     )
     .unwrap();
     (auth.caller, auth.sts)

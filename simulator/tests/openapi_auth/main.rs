@@ -15,7 +15,7 @@ use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Request, StatusCode};
 use axum::Router;
 use chrono::TimeDelta;
-use marketsim_simulator::openapi::auth::{authenticate, SignedRequest};
+use marketsim_simulator::openapi::auth::{authenticate_at, NonceCache, SignedRequest};
 use marketsim_simulator::openapi::{Caller, Params};
 use marketsim_simulator::{router, Simulator, World};
 use protocol::clock::wall_now;

@@ -19,7 +19,7 @@ use common::openapi::call;
 use common::openapi::http::keys_of;
 use common::{simulator, world_with_vendor, Client};
 use marketsim_simulator::openapi::ops::metering::push::{stored, stored_count, Stored};
-use marketsim_simulator::openapi::{operation, ApiError, Call, Caller, Params};
+use marketsim_simulator::openapi::{operation, ApiError, Call, Caller, Params, Runtime};
 use marketsim_simulator::{router, Options, Simulator, World};
 use protocol::openapi::v3;
 use serde_json::{json, Value};

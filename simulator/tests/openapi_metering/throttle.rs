@@ -97,10 +97,12 @@ async fn opened_many(n: usize) -> (Simulator, Vec<String>, Vendor) {
 /// Pushes one record for each of `instances`, all at once from tasks of the runtime, through the
 /// operation as the HTTP entry runs it; the answers in order.
 async fn push_together(sim: &Simulator, instances: &[String]) -> Vec<Result<Value, ApiError>> {
+    let runtime = std::sync::Arc::new(Runtime::default());
     let tasks: Vec<_> = instances
         .iter()
         .map(|id| {
             let sim = sim.clone();
+            let runtime = runtime.clone();
             let metering = json!([record(id, PRODUCT)]).to_string();
             tokio::spawn(async move {
                 let params = Params::from_pairs([("Metering".to_string(), metering)]);
@@ -110,7 +112,7 @@ async fn push_together(sim: &Simulator, instances: &[String]) -> Vec<Result<Valu
                     params: &params,
                     sts: false,
                 };
-                operation("PushMeteringData").unwrap().run(&call).await
+                runtime.run(operation("PushMeteringData").unwrap(), &call).await
             })
         })
         .collect();
