@@ -24,6 +24,8 @@ pub enum ConsoleError {
     Refused(store_file::Refusal),
     #[error("console store: {0}")]
     Store(rusqlite::Error),
+    #[error("console store: {0}")]
+    Migration(rusqlite_migration::Error),
     #[error(transparent)]
     Hash(#[from] HashError),
 }
@@ -33,6 +35,7 @@ impl From<StoreError> for ConsoleError {
         match e {
             StoreError::Refused(refusal) => ConsoleError::Refused(refusal),
             StoreError::Sqlite(e) => ConsoleError::Store(e),
+            StoreError::Migration(e) => ConsoleError::Migration(e),
         }
     }
 }

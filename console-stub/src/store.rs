@@ -16,6 +16,7 @@ use crate::world::{Argon2Cost, ConsoleWorld};
 use protocol::ids::IdGen;
 use protocol::time::Instant;
 use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite_migration::M;
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::path::Path;
@@ -28,34 +29,17 @@ pub enum StoreError {
     Refused(#[from] store_file::Refusal),
     #[error("console store: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("console store: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
 }
 
 /// The file name of a console's store inside its data directory.
 pub const DB_FILE: &str = "console.sqlite3";
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS users (
-    id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE COLLATE NOCASE, name TEXT NOT NULL,
-    password_hash TEXT NOT NULL, created_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS orgs (
-    id TEXT PRIMARY KEY, name TEXT NOT NULL, free_credit REAL NOT NULL, created_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS members (
-    org_id TEXT NOT NULL REFERENCES orgs(id), user_id TEXT NOT NULL REFERENCES users(id),
-    role TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (org_id, user_id));
-CREATE TABLE IF NOT EXISTS projects (
-    id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id), name TEXT NOT NULL, seq INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS events (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, org_id TEXT NOT NULL, at INTEGER NOT NULL, text TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS sessions (
-    token TEXT PRIMARY KEY, user_id TEXT REFERENCES users(id), csrf TEXT NOT NULL, created_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS instances (
-    id TEXT PRIMARY KEY, order_biz_id TEXT NOT NULL UNIQUE, order_id TEXT NOT NULL, ali_uid TEXT NOT NULL,
-    sku_id TEXT NOT NULL, params TEXT NOT NULL, created_at INTEGER NOT NULL,
-    org_id TEXT UNIQUE REFERENCES orgs(id), bound_by TEXT REFERENCES users(id), bound_at INTEGER);
-CREATE TABLE IF NOT EXISTS handoffs (
-    id TEXT PRIMARY KEY, instance_id TEXT NOT NULL REFERENCES instances(id), created_at INTEGER NOT NULL);
-";
+/// The console's schema, one migration per change (`store/migrations/*.sql`), each frozen once released:
+/// a store runs those past its `PRAGMA user_version` (`rusqlite_migration`). A new table or column
+/// is a new migration at the end, never an edit to one above it.
+const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("store/migrations/001_first_schema.sql"))];
 
 /// The connection and everything that must change in step with it.
 pub struct Db {
@@ -66,29 +50,28 @@ pub struct Db {
     pub cost: Argon2Cost,
 }
 
-/// What a data directory's `console.sqlite3` holds: the schema has been run whole on every open
-/// since the first, so every table is core, and the version was never set.
+/// What a data directory's `console.sqlite3` holds.
 const LAYOUT: store_file::Layout = store_file::Layout {
     what: "console store",
     file_name: DB_FILE,
-    core: &[SCHEMA],
-    added: &[],
-    user_version: 0,
+    migrations: MIGRATIONS,
 };
 
 /// Opens the store: in memory without a data directory, else `console.sqlite3` inside it. A store
 /// already there is checked before anything writes to it, and refused — left as it is, the message
 /// naming the file and its fault — unless it is a sound console store; a directory without one
-/// (created if missing) gets a new one.
+/// (created if missing) gets a new one. Either is brought to the latest schema.
 pub fn open(data_dir: Option<&Path>) -> Result<Connection, StoreError> {
-    let Some(dir) = data_dir else {
-        let conn = Connection::open_in_memory()?;
-        conn.execute_batch(SCHEMA)?;
-        return Ok(conn);
+    let mut conn = match data_dir {
+        None => Connection::open_in_memory()?,
+        Some(dir) => {
+            let conn = store_file::open(dir, &LAYOUT)?;
+            conn.pragma_update(None, "synchronous", "FULL")?;
+            conn.busy_timeout(std::time::Duration::from_secs(5))?;
+            conn
+        }
     };
-    let conn = store_file::open(dir, &LAYOUT)?;
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    LAYOUT.migrations().to_latest(&mut conn)?;
     Ok(conn)
 }
 

@@ -2,7 +2,8 @@
 //! a temporary directory and opened there, so SQLite applies the log, runs its integrity check and
 //! shows the schema without writing a byte beside the real files (an open SQLite connection
 //! writes: it recovers the log into a new `-shm`, checkpoints on close and deletes the log). The
-//! schema is judged as the store's open will leave it: what every open runs runs on the copy.
+//! schema is judged as the store's open will leave it: the store's pending migrations run on the
+//! copy, and the result must be the schema every migration makes of an empty database.
 
 use crate::{Fault, Layout};
 use rusqlite::{Connection, OpenFlags};
@@ -42,20 +43,44 @@ pub(crate) fn check(file: &Path, wal: Option<&Path>, layout: &Layout) -> Result<
         copy_to(wal, &scratch.path().join("store.sqlite3-wal"))?;
     }
     let sqlite = |e: rusqlite::Error| Failure::Fault(Fault::SqliteRefuses(one_line(&e.to_string())));
-    let conn = Connection::open_with_flags(&copy, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(sqlite)?;
+    let mut conn = Connection::open_with_flags(&copy, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(sqlite)?;
     let verdict: String = conn
         .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
         .map_err(sqlite)?;
     if verdict != "ok" {
         return Err(Fault::Integrity(one_line(&verdict)).into());
     }
-    // What every open runs — tables added since, and those dropped since — runs on the copy
-    // first, so an older store is judged as its open will leave it.
-    for batch in layout.added {
-        conn.execute_batch(batch)
-            .map_err(|e| Fault::OtherSchema(one_line(&e.to_string())))?;
-    }
+    migrate(&mut conn, layout)?;
     schema(&conn, layout)
+}
+
+/// Runs the copy's pending migrations, as the store's open will: a store of a newer marketsim, or
+/// one holding nothing at all (no build ever left an existing store file empty of tables), is
+/// refused before any runs.
+fn migrate(conn: &mut Connection, layout: &Layout) -> Result<(), Failure> {
+    let sqlite = |e: rusqlite::Error| Failure::Fault(Fault::SqliteRefuses(one_line(&e.to_string())));
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(sqlite)?;
+    let known = layout.migrations.len() as i64;
+    if version > known {
+        return Err(Fault::NewerVersion {
+            found: version,
+            known,
+            store: layout.what,
+        }
+        .into());
+    }
+    if tables(conn).map_err(sqlite)?.is_empty() {
+        return Err(Fault::NoTables.into());
+    }
+    layout.migrations().to_latest(conn).map_err(|e| {
+        let reason = match e {
+            rusqlite_migration::Error::RusqliteError { err, .. } => err.to_string(),
+            other => other.to_string(),
+        };
+        Fault::OtherSchema(one_line(&reason)).into()
+    })
 }
 
 /// SQLite's words on one line: its messages can quote a statement or list problems line by line.
@@ -82,23 +107,23 @@ fn tables(conn: &Connection) -> rusqlite::Result<BTreeMap<String, Vec<String>>> 
     Ok(tables)
 }
 
-/// The tables of `batches`, built in memory.
-fn expected(batches: &[&str]) -> rusqlite::Result<BTreeMap<String, Vec<String>>> {
-    let conn = Connection::open_in_memory()?;
-    for batch in batches {
-        conn.execute_batch(batch)?;
-    }
-    tables(&conn)
+/// The tables of a new store: every migration run on an empty database in memory.
+fn expected(layout: &Layout) -> Result<BTreeMap<String, Vec<String>>, String> {
+    let mut conn = Connection::open_in_memory().map_err(|e| e.to_string())?;
+    layout
+        .migrations()
+        .to_latest(&mut conn)
+        .map_err(|e| e.to_string())?;
+    tables(&conn).map_err(|e| e.to_string())
 }
 
-/// The store's tables, once the added batches ran, against the layout's: none foreign, none with
-/// other columns, none of the core missing; then the schema version.
+/// The store's tables, once its migrations ran, against a new store's: none foreign, none with
+/// other columns, none missing.
 fn schema(conn: &Connection, layout: &Layout) -> Result<(), Failure> {
     let sqlite = |e: rusqlite::Error| Failure::Fault(Fault::SqliteRefuses(one_line(&e.to_string())));
-    let layout_error = |e: rusqlite::Error| Failure::Unchecked(format!("the store's own schema fails: {e}"));
     let found = tables(conn).map_err(sqlite)?;
-    let core = expected(layout.core).map_err(layout_error)?;
-    let all = expected(&[layout.core, layout.added].concat()).map_err(layout_error)?;
+    let all =
+        expected(layout).map_err(|e| Failure::Unchecked(format!("the store's own migrations fail: {e}")))?;
     let store = layout.what;
     for (table, columns) in &found {
         let Some(expected) = all.get(table) else {
@@ -118,20 +143,9 @@ fn schema(conn: &Connection, layout: &Layout) -> Result<(), Failure> {
             .into());
         }
     }
-    if let Some(table) = core.keys().find(|t| !found.contains_key(*t)) {
+    if let Some(table) = all.keys().find(|t| !found.contains_key(*t)) {
         return Err(Fault::MissingTable {
             table: table.clone(),
-            store,
-        }
-        .into());
-    }
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(sqlite)?;
-    if version != layout.user_version {
-        return Err(Fault::OtherVersion {
-            found: version,
-            expected: layout.user_version,
             store,
         }
         .into());

@@ -1,6 +1,7 @@
-//! A new store, made whole before it takes its name: the schema is written to a temporary file
-//! beside it, synced, and renamed into place, so a store file that exists was finished — an empty
-//! or half-made one is never a store that was interrupted, only one that was damaged.
+//! A new store, made whole before it takes its name: every migration runs, in one transaction, on a
+//! temporary file beside it, which is synced and renamed into place, so a store file that exists was
+//! finished — an empty or half-made one is never a store that was interrupted, only one that was
+//! damaged.
 
 use crate::Layout;
 use rusqlite::Connection;
@@ -22,7 +23,7 @@ pub(crate) fn create(file: &Path, layout: &Layout) -> Result<(), String> {
             _ => {}
         }
     }
-    write_schema(&draft, layout).map_err(|e| e.to_string())?;
+    write_schema(&draft, layout)?;
     std::fs::File::open(&draft)
         .and_then(|f| f.sync_all())
         .and_then(|()| std::fs::rename(&draft, file))
@@ -37,13 +38,11 @@ pub(crate) fn create(file: &Path, layout: &Layout) -> Result<(), String> {
     Ok(())
 }
 
-fn write_schema(draft: &Path, layout: &Layout) -> rusqlite::Result<()> {
-    let conn = Connection::open(draft)?;
-    let tx = conn.unchecked_transaction()?;
-    for batch in layout.core.iter().chain(layout.added) {
-        tx.execute_batch(batch)?;
-    }
-    tx.pragma_update(None, "user_version", layout.user_version)?;
-    tx.commit()?;
-    conn.close().map_err(|(_, e)| e)
+fn write_schema(draft: &Path, layout: &Layout) -> Result<(), String> {
+    let mut conn = Connection::open(draft).map_err(|e| e.to_string())?;
+    layout
+        .migrations()
+        .to_latest(&mut conn)
+        .map_err(|e| e.to_string())?;
+    conn.close().map_err(|(_, e)| e.to_string())
 }

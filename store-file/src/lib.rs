@@ -6,9 +6,11 @@
 //! journal modes, checkpoints and deletes the log on close). So before a store is opened for
 //! writing, [`check`] reads it without writing to its directory: the database header by hand
 //! (`header`), the `-wal` frame by frame against its `-shm` index (`log`), then SQLite's view of a
-//! scratch copy — integrity and the store's schema (`content`). A refused store is left byte for
-//! byte as it was. A missing store is created whole under a temporary name and renamed into place
-//! (`create`), so a store file that exists was finished.
+//! scratch copy — integrity, and the store's schema once its pending migrations ran (`content`). A
+//! refused store is left byte for byte as it was. A missing store is created whole, every
+//! migration run, under a temporary name and renamed into place (`create`), so a store file that
+//! exists was finished. The check runs before the store's own `Migrations::to_latest` ever sees the
+//! file: that would take an empty file for a new database and fill it.
 //!
 //! The simulator and the console stub both keep a store this way; neither knows the other.
 
@@ -26,6 +28,7 @@ mod wal;
 pub use refusal::{Fault, Refusal};
 
 use rusqlite::Connection;
+use rusqlite_migration::{Migrations, M};
 use std::path::{Path, PathBuf};
 
 /// What a store's file holds.
@@ -35,13 +38,10 @@ pub struct Layout {
     pub what: &'static str,
     /// The file's name inside its data directory.
     pub file_name: &'static str,
-    /// Schema batches every store has held since it was created.
-    pub core: &'static [&'static str],
-    /// Schema batches added since, run on every open (`CREATE TABLE IF NOT EXISTS`, `DROP TABLE IF
-    /// EXISTS`): a new store gets them, and an older one is judged as they leave it.
-    pub added: &'static [&'static str],
-    /// `PRAGMA user_version` of the schema.
-    pub user_version: i64,
+    /// The schema, one migration per change, oldest first. `PRAGMA user_version` counts those a
+    /// store has run (`rusqlite_migration`'s convention): a new store runs them all, an older one
+    /// those past its version, and is judged as they leave it.
+    pub migrations: &'static [M<'static>],
 }
 
 /// What a data directory holds for a store that passed [`check`].
@@ -54,6 +54,11 @@ pub enum Found {
 }
 
 impl Layout {
+    /// The migrations, to run on a connection (`to_latest`).
+    pub fn migrations(&self) -> Migrations<'static> {
+        Migrations::from_slice(self.migrations)
+    }
+
     fn file(&self, dir: &Path) -> PathBuf {
         dir.join(self.file_name)
     }
@@ -110,7 +115,8 @@ pub fn check(dir: &Path, layout: &Layout) -> Result<Found, Refusal> {
 }
 
 /// Opens the store in `dir` for writing, in WAL mode: checked first ([`check`]), or created with
-/// the directory when there is none.
+/// the directory when there is none. An older store is opened as it is: its owner runs
+/// [`Layout::migrations`] to the latest, which the check has just seen succeed on a copy.
 pub fn open(dir: &Path, layout: &Layout) -> Result<Connection, Refusal> {
     let found = check(dir, layout)?;
     let data_dir = |reason: String| Refusal::DataDir {

@@ -64,12 +64,16 @@ pub enum Fault {
     },
     #[error("cannot take this marketsim's schema ({0})")]
     OtherSchema(String),
-    #[error("has schema version {found}, where a {store} has version {expected}")]
-    OtherVersion {
+    #[error(
+        "has schema version {found}, where this marketsim's {store} goes up to {known}: a newer marketsim wrote it"
+    )]
+    NewerVersion {
         found: i64,
-        expected: i64,
+        known: i64,
         store: &'static str,
     },
+    #[error("holds no table: an empty SQLite database, not a store marketsim wrote")]
+    NoTables,
     #[error("is the write-ahead log of {database}, which is missing: it belongs to a store that is gone")]
     LogWithoutDatabase { database: &'static str },
     #[error("is {0} bytes, too short for a write-ahead log's 32-byte header")]

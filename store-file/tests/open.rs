@@ -5,19 +5,34 @@
 use marketsim_store_file::testing::{copy_files, fingerprint};
 use marketsim_store_file::{check, open, Found, Layout, Refusal};
 use rusqlite::Connection;
+use rusqlite_migration::M;
 use std::path::Path;
+
+/// Three changes to a small schema: `drafts` came first and went in the third; `tags` came in the
+/// second, written `IF NOT EXISTS` as if earlier builds had made it on every open.
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(
+        "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL); CREATE TABLE drafts (body TEXT);",
+    ),
+    M::up(
+        "CREATE TABLE IF NOT EXISTS tags (note INTEGER NOT NULL, tag TEXT NOT NULL);
+         CREATE INDEX IF NOT EXISTS tags_by_note ON tags (note);",
+    ),
+    M::up("DROP TABLE drafts;"),
+];
 
 const LAYOUT: Layout = Layout {
     what: "notes store",
     file_name: "notes.sqlite3",
-    core: &["CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);"],
-    added: &[
-        "CREATE TABLE IF NOT EXISTS tags (note INTEGER NOT NULL, tag TEXT NOT NULL);
-              CREATE INDEX IF NOT EXISTS tags_by_note ON tags (note);
-              DROP TABLE IF EXISTS drafts;",
-    ],
-    user_version: 3,
+    migrations: MIGRATIONS,
 };
+
+/// A store in `dir` that ran the first `version` migrations, then `more`.
+fn store_at(dir: &Path, version: usize, more: &str) {
+    let mut conn = Connection::open(dir.join("notes.sqlite3")).unwrap();
+    LAYOUT.migrations().to_version(&mut conn, version).unwrap();
+    conn.execute_batch(more).unwrap();
+}
 
 const COMMITS: i64 = 10;
 
@@ -192,34 +207,38 @@ fn a_log_with_a_damaged_header_is_refused() {
 }
 
 #[test]
-fn a_store_from_before_a_table_was_added_is_sound() {
+fn a_store_from_before_a_table_was_added_is_sound_and_opens_with_it() {
     let dir = tempfile::tempdir().unwrap();
-    let conn = Connection::open(dir.path().join("notes.sqlite3")).unwrap();
-    conn.execute_batch(LAYOUT.core[0]).unwrap();
-    conn.pragma_update(None, "user_version", 3).unwrap();
-    drop(conn);
+    store_at(dir.path(), 1, "");
+    assert_eq!(check(dir.path(), &LAYOUT).unwrap(), Found::Store);
+    let mut conn = open(dir.path(), &LAYOUT).unwrap();
+    LAYOUT.migrations().to_latest(&mut conn).unwrap();
+    conn.execute("INSERT INTO tags (note, tag) VALUES (1, 'a')", [])
+        .unwrap();
+}
+
+#[test]
+fn a_store_that_made_a_table_before_its_migration_did_is_sound() {
+    let dir = tempfile::tempdir().unwrap();
+    store_at(
+        dir.path(),
+        1,
+        "CREATE TABLE tags (note INTEGER NOT NULL, tag TEXT NOT NULL);",
+    );
     assert_eq!(check(dir.path(), &LAYOUT).unwrap(), Found::Store);
 }
 
 #[test]
 fn a_store_from_before_a_table_was_dropped_is_sound() {
     let dir = tempfile::tempdir().unwrap();
-    let conn = Connection::open(dir.path().join("notes.sqlite3")).unwrap();
-    conn.execute_batch(LAYOUT.core[0]).unwrap();
-    conn.execute_batch("CREATE TABLE drafts (body TEXT);").unwrap();
-    conn.pragma_update(None, "user_version", 3).unwrap();
-    drop(conn);
+    store_at(dir.path(), 2, "INSERT INTO drafts (body) VALUES ('x');");
     assert_eq!(check(dir.path(), &LAYOUT).unwrap(), Found::Store);
 }
 
 #[test]
-fn a_store_that_what_every_open_runs_cannot_bring_up_to_date_is_refused() {
+fn a_store_its_pending_migrations_cannot_bring_up_to_date_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let conn = Connection::open(dir.path().join("notes.sqlite3")).unwrap();
-    conn.execute_batch(LAYOUT.core[0]).unwrap();
-    conn.execute_batch("CREATE TABLE tags (label TEXT);").unwrap();
-    conn.pragma_update(None, "user_version", 3).unwrap();
-    drop(conn);
+    store_at(dir.path(), 1, "CREATE TABLE tags (label TEXT);");
     let err = refusal(dir.path());
     assert!(
         err.contains("cannot take this marketsim's schema (no such column: note in CREATE INDEX"),
@@ -228,30 +247,44 @@ fn a_store_that_what_every_open_runs_cannot_bring_up_to_date_is_refused() {
 }
 
 #[test]
-fn a_store_without_a_core_table_with_other_columns_or_of_another_version_is_refused() {
+fn a_store_of_a_newer_marketsim_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    store_at(dir.path(), 3, "PRAGMA user_version = 4;");
+    let err = refusal(dir.path());
+    assert!(
+        err.contains("has schema version 4, where this marketsim's notes store goes up to 3: a newer marketsim wrote it"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_database_without_a_table_is_refused_not_filled() {
+    let dir = tempfile::tempdir().unwrap();
+    store_at(dir.path(), 0, "CREATE TABLE t (x); DROP TABLE t;");
+    assert!(std::fs::metadata(dir.path().join("notes.sqlite3")).unwrap().len() > 0);
+    let err = refusal(dir.path());
+    assert!(err.contains("holds no table"), "{err}");
+}
+
+#[test]
+fn a_store_without_a_table_or_with_other_columns_is_refused() {
     let cases = [
         (
             "CREATE TABLE tags (note INTEGER, tag TEXT);",
-            3,
             "lacks table `notes`",
         ),
         (
             "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);",
-            3,
             "has table `notes` with columns (id, text), where a notes store has (id, body)",
         ),
-        (
-            LAYOUT.core[0],
-            4,
-            "has schema version 4, where a notes store has version 3",
-        ),
     ];
-    for (schema, version, words) in cases {
+    for (schema, words) in cases {
         let dir = tempfile::tempdir().unwrap();
-        let conn = Connection::open(dir.path().join("notes.sqlite3")).unwrap();
-        conn.execute_batch(schema).unwrap();
-        conn.pragma_update(None, "user_version", version).unwrap();
-        drop(conn);
+        store_at(dir.path(), 0, schema);
+        Connection::open(dir.path().join("notes.sqlite3"))
+            .unwrap()
+            .pragma_update(None, "user_version", 3)
+            .unwrap();
         let err = refusal(dir.path());
         assert!(err.contains(words), "{err}");
     }

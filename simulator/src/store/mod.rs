@@ -9,7 +9,8 @@
 //! a file each: [`purchases`] (what CreateOrder, auto-renewal and image purchases keep beside an
 //! instance), [`metering`], [`notifications`], [`licenses`], [`invoices`] and [`projects`].
 //!
-//! Every query lives here: callers get typed rows and typed outcomes, never SQL. What must happen
+//! The schema is [`migrations`]'s. Every query lives here: callers get typed rows and typed
+//! outcomes, never SQL. What must happen
 //! together runs in a [`Tx`], one transaction whose typed reads and writes commit together or not
 //! at all ([`Store::transaction`]).
 
@@ -18,65 +19,26 @@ pub mod invoices;
 pub mod jobs;
 pub mod licenses;
 pub mod metering;
+mod migrations;
 pub mod notifications;
 pub mod orders;
 pub mod projects;
 pub mod purchases;
 pub mod sessions;
 
-/// Tables added after the first schema (the OpenAPI families', anonymous sessions), each written
-/// `CREATE TABLE IF NOT EXISTS` so every open can run them: a table added later is found in an
-/// older data directory too.
-const FAMILY_SCHEMAS: &[&str] = &[
-    sessions::ANONYMOUS_SCHEMA,
-    crate::openapi::ops::instances::SCHEMA,
-    crate::openapi::ops::metering::SCHEMA,
-    crate::openapi::ops::notifications::SCHEMA,
-    crate::openapi::ops::licenses::SCHEMA,
-    crate::openapi::ops::catalog::SCHEMA,
-    crate::openapi::ops::projects::SCHEMA,
-];
-
 use rusqlite::{Connection, OptionalExtension};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The file a data directory holds.
 pub const FILE_NAME: &str = "marketplace.sqlite3";
 
-const SCHEMA_VERSION: i64 = 1;
-
 /// What a data directory's `marketplace.sqlite3` holds.
 const LAYOUT: store_file::Layout = store_file::Layout {
     what: "marketplace store",
     file_name: FILE_NAME,
-    core: &[SCHEMA],
-    added: FAMILY_SCHEMAS,
-    user_version: SCHEMA_VERSION,
+    migrations: migrations::MIGRATIONS,
 };
-
-const SCHEMA: &str = "
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE orders (
-    order_id TEXT PRIMARY KEY, ali_uid TEXT NOT NULL, product_code TEXT NOT NULL, sku_id TEXT NOT NULL,
-    order_type TEXT NOT NULL, pay_status TEXT NOT NULL, instance_id TEXT NOT NULL, created_at INTEGER NOT NULL);
-CREATE TABLE instances (
-    instance_id TEXT PRIMARY KEY, order_id TEXT NOT NULL, ali_uid TEXT NOT NULL, product_code TEXT NOT NULL,
-    sku_id TEXT NOT NULL, status TEXT NOT NULL, vendor_instance_id TEXT, app_info TEXT, host_info TEXT,
-    info TEXT, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER, failure TEXT,
-    created_at INTEGER NOT NULL, opened_at INTEGER);
-CREATE INDEX instances_by_buyer ON instances (ali_uid, created_at);
-CREATE TABLE jobs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, due_at INTEGER NOT NULL, kind TEXT NOT NULL,
-    subject TEXT NOT NULL, attempt INTEGER NOT NULL);
-CREATE INDEX jobs_by_due ON jobs (due_at, id);
-CREATE TABLE deliveries (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, action TEXT NOT NULL,
-    attempt INTEGER NOT NULL, at INTEGER NOT NULL, url TEXT NOT NULL, params TEXT NOT NULL,
-    outcome TEXT NOT NULL, status INTEGER, body TEXT, elapsed_ms INTEGER NOT NULL);
-CREATE INDEX deliveries_by_instance ON deliveries (instance_id, id);
-CREATE TABLE sessions (token TEXT PRIMARY KEY, login TEXT NOT NULL, csrf TEXT NOT NULL);
-";
 
 /// Why the store could not be opened or used.
 #[derive(Debug, thiserror::Error)]
@@ -84,12 +46,10 @@ pub enum StoreError {
     /// The data directory, or the store in it, was refused and left as it was.
     #[error(transparent)]
     Refused(#[from] store_file::Refusal),
-    #[error(
-        "{file} is not a marketsim marketplace store ({reason}); move it away or choose another --data-dir"
-    )]
-    Corrupt { file: PathBuf, reason: String },
     #[error("store error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("store error: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
 }
 
 /// One transaction of the store (see [`Store::transaction`]); each family's file adds the reads and
@@ -115,7 +75,7 @@ impl Store {
             "file:marketplace?vfs=memdb",
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_URI,
         )?;
-        Store::init(conn, None)
+        Store::init(conn)
     }
 
     /// The store in `dir`, or in memory when `dir` is None. A store already there is checked before
@@ -126,28 +86,13 @@ impl Store {
         let conn = store_file::open(dir, &LAYOUT)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        Store::init(conn, Some(&dir.join(FILE_NAME)))
+        Store::init(conn)
     }
 
-    fn init(conn: Connection, file: Option<&Path>) -> Result<Store, StoreError> {
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
-        match (version, tables) {
-            (0, 0) => {
-                conn.execute_batch(SCHEMA)?;
-                conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-            }
-            (SCHEMA_VERSION, _) => {}
-            _ => {
-                return Err(StoreError::Corrupt {
-                    file: file.map(Path::to_owned).unwrap_or_default(),
-                    reason: format!("schema version {version}, expected {SCHEMA_VERSION}"),
-                })
-            }
-        }
-        for schema in FAMILY_SCHEMAS {
-            conn.execute_batch(schema)?;
-        }
+    /// Brings the store to the latest schema: a new one runs every migration, an older one those
+    /// past its version (`migrations`).
+    fn init(mut conn: Connection) -> Result<Store, StoreError> {
+        LAYOUT.migrations().to_latest(&mut conn)?;
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
         })

@@ -7,10 +7,6 @@
 use super::{Store, StoreError};
 use rusqlite::{params, OptionalExtension};
 
-/// The anonymous sessions' table, created on every open so a store from before it still opens.
-pub(super) const ANONYMOUS_SCHEMA: &str =
-    "CREATE TABLE IF NOT EXISTS anonymous_sessions (token TEXT PRIMARY KEY, csrf TEXT NOT NULL);";
-
 /// How many anonymous sessions are kept; the oldest beyond this are forgotten.
 const ANONYMOUS_KEPT: i64 = 10_000;
 
@@ -111,7 +107,7 @@ mod tests {
         drop(Store::open(Some(dir.path())).unwrap());
         rusqlite::Connection::open(dir.path().join(super::super::FILE_NAME))
             .unwrap()
-            .execute_batch("DROP TABLE anonymous_sessions")
+            .execute_batch("DROP TABLE anonymous_sessions; PRAGMA user_version = 1;")
             .unwrap();
         let store = Store::open(Some(dir.path())).unwrap();
         store.create_session(&anonymous(1)).unwrap();

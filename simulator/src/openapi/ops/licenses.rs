@@ -18,16 +18,6 @@ pub const OPS: &[(&str, Operation)] = &[
     ("ActivateLicense", Operation(activate_license)),
 ];
 
-/// This family's tables (`CREATE TABLE IF NOT EXISTS …`).
-pub const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS market_licenses (
-    license_code TEXT PRIMARY KEY, product_code TEXT NOT NULL, sku_id TEXT NOT NULL,
-    instance_id TEXT NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT NULL,
-    activated_at INTEGER, expires_at INTEGER NOT NULL, ali_uid TEXT NOT NULL,
-    account_quantity INTEGER NOT NULL, email TEXT NOT NULL, mobile TEXT NOT NULL,
-    identification TEXT, attributes TEXT NOT NULL);
-";
-
 fn not_found() -> ApiError {
     ErrorCode::LicenseNotFound.into()
 }

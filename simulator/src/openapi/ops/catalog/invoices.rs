@@ -11,15 +11,6 @@ use crate::world::Vendor;
 use protocol::time::{epoch_millis, spi_format, spi_parse};
 use serde_json::Value;
 
-pub(super) const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS market_invoices (
-    id INTEGER PRIMARY KEY, invoice_id TEXT NOT NULL, product_code TEXT NOT NULL, aliyun_pk TEXT NOT NULL,
-    status INTEGER NOT NULL, type INTEGER NOT NULL, material_type INTEGER NOT NULL, title TEXT NOT NULL,
-    price TEXT NOT NULL, created_at INTEGER NOT NULL, modified_at INTEGER NOT NULL, user_notice TEXT NOT NULL,
-    check_notice TEXT NOT NULL, number TEXT, electron_url TEXT, receipt TEXT NOT NULL, address TEXT NOT NULL,
-    orders TEXT NOT NULL);
-";
-
 /// Requests per page at most.
 const MAX_PAGE_SIZE: i64 = 50;
 

@@ -37,9 +37,6 @@ pub const OPS: &[(&str, Operation)] = &[
     ("ModifyInvoiceForIsv", Operation(invoices::modify_invoice_for_isv)),
 ];
 
-/// This family's tables (`CREATE TABLE IF NOT EXISTS …`).
-pub const SCHEMA: &str = invoices::SCHEMA;
-
 const FIXTURE: &str = include_str!("../../../../../fixtures/openapi/catalog.yaml");
 
 fn fixture() -> &'static Fixture {

@@ -27,19 +27,6 @@ pub const OPS: &[(&str, Operation)] = &[
     ("AutoRenewInstance", Operation(buy::auto_renew_instance)),
 ];
 
-/// CreateOrder's client tokens (one purchase per buyer and token), auto-renewal settings, and the
-/// ECS instances image purchases run on.
-pub const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS openapi_client_tokens (
-    ali_uid TEXT NOT NULL, client_token TEXT NOT NULL, request TEXT NOT NULL, order_id TEXT NOT NULL,
-    created_at INTEGER NOT NULL, PRIMARY KEY (ali_uid, client_token));
-CREATE TABLE IF NOT EXISTS openapi_auto_renewals (
-    instance_id TEXT PRIMARY KEY, cycle TEXT NOT NULL, duration INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS openapi_instance_images (
-    ecs_instance_id TEXT PRIMARY KEY, instance_id TEXT NOT NULL, image_id TEXT NOT NULL);
-";
-
 /// Whether the caller may see a purchase of `product_code` by `ali_uid`: a vendor its own
 /// products', a buyer its own.
 fn sees(call: &Call<'_>, product_code: &str, ali_uid: &str) -> bool {

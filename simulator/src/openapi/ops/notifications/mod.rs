@@ -27,14 +27,3 @@ pub const OPS: &[(&str, Operation)] = &[
         Operation(cross_account::cross_account_verify_token),
     ),
 ];
-
-/// This family's tables.
-pub const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS failed_notifications (
-    notification_request_id TEXT PRIMARY KEY, product_code TEXT NOT NULL, action TEXT NOT NULL,
-    create_time INTEGER NOT NULL, message TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS failed_notifications_by_time ON failed_notifications (create_time);
-CREATE TABLE IF NOT EXISTS cross_account_tokens (
-    token TEXT PRIMARY KEY, vendor TEXT NOT NULL, ali_uid TEXT NOT NULL, roles TEXT NOT NULL,
-    issued_at INTEGER NOT NULL, used_at INTEGER);
-";

@@ -50,25 +50,6 @@ pub const OPS: &[(&str, Operation)] = &[
     ("ResumeProject", Operation(change::resume_project)),
 ];
 
-/// This family's tables (`CREATE TABLE IF NOT EXISTS …`).
-pub const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS market_projects (
-    instance_id TEXT PRIMARY KEY, order_id INTEGER NOT NULL, product_code TEXT NOT NULL, sku_id TEXT NOT NULL,
-    sku_name TEXT NOT NULL, customer_ali_uid TEXT NOT NULL, supplier_ali_uid TEXT NOT NULL,
-    template_id INTEGER NOT NULL, template_type TEXT NOT NULL, status TEXT NOT NULL,
-    current_step INTEGER NOT NULL, finish_type TEXT, created_at INTEGER NOT NULL,
-    expires_at INTEGER NOT NULL, finished_at INTEGER);
-CREATE TABLE IF NOT EXISTS market_project_nodes (
-    instance_id TEXT NOT NULL, node_id INTEGER NOT NULL, step_no INTEGER NOT NULL, name TEXT NOT NULL,
-    status TEXT NOT NULL, operator_role TEXT NOT NULL, allow_rollback INTEGER NOT NULL,
-    need_attachment INTEGER NOT NULL, template_form TEXT NOT NULL, started_at INTEGER, finished_at INTEGER,
-    PRIMARY KEY (instance_id, node_id));
-CREATE TABLE IF NOT EXISTS market_project_entries (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL,
-    operator_role TEXT NOT NULL, text TEXT NOT NULL, node_id INTEGER, extra TEXT);
-CREATE INDEX IF NOT EXISTS market_project_entries_by_instance ON market_project_entries (instance_id, kind, id);
-";
-
 fn illegal_parameter(name: &str) -> ApiError {
     ErrorCode::IllegalParameter(name.to_owned()).into()
 }

@@ -1,0 +1,13 @@
+//! The marketplace store's schema, one migration per change, each frozen once released: a store
+//! runs those past its `PRAGMA user_version` (`rusqlite_migration`), checked first on a copy by
+//! `store_file`. A new table or column is a new migration at the end of this list, never an edit
+//! to one above it. The statements live in `migrations/*.sql`.
+
+use rusqlite_migration::M;
+
+pub(super) const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("migrations/001_first_schema.sql")),
+    M::up(include_str!(
+        "migrations/002_anonymous_sessions_and_metering_index.sql"
+    )),
+];
