@@ -87,6 +87,26 @@ fn a_store_of_an_earlier_version_with_a_table_since_dropped_opens_and_loses_the_
 }
 
 #[test]
+fn a_store_of_a_newer_marketsim_is_refused_and_left_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    healthy_store(dir.path(), false);
+    let conn = rusqlite::Connection::open(dir.path().join(FILE_NAME)).unwrap();
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    conn.pragma_update(None, "user_version", version + 1).unwrap();
+    drop(conn);
+    let before = fingerprint(dir.path());
+
+    let err = Store::open(Some(dir.path())).err().expect("refused").to_string();
+
+    assert_eq!(fingerprint(dir.path()), before, "the directory is unchanged");
+    let newer = format!(
+        "has schema version {}, where this marketsim's marketplace store goes up to {version}: a newer marketsim wrote it",
+        version + 1
+    );
+    assert!(err.contains(&newer), "{err}");
+}
+
+#[test]
 fn an_empty_directory_gets_a_new_store_that_keeps_what_is_written() {
     let dir = tempfile::tempdir().unwrap();
     write_values(&Store::open(Some(dir.path())).unwrap());
