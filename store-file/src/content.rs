@@ -5,7 +5,8 @@
 //! schema is judged as the store's open will leave it: the store's pending migrations run on the
 //! copy, and the result must be the schema every migration makes of an empty database.
 
-use crate::{Fault, Layout};
+use crate::layout::Layout;
+use crate::Fault;
 use rusqlite::{Connection, OpenFlags};
 use std::collections::BTreeMap;
 use std::path::Path;

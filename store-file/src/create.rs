@@ -3,7 +3,7 @@
 //! finished — an empty or half-made one is never a store that was interrupted, only one that was
 //! damaged.
 
-use crate::Layout;
+use crate::layout::Layout;
 use rusqlite::Connection;
 use std::path::Path;
 

@@ -18,6 +18,7 @@ mod checksum;
 mod content;
 mod create;
 mod header;
+mod layout;
 mod log;
 mod refusal;
 mod shm;
@@ -25,24 +26,11 @@ mod shm;
 pub mod testing;
 mod wal;
 
+pub use layout::Layout;
 pub use refusal::{Fault, Refusal};
 
 use rusqlite::Connection;
-use rusqlite_migration::{Migrations, M};
-use std::path::{Path, PathBuf};
-
-/// What a store's file holds.
-#[derive(Debug, Clone, Copy)]
-pub struct Layout {
-    /// How messages name such a store: "marketplace store".
-    pub what: &'static str,
-    /// The file's name inside its data directory.
-    pub file_name: &'static str,
-    /// The schema, one migration per change, oldest first. `PRAGMA user_version` counts those a
-    /// store has run (`rusqlite_migration`'s convention): a new store runs them all, an older one
-    /// those past its version, and is judged as they leave it.
-    pub migrations: &'static [M<'static>],
-}
+use std::path::Path;
 
 /// What a data directory holds for a store that passed [`check`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,21 +39,6 @@ pub enum Found {
     Nothing,
     /// A sound store.
     Store,
-}
-
-impl Layout {
-    /// The migrations, to run on a connection (`to_latest`).
-    pub fn migrations(&self) -> Migrations<'static> {
-        Migrations::from_slice(self.migrations)
-    }
-
-    fn file(&self, dir: &Path) -> PathBuf {
-        dir.join(self.file_name)
-    }
-
-    fn beside(&self, dir: &Path, suffix: &str) -> PathBuf {
-        dir.join(format!("{}{suffix}", self.file_name))
-    }
 }
 
 /// Checks the store in `dir` without writing a byte there: a missing directory or file is
