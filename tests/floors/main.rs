@@ -6,9 +6,10 @@
 //! `a/b.rs` or `a/b/mod.rs` is module `a::b`; inline `mod x { … }` blocks and `#[path]` are
 //! followed too) and collects every path that names a module of the same crate: `crate::…`,
 //! `super::…` and `self::…` paths, and paths that start with a child module's name — in `use` trees
-//! (groups and globs included), in expressions, types and patterns, and in the token streams of
-//! macro calls and attributes (`crate :: cli :: say` inside `format!` counts). `super::` is resolved
-//! against the module it is written in, and a path names the deepest module it reaches.
+//! (groups and globs included), in expressions, types and patterns, in the token streams of macro
+//! calls and attributes (`crate :: cli :: say` or `child :: x` inside `format!` counts), and in an
+//! attribute's strings that read as paths (serde's `with = "crate::pages::money"`). `super::` is
+//! resolved against the module it is written in, and a path names the deepest module it reaches.
 //!
 //! Each crate has ONE table, [`Floors`]: module path prefixes, each with a floor number and a room
 //! name. A module belongs to the entry with the longest prefix that is the module itself or one of
@@ -198,14 +199,20 @@ fn use_groups_globs_and_super_resolve_from_the_crate_root() {
 }
 
 #[test]
-fn inline_paths_and_macro_tokens_count_but_visibility_does_not() {
+fn inline_paths_macro_tokens_and_attribute_strings_count_but_visibility_does_not() {
     let found = paths_in(
         &["serve"],
         "pub(crate) fn f(w: crate::world::World) {\n\
              crate::terminal::say(&[format!(\"{}\", crate::cli::NAME)]);\n\
+             assert_eq!(self::flags::ON, report::lines::COUNT, \"{}\", ::std::process::id());\n\
          }\n\
          pub(super) struct S;\n\
-         macro_rules! m { () => { $crate::x::y() } }",
+         struct Row {\n\
+             #[serde(with = \"crate::pages::money\", rename = \"Total\")] total: u64,\n\
+             #[serde(serialize_with = \"super::answer::ids\", default = \"fresh\")] ids: u8,\n\
+             #[serde(with = \"dates\")] #[cfg(feature = \"store\")] day: u32,\n\
+         }\n\
+         macro_rules! m { ($x:ident) => { $crate::x::y(); $x::z() } }",
     );
     assert_eq!(
         found,
@@ -213,6 +220,11 @@ fn inline_paths_and_macro_tokens_count_but_visibility_does_not() {
             ("crate::world::World", "world::World"),
             ("crate::terminal::say", "terminal::say"),
             ("crate::cli::NAME", "cli::NAME"),
+            ("self::flags::ON", "serve::flags::ON"),
+            ("report::lines::COUNT", "serve::report::lines::COUNT"),
+            ("crate::pages::money", "pages::money"),
+            ("super::answer::ids", "answer::ids"),
+            ("dates", "serve::dates"),
         ])
     );
 }

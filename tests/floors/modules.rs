@@ -184,22 +184,27 @@ impl Collector {
         self.record(path, name.span().start().line);
     }
 
-    /// Finds `crate :: a :: b` and `super :: a` in a token stream (a macro call's or an attribute's
-    /// arguments), groups included; `$crate` of a macro definition is not a path of this module.
-    fn tokens(&mut self, tokens: TokenStream) {
+    /// Finds the paths in a token stream (a macro call's or an attribute's arguments), groups
+    /// included: every `a :: b …` that no `::` or `$` comes before, recorded as [`Visit::visit_path`]
+    /// records one outside a macro, so `self :: x`, `child :: y` and `crate :: z` count alike. `$crate`
+    /// and `$var :: x` of a macro definition are not paths of this module. In an attribute
+    /// (`in_attribute`), a string literal that reads as a path counts too: serde's
+    /// `with = "crate::pages::x"` names a module as surely as a `use` does.
+    fn tokens(&mut self, tokens: TokenStream, in_attribute: bool) {
         let trees: Vec<TokenTree> = tokens.into_iter().collect();
         let mut i = 0;
         while i < trees.len() {
             match &trees[i] {
                 TokenTree::Group(g) => {
                     if g.delimiter() != Delimiter::None || !g.stream().is_empty() {
-                        self.tokens(g.stream());
+                        self.tokens(g.stream(), in_attribute);
                     }
                     i += 1;
                 }
-                TokenTree::Ident(id) if (id == "crate" || id == "super") && is_path_sep(&trees, i + 1) => {
+                TokenTree::Ident(id) if is_path_sep(&trees, i + 1) => {
                     let after_dollar =
                         i > 0 && matches!(&trees[i - 1], TokenTree::Punct(p) if p.as_char() == '$');
+                    let after_sep = i >= 2 && is_path_sep(&trees, i - 2);
                     let line = id.span().start().line;
                     let mut segments = vec![id.to_string()];
                     let mut j = i + 1;
@@ -212,15 +217,40 @@ impl Collector {
                             _ => break,
                         }
                     }
-                    if !after_dollar {
+                    if !after_dollar && !after_sep && segments.len() > 1 {
                         self.record(segments, line);
                     }
                     i = j;
+                }
+                TokenTree::Literal(literal) if in_attribute => {
+                    let key = i.checked_sub(2).and_then(|k| match (&trees[k], &trees[k + 1]) {
+                        (TokenTree::Ident(key), TokenTree::Punct(eq)) if eq.as_char() == '=' => {
+                            Some(key.to_string())
+                        }
+                        _ => None,
+                    });
+                    if let Some(segments) = path_in_string(literal, key.as_deref()) {
+                        self.record(segments, literal.span().start().line);
+                    }
+                    i += 1;
                 }
                 _ => i += 1,
             }
         }
     }
+}
+
+/// The path a string literal of an attribute holds, when it holds one: `"crate::pages::x"`, or a
+/// lone module name after `with =` (serde's module of `serialize` and `deserialize`). Other lone
+/// names (`feature = "store"`, `default = "f"`) name no module.
+fn path_in_string(literal: &proc_macro2::Literal, key: Option<&str>) -> Option<Vec<String>> {
+    let syn::Lit::Str(text) = syn::Lit::new(literal.clone()) else {
+        return None;
+    };
+    let path: syn::Path = syn::parse_str(&text.value()).ok()?;
+    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let names_a_module = segments.len() > 1 || key == Some("with");
+    (path.leading_colon.is_none() && names_a_module).then_some(segments)
 }
 
 /// Whether `trees[at..]` starts with `::`.
@@ -317,12 +347,12 @@ impl<'ast> Visit<'ast> for Collector {
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         self.visit_path(&mac.path);
-        self.tokens(mac.tokens.clone());
+        self.tokens(mac.tokens.clone(), false);
     }
 
     fn visit_attribute(&mut self, attr: &'ast syn::Attribute) {
         if let syn::Meta::List(list) = &attr.meta {
-            self.tokens(list.tokens.clone());
+            self.tokens(list.tokens.clone(), true);
         }
     }
 }
