@@ -14,7 +14,7 @@ use tower::ServiceExt;
 pub struct Answer {
     pub status: StatusCode,
     pub headers: HeaderMap,
-    /// The body as text (bytes that are not UTF-8 replaced).
+    /// The body as text: every service answers in UTF-8, and [`send`] panics on a body that is not.
     pub body: String,
 }
 
@@ -63,6 +63,6 @@ pub async fn send(app: &Router, request: Request<Body>) -> Answer {
     Answer {
         status,
         headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
+        body: String::from_utf8(bytes.to_vec()).expect("an answer is UTF-8"),
     }
 }
