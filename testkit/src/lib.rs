@@ -6,7 +6,7 @@
 //! Layout:
 //! - [`answer`]: one request through a `Router` with `oneshot` (no socket), its answer read whole;
 //! - [`signed`]: Market OpenAPI requests signed with V3 (`ACS3-HMAC-SHA256`) or V1, as the SDKs send
-//!   them, built on `protocol`'s signing;
+//!   them, built on `protocol`'s signing, their answers checked to be JSON as an SDK reads them;
 //! - [`page`]: the one page reader — text, links by label, fields, forms;
 //! - [`browser`]: a browser with one cookie slot that gets, posts, follows redirects and submits a
 //!   page's forms, answering [`Page`]s;

@@ -2,12 +2,16 @@
 //! (HMAC-SHA1) — by `protocol`'s own signing, turned into HTTP requests and sent through
 //! [`crate::answer::send`]. A request may be changed between signing and sending (a header swapped,
 //! the body rewritten): [`v3_request`] and [`v1_request`] send what they are given as it stands.
+//!
+//! What the OpenAPI answers is what an SDK parses, so every answer sent from here must be JSON — with
+//! one exception, the V1 caller's own choice: a request with `Format=XML` may fail in an XML error.
 
 use crate::answer::{send, Answer};
 use axum::body::Body;
 use axum::http::Request;
 use axum::Router;
 use protocol::openapi::{form_encode, v1, v3, Credentials};
+use std::borrow::Cow;
 
 /// The host the requests name, the marketplace's default address.
 pub const HOST: &str = "127.0.0.1:18082";
@@ -48,7 +52,9 @@ pub fn v1_request(
 
 /// Sends a V3-signed request as it stands (changed after signing, or not).
 pub async fn send_v3(app: &Router, signed: &v3::Signed) -> Answer {
-    send(app, v3_request(signed)).await
+    let params = form_urlencoded::parse(signed.query.as_bytes()).chain(form_urlencoded::parse(&signed.body));
+    let xml = asks_for_xml(params);
+    send_openapi(app, v3_request(signed), xml).await
 }
 
 /// Sends V1-signed `params` in the query of a `method` request, with `headers` beside them.
@@ -65,7 +71,33 @@ pub async fn send_v1(
             axum::http::HeaderValue::from_str(value).expect("a header value"),
         );
     }
-    send(app, request).await
+    let xml = asks_for_xml(params.iter().map(|(k, v)| (k.into(), v.into())));
+    send_openapi(app, request, xml).await
+}
+
+/// Whether a request with `params` asks for XML (`Format=XML`, V1's choice; the case does not matter).
+fn asks_for_xml<'a>(mut params: impl Iterator<Item = (Cow<'a, str>, Cow<'a, str>)>) -> bool {
+    params.any(|(name, value)| name == "Format" && value.eq_ignore_ascii_case("xml"))
+}
+
+/// Sends `request` to the OpenAPI and checks that its answer is one an SDK reads: JSON, or, when
+/// the request asked for XML, an XML error. Panics, showing the body, on anything else.
+async fn send_openapi(app: &Router, request: Request<Body>, asks_for_xml: bool) -> Answer {
+    let answer = send(app, request).await;
+    if serde_json::from_str::<serde_json::Value>(&answer.body).is_err() {
+        let xml_error = asks_for_xml
+            && !answer.status.is_success()
+            && answer
+                .header("content-type")
+                .is_some_and(|t| t.starts_with("text/xml"))
+            && answer.body.starts_with("<?xml");
+        assert!(
+            xml_error,
+            "the OpenAPI answered {} with a body that is not JSON: {}",
+            answer.status, answer.body
+        );
+    }
+    answer
 }
 
 /// Signs `request` with `credentials` and sends it.
