@@ -173,14 +173,14 @@ fn link(sim: &Simulator, role: &str, extra: &[(&str, &str)]) -> String {
 
 /// Authorizes through the page; returns where the browser was sent.
 async fn authorize(browser: &mut Client, url: &str) -> String {
-    let page = browser.get(url).await;
+    let page = browser.browser.get(url).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let fields: Vec<(String, String)> = ["csrf", "role", "aliyunuid", "returnurl", "token"]
         .iter()
         .filter_map(|n| page.find_field(n).map(|v| (n.to_string(), v)))
         .collect();
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let done = browser.post("/cross-account/authorize", &fields).await;
+    let done = browser.browser.post("/cross-account/authorize", &fields).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     done.location.unwrap()
 }
@@ -204,13 +204,13 @@ async fn the_authorization_link_hands_the_vendor_a_token_that_names_the_buyer() 
     let url = link(&sim, ROLE, &[("returnurl", "https://isv.example/cb?state=7")]);
     // Signed out: sign in first, then come back to the same link.
     let mut browser = Client::new(&sim);
-    let to_sign_in = browser.get(&url).await;
+    let to_sign_in = browser.browser.get(&url).await;
     assert_eq!(to_sign_in.status, StatusCode::SEE_OTHER);
     let sign_in = to_sign_in.location.unwrap();
     assert!(sign_in.starts_with("/signin?return="), "{sign_in}");
     let back = browser.sign_in("buyer-1", "buyer-1-pass", &url).await;
     assert_eq!(back.location.as_deref(), Some(url.as_str()));
-    let page = browser.get(&url).await;
+    let page = browser.browser.get(&url).await;
     assert!(
         page.text().contains("跨账号授权") && page.text().contains(ROLE) && page.text().contains("Zilliz")
     );
@@ -251,9 +251,10 @@ async fn several_roles_and_no_returnurl_show_the_token_on_the_page() {
     let roles = format!("{ROLE},VendorCrossAccountOSSRole");
     let url = link(&sim, &roles, &[("aliyunuid", "1763420985012345")]);
     let mut browser = Client::signed_in(&sim, "buyer-1").await;
-    let page = browser.get(&url).await;
+    let page = browser.browser.get(&url).await;
     let csrf = page.find_field("csrf").unwrap();
     let shown = browser
+        .browser
         .post(
             "/cross-account/authorize",
             &[
@@ -284,24 +285,27 @@ async fn bad_links_another_account_and_forged_forms_are_refused() {
     let sim = simulator(world());
     let mut browser = Client::signed_in(&sim, "buyer-1").await;
     let forged = format!("/cross-account/authorize?role={ROLE}&token=0123456789abcdef0123456789abcdef");
-    let page = browser.get(&forged).await;
+    let page = browser.browser.get(&forged).await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
     assert!(page.text().contains("token 校验失败"));
-    let no_role = browser.get("/cross-account/authorize?token=abc").await;
+    let no_role = browser.browser.get("/cross-account/authorize?token=abc").await;
     assert_eq!(no_role.status, StatusCode::BAD_REQUEST);
     let someone_else = browser
+        .browser
         .get(&link(&sim, ROLE, &[("aliyunuid", "1598302174658821")]))
         .await;
     assert_eq!(someone_else.status, StatusCode::FORBIDDEN);
     assert!(someone_else.text().contains("其他阿里云账号"));
     let script = browser
+        .browser
         .get(&link(&sim, ROLE, &[("returnurl", "javascript:alert(1)")]))
         .await;
     assert_eq!(script.status, StatusCode::BAD_REQUEST);
     // A post without the session's CSRF token issues nothing.
     let url = link(&sim, ROLE, &[("returnurl", "https://isv.example/cb")]);
-    let token = browser.get(&url).await.find_field("token").unwrap();
+    let token = browser.browser.get(&url).await.find_field("token").unwrap();
     let no_csrf = browser
+        .browser
         .post(
             "/cross-account/authorize",
             &[
@@ -315,7 +319,10 @@ async fn bad_links_another_account_and_forged_forms_are_refused() {
     assert!(no_csrf.location.is_none());
     // The vendor's own link with a wrong key does not pass either (role tampered after signing).
     let tampered = url.replace(ROLE, "AdministratorAccess");
-    assert_eq!(browser.get(&tampered).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        browser.browser.get(&tampered).await.status,
+        StatusCode::BAD_REQUEST
+    );
 }
 
 #[tokio::test]

@@ -56,17 +56,17 @@ fn stays_on_site(location: &str) -> bool {
 
 /// The return path the form at `/signin?return=<raw>` carries.
 async fn return_in_form(raw: &str) -> String {
-    let mut browser = Client::new(&sim());
+    let mut client = Client::new(&sim());
     let encoded: String = form_urlencoded::byte_serialize(raw.as_bytes()).collect();
-    let form = browser.get(&format!("/signin?return={encoded}")).await;
+    let form = client.browser.get(&format!("/signin?return={encoded}")).await;
     assert_eq!(form.status, StatusCode::OK, "{raw:?}");
     form.find_field("return").expect("the form carries a return path")
 }
 
 /// Where signing in with the return path `raw` sends the browser (None: a redirect to nowhere).
 async fn location_after_sign_in(raw: &str) -> Option<String> {
-    let mut browser = Client::new(&sim());
-    let back = browser.sign_in("buyer-1", "buyer-1-pass", raw).await;
+    let mut client = Client::new(&sim());
+    let back = client.sign_in("buyer-1", "buyer-1-pass", raw).await;
     assert_eq!(back.status, StatusCode::SEE_OTHER, "{raw:?}: {}", back.body);
     back.location
 }
@@ -125,20 +125,23 @@ async fn local_return_paths_survive_sign_in_as_they_were() {
 
 #[tokio::test]
 async fn a_return_path_with_bytes_that_are_not_utf8_stays_on_site() {
-    let mut browser = Client::new(&sim());
-    let form = browser.get("/signin?return=%FF%2F%2Fevil.example%2F").await;
+    let mut client = Client::new(&sim());
+    let form = client
+        .browser
+        .get("/signin?return=%FF%2F%2Fevil.example%2F")
+        .await;
     assert!(stays_on_site(&form.find_field("return").unwrap()));
     let csrf = form.find_field("csrf").unwrap_or_default();
     let mut body = format!("csrf={csrf}&login=buyer-1&password=buyer-1-pass&return=").into_bytes();
     body.extend_from_slice(b"\xff\xfe//evil.example/");
-    let back = browser.post_bytes("/signin", body).await;
+    let back = client.browser.post_bytes("/signin", body).await;
     assert_eq!(back.status, StatusCode::SEE_OTHER, "{}", back.body);
     assert!(stays_on_site(back.location.as_deref().unwrap_or("//missing")));
 }
 
-/// Whether `browser` is signed in (the list of services answers instead of asking to sign in).
-async fn is_signed_in(browser: &mut Client) -> bool {
-    browser.get(DEFAULT_PAGE).await.status == StatusCode::OK
+/// Whether `client` is signed in (the list of services answers instead of asking to sign in).
+async fn is_signed_in(client: &mut Client) -> bool {
+    client.browser.get(DEFAULT_PAGE).await.status == StatusCode::OK
 }
 
 fn refused_as_forged(answer: &Page) -> bool {
@@ -149,12 +152,12 @@ fn refused_as_forged(answer: &Page) -> bool {
 async fn the_sign_in_form_carries_a_csrf_token_of_its_own_browser() {
     let sim = sim();
     let (mut one, mut other) = (Client::new(&sim), Client::new(&sim));
-    let first = one.get("/signin").await.find_field("csrf");
-    let second = other.get("/signin").await.find_field("csrf");
+    let first = one.browser.get("/signin").await.find_field("csrf");
+    let second = other.browser.get("/signin").await.find_field("csrf");
     assert!(first.is_some() && second.is_some(), "the form has a csrf field");
     assert_ne!(first, second);
     assert_eq!(
-        one.get("/signin").await.find_field("csrf"),
+        one.browser.get("/signin").await.find_field("csrf"),
         first,
         "kept for the browser"
     );
@@ -163,9 +166,10 @@ async fn the_sign_in_form_carries_a_csrf_token_of_its_own_browser() {
 #[tokio::test]
 async fn a_sign_in_posted_without_the_csrf_token_is_refused_and_signs_nobody_in() {
     let sim = sim();
-    let mut browser = Client::new(&sim);
-    browser.get("/signin").await;
-    let forged = browser
+    let mut client = Client::new(&sim);
+    client.browser.get("/signin").await;
+    let forged = client
+        .browser
         .post(
             "/signin",
             &[
@@ -176,7 +180,7 @@ async fn a_sign_in_posted_without_the_csrf_token_is_refused_and_signs_nobody_in(
         )
         .await;
     assert!(refused_as_forged(&forged), "{:?}: {}", forged.status, forged.body);
-    assert!(!is_signed_in(&mut browser).await);
+    assert!(!is_signed_in(&mut client).await);
 }
 
 #[tokio::test]
@@ -184,13 +188,15 @@ async fn a_sign_in_posted_with_another_browsers_csrf_token_is_refused() {
     let sim = sim();
     let mut attacker = Client::new(&sim);
     let token = attacker
+        .browser
         .get("/signin")
         .await
         .find_field("csrf")
         .unwrap_or_default();
     let mut victim = Client::new(&sim);
-    victim.get("/signin").await;
+    victim.browser.get("/signin").await;
     let forged = victim
+        .browser
         .post(
             "/signin",
             &[
@@ -205,6 +211,7 @@ async fn a_sign_in_posted_with_another_browsers_csrf_token_is_refused() {
     // A browser that never opened the form has no token to match at all.
     let mut cold = Client::new(&sim);
     let forged = cold
+        .browser
         .post(
             "/signin",
             &[
@@ -220,14 +227,14 @@ async fn a_sign_in_posted_with_another_browsers_csrf_token_is_refused() {
 #[tokio::test]
 async fn signing_in_ends_the_session_the_browser_had() {
     let sim = sim();
-    let mut browser = Client::signed_in(&sim, "buyer-1").await;
-    let first_cookie = browser.cookie.clone();
-    let again = browser.sign_in("buyer-2", "buyer-2-pass", "/").await;
+    let mut client = Client::signed_in(&sim, "buyer-1").await;
+    let first_cookie = client.browser.cookie.clone();
+    let again = client.sign_in("buyer-2", "buyer-2-pass", "/").await;
     assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
-    assert_ne!(browser.cookie, first_cookie, "a new session");
-    assert!(is_signed_in(&mut browser).await);
+    assert_ne!(client.browser.cookie, first_cookie, "a new session");
+    assert!(is_signed_in(&mut client).await);
     let mut old = Client::new(&sim);
-    old.cookie = first_cookie;
+    old.browser.cookie = first_cookie;
     assert!(!is_signed_in(&mut old).await, "the old session is over");
 }
 
@@ -235,15 +242,15 @@ async fn signing_in_ends_the_session_the_browser_had() {
 async fn signing_out_needs_the_csrf_token_of_the_sign_out_form() {
     let sim = sim();
     let mut buyer = Client::signed_in(&sim, "buyer-1").await;
-    let forged = buyer.post("/signout", &[]).await;
+    let forged = buyer.browser.post("/signout", &[]).await;
     assert!(refused_as_forged(&forged), "{:?}: {}", forged.status, forged.body);
     assert!(is_signed_in(&mut buyer).await, "still signed in");
-    let page = buyer.get(DEFAULT_PAGE).await;
+    let page = buyer.browser.get(DEFAULT_PAGE).await;
     // The sign-out form carries the CSRF token (form_field panics without it).
     let csrf = page.form_field("/signout", "csrf");
-    let cookie = buyer.cookie.clone();
-    let out = buyer.post("/signout", &[("csrf", &csrf)]).await;
+    let cookie = buyer.browser.cookie.clone();
+    let out = buyer.browser.post("/signout", &[("csrf", &csrf)]).await;
     assert_eq!(out.location.as_deref(), Some("/products"));
-    buyer.cookie = cookie;
+    buyer.browser.cookie = cookie;
     assert!(!is_signed_in(&mut buyer).await, "the session is over");
 }

@@ -193,6 +193,6 @@ async fn after_120_retries_the_instance_fails_to_open_and_says_why() {
     assert!(instance.failure.unwrap().contains("重试 120 次"));
     assert_eq!(sim.store().pending_jobs().unwrap(), 0);
     let mut buyer = Client::signed_in(&sim, "buyer-1").await;
-    let detail = buyer.get(&format!("/console/services/{id}")).await;
+    let detail = buyer.browser.get(&format!("/console/services/{id}")).await;
     assert!(detail.text().contains("开通失败原因"), "{}", detail.text());
 }

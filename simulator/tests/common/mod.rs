@@ -7,7 +7,6 @@ pub mod openapi;
 
 use axum::http::StatusCode;
 use marketsim_simulator::{router, Options, Simulator, World};
-use std::ops::{Deref, DerefMut};
 use std::time::Duration;
 pub use testkit::{Browser, Page};
 
@@ -23,24 +22,12 @@ pub fn simulator(world: World) -> Simulator {
     Simulator::open(world, Options::default()).expect("opens in memory")
 }
 
-/// A buyer's browser on the marketplace: the kit's browser, with the simulator beside it for what
-/// only the marketplace knows (its buyers' passwords, the order a 开通 made).
+/// A buyer on the marketplace: the kit's `browser`, used as it is for what any browser does, and the
+/// simulator beside it for what only the marketplace knows (its buyers' passwords, the order a 开通
+/// made), which the methods here add.
 pub struct Client {
     pub sim: Simulator,
     pub browser: Browser,
-}
-
-impl Deref for Client {
-    type Target = Browser;
-    fn deref(&self) -> &Browser {
-        &self.browser
-    }
-}
-
-impl DerefMut for Client {
-    fn deref_mut(&mut self) -> &mut Browser {
-        &mut self.browser
-    }
 }
 
 impl Client {
@@ -63,27 +50,29 @@ impl Client {
     /// hidden fields (the CSRF token, when it has one), `login` and `password`.
     pub async fn sign_in(&mut self, login: &str, password: &str, return_to: &str) -> Page {
         let encoded: String = form_urlencoded::byte_serialize(return_to.as_bytes()).collect();
-        let form = self.get(&format!("/signin?return={encoded}")).await;
+        let form = self.browser.get(&format!("/signin?return={encoded}")).await;
         let csrf = form.find_field("csrf").unwrap_or_default();
-        self.post(
-            "/signin",
-            &[
-                ("csrf", &csrf),
-                ("login", login),
-                ("password", password),
-                ("return", return_to),
-            ],
-        )
-        .await
+        self.browser
+            .post(
+                "/signin",
+                &[
+                    ("csrf", &csrf),
+                    ("login", login),
+                    ("password", password),
+                    ("return", return_to),
+                ],
+            )
+            .await
     }
 
     /// Opens the first product's service through the pages; returns the new instance id.
     pub async fn open_service(&mut self) -> String {
         let code = self.sim.world().products[0].code.clone();
-        let dialog = self.get(&format!("/products/{code}/open")).await;
+        let dialog = self.browser.get(&format!("/products/{code}/open")).await;
         let csrf = dialog.field("csrf");
         let sku = dialog.field("sku");
         let done = self
+            .browser
             .post(
                 &format!("/products/{code}/open"),
                 &[("csrf", &csrf), ("sku", &sku), ("agree", "yes")],
