@@ -41,6 +41,10 @@ use axum::Router;
 use std::future::Future;
 
 /// The marketplace app: pages and control API, with the OpenAPI answering its own requests on `/`.
+///
+/// Each router builds the OpenAPI's runtime afresh ([`openapi::OpenApi::new`]): two routers over one
+/// world each keep their own nonces and turns, so a nonce one has seen the other would accept.
+/// Serve a world through one router (the CLI serves one per world).
 pub fn router(sim: Simulator) -> Router {
     pages::routes()
         .merge(control::routes())

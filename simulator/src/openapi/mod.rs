@@ -54,7 +54,10 @@ pub struct OpenApi {
 }
 
 impl OpenApi {
-    /// The OpenAPI over `sim`'s world, with a runtime of its own (built once per router).
+    /// The OpenAPI over `sim`'s world, with a fresh runtime of its own: [`crate::router`] builds one
+    /// per router, so two routers over one world each keep their own nonces and turns. Serve a world
+    /// through one router. Operations do not lean on the turns for correctness: each reads what it
+    /// checks in the transaction that writes it.
     pub fn new(sim: Simulator) -> OpenApi {
         OpenApi {
             sim,
