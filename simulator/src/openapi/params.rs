@@ -2,7 +2,7 @@
 //! hand-written client may put everything there), decoded, with typed readers that fail with the
 //! marketplace's own `Missing<Name>` / `Invalid<Name>` errors.
 
-use super::{ApiError, ErrorCode};
+use super::error::{ApiError, ErrorCode};
 use protocol::openapi::decode_form_bytes;
 use std::collections::BTreeMap;
 

@@ -12,7 +12,8 @@ mod distribution;
 mod invoices;
 mod products;
 
-use crate::openapi::{ApiError, Call, Operation};
+use crate::openapi::call::{Call, Operation};
+use crate::openapi::error::ApiError;
 use protocol::time::{epoch_millis, spi_parse};
 use serde::Deserialize;
 use std::collections::BTreeMap;

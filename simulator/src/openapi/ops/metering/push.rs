@@ -9,7 +9,8 @@
 use super::records::{metering_error, parse, Record};
 use super::{bad_instance, sells, vendor};
 use crate::openapi::answer::json;
-use crate::openapi::{ApiError, Call, ErrorCode};
+use crate::openapi::call::Call;
+use crate::openapi::error::{ApiError, ErrorCode};
 use crate::state::Simulator;
 use crate::store::metering::{MeteringTarget, NewMetering};
 use crate::store::orders::Status;

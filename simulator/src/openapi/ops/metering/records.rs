@@ -8,7 +8,7 @@
 //! that a field of the wrong kind is refused with the rule's own message; `null` counts as absent
 //! and other fields are ignored.
 
-use crate::openapi::{ApiError, ErrorCode};
+use crate::openapi::error::{ApiError, ErrorCode};
 use serde::Deserialize;
 use serde_json::Value;
 

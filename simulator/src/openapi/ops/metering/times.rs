@@ -3,8 +3,9 @@
 
 use super::{bad_instance, sells, vendor};
 use crate::openapi::answer::json;
+use crate::openapi::call::Call;
+use crate::openapi::error::{ApiError, ErrorCode};
 use crate::openapi::ops::buyer;
-use crate::openapi::{ApiError, Call, ErrorCode};
 use crate::store::metering::{ApiPackage, TimesUsage};
 use crate::store::orders::Status;
 use protocol::time::epoch_millis;

@@ -5,7 +5,8 @@
 use super::answers::ResponseBody;
 use super::{current, illegal_parameter, project_in, role};
 use crate::openapi::answer::json;
-use crate::openapi::{ApiError, Call, ErrorCode};
+use crate::openapi::call::Call;
+use crate::openapi::error::{ApiError, ErrorCode};
 use crate::store::projects::{Entry, EntryKind, Node, Project};
 use crate::store::{StoreError, Tx};
 use protocol::time::epoch_millis;

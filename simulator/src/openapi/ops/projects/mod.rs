@@ -15,7 +15,8 @@ mod answers;
 mod change;
 mod read;
 
-use crate::openapi::{ApiError, Call, Caller, ErrorCode, Operation};
+use crate::openapi::call::{Call, Caller, Operation};
+use crate::openapi::error::{ApiError, ErrorCode};
 use crate::store::projects::{Node, Project};
 use crate::store::Tx;
 use answers::DescribeProjectNodesResponseBodyResult;

@@ -4,7 +4,8 @@
 use super::answers::*;
 use super::{current, illegal_parameter, node_model, nodes, operator, project};
 use crate::openapi::answer::json;
-use crate::openapi::{ApiError, Call};
+use crate::openapi::call::Call;
+use crate::openapi::error::ApiError;
 use crate::store::projects::{Entry, EntryKind, Project};
 use protocol::time::epoch_millis;
 use serde_json::Value;
