@@ -16,7 +16,7 @@ async fn a_valid_push_is_stored_with_the_marketplace_receive_time_and_answers_su
     r["StartTime"] = json!(TEN_AM - 600);
     let answer = push(&o.sim, &json!([r])).unwrap();
     assert_eq!(answer, json!({"Success": true}));
-    let rows = stored(&o.sim, &id).unwrap();
+    let rows = o.sim.store().metering_of(&id).unwrap();
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0].key, "Frequency");
     assert_eq!(rows[0].value, 96);
@@ -154,7 +154,7 @@ async fn each_field_rule_is_checked_and_nothing_is_stored_on_failure() {
     assert_eq!((e.status, e.message.as_str()), (400, "meteringAssit is empty"));
     // After all of that the instance was never throttled: a good push goes through.
     push(&o.sim, &json!([good])).unwrap();
-    assert_eq!(stored(&o.sim, &id).unwrap().len(), 1);
+    assert_eq!(o.sim.store().metering_of(&id).unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -171,7 +171,7 @@ async fn more_than_a_hundred_records_is_metering_data_exceeded() {
         "must not exceed 100",
     );
     push(&o.sim, &Value::Array(hundred)).unwrap();
-    assert_eq!(stored(&o.sim, &id).unwrap().len(), 100);
+    assert_eq!(o.sim.store().metering_of(&id).unwrap().len(), 100);
 }
 
 #[tokio::test]
@@ -219,7 +219,7 @@ async fn an_instance_still_opening_cannot_be_metered() {
     let e = push(&sim, &json!([record(&id, PRODUCT)])).unwrap_err();
     assert_eq!(e.code, "Invalid.Parameter.Instance");
     assert!(e.message.contains("OPENING"), "{}", e.message);
-    assert!(stored(&sim, &id).unwrap().is_empty());
+    assert!(sim.store().metering_of(&id).unwrap().is_empty());
 }
 
 #[tokio::test]

@@ -91,10 +91,6 @@ fn visible(call: &Call<'_>, project: Option<Project>) -> Result<Project, ApiErro
         .ok_or_else(|| ApiError::from(ErrorCode::NotFound("InstanceId".into())))
 }
 
-fn nodes(call: &Call<'_>, instance_id: &str) -> Result<Vec<Node>, ApiError> {
-    Ok(call.sim.store().project_nodes(instance_id)?)
-}
-
 fn node_model<'a>(p: &Project, all: &'a [Node], i: usize) -> DescribeProjectNodesResponseBodyResult<'a> {
     let n = &all[i];
     let neighbour = |j: Option<usize>| j.and_then(|j| all.get(j)).map_or(0, |n| n.node_id);
