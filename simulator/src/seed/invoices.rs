@@ -1,16 +1,14 @@
-//! The invoice requests (发票申请) of the world's products, from the `invoices` of
-//! `fixtures/openapi/catalog.yaml` (the rest of that file is the OpenAPI's catalog, read where it
-//! is answered).
+//! The invoice requests (发票申请) of the world's products (`fixtures/openapi/invoices.yaml`).
 
 use crate::state::Simulator;
 use crate::store::invoices::{Address, Invoice, InvoicedOrder, Receipt};
 use crate::store::StoreError;
 use serde::Deserialize;
 
-const FIXTURE: &str = include_str!("../../../fixtures/openapi/catalog.yaml");
+const FIXTURE: &str = include_str!("../../../fixtures/openapi/invoices.yaml");
 
-/// The part of the catalog fixture kept in the store.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Fixture {
     invoices: Vec<FixtureInvoice>,
 }
@@ -51,7 +49,7 @@ fn millis_or_zero(date: &str) -> i64 {
 
 /// Puts the fixture invoice requests of the world's products into a fresh or reset world.
 pub fn seed(sim: &Simulator) -> Result<(), StoreError> {
-    let fixture: Fixture = serde_yaml::from_str(FIXTURE).expect("fixtures/openapi/catalog.yaml is valid");
+    let fixture: Fixture = serde_yaml::from_str(FIXTURE).expect("fixtures/openapi/invoices.yaml is valid");
     let invoices: Vec<Invoice> = fixture
         .invoices
         .into_iter()
