@@ -132,8 +132,8 @@ fn all_stored(o: &Opened) -> Vec<Stored> {
 fn refused(o: &Opened, metering: &str, code: &str, words: &str) {
     let before = all_stored(o).len();
     let e = push_text(&o.sim, metering).unwrap_err();
-    assert_eq!(e.code, code, "{metering}: {e:?}");
-    assert!(e.message.contains(words), "{metering}: {}", e.message);
-    assert!(e.status == 400 || e.status == 403, "{e:?}");
+    assert_eq!(e.code(), code, "{metering}: {e:?}");
+    assert!(e.message().contains(words), "{metering}: {}", e.message());
+    assert!(e.status() == 400 || e.status() == 403, "{e:?}");
     assert_eq!(all_stored(o).len(), before, "nothing is stored: {metering}");
 }

@@ -9,18 +9,15 @@ async fn a_second_push_within_sixty_virtual_seconds_is_throttled_until_the_clock
     let id = o.id(PRODUCT).to_owned();
     push(&o.sim, &json!([record(&id, PRODUCT)])).unwrap();
     let e = push(&o.sim, &json!([record(&id, PRODUCT)])).unwrap_err();
-    assert_eq!(e.code, "Service.Flow.Control");
-    assert_eq!(e.message, "The rate throttling threshold has been exceeded.");
-    assert_eq!(e.status, 400);
-    assert_eq!(e.retry_after, Some(60));
+    assert_eq!(e.code(), "Service.Flow.Control");
+    assert_eq!(e.message(), "The rate throttling threshold has been exceeded.");
+    assert_eq!(e.status(), 400);
+    assert_eq!(e.retry_after(), Some(60));
     // Another instance of the same product is not held back.
     push(&o.sim, &json!([record(o.id(SECOND_PRODUCT), SECOND_PRODUCT)])).unwrap();
     o.sim.clock().advance(Duration::from_secs(59)).await.unwrap();
     let e = push(&o.sim, &json!([record(&id, PRODUCT)])).unwrap_err();
-    assert_eq!(
-        (e.code.as_str(), e.retry_after),
-        ("Service.Flow.Control", Some(1))
-    );
+    assert_eq!((e.code(), e.retry_after()), ("Service.Flow.Control", Some(1)));
     assert_eq!(
         o.sim.store().metering_of(&id).unwrap().len(),
         1,
@@ -51,10 +48,7 @@ async fn the_sixty_second_rule_holds_across_a_restart_of_the_data_directory() {
 
     let again = Simulator::open(bigger_world(&vendor.spi_url()), options()).unwrap();
     let e = push(&again, &json!([record(&id, PRODUCT)])).unwrap_err();
-    assert_eq!(
-        (e.code.as_str(), e.retry_after),
-        ("Service.Flow.Control", Some(60))
-    );
+    assert_eq!((e.code(), e.retry_after()), ("Service.Flow.Control", Some(60)));
     again.clock().advance(Duration::from_secs(60)).await.unwrap();
     push(&again, &json!([record(&id, PRODUCT)])).unwrap();
     assert_eq!(again.store().metering_of(&id).unwrap().len(), 2);
@@ -144,7 +138,7 @@ async fn of_concurrent_pushes_of_one_instance_one_is_stored_and_the_others_are_t
     let stored_answers = answers.iter().filter(|a| a.is_ok()).count();
     let throttled = answers
         .iter()
-        .filter(|a| a.as_ref().is_err_and(|e| e.code == "Service.Flow.Control"))
+        .filter(|a| a.as_ref().is_err_and(|e| e.code() == "Service.Flow.Control"))
         .count();
     assert_eq!((stored_answers, throttled), (1, 7), "{answers:?}");
     assert_eq!(sim.store().metering_of(&ids[0]).unwrap().len(), 1);

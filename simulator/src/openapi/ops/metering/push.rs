@@ -135,7 +135,7 @@ fn throttle(elapsed_ms: i64) -> Result<(), ApiError> {
         return Ok(());
     }
     let wait_ms = THROTTLE_SECONDS * 1000 - elapsed_ms.max(0);
-    Err(ApiError::from(ErrorCode::FlowControl).retry_after(((wait_ms + 999) / 1000).max(1) as u64))
+    Err(ApiError::from(ErrorCode::FlowControl).with_retry_after(((wait_ms + 999) / 1000).max(1) as u64))
 }
 
 /// Writes every entity of `records`, received at `now_ms`.

@@ -251,9 +251,9 @@ mod tests {
         ] {
             let expected = serde_json::from_str::<serde_json::Value>(&text).unwrap_err();
             let e = parse(&text).unwrap_err();
-            assert_eq!(e.code, "Invalid.Parameter.Metering");
+            assert_eq!(e.code(), "Invalid.Parameter.Metering");
             assert_eq!(
-                e.message,
+                e.message(),
                 format!("Metering is not valid JSON ({expected})."),
                 "{text:.80}"
             );
