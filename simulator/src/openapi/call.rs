@@ -33,9 +33,17 @@ pub struct Call<'a> {
 pub struct Operation(pub fn(&Call<'_>) -> Result<Value, ApiError>);
 
 impl Operation {
-    /// Runs the operation at once, without waiting for a turn: for callers that make one call at
-    /// a time (tests), or that may block their thread on the store.
-    pub fn run_alone(self, call: &Call<'_>) -> Result<Value, ApiError> {
+    /// Runs the operation at once, without waiting for a turn. The dispatcher's
+    /// [`super::Runtime::run`] calls it in its turn; tests, which make one call at a time, call it
+    /// straight.
+    pub fn call(self, call: &Call<'_>) -> Result<Value, ApiError> {
         (self.0)(call)
+    }
+
+    /// [`Operation::call`] under its former name, still used by `simulator/tests/common`: remove
+    /// it once that calls [`Operation::call`].
+    #[doc(hidden)]
+    pub fn run_alone(self, call: &Call<'_>) -> Result<Value, ApiError> {
+        self.call(call)
     }
 }

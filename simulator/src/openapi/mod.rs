@@ -43,12 +43,13 @@ pub struct Runtime {
 }
 
 impl Runtime {
-    /// Runs `op` in its turn. Operations work on the store, whose one connection serves them one
-    /// at a time anyway; waiting for the turn here holds no runtime worker, where waiting on the
-    /// store's lock would put the worker, and every request it serves, to sleep.
+    /// Runs `op` in its turn ([`Operation::call`] once the turn is ours). Operations work on the
+    /// store, whose one connection serves them one at a time anyway; waiting for the turn here
+    /// holds no runtime worker, where waiting on the store's lock would put the worker, and every
+    /// request it serves, to sleep.
     pub async fn run(&self, op: Operation, call: &Call<'_>) -> Result<Value, ApiError> {
         let _turn = self.turns.lock().await;
-        op.run_alone(call)
+        op.call(call)
     }
 }
 

@@ -251,7 +251,7 @@ async fn buyers_and_sts_credentials_may_not_push() {
     let params = Params::from_pairs([("Metering".to_string(), m)]);
     let e = operation("PushMeteringData")
         .unwrap()
-        .run_alone(&Call {
+        .call(&Call {
             sim: &o.sim,
             caller: vendor(&o.sim, "zilliz"),
             params: &params,
