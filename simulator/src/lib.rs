@@ -5,7 +5,8 @@
 //! - the router: this file. [`router`] layers the OpenAPI over the pages and the control API.
 //! - the interfaces, side by side, none importing another: [`pages`] — the buyer's server-rendered
 //!   pages, rendering their own errors; [`openapi`] — the Market OpenAPI on `/` for vendors' and
-//!   buyers' SDKs, with its own runtime (nonces, turns); [`control`] — the harness's JSON control API.
+//!   buyers' SDKs, with its own runtime (nonces, turns) and floors of its own (the dispatch over the
+//!   families over what they are built from); [`control`] — the harness's JSON control API.
 //! - [`opening`] — opening a world (or resuming one from a data directory) and resetting it: the
 //!   state put together with the rules it runs.
 //! - the marketplace's rules: [`purchase`] (开通: order, instance and the first scheduled SPI call),
@@ -41,6 +42,10 @@ use axum::Router;
 use std::future::Future;
 
 /// The marketplace app: pages and control API, with the OpenAPI answering its own requests on `/`.
+///
+/// Each router builds the OpenAPI's runtime afresh ([`openapi::OpenApi::new`]): two routers over one
+/// world each keep their own nonces and turns, so a nonce one has seen the other would accept.
+/// Serve a world through one router (the CLI serves one per world).
 pub fn router(sim: Simulator) -> Router {
     pages::routes()
         .merge(control::routes())

@@ -60,7 +60,7 @@ impl Simulator {
             }
         });
         if store.meta(SEEDED_KEY)?.is_none() {
-            crate::seed::seed_all(&sim)?;
+            crate::seed::all(&sim)?;
             store.set_meta(SEEDED_KEY, "1")?;
         }
         Ok(sim)
@@ -84,7 +84,7 @@ impl Simulator {
             CLOCK_KEY,
             &serde_json::to_string(&self.clock().state()).expect("serializes"),
         )?;
-        crate::seed::seed_all(self)?;
+        crate::seed::all(self)?;
         store.set_meta(SEEDED_KEY, "1")?;
         Ok(())
     }

@@ -85,7 +85,7 @@ fn a_second_activation_is_refused_as_already_authorized() {
         "ActivateLicense",
         &[("LicenseCode", "ZC8K2M4Q7W1E")],
     );
-    assert_eq!((e.status, e.code.as_str()), (400, "Auth.Authorized"));
+    assert_eq!((e.status(), e.code()), (400, "Auth.Authorized"));
 }
 
 #[test]
@@ -97,7 +97,7 @@ fn an_expired_license_cannot_be_activated_and_stays_inactive() {
         "ActivateLicense",
         &[("LicenseCode", "ZC8K2M4Q7W3G")],
     );
-    assert_eq!((e.status, e.code.as_str()), (400, "License.Expired"));
+    assert_eq!((e.status(), e.code()), (400, "License.Expired"));
     let l = ok(
         &sim,
         &vendor(&sim),
@@ -119,7 +119,7 @@ fn an_identification_of_another_buyer_does_not_match() {
             ("Identification", "1598302174658821"),
         ],
     );
-    assert_eq!(e.code, "Auth.Match");
+    assert_eq!(e.code(), "Auth.Match");
 }
 
 #[test]
@@ -128,7 +128,7 @@ fn unknown_and_other_vendors_licenses_read_the_same_not_found() {
     for action in ["DescribeLicense", "ActivateLicense"] {
         let unknown = err(&sim, &vendor(&sim), action, &[("LicenseCode", "NOPE")]);
         let theirs = err(&sim, &other_vendor(), action, &[("LicenseCode", "ZC8K2M4Q7W1E")]);
-        assert_eq!((unknown.status, unknown.code.as_str()), (400, "License.NotFound"));
+        assert_eq!((unknown.status(), unknown.code()), (400, "License.NotFound"));
         assert_eq!(unknown, theirs);
     }
     let l = ok(
@@ -153,7 +153,7 @@ fn buyer_keys_are_forbidden_and_sts_tokens_get_the_caller_type_error() {
             action,
             &[("LicenseCode", "ZC8K2M4Q7W1E")],
         );
-        assert_eq!((e.status, e.code.as_str()), (403, "Forbidden.RAM"));
+        assert_eq!((e.status(), e.code()), (403, "Forbidden.RAM"));
         let e = call_as(
             &sim,
             &vendor(&sim),
@@ -162,8 +162,8 @@ fn buyer_keys_are_forbidden_and_sts_tokens_get_the_caller_type_error() {
             &[("LicenseCode", "ZC8K2M4Q7W1E")],
         )
         .unwrap_err();
-        assert_eq!(e.code, "Auth.CallerType");
-        assert_eq!(e.message, "RAM users or STS tokens are not supported.");
+        assert_eq!(e.code(), "Auth.CallerType");
+        assert_eq!(e.message(), "RAM users or STS tokens are not supported.");
     }
 }
 
@@ -172,7 +172,7 @@ fn a_missing_license_code_is_the_gateways_missing_parameter() {
     let sim = Simulator::for_tests();
     for action in ["DescribeLicense", "ActivateLicense"] {
         let e = err(&sim, &vendor(&sim), action, &[]);
-        assert_eq!((e.status, e.code.as_str()), (400, "MissingLicenseCode"));
+        assert_eq!((e.status(), e.code()), (400, "MissingLicenseCode"));
     }
 }
 

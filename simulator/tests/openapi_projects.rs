@@ -135,8 +135,8 @@ fn describe_project_messages_pages_twenty_at_a_time_and_counts_them_all() {
         "DescribeProjectMessages",
         &[id(), ("PageIndex", "0")],
     );
-    assert_eq!((e.status, e.code.as_str()), (400, "IllegalParameter"));
-    assert_eq!(e.message, "Illegal parameter PageIndex.");
+    assert_eq!((e.status(), e.code()), (400, "IllegalParameter"));
+    assert_eq!(e.message(), "Illegal parameter PageIndex.");
 }
 
 #[test]
@@ -204,7 +204,7 @@ fn a_node_that_is_not_current_cannot_be_finished() {
             "FinishCurrentProjectNode",
             &[id(), ("NodeId", node)],
         );
-        assert_eq!((e.status, e.code.as_str()), (400, "IllegalCurrentNode"));
+        assert_eq!((e.status(), e.code()), (400, "IllegalCurrentNode"));
     }
     assert_eq!(current_node(&sim), 102);
 }
@@ -230,7 +230,7 @@ fn the_customer_accepts_the_last_node_and_the_project_finishes() {
         "FinishCurrentProjectNode",
         &[id(), ("NodeId", "104")],
     );
-    assert_eq!(e.code, "IllegalOperatorRole");
+    assert_eq!(e.code(), "IllegalOperatorRole");
     ok(
         &sim,
         &buyer(&sim, "buyer-1"),
@@ -243,7 +243,7 @@ fn the_customer_accepts_the_last_node_and_the_project_finishes() {
     assert!(r["GmtFinished"].is_i64());
     assert_eq!(current_node(&sim), 104);
     let e = err(&sim, &vendor(&sim), "PauseProject", &[id(), ("NodeId", "104")]);
-    assert_eq!(e.code, "IllegalProjectStatus");
+    assert_eq!(e.code(), "IllegalProjectStatus");
 }
 
 #[test]
@@ -255,7 +255,7 @@ fn the_customer_cannot_finish_a_providers_node() {
         "FinishCurrentProjectNode",
         &[id(), ("NodeId", "102")],
     );
-    assert_eq!((e.status, e.code.as_str()), (400, "IllegalOperatorRole"));
+    assert_eq!((e.status(), e.code()), (400, "IllegalOperatorRole"));
 }
 
 #[test]
@@ -283,14 +283,14 @@ fn rolling_back_returns_to_the_previous_node_until_the_first() {
         "RollbackCurrentProjectNode",
         &[id(), ("NodeId", "101")],
     );
-    assert_eq!(e.code, "IllegalCurrentNode");
+    assert_eq!(e.code(), "IllegalCurrentNode");
     let e = err(
         &sim,
         &vendor(&sim),
         "RollbackCurrentProjectNode",
         &[id(), ("NodeId", "102")],
     );
-    assert_eq!(e.code, "IllegalCurrentNode");
+    assert_eq!(e.code(), "IllegalCurrentNode");
 }
 
 #[test]
@@ -301,17 +301,17 @@ fn pausing_and_resuming_change_the_status_once_each() {
     assert_eq!(v, serde_json::json!({"Success": true, "Result": true}));
     assert_eq!(info(&sim)["ProjectStatus"], "Pause");
     let e = err(&sim, &vendor(&sim), "PauseProject", &pause);
-    assert_eq!((e.status, e.code.as_str()), (400, "IllegalProjectStatus"));
+    assert_eq!((e.status(), e.code()), (400, "IllegalProjectStatus"));
     for action in ["FinishCurrentProjectNode", "RollbackCurrentProjectNode"] {
         assert_eq!(
-            err(&sim, &vendor(&sim), action, &pause).code,
+            err(&sim, &vendor(&sim), action, &pause).code(),
             "IllegalProjectStatus"
         );
     }
     ok(&sim, &vendor(&sim), "ResumeProject", &pause);
     assert_eq!(info(&sim)["ProjectStatus"], "Starting");
     assert_eq!(
-        err(&sim, &vendor(&sim), "ResumeProject", &pause).code,
+        err(&sim, &vendor(&sim), "ResumeProject", &pause).code(),
         "IllegalProjectStatus"
     );
     let descriptions: Vec<Value> = logs(&sim).iter().map(|l| l["Description"].clone()).collect();
@@ -325,14 +325,14 @@ fn pausing_and_resuming_change_the_status_once_each() {
 fn pausing_names_the_current_node_and_only_the_provider_pauses() {
     let sim = Simulator::for_tests();
     let e = err(&sim, &vendor(&sim), "PauseProject", &[id(), ("NodeId", "103")]);
-    assert_eq!(e.code, "IllegalCurrentNode");
+    assert_eq!(e.code(), "IllegalCurrentNode");
     let e = err(
         &sim,
         &buyer(&sim, "buyer-1"),
         "PauseProject",
         &[id(), ("NodeId", "102")],
     );
-    assert_eq!(e.code, "IllegalOperatorRole");
+    assert_eq!(e.code(), "IllegalOperatorRole");
     assert_eq!(info(&sim)["ProjectStatus"], "Starting");
 }
 
@@ -361,7 +361,7 @@ fn the_customer_sees_the_project_and_nobody_else_does() {
             &[("InstanceId", "404"), ("NodeId", "102")],
         );
         assert_eq!(
-            (unknown.status, unknown.code.as_str()),
+            (unknown.status(), unknown.code()),
             (404, "InvalidInstanceId.NotFound")
         );
         assert_eq!(err(&sim, &other_vendor(), action, &params), unknown, "{action}");
@@ -371,10 +371,7 @@ fn the_customer_sees_the_project_and_nobody_else_does() {
             "{action}"
         );
         let missing = err(&sim, &vendor(&sim), action, &[]);
-        assert_eq!(
-            (missing.status, missing.code.as_str()),
-            (400, "MissingInstanceId")
-        );
+        assert_eq!((missing.status(), missing.code()), (400, "MissingInstanceId"));
     }
     assert_eq!(current_node(&sim), 102, "nobody else changed anything");
 }
@@ -389,18 +386,18 @@ fn node_ids_and_forms_that_are_not_valid_are_illegal_parameters() {
         &[id(), ("NodeId", "abc")],
     );
     assert_eq!(
-        (e.code.as_str(), e.message.as_str()),
+        (e.code(), e.message()),
         ("IllegalParameter", "Illegal parameter NodeId.")
     );
     let e = err(&sim, &vendor(&sim), "FinishCurrentProjectNode", &[id()]);
-    assert_eq!(e.code, "MissingNodeId");
+    assert_eq!(e.code(), "MissingNodeId");
     let e = err(
         &sim,
         &vendor(&sim),
         "FinishCurrentProjectNode",
         &[id(), ("NodeId", "102"), ("TemplateForm", "{not json")],
     );
-    assert_eq!(e.message, "Illegal parameter TemplateForm.");
+    assert_eq!(e.message(), "Illegal parameter TemplateForm.");
     assert_eq!(current_node(&sim), 102);
 }
 

@@ -59,13 +59,20 @@ pub const STORE_FILE: Floors = &[
     ("refusal", 0, "refusals"),
 ];
 
-/// `simulator`: router → pages, OpenAPI, control API side by side → opening a world → the
-/// marketplace's rules → the state handle → the store, the world and the SPI transport at the ground.
+/// `simulator`: router → pages, the OpenAPI's dispatch, control API side by side → the OpenAPI's
+/// families → what the families are built from → opening a world → the marketplace's rules → the
+/// state handle → the store, the world and the SPI transport at the ground.
 pub const SIMULATOR: Floors = &[
-    ("", 6, "router"),
-    ("pages", 5, "pages"),
-    ("openapi", 5, "OpenAPI"),
-    ("control", 5, "control API"),
+    ("", 8, "router"),
+    ("pages", 7, "pages"),
+    ("openapi", 7, "OpenAPI dispatch"),
+    ("control", 7, "control API"),
+    ("openapi::ops", 6, "OpenAPI families"),
+    // What an operation is given and answers with: one room, as its parts use each other.
+    ("openapi::call", 5, "OpenAPI calls and answers"),
+    ("openapi::params", 5, "OpenAPI calls and answers"),
+    ("openapi::answer", 5, "OpenAPI calls and answers"),
+    ("openapi::error", 5, "OpenAPI calls and answers"),
     // Opening or resetting a world: builds the state, the job runner, and seeds it.
     ("opening", 4, "opening"),
     ("purchase", 3, "purchase"),

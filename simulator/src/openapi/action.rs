@@ -55,21 +55,21 @@ mod tests {
     #[test]
     fn another_name_is_a_mismatch_that_names_both() {
         let e = agreed(Some("DescribeProjectInfo"), ["PauseProject"].into_iter()).unwrap_err();
-        assert_eq!((e.status, e.code.as_str()), (400, "InvalidAction.Mismatch"));
+        assert_eq!((e.status(), e.code()), (400, "InvalidAction.Mismatch"));
         assert!(
-            e.message.contains("DescribeProjectInfo and PauseProject"),
+            e.message().contains("DescribeProjectInfo and PauseProject"),
             "{}",
-            e.message
+            e.message()
         );
         let e = agreed(Some("PauseProject"), ["", NOT_TEXT].into_iter()).unwrap_err();
-        assert_eq!(e.code, "InvalidAction.Mismatch");
+        assert_eq!(e.code(), "InvalidAction.Mismatch");
     }
 
     #[test]
     fn no_signed_name_is_missing_action_whatever_else_the_request_names() {
         for signed in [None, Some(""), Some("  ")] {
             let e = agreed(signed, ["PauseProject"].into_iter()).unwrap_err();
-            assert_eq!((e.status, e.code.as_str()), (400, "MissingAction"));
+            assert_eq!((e.status(), e.code()), (400, "MissingAction"));
         }
     }
 }

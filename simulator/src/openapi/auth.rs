@@ -431,11 +431,11 @@ mod tests {
         assert!(check_timestamp("2025-01-01T00:15:00Z", now).is_ok());
         assert!(check_timestamp("2024-12-31T23:45:00Z", now).is_ok());
         assert_eq!(
-            check_timestamp("2025-01-01T00:15:01Z", now).unwrap_err().code,
+            check_timestamp("2025-01-01T00:15:01Z", now).unwrap_err().code(),
             "InvalidTimeStamp.Expired"
         );
         assert_eq!(
-            check_timestamp("2025/01/01 00:00", now).unwrap_err().code,
+            check_timestamp("2025/01/01 00:00", now).unwrap_err().code(),
             "InvalidTimeStamp.Format"
         );
     }

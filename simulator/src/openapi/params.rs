@@ -2,7 +2,7 @@
 //! hand-written client may put everything there), decoded, with typed readers that fail with the
 //! marketplace's own `Missing<Name>` / `Invalid<Name>` errors.
 
-use super::{ApiError, ErrorCode};
+use super::error::{ApiError, ErrorCode};
 use protocol::openapi::decode_form_bytes;
 use std::collections::BTreeMap;
 
@@ -153,11 +153,11 @@ mod tests {
     fn missing_and_invalid_parameters_get_the_marketplace_codes() {
         let params = p(&[("PageSize", "ten"), ("Empty", "")]);
         assert_eq!(
-            params.required("InstanceId").unwrap_err().code,
+            params.required("InstanceId").unwrap_err().code(),
             "MissingInstanceId"
         );
-        assert_eq!(params.required("Empty").unwrap_err().code, "MissingEmpty");
-        assert_eq!(params.int("PageSize").unwrap_err().code, "InvalidPageSize");
+        assert_eq!(params.required("Empty").unwrap_err().code(), "MissingEmpty");
+        assert_eq!(params.int("PageSize").unwrap_err().code(), "InvalidPageSize");
         assert_eq!(p(&[("N", " 7 ")]).required_int("N").unwrap(), 7);
         assert_eq!(p(&[("B", "TRUE")]).bool("B").unwrap(), Some(true));
     }
@@ -178,23 +178,23 @@ mod tests {
     #[test]
     fn paging_defaults_requires_and_bounds_as_asked() {
         assert_eq!(p(&[]).paging("N", "S", false, 50).unwrap(), (1, 10));
-        assert_eq!(p(&[]).paging("N", "S", true, 50).unwrap_err().code, "MissingN");
+        assert_eq!(p(&[]).paging("N", "S", true, 50).unwrap_err().code(), "MissingN");
         assert_eq!(
-            p(&[("N", "2")]).paging("N", "S", true, 50).unwrap_err().code,
+            p(&[("N", "2")]).paging("N", "S", true, 50).unwrap_err().code(),
             "MissingS"
         );
         assert_eq!(
             p(&[("N", "0"), ("S", "5")])
                 .paging("N", "S", true, 50)
                 .unwrap_err()
-                .code,
+                .code(),
             "InvalidN"
         );
         assert_eq!(
             p(&[("N", "1"), ("S", "51")])
                 .paging("N", "S", true, 50)
                 .unwrap_err()
-                .code,
+                .code(),
             "InvalidS"
         );
         assert_eq!(

@@ -1,16 +1,14 @@
-//! The invoice requests (发票申请) of the world's products, from the `invoices` of
-//! `fixtures/openapi/catalog.yaml` (the rest of that file is the OpenAPI's catalog, read where it
-//! is answered).
+//! The invoice requests (发票申请) of the world's products (`fixtures/openapi/invoices.yaml`).
 
 use crate::state::Simulator;
 use crate::store::invoices::{Address, Invoice, InvoicedOrder, Receipt};
 use crate::store::StoreError;
 use serde::Deserialize;
 
-const FIXTURE: &str = include_str!("../../../fixtures/openapi/catalog.yaml");
+const FIXTURE: &str = include_str!("../../../fixtures/openapi/invoices.yaml");
 
-/// The part of the catalog fixture kept in the store.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Fixture {
     invoices: Vec<FixtureInvoice>,
 }
@@ -35,9 +33,77 @@ struct FixtureInvoice {
     user_notice: String,
     #[serde(default)]
     check_notice: String,
-    receipt: Receipt,
-    address: Address,
-    orders: Vec<InvoicedOrder>,
+    receipt: FixtureReceipt,
+    address: FixtureAddress,
+    orders: Vec<FixtureOrder>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct FixtureReceipt {
+    tax_number: String,
+    bank_name: String,
+    bank_account: String,
+    reg_address: String,
+    reg_phone: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct FixtureAddress {
+    addressee: String,
+    aliyun_pk: String,
+    delivery_address: String,
+    emails: String,
+    phone: String,
+    postal_code: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FixtureOrder {
+    id: String,
+    out_biz_id: String,
+    amount: String,
+    order_type: String,
+    at: String,
+}
+
+impl From<FixtureReceipt> for Receipt {
+    fn from(r: FixtureReceipt) -> Receipt {
+        Receipt {
+            tax_number: r.tax_number,
+            bank_name: r.bank_name,
+            bank_account: r.bank_account,
+            reg_address: r.reg_address,
+            reg_phone: r.reg_phone,
+        }
+    }
+}
+
+impl From<FixtureAddress> for Address {
+    fn from(a: FixtureAddress) -> Address {
+        Address {
+            addressee: a.addressee,
+            aliyun_pk: a.aliyun_pk,
+            delivery_address: a.delivery_address,
+            emails: a.emails,
+            phone: a.phone,
+            postal_code: a.postal_code,
+        }
+    }
+}
+
+impl From<FixtureOrder> for InvoicedOrder {
+    fn from(o: FixtureOrder) -> InvoicedOrder {
+        InvoicedOrder {
+            id: o.id,
+            out_biz_id: o.out_biz_id,
+            amount: o.amount,
+            order_type: o.order_type,
+            at: o.at,
+        }
+    }
 }
 
 /// A fixture date in epoch milliseconds; 0 when empty.
@@ -51,7 +117,7 @@ fn millis_or_zero(date: &str) -> i64 {
 
 /// Puts the fixture invoice requests of the world's products into a fresh or reset world.
 pub fn seed(sim: &Simulator) -> Result<(), StoreError> {
-    let fixture: Fixture = serde_yaml::from_str(FIXTURE).expect("fixtures/openapi/catalog.yaml is valid");
+    let fixture: Fixture = serde_yaml::from_str(FIXTURE).expect("fixtures/openapi/invoices.yaml is valid");
     let invoices: Vec<Invoice> = fixture
         .invoices
         .into_iter()
@@ -79,9 +145,9 @@ pub fn seed(sim: &Simulator) -> Result<(), StoreError> {
                 check_notice: i.check_notice,
                 number: None,
                 electron_url: None,
-                receipt: i.receipt,
-                address: i.address,
-                orders: i.orders,
+                receipt: i.receipt.into(),
+                address: i.address.into(),
+                orders: i.orders.into_iter().map(InvoicedOrder::from).collect(),
             }
         })
         .collect();

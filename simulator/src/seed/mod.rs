@@ -17,7 +17,7 @@ use crate::store::StoreError;
 use protocol::time::{epoch_millis, spi_parse};
 
 /// Puts every fixture into the world's store (a fresh world, or after a reset).
-pub fn seed_all(sim: &Simulator) -> Result<(), StoreError> {
+pub fn all(sim: &Simulator) -> Result<(), StoreError> {
     instances::seed(sim)?;
     metering::seed(sim)?;
     notifications::seed(sim)?;

@@ -31,8 +31,9 @@ pub struct Invoice {
     pub orders: Vec<InvoicedOrder>,
 }
 
+/// The buyer's invoicing details, kept as JSON beside the request (its serde form is the column's).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
-#[serde(deny_unknown_fields, default)]
+#[serde(default)]
 pub struct Receipt {
     pub tax_number: String,
     pub bank_name: String,
@@ -41,8 +42,9 @@ pub struct Receipt {
     pub reg_phone: String,
 }
 
+/// Where the invoice goes, kept as JSON beside the request.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
-#[serde(deny_unknown_fields, default)]
+#[serde(default)]
 pub struct Address {
     pub addressee: String,
     pub aliyun_pk: String,
@@ -52,9 +54,8 @@ pub struct Address {
     pub postal_code: String,
 }
 
-/// An order the request invoices.
+/// An order the request invoices, kept (with the others) as JSON beside the request.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct InvoicedOrder {
     pub id: String,
     pub out_biz_id: String,

@@ -78,6 +78,15 @@ pub struct ApiPackage {
     pub unit: String,
 }
 
+/// A buyer's API packages and the deductions made from them ([`Store::api_use`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiUse {
+    /// One line per product and package type (capacities and use summed), by product and type.
+    pub packages: Vec<ApiPackage>,
+    /// What vendors deducted, per product, net of adjustments (which may leave it below zero).
+    pub deducted: Vec<(String, i64)>,
+}
+
 impl Store {
     /// Every stored entity of `instance_id`, in the order received.
     pub fn metering_of(&self, instance_id: &str) -> Result<Vec<Stored>, StoreError> {
@@ -111,37 +120,33 @@ impl Store {
         Ok(count.max(0) as u64)
     }
 
-    /// A buyer's packages, one line per product and package type (capacities and use summed), by
-    /// product and type.
-    pub fn api_packages(&self, ali_uid: &str) -> Result<Vec<ApiPackage>, StoreError> {
+    /// A buyer's API packages and what vendors deducted from them, read together.
+    pub fn api_use(&self, ali_uid: &str) -> Result<ApiUse, StoreError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
+        let mut packages = conn.prepare_cached(
             "SELECT product_code, package_type, sum(capacity), sum(used), min(unit) FROM api_packages
              WHERE ali_uid = ?1 GROUP BY product_code, package_type ORDER BY product_code, package_type",
         )?;
-        let rows = stmt.query_map([ali_uid], |r| {
-            Ok(ApiPackage {
-                ali_uid: ali_uid.to_owned(),
-                product_code: r.get(0)?,
-                package_type: r.get(1)?,
-                capacity: r.get(2)?,
-                used: r.get(3)?,
-                unit: r.get(4)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// What vendors deducted from a buyer, per product, net of adjustments (which may leave it
-    /// below zero).
-    pub fn times_deducted(&self, ali_uid: &str) -> Result<Vec<(String, i64)>, StoreError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
+        let packages = packages
+            .query_map([ali_uid], |r| {
+                Ok(ApiPackage {
+                    ali_uid: ali_uid.to_owned(),
+                    product_code: r.get(0)?,
+                    package_type: r.get(1)?,
+                    capacity: r.get(2)?,
+                    used: r.get(3)?,
+                    unit: r.get(4)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let mut deducted = conn.prepare_cached(
             "SELECT product_code, sum(CASE WHEN adjust THEN -times ELSE times END) FROM times_usage
              WHERE ali_uid = ?1 GROUP BY product_code",
         )?;
-        let rows = stmt.query_map([ali_uid], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let deducted = deducted
+            .query_map([ali_uid], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(ApiUse { packages, deducted })
     }
 
     /// Replaces every API package with `packages`.

@@ -2,7 +2,7 @@
 //! its entries — messages, operation log lines and attachments — in the order they were written.
 
 use super::{Store, StoreError, Tx};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Project {
@@ -74,62 +74,70 @@ pub struct Entry {
     pub extra: Option<String>,
 }
 
+/// The project on `instance_id`, read through `conn` (the store's connection or a transaction).
+fn project_in(conn: &Connection, instance_id: &str) -> Result<Option<Project>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT instance_id, order_id, product_code, sku_id, sku_name, customer_ali_uid, supplier_ali_uid,
+                template_id, template_type, status, current_step, finish_type, created_at, expires_at, finished_at
+             FROM market_projects WHERE instance_id = ?1",
+            [instance_id],
+            |r| {
+                Ok(Project {
+                    instance_id: r.get(0)?,
+                    order_id: r.get(1)?,
+                    product_code: r.get(2)?,
+                    sku_id: r.get(3)?,
+                    sku_name: r.get(4)?,
+                    customer_ali_uid: r.get(5)?,
+                    supplier_ali_uid: r.get(6)?,
+                    template_id: r.get(7)?,
+                    template_type: r.get(8)?,
+                    status: r.get(9)?,
+                    current_step: r.get(10)?,
+                    finish_type: r.get(11)?,
+                    created_at: r.get(12)?,
+                    expires_at: r.get(13)?,
+                    finished_at: r.get(14)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// A project's nodes, by step, read through `conn`.
+fn nodes_in(conn: &Connection, instance_id: &str) -> Result<Vec<Node>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT node_id, step_no, name, status, operator_role, allow_rollback, need_attachment, template_form,
+            started_at, finished_at FROM market_project_nodes WHERE instance_id = ?1 ORDER BY step_no",
+    )?;
+    let rows = stmt
+        .query_map([instance_id], |r| {
+            Ok(Node {
+                node_id: r.get(0)?,
+                step_no: r.get(1)?,
+                name: r.get(2)?,
+                status: r.get(3)?,
+                operator_role: r.get(4)?,
+                allow_rollback: r.get(5)?,
+                need_attachment: r.get(6)?,
+                template_form: r.get(7)?,
+                started_at: r.get(8)?,
+                finished_at: r.get(9)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
 impl Store {
     pub fn project(&self, instance_id: &str) -> Result<Option<Project>, StoreError> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT instance_id, order_id, product_code, sku_id, sku_name, customer_ali_uid, supplier_ali_uid,
-                    template_id, template_type, status, current_step, finish_type, created_at, expires_at, finished_at
-                 FROM market_projects WHERE instance_id = ?1",
-                [instance_id],
-                |r| {
-                    Ok(Project {
-                        instance_id: r.get(0)?,
-                        order_id: r.get(1)?,
-                        product_code: r.get(2)?,
-                        sku_id: r.get(3)?,
-                        sku_name: r.get(4)?,
-                        customer_ali_uid: r.get(5)?,
-                        supplier_ali_uid: r.get(6)?,
-                        template_id: r.get(7)?,
-                        template_type: r.get(8)?,
-                        status: r.get(9)?,
-                        current_step: r.get(10)?,
-                        finish_type: r.get(11)?,
-                        created_at: r.get(12)?,
-                        expires_at: r.get(13)?,
-                        finished_at: r.get(14)?,
-                    })
-                },
-            )
-            .optional()?)
+        project_in(&self.conn(), instance_id)
     }
 
     /// A project's nodes, by step.
     pub fn project_nodes(&self, instance_id: &str) -> Result<Vec<Node>, StoreError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "SELECT node_id, step_no, name, status, operator_role, allow_rollback, need_attachment, template_form,
-                started_at, finished_at FROM market_project_nodes WHERE instance_id = ?1 ORDER BY step_no",
-        )?;
-        let rows = stmt
-            .query_map([instance_id], |r| {
-                Ok(Node {
-                    node_id: r.get(0)?,
-                    step_no: r.get(1)?,
-                    name: r.get(2)?,
-                    status: r.get(3)?,
-                    operator_role: r.get(4)?,
-                    allow_rollback: r.get(5)?,
-                    need_attachment: r.get(6)?,
-                    template_form: r.get(7)?,
-                    started_at: r.get(8)?,
-                    finished_at: r.get(9)?,
-                })
-            })?
-            .collect::<Result<_, _>>()?;
-        Ok(rows)
+        nodes_in(&self.conn(), instance_id)
     }
 
     /// A project's entries of one kind, oldest first; a page of them (`(limit, offset)`) or all.
@@ -170,6 +178,16 @@ impl Store {
 }
 
 impl Tx<'_> {
+    /// [`Store::project`], inside the transaction: what a change reads before it writes.
+    pub fn project(&self, instance_id: &str) -> Result<Option<Project>, StoreError> {
+        project_in(&self.tx, instance_id)
+    }
+
+    /// [`Store::project_nodes`], inside the transaction.
+    pub fn project_nodes(&self, instance_id: &str) -> Result<Vec<Node>, StoreError> {
+        nodes_in(&self.tx, instance_id)
+    }
+
     /// Writes `project`, replacing one on the same instance.
     pub fn put_project(&self, p: &Project) -> Result<(), StoreError> {
         self.tx.execute(

@@ -29,6 +29,13 @@ pub struct Image {
     pub image_id: String,
 }
 
+/// What an instance has beside its purchase ([`Store::purchase_extras`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PurchaseExtras {
+    pub auto_renewal: Option<AutoRenewal>,
+    pub image: Option<Image>,
+}
+
 impl Store {
     /// The purchase `ali_uid` made with `client_token`, if any.
     pub fn token_purchase(
@@ -51,22 +58,6 @@ impl Store {
             .optional()?)
     }
 
-    pub fn auto_renewal(&self, instance_id: &str) -> Result<Option<AutoRenewal>, StoreError> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT cycle, duration FROM openapi_auto_renewals WHERE instance_id = ?1",
-                [instance_id],
-                |r| {
-                    Ok(AutoRenewal {
-                        cycle: r.get(0)?,
-                        duration: r.get(1)?,
-                    })
-                },
-            )
-            .optional()?)
-    }
-
     /// Turns an instance's auto-renewal on (`Some`, as of `at`) or off (`None`).
     pub fn set_auto_renewal(
         &self,
@@ -77,10 +68,23 @@ impl Store {
         self.transaction(|tx| tx.set_auto_renewal(instance_id, renewal, at))
     }
 
-    /// The image an instance runs on, when it is an image purchase.
-    pub fn image(&self, instance_id: &str) -> Result<Option<Image>, StoreError> {
-        Ok(self
-            .conn()
+    /// What an instance has beside its purchase: its auto-renewal, when on, and the image it runs
+    /// on, when it is an image purchase; read together.
+    pub fn purchase_extras(&self, instance_id: &str) -> Result<PurchaseExtras, StoreError> {
+        let conn = self.conn();
+        let auto_renewal = conn
+            .query_row(
+                "SELECT cycle, duration FROM openapi_auto_renewals WHERE instance_id = ?1",
+                [instance_id],
+                |r| {
+                    Ok(AutoRenewal {
+                        cycle: r.get(0)?,
+                        duration: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?;
+        let image = conn
             .query_row(
                 "SELECT ecs_instance_id, image_id FROM openapi_instance_images WHERE instance_id = ?1",
                 [instance_id],
@@ -91,7 +95,8 @@ impl Store {
                     })
                 },
             )
-            .optional()?)
+            .optional()?;
+        Ok(PurchaseExtras { auto_renewal, image })
     }
 
     /// The instance an image purchase runs on the ECS instance `ecs_instance_id`.

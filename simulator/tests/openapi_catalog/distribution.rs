@@ -51,15 +51,15 @@ fn describe_distribution_products_answers_flat_results_and_filters() {
         ("Filter.1.Value", "0"),
     ];
     assert_eq!(
-        err(&sim, &b, "DescribeDistributionProducts", &bad).code,
+        err(&sim, &b, "DescribeDistributionProducts", &bad).code(),
         "Invalid.Param"
     );
     assert_eq!(
-        err(&sim, &b, "DescribeDistributionProducts", &[("PageSize", "10")]).code,
+        err(&sim, &b, "DescribeDistributionProducts", &[("PageSize", "10")]).code(),
         "MissingPageNumber"
     );
     assert_eq!(
-        err(&sim, &b, "DescribeDistributionProducts", &[("PageNumber", "1")]).code,
+        err(&sim, &b, "DescribeDistributionProducts", &[("PageNumber", "1")]).code(),
         "MissingPageSize"
     );
 }
@@ -85,10 +85,10 @@ fn describe_distribution_products_link_links_the_codes_it_knows() {
     let too_many = serde_json::to_string(&vec!["cmgj00061912"; 51]).unwrap();
     for codes in ["cmgj00061912", "[]", too_many.as_str(), "[1,2]"] {
         let e = err(&sim, &b, "DescribeDistributionProductsLink", &[("Codes", codes)]);
-        assert_eq!((e.status, e.code.as_str()), (400, "InvalidCodes"), "{codes}");
+        assert_eq!((e.status(), e.code()), (400, "InvalidCodes"), "{codes}");
     }
     assert_eq!(
-        err(&sim, &b, "DescribeDistributionProductsLink", &[]).code,
+        err(&sim, &b, "DescribeDistributionProductsLink", &[]).code(),
         "MissingCodes"
     );
 }

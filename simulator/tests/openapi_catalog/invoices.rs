@@ -77,7 +77,7 @@ fn describe_invoice_for_isv_filters_and_pages() {
         ("Status", "done", "InvalidStatus"),
     ] {
         assert_eq!(
-            err(&sim, &v, "DescribeInvoiceForIsv", &[(name, value)]).code,
+            err(&sim, &v, "DescribeInvoiceForIsv", &[(name, value)]).code(),
             code
         );
     }
@@ -88,14 +88,14 @@ fn invoices_are_the_vendors_own_and_buyers_may_not_ask() {
     let sim = Simulator::for_tests();
     assert_eq!(invoices(&sim, &other_vendor(), &[]), Vec::<Value>::new());
     let e = err(&sim, &buyer(&sim, "buyer-1"), "DescribeInvoiceForIsv", &[]);
-    assert_eq!((e.status, e.code.as_str()), (403, "Forbidden.RAM"));
+    assert_eq!((e.status(), e.code()), (403, "Forbidden.RAM"));
     let e = err(
         &sim,
         &buyer(&sim, "buyer-1"),
         "ModifyInvoiceForIsv",
         &[("OperateType", "0"), ("InvoiceId", "500001")],
     );
-    assert_eq!(e.code, "Forbidden.RAM");
+    assert_eq!(e.code(), "Forbidden.RAM");
     let theirs = err(
         &sim,
         &other_vendor(),
@@ -109,7 +109,7 @@ fn invoices_are_the_vendors_own_and_buyers_may_not_ask() {
         &[("OperateType", "0"), ("InvoiceId", "9")],
     );
     assert_eq!(
-        (unknown.status, unknown.code.as_str()),
+        (unknown.status(), unknown.code()),
         (404, "InvalidInvoiceId.NotFound")
     );
     assert_eq!(theirs, unknown);
@@ -147,7 +147,7 @@ fn issuing_an_invoice_shows_in_a_later_describe() {
         "ModifyInvoiceForIsv",
         &[("OperateType", "1"), ("InvoiceId", "500001")],
     );
-    assert_eq!((e.status, e.code.as_str()), (400, "Invalid.InvoiceStatus"));
+    assert_eq!((e.status(), e.code()), (400, "Invalid.InvoiceStatus"));
 }
 
 #[test]
@@ -187,7 +187,7 @@ fn modify_invoice_for_isv_refuses_bad_parameters() {
             "InvalidType",
         ),
     ] {
-        assert_eq!(err(&sim, &v, "ModifyInvoiceForIsv", &params).code, code);
+        assert_eq!(err(&sim, &v, "ModifyInvoiceForIsv", &params).code(), code);
     }
     assert_eq!(invoices(&sim, &v, &[("InvoiceId", "500001")])[0]["Status"], "0");
 }

@@ -73,9 +73,9 @@ fn describe_product_refuses_unknown_codes_and_bad_parameters() {
         "DescribeProduct",
         &[("Code", "cmgj00000000")],
     );
-    assert_eq!((e.status, e.code.as_str()), (404, "InvalidCode.NotFound"));
+    assert_eq!((e.status(), e.code()), (404, "InvalidCode.NotFound"));
     assert_eq!(
-        err(&sim, &vendor(&sim), "DescribeProduct", &[]).code,
+        err(&sim, &vendor(&sim), "DescribeProduct", &[]).code(),
         "MissingCode"
     );
     let e = err(
@@ -84,7 +84,7 @@ fn describe_product_refuses_unknown_codes_and_bad_parameters() {
         "DescribeProduct",
         &[("Code", "cmgj00061912"), ("QueryDraft", "maybe")],
     );
-    assert_eq!(e.code, "InvalidQueryDraft");
+    assert_eq!(e.code(), "InvalidQueryDraft");
 }
 
 #[test]
@@ -166,22 +166,23 @@ fn describe_products_refuses_bad_filters_with_the_documented_codes() {
             "DescribeProducts",
             &[("Filter.1.Key", key), ("Filter.1.Value", value)],
         )
-        .code
+        .code()
+        .to_owned()
     };
     assert_eq!(filter("sort", "name-asc"), "Invalid.Sort");
     assert_eq!(filter("categoryId", "databases"), "Invalid.CategoryId");
     assert_eq!(filter("productType", "CAR"), "Invalid.Param");
     assert_eq!(filter("colour", "blue"), "Invalid.Param");
     assert_eq!(
-        err(&sim, &v, "DescribeProducts", &[("Filter.1.Key", "sort")]).code,
+        err(&sim, &v, "DescribeProducts", &[("Filter.1.Key", "sort")]).code(),
         "Invalid.Param"
     );
     assert_eq!(
-        err(&sim, &v, "DescribeProducts", &[("PageSize", "0")]).code,
+        err(&sim, &v, "DescribeProducts", &[("PageSize", "0")]).code(),
         "InvalidPageSize"
     );
     assert_eq!(
-        err(&sim, &v, "DescribeProducts", &[("PageNumber", "x")]).code,
+        err(&sim, &v, "DescribeProducts", &[("PageNumber", "x")]).code(),
         "InvalidPageNumber"
     );
 }
@@ -238,20 +239,20 @@ fn describe_price_is_for_buyers_and_refuses_what_it_cannot_price() {
         "DescribePrice",
         &[("OrderType", "INSTANCE_BUY"), ("Commodity", good)],
     );
-    assert_eq!((e.status, e.code.as_str()), (403, "Forbidden.RAM"));
-    assert_eq!(buy("{not json").code, "InvalidCommodity");
-    assert_eq!(buy(r#"{"skuCode":"postpay"}"#).code, "InvalidCommodity");
+    assert_eq!((e.status(), e.code()), (403, "Forbidden.RAM"));
+    assert_eq!(buy("{not json").code(), "InvalidCommodity");
+    assert_eq!(buy(r#"{"skuCode":"postpay"}"#).code(), "InvalidCommodity");
     assert_eq!(
-        buy(r#"{"productCode":"cmgj00061912","pricingCycle":"Week"}"#).code,
+        buy(r#"{"productCode":"cmgj00061912","pricingCycle":"Week"}"#).code(),
         "InvalidCommodity"
     );
     assert_eq!(
-        buy(r#"{"productCode":"cmgj00061912","duration":0}"#).code,
+        buy(r#"{"productCode":"cmgj00061912","duration":0}"#).code(),
         "InvalidCommodity"
     );
-    assert_eq!(buy(r#"{"productCode":"cmgj00000000"}"#).code, "ReturnNull");
+    assert_eq!(buy(r#"{"productCode":"cmgj00000000"}"#).code(), "ReturnNull");
     assert_eq!(
-        buy(r#"{"productCode":"cmgj00061912","skuCode":"prepay"}"#).code,
+        buy(r#"{"productCode":"cmgj00061912","skuCode":"prepay"}"#).code(),
         "ReturnNull"
     );
     let e = err(
@@ -260,13 +261,13 @@ fn describe_price_is_for_buyers_and_refuses_what_it_cannot_price() {
         "DescribePrice",
         &[("OrderType", "INSTANCE_SWAP"), ("Commodity", good)],
     );
-    assert_eq!(e.code, "InvalidOrderType");
+    assert_eq!(e.code(), "InvalidOrderType");
     assert_eq!(
-        err(&sim, &b, "DescribePrice", &[("Commodity", good)]).code,
+        err(&sim, &b, "DescribePrice", &[("Commodity", good)]).code(),
         "MissingOrderType"
     );
     assert_eq!(
-        err(&sim, &b, "DescribePrice", &[("OrderType", "INSTANCE_BUY")]).code,
+        err(&sim, &b, "DescribePrice", &[("OrderType", "INSTANCE_BUY")]).code(),
         "MissingCommodity"
     );
     let e = err(
@@ -275,7 +276,7 @@ fn describe_price_is_for_buyers_and_refuses_what_it_cannot_price() {
         "DescribePrice",
         &[("OrderType", "INSTANCE_RENEW"), ("Commodity", good)],
     );
-    assert_eq!(e.code, "MissingInstanceId");
+    assert_eq!(e.code(), "MissingInstanceId");
     let renew = r#"{"productCode":"cmgj00061912","instanceId":"404"}"#;
     let e = err(
         &sim,
@@ -283,5 +284,5 @@ fn describe_price_is_for_buyers_and_refuses_what_it_cannot_price() {
         "DescribePrice",
         &[("OrderType", "INSTANCE_RENEW"), ("Commodity", renew)],
     );
-    assert_eq!(e.code, "InvalidInstanceId.NotFound");
+    assert_eq!(e.code(), "InvalidInstanceId.NotFound");
 }

@@ -76,7 +76,7 @@ fn the_same_client_token_from_the_same_buyer_returns_the_first_order() {
         ],
     );
     assert_eq!(
-        (changed.status, changed.code.as_str()),
+        (changed.status(), changed.code()),
         (400, "IdempotentParameterMismatch")
     );
     assert_eq!(sim.store().instances_of("1763420985012345").unwrap().len(), 1);
@@ -97,10 +97,7 @@ fn renew_and_upgrade_orders_are_refused_because_they_do_not_exist_yet() {
                 ("ClientToken", order_type),
             ],
         );
-        assert_eq!(
-            (e.status, e.code.as_str()),
-            (400, "InvalidOrderType.NotSupported")
-        );
+        assert_eq!((e.status(), e.code()), (400, "InvalidOrderType.NotSupported"));
     }
     assert!(sim.store().instances_of("1763420985012345").unwrap().is_empty());
 }
@@ -187,8 +184,12 @@ fn create_order_refuses_unusable_parameters_and_buys_nothing() {
     ];
     for (name, value, code) in cases {
         let e = with(name, value);
-        assert_eq!(e.code, code, "{name}={value}");
-        assert!(e.status == 400 || e.status == 404, "{name}={value}: {}", e.status);
+        assert_eq!(e.code(), code, "{name}={value}");
+        assert!(
+            e.status() == 400 || e.status() == 404,
+            "{name}={value}: {}",
+            e.status()
+        );
     }
     assert!(sim.store().instances_of("1763420985012345").unwrap().is_empty());
     let longest = "t".repeat(64);
@@ -253,7 +254,7 @@ fn auto_renewal_turned_on_shows_in_the_isv_view_and_turning_it_off_empties_it() 
     let refused = |params: &[(&str, &str)]| {
         let mut all = vec![("OrderBizId", instance.as_str())];
         all.extend_from_slice(params);
-        err(&sim, &b, "AutoRenewInstance", &all).code
+        err(&sim, &b, "AutoRenewInstance", &all).code().to_owned()
     };
     assert_eq!(refused(&[]), "MissingType");
     assert_eq!(refused(&[("Type", "toggle")]), "InvalidType");

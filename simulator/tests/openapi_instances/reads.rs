@@ -122,22 +122,22 @@ fn the_image_instance_is_found_by_its_ecs_instance_and_shows_flat_modules() {
         &[("EcsInstanceId", "i-nothere")],
     );
     assert_eq!(wrong_customer, unknown, "another customer's reads as unknown");
-    assert_eq!(unknown.code, "InvalidEcsInstanceId.NotFound");
-    assert_eq!(unknown.status, 404);
+    assert_eq!(unknown.code(), "InvalidEcsInstanceId.NotFound");
+    assert_eq!(unknown.status(), 404);
     let missing = err(
         &sim,
         &v,
         "DescribeImageInstanceForIsv",
         &[("CustomerPk", SEEDED_CUSTOMER)],
     );
-    assert_eq!(missing.code, "MissingEcsInstanceId");
+    assert_eq!(missing.code(), "MissingEcsInstanceId");
     let bad_pk = err(
         &sim,
         &v,
         "DescribeImageInstanceForIsv",
         &[("EcsInstanceId", SEEDED_ECS), ("CustomerPk", "me")],
     );
-    assert_eq!(bad_pk.code, "InvalidCustomerPk");
+    assert_eq!(bad_pk.code(), "InvalidCustomerPk");
 }
 
 #[test]
@@ -208,7 +208,7 @@ fn describe_instances_pages_the_buyers_instances_newest_first() {
     assert!(listed(&page("3", "2")).is_empty());
     assert_eq!(listed(&page("1", "100")).len(), 3);
 
-    let refused = |params: &[(&str, &str)]| err(&sim, &b, "DescribeInstances", params).code;
+    let refused = |params: &[(&str, &str)]| err(&sim, &b, "DescribeInstances", params).code().to_owned();
     assert_eq!(refused(&[("PageSize", "10")]), "MissingPageNumber");
     assert_eq!(refused(&[("PageNumber", "1")]), "MissingPageSize");
     assert_eq!(
@@ -265,12 +265,12 @@ fn codes_and_except_codes_filter_the_list_and_refuse_each_other() {
             ("ExceptCodes", "cmgj00099999"),
         ],
     );
-    assert_eq!((both.status, both.code.as_str()), (400, "InvalidExceptCodes"));
+    assert_eq!((both.status(), both.code()), (400, "InvalidExceptCodes"));
     let kind = err(
         &sim,
         &b,
         "DescribeInstances",
         &[("PageNumber", "1"), ("PageSize", "10"), ("ProductType", "BOAT")],
     );
-    assert_eq!(kind.code, "InvalidProductType");
+    assert_eq!(kind.code(), "InvalidProductType");
 }

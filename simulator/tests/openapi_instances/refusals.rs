@@ -13,7 +13,7 @@ fn a_buyer_calling_an_isv_operation_is_refused_with_forbidden_ram() {
         ("DescribeImageInstanceForIsv", ("EcsInstanceId", SEEDED_ECS)),
     ] {
         let e = err(&sim, &b, action, &[params]);
-        assert_eq!((e.status, e.code.as_str()), (403, "Forbidden.RAM"), "{action}");
+        assert_eq!((e.status(), e.code()), (403, "Forbidden.RAM"), "{action}");
     }
 }
 
@@ -43,7 +43,7 @@ fn a_vendor_calling_a_buyer_operation_is_refused_with_forbidden_ram() {
         ),
     ] {
         let e = err(&sim, &v, action, &params);
-        assert_eq!((e.status, e.code.as_str()), (403, "Forbidden.RAM"), "{action}");
+        assert_eq!((e.status(), e.code()), (403, "Forbidden.RAM"), "{action}");
     }
     assert!(sim
         .store()
@@ -68,8 +68,8 @@ fn another_vendor_sees_the_first_vendors_instances_and_orders_as_unknown() {
         let theirs = err(&sim, &acme, action, &[(name, id)]);
         let nobodys = err(&sim, &acme, action, &[(name, unknown)]);
         assert_eq!(theirs, nobodys, "{action}");
-        assert_eq!(theirs.status, 404);
-        assert_eq!(theirs.code, format!("Invalid{name}.NotFound"));
+        assert_eq!(theirs.status(), 404);
+        assert_eq!(theirs.code(), format!("Invalid{name}.NotFound"));
     }
     let image = err(
         &sim,
@@ -77,7 +77,7 @@ fn another_vendor_sees_the_first_vendors_instances_and_orders_as_unknown() {
         "DescribeImageInstanceForIsv",
         &[("EcsInstanceId", SEEDED_ECS)],
     );
-    assert_eq!(image.code, "InvalidEcsInstanceId.NotFound");
+    assert_eq!(image.code(), "InvalidEcsInstanceId.NotFound");
     // Acme does see its own product's purchases.
     let (order, instance) = buy(&sim, "buyer-1", "cmgj00099999", "acme-1");
     let a = ok(
@@ -92,7 +92,7 @@ fn another_vendor_sees_the_first_vendors_instances_and_orders_as_unknown() {
     ok(&sim, &acme, "DescribeOrderForIsv", &[("OrderId", &order)]);
     let zilliz = vendor(&sim);
     assert_eq!(
-        err(&sim, &zilliz, "DescribeOrderForIsv", &[("OrderId", &order)]).code,
+        err(&sim, &zilliz, "DescribeOrderForIsv", &[("OrderId", &order)]).code(),
         "InvalidOrderId.NotFound"
     );
 }
@@ -109,7 +109,7 @@ fn a_buyer_sees_another_buyers_instance_and_order_as_unknown() {
     ] {
         let theirs = err(&sim, &other, action, &[(name, id)]);
         assert_eq!(theirs, err(&sim, &other, action, &[(name, unknown)]), "{action}");
-        assert_eq!(theirs.code, format!("Invalid{name}.NotFound"));
+        assert_eq!(theirs.code(), format!("Invalid{name}.NotFound"));
     }
     let renew = err(
         &sim,
@@ -117,7 +117,7 @@ fn a_buyer_sees_another_buyers_instance_and_order_as_unknown() {
         "AutoRenewInstance",
         &[("OrderBizId", &instance), ("Type", "close")],
     );
-    assert_eq!(renew.code, "InvalidOrderBizId.NotFound");
+    assert_eq!(renew.code(), "InvalidOrderBizId.NotFound");
     let listed = ok(
         &sim,
         &other,
@@ -141,15 +141,15 @@ fn missing_and_malformed_ids_get_the_missing_and_invalid_codes() {
     ] {
         let missing = err(&sim, caller, action, &[("Type", "close")]);
         assert_eq!(
-            (missing.status, missing.code.clone()),
-            (400, format!("Missing{name}"))
+            (missing.status(), missing.code()),
+            (400, format!("Missing{name}").as_str())
         );
         let empty = err(&sim, caller, action, &[(name, ""), ("Type", "close")]);
-        assert_eq!(empty.code, format!("Missing{name}"));
+        assert_eq!(empty.code(), format!("Missing{name}"));
         let malformed = err(&sim, caller, action, &[(name, "i-abc"), ("Type", "close")]);
         assert_eq!(
-            (malformed.status, malformed.code),
-            (400, format!("Invalid{name}"))
+            (malformed.status(), malformed.code()),
+            (400, format!("Invalid{name}").as_str())
         );
     }
 }

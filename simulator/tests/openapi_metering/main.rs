@@ -18,8 +18,8 @@ use axum::Router;
 use common::openapi::call;
 use common::openapi::http::keys_of;
 use common::{simulator, world_with_vendor, Client};
-use marketsim_simulator::openapi::ops::metering::push::{stored, stored_count, Stored};
 use marketsim_simulator::openapi::{operation, ApiError, Call, Caller, Params, Runtime};
+use marketsim_simulator::store::metering::Stored;
 use marketsim_simulator::{router, Options, Simulator, World};
 use protocol::openapi::v3;
 use serde_json::{json, Value};
@@ -124,7 +124,7 @@ fn record(instance: &str, product: &str) -> Value {
 fn all_stored(o: &Opened) -> Vec<Stored> {
     o.ids
         .iter()
-        .flat_map(|(_, id)| stored(&o.sim, id).unwrap())
+        .flat_map(|(_, id)| o.sim.store().metering_of(id).unwrap())
         .collect()
 }
 
@@ -132,8 +132,8 @@ fn all_stored(o: &Opened) -> Vec<Stored> {
 fn refused(o: &Opened, metering: &str, code: &str, words: &str) {
     let before = all_stored(o).len();
     let e = push_text(&o.sim, metering).unwrap_err();
-    assert_eq!(e.code, code, "{metering}: {e:?}");
-    assert!(e.message.contains(words), "{metering}: {}", e.message);
-    assert!(e.status == 400 || e.status == 403, "{e:?}");
+    assert_eq!(e.code(), code, "{metering}: {e:?}");
+    assert!(e.message().contains(words), "{metering}: {}", e.message());
+    assert!(e.status() == 400 || e.status() == 403, "{e:?}");
     assert_eq!(all_stored(o).len(), before, "nothing is stored: {metering}");
 }

@@ -29,12 +29,12 @@ async fn a_signed_push_over_http_is_stored_and_a_second_one_is_throttled_with_re
     assert_eq!(ok.status, 200, "{}", ok.body);
     assert_eq!(ok.json()["Success"], true);
     assert!(ok.json()["RequestId"].as_str().is_some_and(|r| r.len() == 36));
-    assert_eq!(stored(&o.sim, &id).unwrap().len(), 1);
+    assert_eq!(o.sim.store().metering_of(&id).unwrap().len(), 1);
     let throttled = send(&app, &z, "POST", "PushMeteringData", &[("Metering", &m)]).await;
     assert_eq!(throttled.status, 400);
     assert_eq!(throttled.json()["Code"], "Service.Flow.Control");
     assert_eq!(throttled.header("x-acs-retry-after"), Some("60"));
-    assert_eq!(stored(&o.sim, &id).unwrap().len(), 1);
+    assert_eq!(o.sim.store().metering_of(&id).unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -48,7 +48,7 @@ async fn garbage_metering_over_http_is_a_documented_error_and_the_server_keeps_a
         assert_eq!(a.status, 400, "{bad}: {}", a.body);
         assert_eq!(a.json()["Code"], "Invalid.Parameter.Metering", "{bad}");
     }
-    assert!(stored(&o.sim, &id).unwrap().is_empty());
+    assert!(o.sim.store().metering_of(&id).unwrap().is_empty());
     let m = json!([record(&id, PRODUCT)]).to_string();
     let ok = send(&app, &z, "POST", "PushMeteringData", &[("Metering", &m)]).await;
     assert_eq!(ok.status, 200);

@@ -9,26 +9,23 @@ async fn a_second_push_within_sixty_virtual_seconds_is_throttled_until_the_clock
     let id = o.id(PRODUCT).to_owned();
     push(&o.sim, &json!([record(&id, PRODUCT)])).unwrap();
     let e = push(&o.sim, &json!([record(&id, PRODUCT)])).unwrap_err();
-    assert_eq!(e.code, "Service.Flow.Control");
-    assert_eq!(e.message, "The rate throttling threshold has been exceeded.");
-    assert_eq!(e.status, 400);
-    assert_eq!(e.retry_after, Some(60));
+    assert_eq!(e.code(), "Service.Flow.Control");
+    assert_eq!(e.message(), "The rate throttling threshold has been exceeded.");
+    assert_eq!(e.status(), 400);
+    assert_eq!(e.retry_after(), Some(60));
     // Another instance of the same product is not held back.
     push(&o.sim, &json!([record(o.id(SECOND_PRODUCT), SECOND_PRODUCT)])).unwrap();
     o.sim.clock().advance(Duration::from_secs(59)).await.unwrap();
     let e = push(&o.sim, &json!([record(&id, PRODUCT)])).unwrap_err();
+    assert_eq!((e.code(), e.retry_after()), ("Service.Flow.Control", Some(1)));
     assert_eq!(
-        (e.code.as_str(), e.retry_after),
-        ("Service.Flow.Control", Some(1))
-    );
-    assert_eq!(
-        stored(&o.sim, &id).unwrap().len(),
+        o.sim.store().metering_of(&id).unwrap().len(),
         1,
         "throttled pushes store nothing"
     );
     o.sim.clock().advance(Duration::from_secs(1)).await.unwrap();
     push(&o.sim, &json!([record(&id, PRODUCT)])).unwrap();
-    assert_eq!(stored(&o.sim, &id).unwrap().len(), 2);
+    assert_eq!(o.sim.store().metering_of(&id).unwrap().len(), 2);
 }
 
 #[tokio::test]
@@ -51,13 +48,10 @@ async fn the_sixty_second_rule_holds_across_a_restart_of_the_data_directory() {
 
     let again = Simulator::open(bigger_world(&vendor.spi_url()), options()).unwrap();
     let e = push(&again, &json!([record(&id, PRODUCT)])).unwrap_err();
-    assert_eq!(
-        (e.code.as_str(), e.retry_after),
-        ("Service.Flow.Control", Some(60))
-    );
+    assert_eq!((e.code(), e.retry_after()), ("Service.Flow.Control", Some(60)));
     again.clock().advance(Duration::from_secs(60)).await.unwrap();
     push(&again, &json!([record(&id, PRODUCT)])).unwrap();
-    assert_eq!(stored(&again, &id).unwrap().len(), 2);
+    assert_eq!(again.store().metering_of(&id).unwrap().len(), 2);
 }
 
 #[tokio::test]
@@ -75,7 +69,7 @@ async fn a_reset_world_forgets_last_pushes_though_it_reuses_the_instance_ids() {
     assert_eq!(reopened, id, "the id generator starts again from the seed");
     o.sim.clock().advance(Duration::from_secs(120)).await.unwrap();
     push(&o.sim, &json!([record(&id, PRODUCT)])).unwrap();
-    assert_eq!(stored(&o.sim, &id).unwrap().len(), 1);
+    assert_eq!(o.sim.store().metering_of(&id).unwrap().len(), 1);
 }
 
 /// `n` OPENED instances of the vendor's product; the clock is two minutes past ten.
@@ -131,9 +125,9 @@ async fn many_concurrent_pushes_are_all_stored_once() {
         answers.iter().all(|a| a == &Ok(json!({"Success": true}))),
         "{answers:?}"
     );
-    assert_eq!(stored_count(&sim).unwrap(), 200);
+    assert_eq!(sim.store().metering_count().unwrap(), 200);
     for id in &ids {
-        assert_eq!(stored(&sim, id).unwrap().len(), 1, "{id}");
+        assert_eq!(sim.store().metering_of(id).unwrap().len(), 1, "{id}");
     }
 }
 
@@ -144,10 +138,10 @@ async fn of_concurrent_pushes_of_one_instance_one_is_stored_and_the_others_are_t
     let stored_answers = answers.iter().filter(|a| a.is_ok()).count();
     let throttled = answers
         .iter()
-        .filter(|a| a.as_ref().is_err_and(|e| e.code == "Service.Flow.Control"))
+        .filter(|a| a.as_ref().is_err_and(|e| e.code() == "Service.Flow.Control"))
         .count();
     assert_eq!((stored_answers, throttled), (1, 7), "{answers:?}");
-    assert_eq!(stored(&sim, &ids[0]).unwrap().len(), 1);
+    assert_eq!(sim.store().metering_of(&ids[0]).unwrap().len(), 1);
 }
 
 #[tokio::test]

@@ -61,16 +61,16 @@ async fn describe_api_metering_refuses_vendors_and_bad_parameters() {
         &[("pageNum", "1")],
     )
     .unwrap_err();
-    assert_eq!(e.code, "Forbidden.RAM");
+    assert_eq!(e.code(), "Forbidden.RAM");
     let b = buyer(&sim, 0);
     assert_eq!(
-        call(&sim, &b, "DescribeApiMetering", &[]).unwrap_err().code,
+        call(&sim, &b, "DescribeApiMetering", &[]).unwrap_err().code(),
         "MissingpageNum"
     );
     assert_eq!(
         call(&sim, &b, "DescribeApiMetering", &[("pageNum", "0")])
             .unwrap_err()
-            .code,
+            .code(),
         "InvalidpageNum"
     );
     assert_eq!(
@@ -81,7 +81,7 @@ async fn describe_api_metering_refuses_vendors_and_bad_parameters() {
             &[("pageNum", "1"), ("type", "3")]
         )
         .unwrap_err()
-        .code,
+        .code(),
         "Invalidtype"
     );
 }
@@ -151,24 +151,24 @@ async fn push_times_usage_checks_its_parameters_and_tenancy() {
     let id = o.id(PRODUCT).to_owned();
     let z = vendor(&o.sim, "zilliz");
     let e = |params: &[(&str, &str)]| call(&o.sim, &z, "PushTimesUsage", params).unwrap_err();
-    assert_eq!(e(&[("Times", "1")]).code, "MissingInstanceId");
-    assert_eq!(e(&[("InstanceId", &id)]).code, "MissingTimes");
-    assert_eq!(e(&[("InstanceId", &id), ("Times", "0")]).code, "InvalidTimes");
-    assert_eq!(e(&[("InstanceId", &id), ("Times", "-4")]).code, "InvalidTimes");
-    assert_eq!(e(&[("InstanceId", &id), ("Times", "x")]).code, "InvalidTimes");
+    assert_eq!(e(&[("Times", "1")]).code(), "MissingInstanceId");
+    assert_eq!(e(&[("InstanceId", &id)]).code(), "MissingTimes");
+    assert_eq!(e(&[("InstanceId", &id), ("Times", "0")]).code(), "InvalidTimes");
+    assert_eq!(e(&[("InstanceId", &id), ("Times", "-4")]).code(), "InvalidTimes");
+    assert_eq!(e(&[("InstanceId", &id), ("Times", "x")]).code(), "InvalidTimes");
     assert_eq!(
-        e(&[("InstanceId", &id), ("Times", "1"), ("Adjust", "maybe")]).code,
+        e(&[("InstanceId", &id), ("Times", "1"), ("Adjust", "maybe")]).code(),
         "InvalidAdjust"
     );
     let long = "x".repeat(65);
     assert_eq!(
-        e(&[("InstanceId", &id), ("Times", "1"), ("ClientToken", &long)]).code,
+        e(&[("InstanceId", &id), ("Times", "1"), ("ClientToken", &long)]).code(),
         "InvalidClientToken"
     );
     let unknown = e(&[("InstanceId", "99999999"), ("Times", "1")]);
     let foreign = e(&[("InstanceId", o.id(OTHER_VENDORS_PRODUCT)), ("Times", "1")]);
     assert_eq!(
-        (unknown.status, unknown.code.as_str()),
+        (unknown.status(), unknown.code()),
         (404, "InvalidInstanceId.NotFound")
     );
     assert_eq!(foreign, unknown);
@@ -178,7 +178,7 @@ async fn push_times_usage_checks_its_parameters_and_tenancy() {
         "PushTimesUsage",
         &[("InstanceId", &id), ("Times", "1")],
     );
-    assert_eq!(by_buyer.unwrap_err().code, "Forbidden.RAM");
+    assert_eq!(by_buyer.unwrap_err().code(), "Forbidden.RAM");
     assert_eq!(
         metering_of(&o.sim, 0, &[("type", "1")])["Result"][0]["TotalUsage"],
         1200

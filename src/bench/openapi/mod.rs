@@ -39,7 +39,6 @@ use load::{load, Measured};
 use protocol::openapi::client::Client as SigningClient;
 use report::{report, Results};
 use requests::{health_answer, health_request, push_answer, PushTarget};
-use simulator::openapi::ops::metering::push;
 use simulator::store::orders::Status;
 use simulator::{ClockMode, Simulator};
 use std::net::SocketAddr;
@@ -116,7 +115,7 @@ async fn measure(world: &RunningWorld, args: &OpenapiArgs) -> anyhow::Result<()>
     wait_until_opened(sim, &instances).await?;
     let prepared = prepared.elapsed();
 
-    let stored_before = push::stored_count(sim)?;
+    let stored_before = sim.store().metering_count()?;
     let pushes = Arc::new(PushTarget {
         sim: sim.clone(),
         signer: SigningClient::new(
@@ -150,7 +149,7 @@ async fn measure(world: &RunningWorld, args: &OpenapiArgs) -> anyhow::Result<()>
         push_rounds.push(push_round);
         health_rounds.push(health_round);
     }
-    let stored = push::stored_count(sim)? - stored_before;
+    let stored = sim.store().metering_count()? - stored_before;
     let results = Results {
         pushes: Measured::combine(push_rounds),
         health: Measured::combine(health_rounds),

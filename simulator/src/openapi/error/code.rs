@@ -287,19 +287,19 @@ mod tests {
     #[test]
     fn parameter_codes_name_their_parameter() {
         let e = ApiError::from(Missing("InstanceId".into()));
-        assert_eq!((e.status, e.code.as_str()), (400, "MissingInstanceId"));
-        assert_eq!(e.message, "InstanceId is mandatory for this action.");
+        assert_eq!((e.status(), e.code()), (400, "MissingInstanceId"));
+        assert_eq!(e.message(), "InstanceId is mandatory for this action.");
         let e = ApiError::from(NotFound("OrderId".into()));
-        assert_eq!((e.status, e.code.as_str()), (404, "InvalidOrderId.NotFound"));
-        assert_eq!(e.message, "The specified OrderId does not exist.");
-        assert_eq!(ApiError::from(Invalid("Type".into())).code, "InvalidType");
+        assert_eq!((e.status(), e.code()), (404, "InvalidOrderId.NotFound"));
+        assert_eq!(e.message(), "The specified OrderId does not exist.");
+        assert_eq!(ApiError::from(Invalid("Type".into())).code(), "InvalidType");
     }
 
     #[test]
     fn a_refusals_own_words_keep_the_code_and_status() {
         let e = MeteringInstance.with_message("The instance 1 does not exist.");
-        assert_eq!((e.status, e.code.as_str()), (400, "Invalid.Parameter.Instance"));
-        assert_eq!(e.message, "The instance 1 does not exist.");
-        assert_eq!(e.retry_after, None);
+        assert_eq!((e.status(), e.code()), (400, "Invalid.Parameter.Instance"));
+        assert_eq!(e.message(), "The instance 1 does not exist.");
+        assert_eq!(e.retry_after(), None);
     }
 }

@@ -18,11 +18,11 @@ pub const HOST_ID: &str = "market.aliyuncs.com";
 /// Built only from an [`ErrorCode`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
-    pub code: String,
-    pub status: u16,
-    pub message: String,
+    code: String,
+    status: u16,
+    message: String,
     /// Seconds to wait, sent as `x-acs-retry-after` (throttling).
-    pub retry_after: Option<u64>,
+    retry_after: Option<u64>,
 }
 
 /// The body of an error answer, in the order the gateway writes its fields.
@@ -38,11 +38,31 @@ pub struct ErrorBody<'a> {
 
 impl ApiError {
     /// The same error, telling the caller to wait `seconds` before trying again.
-    pub fn retry_after(self, seconds: u64) -> ApiError {
+    pub fn with_retry_after(self, seconds: u64) -> ApiError {
         ApiError {
             retry_after: Some(seconds),
             ..self
         }
+    }
+
+    /// The wire code (`Code`), e.g. `InvalidInstanceId.NotFound`.
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    /// The HTTP status the error is answered with.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The `Message`: the table's, or the refusal's own words.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Seconds to wait before trying again, sent as `x-acs-retry-after` (throttling only).
+    pub fn retry_after(&self) -> Option<u64> {
+        self.retry_after
     }
 
     /// The body answering this error for request `request_id`.

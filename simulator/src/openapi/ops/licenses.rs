@@ -6,7 +6,8 @@
 //! (`store::licenses`); `seed` puts the fixture's there.
 
 use crate::openapi::answer::json;
-use crate::openapi::{ApiError, Call, ErrorCode, Operation};
+use crate::openapi::call::{Call, Operation};
+use crate::openapi::error::{ApiError, ErrorCode};
 use crate::store::licenses::License;
 use crate::world::Vendor;
 use protocol::time::{epoch_millis, spi_format};

@@ -9,7 +9,8 @@ pub mod metering;
 pub mod notifications;
 pub mod projects;
 
-use super::{ApiError, Call, Caller, ErrorCode, Operation};
+use crate::openapi::call::{Call, Caller, Operation};
+use crate::openapi::error::{ApiError, ErrorCode};
 use crate::world::{Buyer, Vendor};
 
 /// Every family's table; an Action appears in exactly one.

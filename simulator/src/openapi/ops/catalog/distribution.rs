@@ -4,7 +4,8 @@
 use super::answers::*;
 use super::{filters, fixture, DistributionProduct};
 use crate::openapi::answer::json;
-use crate::openapi::{ApiError, Call, Caller, ErrorCode};
+use crate::openapi::call::{Call, Caller};
+use crate::openapi::error::{ApiError, ErrorCode};
 use serde_json::Value;
 
 /// Codes one DescribeDistributionProductsLink may ask for.

@@ -4,8 +4,9 @@
 
 use super::answers::*;
 use crate::openapi::answer::json;
+use crate::openapi::call::Call;
+use crate::openapi::error::{ApiError, ErrorCode};
 use crate::openapi::ops::vendor;
-use crate::openapi::{ApiError, Call, ErrorCode};
 use crate::store::invoices::{Invoice, InvoiceFilter, Issue};
 use crate::world::Vendor;
 use protocol::time::{epoch_millis, spi_format, spi_parse};

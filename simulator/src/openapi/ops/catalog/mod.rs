@@ -3,16 +3,18 @@
 //! requests (DescribeInvoiceForIsv, ModifyInvoiceForIsv).
 //!
 //! The world's products are the catalog; `fixtures/openapi/catalog.yaml` adds what the world file does
-//! not say (listing, shop, modules, prices, the distribution catalogue) and the invoice requests, which
-//! live in the store (`store::invoices`) because ModifyInvoiceForIsv changes them; `seed` puts them
-//! there. [`answers`] holds the SDK's models the operations answer with.
+//! not say (listing, shop, modules, prices, the distribution catalogue). The invoice requests
+//! (`fixtures/openapi/invoices.yaml`) live in the store (`store::invoices`) because
+//! ModifyInvoiceForIsv changes them; `seed` puts them there. [`answers`] holds the SDK's models the
+//! operations answer with.
 
 mod answers;
 mod distribution;
 mod invoices;
 mod products;
 
-use crate::openapi::{ApiError, Call, Operation};
+use crate::openapi::call::{Call, Operation};
+use crate::openapi::error::ApiError;
 use protocol::time::{epoch_millis, spi_parse};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -49,9 +51,6 @@ fn fixture() -> &'static Fixture {
 struct Fixture {
     products: Vec<Listing>,
     distribution: Vec<DistributionProduct>,
-    /// The invoice requests, which live in the store: `seed` reads them.
-    #[allow(dead_code)]
-    invoices: serde::de::IgnoredAny,
 }
 
 /// What the catalog says about a world product beyond its name, type and SKUs.

@@ -3,8 +3,9 @@
 use super::answers::*;
 use super::{filters, fixture, millis, Listing, Module, SkuDetail};
 use crate::openapi::answer::json;
+use crate::openapi::call::Call;
+use crate::openapi::error::{ApiError, ErrorCode};
 use crate::openapi::ops::{buyer, PRODUCT_TYPES};
-use crate::openapi::{ApiError, Call, ErrorCode};
 use crate::world::{Charge, Product};
 use serde_json::Value;
 

@@ -2,7 +2,9 @@
 //! createInstance SPI as 开通 on the page) and AutoRenewInstance.
 
 use super::{buyer, id_param, visible_instance};
-use crate::openapi::{answer, ApiError, Call, ErrorCode};
+use crate::openapi::answer;
+use crate::openapi::call::Call;
+use crate::openapi::error::{ApiError, ErrorCode};
 use crate::purchase::PurchaseError;
 use crate::store::orders::Order;
 use crate::store::purchases::AutoRenewal;

@@ -4,8 +4,9 @@
 use super::view::{self, Extras};
 use super::{buyer, id_param, vendor, visible_instance, visible_order};
 use crate::openapi::answer::json;
+use crate::openapi::call::Call;
+use crate::openapi::error::{ApiError, ErrorCode};
 use crate::openapi::ops::PRODUCT_TYPES;
-use crate::openapi::{ApiError, Call, ErrorCode};
 use serde::Serialize;
 use serde_json::Value;
 

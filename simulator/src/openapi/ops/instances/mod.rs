@@ -10,7 +10,8 @@ mod describe;
 mod view;
 
 use super::{buyer, vendor};
-use crate::openapi::{ApiError, Call, Caller, ErrorCode, Operation};
+use crate::openapi::call::{Call, Caller, Operation};
+use crate::openapi::error::{ApiError, ErrorCode};
 use crate::store::orders::{Instance, Order};
 
 pub const OPS: &[(&str, Operation)] = &[

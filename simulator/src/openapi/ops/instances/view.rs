@@ -27,15 +27,11 @@ pub struct Extras {
 
 impl Extras {
     pub fn of(sim: &Simulator, instance_id: &str) -> Result<Extras, StoreError> {
-        let auto_renewal = sim
-            .store()
-            .auto_renewal(instance_id)?
-            .map(|r| (r.cycle, r.duration));
-        let image = sim
-            .store()
-            .image(instance_id)?
-            .map(|i| (i.ecs_instance_id, i.image_id));
-        Ok(Extras { auto_renewal, image })
+        let extras = sim.store().purchase_extras(instance_id)?;
+        Ok(Extras {
+            auto_renewal: extras.auto_renewal.map(|r| (r.cycle, r.duration)),
+            image: extras.image.map(|i| (i.ecs_instance_id, i.image_id)),
+        })
     }
 
     /// `AutoRenewal`: a JSON string when on, empty when off.

@@ -14,7 +14,8 @@ pub mod records;
 pub mod times;
 
 use super::vendor;
-use crate::openapi::{ApiError, ErrorCode, Operation};
+use crate::openapi::call::Operation;
+use crate::openapi::error::{ApiError, ErrorCode};
 use crate::state::Simulator;
 
 pub const OPS: &[(&str, Operation)] = &[

@@ -9,16 +9,15 @@
 use super::records::{metering_error, parse, Record};
 use super::{bad_instance, sells, vendor};
 use crate::openapi::answer::json;
-use crate::openapi::{ApiError, Call, ErrorCode};
+use crate::openapi::call::Call;
+use crate::openapi::error::{ApiError, ErrorCode};
 use crate::state::Simulator;
 use crate::store::metering::{MeteringTarget, NewMetering};
 use crate::store::orders::Status;
-use crate::store::{StoreError, Tx};
+use crate::store::Tx;
 use protocol::time::{epoch_millis, Instant};
 use serde::Serialize;
 use serde_json::Value;
-
-pub use crate::store::metering::Stored;
 
 /// Virtual seconds between two pushes for the same instance.
 pub const THROTTLE_SECONDS: i64 = 60;
@@ -136,7 +135,7 @@ fn throttle(elapsed_ms: i64) -> Result<(), ApiError> {
         return Ok(());
     }
     let wait_ms = THROTTLE_SECONDS * 1000 - elapsed_ms.max(0);
-    Err(ApiError::from(ErrorCode::FlowControl).retry_after(((wait_ms + 999) / 1000).max(1) as u64))
+    Err(ApiError::from(ErrorCode::FlowControl).with_retry_after(((wait_ms + 999) / 1000).max(1) as u64))
 }
 
 /// Writes every entity of `records`, received at `now_ms`.
@@ -179,16 +178,6 @@ fn assit_matches(assit: &str, product: &str, key: &str) -> bool {
 pub fn deadline(end: i64) -> i64 {
     let hour = (end - 1).div_euclid(3600) * 3600;
     hour + 2 * 3600
-}
-
-/// Every stored entity of `instance_id`, in the order received.
-pub fn stored(sim: &Simulator, instance_id: &str) -> Result<Vec<Stored>, StoreError> {
-    sim.store().metering_of(instance_id)
-}
-
-/// How many metering entities the store holds, of every instance.
-pub fn stored_count(sim: &Simulator) -> Result<u64, StoreError> {
-    sim.store().metering_count()
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //! that a field of the wrong kind is refused with the rule's own message; `null` counts as absent
 //! and other fields are ignored.
 
-use crate::openapi::{ApiError, ErrorCode};
+use crate::openapi::error::{ApiError, ErrorCode};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -251,9 +251,9 @@ mod tests {
         ] {
             let expected = serde_json::from_str::<serde_json::Value>(&text).unwrap_err();
             let e = parse(&text).unwrap_err();
-            assert_eq!(e.code, "Invalid.Parameter.Metering");
+            assert_eq!(e.code(), "Invalid.Parameter.Metering");
             assert_eq!(
-                e.message,
+                e.message(),
                 format!("Metering is not valid JSON ({expected})."),
                 "{text:.80}"
             );

@@ -3,9 +3,10 @@
 
 use super::{bad_instance, sells, vendor};
 use crate::openapi::answer::json;
+use crate::openapi::call::Call;
+use crate::openapi::error::{ApiError, ErrorCode};
 use crate::openapi::ops::buyer;
-use crate::openapi::{ApiError, Call, ErrorCode};
-use crate::store::metering::{ApiPackage, TimesUsage};
+use crate::store::metering::{ApiPackage, ApiUse, TimesUsage};
 use crate::store::orders::Status;
 use protocol::time::epoch_millis;
 use serde::Serialize;
@@ -109,13 +110,13 @@ pub fn describe_api_metering(call: &Call<'_>) -> Result<Value, ApiError> {
         return Err(ErrorCode::Invalid("type".into()).into());
     }
 
-    // A line per product and package type.
-    let mut lines: Vec<ApiPackage> = call.sim.store().api_packages(&buyer.ali_uid)?;
-    // What vendors deducted, per product, net of adjustments.
-    let deducted: BTreeMap<String, i64> = call
-        .sim
-        .store()
-        .times_deducted(&buyer.ali_uid)?
+    // A line per product and package type, and what vendors deducted, per product, net of
+    // adjustments.
+    let ApiUse {
+        packages: mut lines,
+        deducted,
+    } = call.sim.store().api_use(&buyer.ali_uid)?;
+    let deducted: BTreeMap<String, i64> = deducted
         .into_iter()
         .map(|(code, net)| (code, net.max(0)))
         .collect();

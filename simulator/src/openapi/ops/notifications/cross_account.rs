@@ -10,7 +10,8 @@
 
 use super::vendor;
 use crate::openapi::answer::json;
-use crate::openapi::{ApiError, Call, ErrorCode};
+use crate::openapi::call::Call;
+use crate::openapi::error::{ApiError, ErrorCode};
 use protocol::time::epoch_millis;
 use serde::Serialize;
 use serde_json::Value;

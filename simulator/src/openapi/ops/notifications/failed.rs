@@ -3,7 +3,8 @@
 
 use super::vendor;
 use crate::openapi::answer::json;
-use crate::openapi::{ApiError, Call, ErrorCode};
+use crate::openapi::call::Call;
+use crate::openapi::error::{ApiError, ErrorCode};
 use serde::Serialize;
 use serde_json::Value;
 

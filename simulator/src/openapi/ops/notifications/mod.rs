@@ -14,7 +14,7 @@ pub mod cross_account;
 pub mod failed;
 
 use super::vendor;
-use crate::openapi::Operation;
+use crate::openapi::call::Operation;
 
 pub const OPS: &[(&str, Operation)] = &[
     (

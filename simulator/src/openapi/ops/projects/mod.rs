@@ -15,8 +15,10 @@ mod answers;
 mod change;
 mod read;
 
-use crate::openapi::{ApiError, Call, Caller, ErrorCode, Operation};
+use crate::openapi::call::{Call, Caller, Operation};
+use crate::openapi::error::{ApiError, ErrorCode};
 use crate::store::projects::{Node, Project};
+use crate::store::Tx;
 use answers::DescribeProjectNodesResponseBodyResult;
 
 pub const OPS: &[(&str, Operation)] = &[
@@ -65,7 +67,17 @@ fn role(call: &Call<'_>) -> &'static str {
 /// The project on `InstanceId`, if the caller is its product's vendor or its customer.
 fn project(call: &Call<'_>) -> Result<Project, ApiError> {
     let id = call.params.required("InstanceId")?;
-    let project = call.sim.store().project(id)?;
+    visible(call, call.sim.store().project(id)?)
+}
+
+/// [`project`], read in `tx`: a change reads the project in the transaction that writes it.
+fn project_in(call: &Call<'_>, tx: &Tx<'_>) -> Result<Project, ApiError> {
+    let id = call.params.required("InstanceId")?;
+    visible(call, tx.project(id)?)
+}
+
+/// `project`, if the caller may see it: its product's vendor or its customer.
+fn visible(call: &Call<'_>, project: Option<Project>) -> Result<Project, ApiError> {
     let visible = |p: &Project| match call.caller {
         Caller::Vendor(v) => call
             .sim
@@ -77,10 +89,6 @@ fn project(call: &Call<'_>) -> Result<Project, ApiError> {
     project
         .filter(visible)
         .ok_or_else(|| ApiError::from(ErrorCode::NotFound("InstanceId".into())))
-}
-
-fn nodes(call: &Call<'_>, instance_id: &str) -> Result<Vec<Node>, ApiError> {
-    Ok(call.sim.store().project_nodes(instance_id)?)
 }
 
 fn node_model<'a>(p: &Project, all: &'a [Node], i: usize) -> DescribeProjectNodesResponseBodyResult<'a> {

@@ -2,9 +2,10 @@
 //! log and attachments.
 
 use super::answers::*;
-use super::{current, illegal_parameter, node_model, nodes, operator, project};
+use super::{current, illegal_parameter, node_model, operator, project};
 use crate::openapi::answer::json;
-use crate::openapi::{ApiError, Call};
+use crate::openapi::call::Call;
+use crate::openapi::error::ApiError;
 use crate::store::projects::{Entry, EntryKind, Project};
 use protocol::time::epoch_millis;
 use serde_json::Value;
@@ -14,7 +15,7 @@ const MESSAGES_PER_PAGE: i64 = 20;
 
 pub(super) fn describe_project_info(call: &Call<'_>) -> Result<Value, ApiError> {
     let p = project(call)?;
-    let final_step = nodes(call, &p.instance_id)?.len();
+    let final_step = call.sim.store().project_nodes(&p.instance_id)?.len();
     let product_name = call
         .sim
         .world()
@@ -44,14 +45,14 @@ pub(super) fn describe_project_info(call: &Call<'_>) -> Result<Value, ApiError> 
 
 pub(super) fn describe_project_nodes(call: &Call<'_>) -> Result<Value, ApiError> {
     let p = project(call)?;
-    let all = nodes(call, &p.instance_id)?;
+    let all = call.sim.store().project_nodes(&p.instance_id)?;
     let list: Vec<_> = (0..all.len()).map(|i| node_model(&p, &all, i)).collect();
     Ok(json(&ResponseBody::ok(list)))
 }
 
 pub(super) fn describe_current_node_info(call: &Call<'_>) -> Result<Value, ApiError> {
     let p = project(call)?;
-    let all = nodes(call, &p.instance_id)?;
+    let all = call.sim.store().project_nodes(&p.instance_id)?;
     let i = current(&p, &all)?;
     Ok(json(&ResponseBody::ok(node_model(&p, &all, i))))
 }
@@ -125,7 +126,7 @@ pub(super) fn describe_project_operate_logs(call: &Call<'_>) -> Result<Value, Ap
 
 pub(super) fn describe_project_attachments(call: &Call<'_>) -> Result<Value, ApiError> {
     let p = project(call)?;
-    let all = nodes(call, &p.instance_id)?;
+    let all = call.sim.store().project_nodes(&p.instance_id)?;
     let list: Vec<_> = entries(call, &p, EntryKind::Attachment, None)?
         .into_iter()
         .map(|e| {
