@@ -173,15 +173,15 @@ fn link(sim: &Simulator, role: &str, extra: &[(&str, &str)]) -> String {
 }
 
 /// Authorizes through the page; returns where the browser was sent.
-async fn authorize(browser: &mut Client, url: &str) -> String {
-    let page = browser.browser.get(url).await;
+async fn authorize(client: &mut Client, url: &str) -> String {
+    let page = client.browser.get(url).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let fields: Vec<(String, String)> = ["csrf", "role", "aliyunuid", "returnurl", "token"]
         .iter()
         .filter_map(|n| page.find_field(n).map(|v| (n.to_string(), v)))
         .collect();
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let done = browser.browser.post("/cross-account/authorize", &fields).await;
+    let done = client.browser.post("/cross-account/authorize", &fields).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     done.location.unwrap()
 }
@@ -204,18 +204,18 @@ async fn the_authorization_link_hands_the_vendor_a_token_that_names_the_buyer() 
     let sim = simulator(world());
     let url = link(&sim, ROLE, &[("returnurl", "https://isv.example/cb?state=7")]);
     // Signed out: sign in first, then come back to the same link.
-    let mut browser = Client::new(&sim);
-    let to_sign_in = browser.browser.get(&url).await;
+    let mut client = Client::new(&sim);
+    let to_sign_in = client.browser.get(&url).await;
     assert_eq!(to_sign_in.status, StatusCode::SEE_OTHER);
     let sign_in = to_sign_in.location.unwrap();
     assert!(sign_in.starts_with("/signin?return="), "{sign_in}");
-    let back = browser.sign_in("buyer-1", "buyer-1-pass", &url).await;
+    let back = client.sign_in("buyer-1", "buyer-1-pass", &url).await;
     assert_eq!(back.location.as_deref(), Some(url.as_str()));
-    let page = browser.browser.get(&url).await;
+    let page = client.browser.get(&url).await;
     assert!(
         page.text().contains("跨账号授权") && page.text().contains(ROLE) && page.text().contains("Zilliz")
     );
-    let to_vendor = authorize(&mut browser, &url).await;
+    let to_vendor = authorize(&mut client, &url).await;
     assert!(
         to_vendor.starts_with("https://isv.example/cb?state=7&token="),
         "{to_vendor}"
@@ -251,10 +251,10 @@ async fn several_roles_and_no_returnurl_show_the_token_on_the_page() {
     let sim = simulator(world());
     let roles = format!("{ROLE},VendorCrossAccountOSSRole");
     let url = link(&sim, &roles, &[("aliyunuid", "1763420985012345")]);
-    let mut browser = Client::signed_in(&sim, "buyer-1").await;
-    let page = browser.browser.get(&url).await;
+    let mut client = Client::signed_in(&sim, "buyer-1").await;
+    let page = client.browser.get(&url).await;
     let csrf = page.find_field("csrf").unwrap();
-    let shown = browser
+    let shown = client
         .browser
         .post(
             "/cross-account/authorize",
@@ -284,28 +284,28 @@ async fn several_roles_and_no_returnurl_show_the_token_on_the_page() {
 #[tokio::test]
 async fn bad_links_another_account_and_forged_forms_are_refused() {
     let sim = simulator(world());
-    let mut browser = Client::signed_in(&sim, "buyer-1").await;
+    let mut client = Client::signed_in(&sim, "buyer-1").await;
     let forged = format!("/cross-account/authorize?role={ROLE}&token=0123456789abcdef0123456789abcdef");
-    let page = browser.browser.get(&forged).await;
+    let page = client.browser.get(&forged).await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
     assert!(page.text().contains("token 校验失败"));
-    let no_role = browser.browser.get("/cross-account/authorize?token=abc").await;
+    let no_role = client.browser.get("/cross-account/authorize?token=abc").await;
     assert_eq!(no_role.status, StatusCode::BAD_REQUEST);
-    let someone_else = browser
+    let someone_else = client
         .browser
         .get(&link(&sim, ROLE, &[("aliyunuid", "1598302174658821")]))
         .await;
     assert_eq!(someone_else.status, StatusCode::FORBIDDEN);
     assert!(someone_else.text().contains("其他阿里云账号"));
-    let script = browser
+    let script = client
         .browser
         .get(&link(&sim, ROLE, &[("returnurl", "javascript:alert(1)")]))
         .await;
     assert_eq!(script.status, StatusCode::BAD_REQUEST);
     // A post without the session's CSRF token issues nothing.
     let url = link(&sim, ROLE, &[("returnurl", "https://isv.example/cb")]);
-    let token = browser.browser.get(&url).await.find_field("token").unwrap();
-    let no_csrf = browser
+    let token = client.browser.get(&url).await.find_field("token").unwrap();
+    let no_csrf = client
         .browser
         .post(
             "/cross-account/authorize",
@@ -321,7 +321,7 @@ async fn bad_links_another_account_and_forged_forms_are_refused() {
     // The vendor's own link with a wrong key does not pass either (role tampered after signing).
     let tampered = url.replace(ROLE, "AdministratorAccess");
     assert_eq!(
-        browser.browser.get(&tampered).await.status,
+        client.browser.get(&tampered).await.status,
         StatusCode::BAD_REQUEST
     );
 }
@@ -329,10 +329,10 @@ async fn bad_links_another_account_and_forged_forms_are_refused() {
 #[tokio::test]
 async fn tokens_expire_are_the_issuing_vendors_and_need_the_parameter() {
     let sim = simulator(world());
-    let mut browser = Client::signed_in(&sim, "buyer-1").await;
+    let mut client = Client::signed_in(&sim, "buyer-1").await;
     let url = link(&sim, ROLE, &[("returnurl", "https://isv.example/cb")]);
-    let first = token_of(&authorize(&mut browser, &url).await);
-    let second = token_of(&authorize(&mut browser, &url).await);
+    let first = token_of(&authorize(&mut client, &url).await);
+    let second = token_of(&authorize(&mut client, &url).await);
     assert_ne!(first, second);
     let z = vendor(&sim, "zilliz");
     // Another vendor cannot redeem it: it reads as unknown.
@@ -409,9 +409,9 @@ async fn failed_notifications_and_their_confirmation_answer_signed_requests() {
 async fn cross_account_verify_token_reads_the_token_from_the_form_body() {
     let sim = simulator(world());
     let app = http::app(&sim);
-    let mut browser = Client::signed_in(&sim, "buyer-1").await;
+    let mut client = Client::signed_in(&sim, "buyer-1").await;
     let url = link(&sim, ROLE, &[("returnurl", "https://isv.example/cb")]);
-    let token = token_of(&authorize(&mut browser, &url).await);
+    let token = token_of(&authorize(&mut client, &url).await);
     let z = vendor(&sim, "zilliz");
     let (status, body) = http::send_as(&app, &z, "CrossAccountVerifyToken", &[], &[("Token", &token)])
         .await

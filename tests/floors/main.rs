@@ -25,8 +25,7 @@
 //! The tables are in `tables.rs`; `modules.rs` reads a crate's modules and paths; this file holds
 //! the rule. To add a module: give it an entry in its crate's table when it starts a new room; a
 //! module inside an existing room's folder needs none. A path that runs the wrong way is fixed, not
-//! excused: `tables.rs` still holds a [`KNOWN_VIOLATIONS`] list from the days the simulator and the
-//! console stub were rebuilt on their floors, and it is empty and must stay so.
+//! excused: there is no list of exceptions.
 
 mod modules;
 mod tables;
@@ -36,7 +35,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use syn::visit::Visit;
-use tables::{Floors, CRATES, KNOWN_VIOLATIONS, MARKETSIM, PROTOCOL};
+use tables::{Floors, CRATES, MARKETSIM, PROTOCOL};
 
 /// The entry of `floors` covering `module`: the longest prefix that is the module or an ancestor.
 fn entry_of(floors: Floors, module: &str) -> Option<(&'static str, u32, &'static str)> {
@@ -213,14 +212,6 @@ fn inline_paths_macro_tokens_and_attribute_strings_count_but_visibility_does_not
             ("super::answer::ids", "answer::ids"),
             ("dates", "serve::dates"),
         ])
-    );
-}
-
-#[test]
-fn no_path_is_excused_from_the_floors() {
-    assert!(
-        KNOWN_VIOLATIONS.is_empty(),
-        "a path that runs the wrong way is fixed, not listed: {KNOWN_VIOLATIONS:?}"
     );
 }
 

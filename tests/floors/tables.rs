@@ -113,9 +113,6 @@ pub const TESTKIT: Floors = &[
     ("page", 0, "page reader"),
 ];
 
-/// (file, path) pairs that still run upward or sideways.
-pub const KNOWN_VIOLATIONS: &[(&str, &str)] = &[];
-
 /// The crates checked: (folder under the workspace root, table).
 pub const CRATES: &[(&str, Floors)] = &[
     (".", MARKETSIM),

@@ -39,11 +39,4 @@ impl Operation {
     pub fn call(self, call: &Call<'_>) -> Result<Value, ApiError> {
         (self.0)(call)
     }
-
-    /// [`Operation::call`] under its former name, still used by `simulator/tests/common`: remove
-    /// it once that calls [`Operation::call`].
-    #[doc(hidden)]
-    pub fn run_alone(self, call: &Call<'_>) -> Result<Value, ApiError> {
-        self.call(call)
-    }
 }

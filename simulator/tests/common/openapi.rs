@@ -15,7 +15,7 @@ pub fn call_as(
 ) -> Result<Value, ApiError> {
     let params = Params::from_pairs(params.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let op = operation(action).unwrap_or_else(|| panic!("{action} is an operation"));
-    op.run_alone(&Call {
+    op.call(&Call {
         sim,
         caller: *caller,
         params: &params,
