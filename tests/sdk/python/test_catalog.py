@@ -12,6 +12,7 @@ from alibabacloud_tea_openapi.exceptions import ClientException
 import market
 
 CATALOG = yaml.safe_load((market.REPO / "fixtures" / "openapi" / "catalog.yaml").read_text(encoding="utf-8"))
+INVOICES = yaml.safe_load((market.REPO / "fixtures" / "openapi" / "invoices.yaml").read_text(encoding="utf-8"))["invoices"]
 LISTING = next(p for p in CATALOG["products"] if p["code"] == market.PRODUCT)
 WORLD_PRODUCT = market.WORLD["products"][0]
 
@@ -105,11 +106,11 @@ def test_describe_distribution_products_and_their_links_list_the_distribution_ca
 def test_describe_invoice_for_isv_lists_the_vendor_invoice_requests_newest_first(vendor):
     listed = vendor.describe_invoice_for_isv(m.DescribeInvoiceForIsvRequest(page_index=1, page_size=10))
     assert listed.code == "200"
-    assert listed.count == str(len(CATALOG["invoices"]))
+    assert listed.count == str(len(INVOICES))
     created = [r.create_time_str for r in listed.result]
     assert created == sorted(created, reverse=True)
 
-    issued = next(i for i in CATALOG["invoices"] if i["status"] == 1)
+    issued = next(i for i in INVOICES if i["status"] == 1)
     [one] = vendor.describe_invoice_for_isv(
         m.DescribeInvoiceForIsvRequest(invoice_id=issued["id"], page_index=1, page_size=10)
     ).result
@@ -142,7 +143,7 @@ def test_modify_invoice_for_isv_issues_a_pending_invoice_as_describe_invoice_for
 
 
 def test_modify_invoice_for_isv_refuses_an_invoice_already_issued(vendor):
-    issued = next(i for i in CATALOG["invoices"] if i["status"] == 1)
+    issued = next(i for i in INVOICES if i["status"] == 1)
     with pytest.raises(ClientException) as refused:
         vendor.modify_invoice_for_isv(m.ModifyInvoiceForIsvRequest(invoice_id=issued["id"], operate_type=1))
     assert (refused.value.status_code, refused.value.code) == (400, "Invalid.InvoiceStatus")
