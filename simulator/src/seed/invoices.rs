@@ -4,6 +4,7 @@ use crate::state::Simulator;
 use crate::store::invoices::{Address, Invoice, InvoicedOrder, Receipt};
 use crate::store::StoreError;
 use serde::Deserialize;
+use std::sync::OnceLock;
 
 const FIXTURE: &str = include_str!("../../../fixtures/openapi/invoices.yaml");
 
@@ -13,7 +14,7 @@ struct Fixture {
     invoices: Vec<FixtureInvoice>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 struct FixtureInvoice {
     id: i64,
@@ -38,7 +39,7 @@ struct FixtureInvoice {
     orders: Vec<FixtureOrder>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 #[serde(deny_unknown_fields, default)]
 struct FixtureReceipt {
     tax_number: String,
@@ -48,7 +49,7 @@ struct FixtureReceipt {
     reg_phone: String,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 #[serde(deny_unknown_fields, default)]
 struct FixtureAddress {
     addressee: String,
@@ -59,7 +60,7 @@ struct FixtureAddress {
     postal_code: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 struct FixtureOrder {
     id: String,
@@ -115,12 +116,17 @@ fn millis_or_zero(date: &str) -> i64 {
     }
 }
 
-/// Puts the fixture invoice requests of the world's products into a fresh or reset world.
+/// Puts the fixture invoice requests of the world's products into a fresh or reset world. The
+/// fixture is parsed once per process, as the catalog it was once part of is, so a run that opens
+/// a world per scenario does not parse it again for each.
 pub fn seed(sim: &Simulator) -> Result<(), StoreError> {
-    let fixture: Fixture = serde_yaml::from_str(FIXTURE).expect("fixtures/openapi/invoices.yaml is valid");
+    static PARSED: OnceLock<Fixture> = OnceLock::new();
+    let fixture = PARSED
+        .get_or_init(|| serde_yaml::from_str(FIXTURE).expect("fixtures/openapi/invoices.yaml is valid"));
     let invoices: Vec<Invoice> = fixture
         .invoices
-        .into_iter()
+        .iter()
+        .cloned()
         .filter(|i| sim.world().product(&i.product).is_some())
         .map(|i| {
             let created = millis_or_zero(&i.created);
