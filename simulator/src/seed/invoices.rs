@@ -126,8 +126,8 @@ pub fn seed(sim: &Simulator) -> Result<(), StoreError> {
     let invoices: Vec<Invoice> = fixture
         .invoices
         .iter()
-        .cloned()
         .filter(|i| sim.world().product(&i.product).is_some())
+        .cloned()
         .map(|i| {
             let created = millis_or_zero(&i.created);
             let modified = if i.modified.is_empty() {
