@@ -10,7 +10,8 @@
 //! - [`opening`] — opening a world (or resuming one from a data directory) and resetting it: the
 //!   state put together with the rules it runs.
 //! - the marketplace's rules: [`purchase`] (开通: order, instance and the first scheduled SPI call),
-//!   [`provisioning`] (the scheduled createInstance calls, their retries and the delivery journal),
+//!   [`delivery`] (every SPI notification — createInstance, renew, upgrade, expire, release, refund,
+//!   orderPay — with its retries, in order per instance, and the delivery journal),
 //!   [`cross_account`] (the cross-account link and its one-time tokens, for the 授权 page and
 //!   CrossAccountVerifyToken), [`seed`] (the fixture data a fresh world starts with).
 //! - [`state`] — [`Simulator`], the one cheap state handle: world, [`store`], clock, ids.
@@ -24,10 +25,10 @@
 
 pub mod control;
 pub mod cross_account;
+pub mod delivery;
 pub mod openapi;
 pub mod opening;
 pub mod pages;
-pub mod provisioning;
 pub mod purchase;
 pub mod seed;
 pub mod spi_client;

@@ -1,9 +1,9 @@
 //! Opening a world and resetting it: the state handle (`state`) put together with the rules a
-//! world runs — its scheduled work (`provisioning`, through `spi_client`) and its fixture data
+//! world runs — its scheduled work (`delivery`, through `spi_client`) and its fixture data
 //! (`seed`) — and the clock and id generator a data directory kept, so a restarted world resumes
 //! both.
 
-use crate::provisioning::JobRunner;
+use crate::delivery::JobRunner;
 use crate::spi_client::SpiClient;
 use crate::state::{id_seed, ClockMode, Options, Parts, Simulator, IDS_KEY};
 use crate::store::{Store, StoreError};

@@ -2,6 +2,7 @@
 //! nothing to pay up front), the instance starts 开通中, and the first createInstance call is
 //! scheduled after the provisioning delay.
 
+use crate::delivery::queue::create_instance_message;
 use crate::state::Simulator;
 use crate::store::orders::Order;
 use crate::store::{StoreError, Tx};
@@ -65,8 +66,11 @@ impl Simulator {
             instance_id,
             created_at: epoch_millis(now),
         };
-        self.store()
-            .create_purchase(&order, epoch_millis(now + delay), record)?;
+        self.store().create_purchase(
+            &order,
+            &create_instance_message(&order, epoch_millis(now + delay)),
+            record,
+        )?;
         self.clock().wake();
         Ok(order)
     }

@@ -35,8 +35,18 @@ pub struct Settings {
     /// Virtual time between createInstance attempts.
     #[serde(with = "serde_duration")]
     pub spi_retry_interval: Duration,
-    /// Retries after the first attempt before the instance is 开通失败 (the marketplace says 120).
+    /// Retries after the first attempt before a createInstance (the instance is then 开通失败) or
+    /// another notification (renew, upgrade, expire, release, refund) gives up: the marketplace
+    /// says at most 120. orderPay has its own published schedule.
     pub spi_max_retries: u32,
+    /// Virtual time between attempts of renewInstance, upgradeInstance, expiredInstance,
+    /// releaseInstance and refundRenewInstance. The marketplace does not publish it.
+    #[serde(with = "serde_duration", default = "default_notification_retry_interval")]
+    pub notification_retry_interval: Duration,
+    /// How many deliveries due at the same instant, each to a different instance, go out at once.
+    /// 1 keeps a run's order of calls, and so its transcript, the same every run.
+    #[serde(default = "default_delivery_concurrency")]
+    pub delivery_concurrency: usize,
     /// Real time one SPI call may take.
     #[serde(with = "serde_duration")]
     pub spi_timeout: Duration,
@@ -113,6 +123,20 @@ pub struct StsCredential {
     pub owner: String,
 }
 
+fn default_notification_retry_interval() -> Duration {
+    Duration::from_secs(5 * 60)
+}
+
+fn default_delivery_concurrency() -> usize {
+    1
+}
+
+/// The longest retry interval a world may set: a month.
+const MAX_RETRY_INTERVAL: Duration = Duration::from_secs(30 * 24 * 3600);
+
+/// The most deliveries a world may send at once.
+const MAX_DELIVERY_CONCURRENCY: usize = 256;
+
 /// Why a world was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum WorldError {
@@ -146,6 +170,21 @@ impl World {
             return bad(format!(
                 "clock `{}` is not a date (write 2023-08-15T10:00:00+08:00)",
                 self.clock
+            ));
+        }
+        let s = &self.settings;
+        for (name, interval) in [
+            ("spi_retry_interval", s.spi_retry_interval),
+            ("notification_retry_interval", s.notification_retry_interval),
+            ("provisioning_delay", s.provisioning_delay),
+        ] {
+            if interval > MAX_RETRY_INTERVAL {
+                return bad(format!("settings.{name} may be at most 30 days"));
+            }
+        }
+        if !(1..=MAX_DELIVERY_CONCURRENCY).contains(&s.delivery_concurrency) {
+            return bad(format!(
+                "settings.delivery_concurrency must be between 1 and {MAX_DELIVERY_CONCURRENCY}"
             ));
         }
         for p in &self.products {

@@ -61,12 +61,14 @@ fn a_damaged_store_is_refused_by_name_and_its_directory_left_byte_for_byte(#[cas
 #[test]
 fn a_store_of_an_earlier_version_with_a_table_since_dropped_opens_and_loses_the_table() {
     let dir = tempfile::tempdir().unwrap();
-    healthy_store(dir.path(), false);
     let conn = rusqlite::Connection::open(dir.path().join(FILE_NAME)).unwrap();
-    // As a build before 9515748 left it: the table, at the schema version of every store before
-    // migrations.
+    // As a build before 9515748 left it: the first schema and the table, at the schema version of
+    // every store before migrations.
+    conn.execute_batch(include_str!("../src/store/migrations/001_first_schema.sql"))
+        .unwrap();
     conn.execute_batch(
-        "CREATE TABLE metering_pushes (id INTEGER PRIMARY KEY, body TEXT); PRAGMA user_version = 1;",
+        "CREATE TABLE metering_pushes (id INTEGER PRIMARY KEY, body TEXT); PRAGMA user_version = 1;
+         INSERT INTO meta (key, value) VALUES ('key-0', 'value-0');",
     )
     .unwrap();
     drop(conn);

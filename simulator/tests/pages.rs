@@ -190,7 +190,7 @@ async fn details_show_what_the_vendor_returned_and_every_attempt() {
         "http://v/sso",
         "主机&备案信息",
         "备注",
-        "服务商已返回实例",
+        "服务商已接收",
         &id,
     ] {
         assert!(detail.contains(expected), "{expected} missing from {detail}");

@@ -172,6 +172,39 @@ pub struct MarketplaceStep {
     /// Empty the marketplace: no orders, instances, deliveries; the clock back at the start.
     #[serde(default)]
     pub reset: bool,
+    /// Deliver an SPI action to an instance now (after what the instance has pending).
+    pub deliver: Option<DeliverStep>,
+    /// Expire an open instance (已过期 at once; expiredInstance goes out).
+    pub expire: Option<String>,
+    /// Release an open or expired instance (已释放 at once; releaseInstance goes out).
+    pub release: Option<String>,
+    /// Send the latest message of an action to an instance that gave up again.
+    pub resend: Option<ResendStep>,
+}
+
+/// `deliver: { instance, action, params }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeliverStep {
+    /// The marketplace's instance id (orderBizId).
+    pub instance: String,
+    /// renewInstance, upgradeInstance, expiredInstance, releaseInstance, refundRenewInstance,
+    /// orderPay or createInstance.
+    pub action: String,
+    /// Parameters added to the action's own, or replacing them (`expiredOn`, extra billing items).
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
+}
+
+/// `resend: { instance, action, reset }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResendStep {
+    pub instance: String,
+    pub action: String,
+    /// 重置生产次数: count the tries from zero again, for the whole retry schedule.
+    #[serde(default)]
+    pub reset: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

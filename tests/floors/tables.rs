@@ -75,8 +75,8 @@ pub const SIMULATOR: Floors = &[
     ("openapi::error", 5, "OpenAPI calls and answers"),
     // Opening or resetting a world: builds the state, the job runner, and seeds it.
     ("opening", 4, "opening"),
-    ("purchase", 3, "purchase"),
-    ("provisioning", 3, "provisioning"),
+    ("purchase", 4, "purchase"),
+    ("delivery", 3, "SPI delivery"),
     ("cross_account", 3, "cross-account"),
     ("seed", 3, "seeding"),
     ("state", 2, "state handle"),

@@ -1,14 +1,16 @@
 //! The control API under `/__marketsim/`: what the harness and the sandbox use to drive a world —
-//! read and move the clock, list SPI deliveries, reset. JSON in and out; errors as
+//! read and move the clock, read the delivery journal and the outbox ([`journal`]), deliver an
+//! action, expire or release an instance, send a message again ([`actions`]), reset. JSON in and out; errors as
 //! `{"error": "..."}` with a 4xx status. Every route is a row of [`ENDPOINTS`], and every request
 //! that could change the world passes [`guard`] first.
 
+mod actions;
 pub mod guard;
+mod journal;
 
 use crate::state::Simulator;
-use crate::store::deliveries::Delivery;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{on, MethodFilter, MethodRouter};
@@ -16,7 +18,6 @@ use axum::{Json, Router};
 use protocol::time::{parse_duration, parse_instant, rfc3339};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::collections::HashMap;
 
 /// One control endpoint: its method, its path, a body it acts on, and its handler.
 pub struct Endpoint {
@@ -65,7 +66,37 @@ pub static ENDPOINTS: &[Endpoint] = &[
         method: Method::GET,
         path: "/__marketsim/deliveries",
         example: "",
-        handler: |m| on(m, deliveries),
+        handler: |m| on(m, journal::deliveries),
+    },
+    Endpoint {
+        method: Method::GET,
+        path: "/__marketsim/messages",
+        example: "",
+        handler: |m| on(m, journal::messages),
+    },
+    Endpoint {
+        method: Method::POST,
+        path: "/__marketsim/deliver",
+        example: actions::DELIVER_EXAMPLE,
+        handler: |m| on(m, actions::deliver),
+    },
+    Endpoint {
+        method: Method::POST,
+        path: "/__marketsim/instances/expire",
+        example: actions::INSTANCE_EXAMPLE,
+        handler: |m| on(m, actions::expire),
+    },
+    Endpoint {
+        method: Method::POST,
+        path: "/__marketsim/instances/release",
+        example: actions::INSTANCE_EXAMPLE,
+        handler: |m| on(m, actions::release),
+    },
+    Endpoint {
+        method: Method::POST,
+        path: "/__marketsim/messages/resend",
+        example: actions::RESEND_EXAMPLE,
+        handler: |m| on(m, actions::resend),
     },
     Endpoint {
         method: Method::POST,
@@ -114,6 +145,20 @@ struct Advance {
     to: Option<String>,
 }
 
+/// Runs `work` to its end even if the request that asked for it goes away: deliveries it makes are
+/// recorded whether or not anyone still waits for the answer.
+pub(crate) async fn run_detached<T: Send + 'static>(
+    work: impl std::future::Future<Output = T> + Send + 'static,
+) -> T {
+    match tokio::spawn(work).await {
+        Ok(value) => value,
+        Err(e) => std::panic::resume_unwind(
+            e.try_into_panic()
+                .unwrap_or_else(|_| Box::new("the runtime is shutting down")),
+        ),
+    }
+}
+
 /// A JSON request body ([`guard`] has refused empty ones: they are never read as defaults).
 fn read_json<T: serde::de::DeserializeOwned>(body: &[u8], example: &str) -> Result<T, String> {
     serde_json::from_slice(body).map_err(|e| format!("send JSON like {example} ({e})"))
@@ -135,7 +180,8 @@ async fn advance(State(sim): State<Simulator>, body: Bytes) -> Response {
         },
         _ => return refuse(StatusCode::BAD_REQUEST, "give exactly one of `by` and `to`"),
     };
-    match sim.clock().advance_to(target).await {
+    let clock = sim.clock().clone();
+    match run_detached(async move { clock.advance_to(target).await }).await {
         Ok(_) => Json(clock_json(&sim)).into_response(),
         Err(e) => refuse(StatusCode::CONFLICT, e.to_string()),
     }
@@ -157,36 +203,9 @@ async fn run_until_idle(State(sim): State<Simulator>, body: Bytes) -> Response {
         Ok(d) => d,
         Err(e) => return refuse(StatusCode::BAD_REQUEST, e),
     };
-    sim.clock().run_until_idle(limit).await;
+    let clock = sim.clock().clone();
+    run_detached(async move { clock.run_until_idle(limit).await }).await;
     Json(clock_json(&sim)).into_response()
-}
-
-fn delivery_json(d: &Delivery) -> Value {
-    json!({
-        "instance_id": d.instance_id,
-        "action": d.action,
-        "attempt": d.attempt,
-        "at": chrono::DateTime::from_timestamp_millis(d.at).map(rfc3339),
-        "url": d.url,
-        "params": d.params.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
-        "outcome": d.outcome,
-        "status": d.status,
-        "body": d.body,
-        "elapsed_ms": d.elapsed_ms,
-    })
-}
-
-/// `?instance_id=…` narrows to one instance.
-async fn deliveries(State(sim): State<Simulator>, Query(q): Query<HashMap<String, String>>) -> Response {
-    match sim.store().deliveries(q.get("instance_id").map(String::as_str)) {
-        Ok(list) => {
-            Json(json!({ "deliveries": list.iter().map(delivery_json).collect::<Vec<_>>() })).into_response()
-        }
-        Err(e) => {
-            tracing::error!("listing deliveries: {e}");
-            refuse(StatusCode::INTERNAL_SERVER_ERROR, "the store could not be read")
-        }
-    }
 }
 
 /// `{}`: reset takes no parameters, but like every change it comes as JSON.

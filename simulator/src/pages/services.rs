@@ -6,8 +6,9 @@
 use super::error::PageError;
 use super::layout::{self, csrf_field};
 use super::session::{self, check_csrf, form_fields, see_other, SignedIn};
-use crate::provisioning::outcome_words;
+use crate::delivery::judge::outcome_words;
 use crate::state::Simulator;
+use crate::store::deliveries::JournalFilter;
 use crate::store::orders::{Instance, Status};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -98,7 +99,13 @@ pub async fn detail(
 ) -> Result<Response, PageError> {
     let signed_in = session::require(&sim, &headers, &format!("/console/services/{id}"))?;
     let i = owned(&sim, &signed_in, &id)?;
-    let attempts = sim.store().deliveries(Some(&i.instance_id))?;
+    let filter = JournalFilter {
+        instance_id: Some(i.instance_id.clone()),
+        action: Some("createInstance".into()),
+        ..JournalFilter::default()
+    };
+    // The buyer sees how opening went; the vendor's other notifications are the vendor's page.
+    let (attempts, _) = sim.store().journal(&filter, 0, 1000)?;
     let json_block = |label: &str, value: &Option<String>| -> Markup {
         html! {
             h3 { (label) }

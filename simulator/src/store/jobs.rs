@@ -3,15 +3,14 @@
 //! runs it again after restart (the SPI is at-least-once, as vendors must expect).
 
 use super::{Store, StoreError};
-use rusqlite::{params, OptionalExtension};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
     pub id: i64,
     pub due_at: i64,
-    /// What to do: `create_instance`.
+    /// What to do: `deliver`.
     pub kind: String,
-    /// What it applies to: an instance id.
+    /// What it applies to: a message id.
     pub subject: String,
     /// 1 for the first attempt.
     pub attempt: u32,
@@ -23,26 +22,6 @@ impl Store {
         Ok(self
             .conn()
             .query_row("SELECT min(due_at) FROM jobs", [], |r| r.get(0))?)
-    }
-
-    /// The earliest job due at or before `now`.
-    pub fn due_job(&self, now: i64) -> Result<Option<Job>, StoreError> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT id, due_at, kind, subject, attempt FROM jobs WHERE due_at <= ?1 ORDER BY due_at, id LIMIT 1",
-                params![now],
-                |r| {
-                    Ok(Job { id: r.get(0)?, due_at: r.get(1)?, kind: r.get(2)?, subject: r.get(3)?, attempt: r.get(4)? })
-                },
-            )
-            .optional()?)
-    }
-
-    /// Drops a job that has nothing left to do.
-    pub fn delete_job(&self, id: i64) -> Result<(), StoreError> {
-        self.conn().execute("DELETE FROM jobs WHERE id = ?1", [id])?;
-        Ok(())
     }
 
     /// How many jobs are pending.

@@ -10,4 +10,5 @@ pub(super) const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "migrations/002_anonymous_sessions_and_metering_index.sql"
     )),
+    M::up(include_str!("migrations/003_spi_messages.sql")),
 ];

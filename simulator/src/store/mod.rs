@@ -4,7 +4,7 @@
 //!
 //! One connection behind a std `Mutex`: every operation is a short synchronous transaction and the
 //! lock is never held across an `.await`. [`orders`] keeps orders and instances, [`jobs`] the
-//! scheduled work, [`deliveries`] every SPI attempt, [`sessions`] buyers' sign-ins; `meta` holds the
+//! scheduled work, [`messages`] the SPI's outbox, [`deliveries`] every SPI attempt, [`sessions`] buyers' sign-ins; `meta` holds the
 //! clock and the id generator, so a restarted world resumes both. The OpenAPI families' tables have
 //! a file each: [`purchases`] (what CreateOrder, auto-renewal and image purchases keep beside an
 //! instance), [`metering`], [`notifications`], [`licenses`], [`invoices`] and [`projects`].
@@ -18,6 +18,7 @@ pub mod deliveries;
 pub mod invoices;
 pub mod jobs;
 pub mod licenses;
+pub mod messages;
 pub mod metering;
 mod migrations;
 pub mod notifications;
@@ -144,6 +145,15 @@ impl Store {
             .collect::<Result<_, _>>()?;
         for table in tables {
             conn.execute(&format!("DELETE FROM \"{table}\""), [])?;
+        }
+        // Ids counted by AUTOINCREMENT start again too, so a reset world numbers as a new one.
+        let counted: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence')",
+            [],
+            |r| r.get(0),
+        )?;
+        if counted {
+            conn.execute("DELETE FROM sqlite_sequence", [])?;
         }
         Ok(())
     }

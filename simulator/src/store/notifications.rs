@@ -98,6 +98,16 @@ impl Tx<'_> {
             .optional()?)
     }
 
+    /// Keeps `n` for DescribeFailedNotifications (again, if it failed before).
+    pub fn insert_failed_notification(&self, n: &FailedNotification) -> Result<(), StoreError> {
+        self.tx.execute(
+            "INSERT OR REPLACE INTO failed_notifications (notification_request_id, product_code, action, create_time, message)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![n.id, n.product_code, n.action, n.create_time, n.message],
+        )?;
+        Ok(())
+    }
+
     pub fn delete_failed_notification(&self, id: &str) -> Result<(), StoreError> {
         self.tx.execute(
             "DELETE FROM failed_notifications WHERE notification_request_id = ?1",

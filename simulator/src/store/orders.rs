@@ -3,6 +3,7 @@
 //! by `vendor_instance_id` (what createInstance answered, what `verify` carries). The two are never
 //! the same column, so a mix-up cannot hide.
 
+use super::messages::NewMessage;
 use super::{Store, StoreError, Tx};
 use rusqlite::{params, OptionalExtension, Row};
 
@@ -132,12 +133,12 @@ fn order_from_row(r: &Row<'_>) -> rusqlite::Result<Order> {
 }
 
 impl Store {
-    /// Records a paid purchase, its instance (opening), its first createInstance job and what
-    /// `record` writes, in one transaction: all of them or none.
+    /// Records a paid purchase, its instance (opening), its createInstance message `first_call`
+    /// and what `record` writes, in one transaction: all of them or none.
     pub fn create_purchase(
         &self,
         order: &Order,
-        first_attempt_at: i64,
+        first_call: &NewMessage,
         record: impl FnOnce(&Tx<'_>, &Order) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         self.transaction(|tx| {
@@ -146,12 +147,9 @@ impl Store {
                 "INSERT INTO instances (instance_id, order_id, ali_uid, product_code, sku_id, status, next_attempt_at, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, 'OPENING', ?6, ?7)",
                 params![order.instance_id, order.order_id, order.ali_uid, order.product_code, order.sku_id,
-                    first_attempt_at, order.created_at],
+                    first_call.due_at, order.created_at],
             )?;
-            tx.tx.execute(
-                "INSERT INTO jobs (due_at, kind, subject, attempt) VALUES (?1, 'create_instance', ?2, 1)",
-                params![first_attempt_at, order.instance_id],
-            )?;
+            tx.enqueue_message(first_call)?;
             record(tx, order)
         })
     }
@@ -225,6 +223,15 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Puts the instance at `status` (expired, released).
+    pub fn set_instance_status(&self, instance_id: &str, status: Status) -> Result<(), StoreError> {
+        self.tx.execute(
+            "UPDATE instances SET status = ?2 WHERE instance_id = ?1",
+            params![instance_id, status.code()],
+        )?;
+        Ok(())
+    }
+
     /// [`Store::instance`], inside the transaction.
     pub fn instance(&self, instance_id: &str) -> Result<Option<Instance>, StoreError> {
         Ok(self
@@ -255,14 +262,23 @@ mod tests {
             instance_id: "10000001".into(),
             created_at: 0,
         };
-        let refused = store.create_purchase(&order, 0, |_, _| {
+        let first_call = NewMessage {
+            instance_id: order.instance_id.clone(),
+            action: "createInstance".into(),
+            params: vec![("action".into(), "createInstance".into())],
+            request_id: None,
+            created_at: 0,
+            due_at: 0,
+        };
+        let refused = store.create_purchase(&order, &first_call, |_, _| {
             Err(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
         });
         assert!(refused.is_err());
         assert!(!store.id_taken(&order.order_id).unwrap());
         assert!(!store.id_taken(&order.instance_id).unwrap());
         assert_eq!(store.pending_jobs().unwrap(), 0);
-        store.create_purchase(&order, 0, |_, _| Ok(())).unwrap();
+        store.create_purchase(&order, &first_call, |_, _| Ok(())).unwrap();
+        assert_eq!(store.pending_jobs().unwrap(), 1);
         assert!(store.id_taken(&order.instance_id).unwrap());
     }
 }

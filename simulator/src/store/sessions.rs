@@ -104,11 +104,11 @@ mod tests {
     #[test]
     fn a_data_dir_from_before_anonymous_sessions_opens_and_keeps_them() {
         let dir = tempfile::tempdir().unwrap();
-        drop(Store::open(Some(dir.path())).unwrap());
-        rusqlite::Connection::open(dir.path().join(super::super::FILE_NAME))
-            .unwrap()
-            .execute_batch("DROP TABLE anonymous_sessions; PRAGMA user_version = 1;")
+        let old = rusqlite::Connection::open(dir.path().join(super::super::FILE_NAME)).unwrap();
+        old.execute_batch(include_str!("migrations/001_first_schema.sql"))
             .unwrap();
+        old.pragma_update(None, "user_version", 1).unwrap();
+        drop(old);
         let store = Store::open(Some(dir.path())).unwrap();
         store.create_session(&anonymous(1)).unwrap();
         assert_eq!(store.session("t1").unwrap(), Some(anonymous(1)));

@@ -80,6 +80,11 @@ pub enum StepError {
     BadDuration(String),
     #[error("`{0}` is not a date")]
     NotADate(String),
+    /// The marketplace refused a control action (unknown instance or action, wrong status…).
+    #[error("{0}")]
+    Queue(#[from] simulator::delivery::queue::QueueError),
+    #[error("instance {instance} has no {action} message that gave up")]
+    NothingToResend { instance: String, action: String },
 
     // Expectations.
     #[error("expected the page to contain \"{wanted}\"{excerpt}")]

@@ -236,8 +236,13 @@ impl Run {
                 .map(spi_format)
                 .unwrap_or_default();
             let status = d.status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
+            let fault = d
+                .fault
+                .as_ref()
+                .map(|f| format!(" [fault: {f}]"))
+                .unwrap_or_default();
             self.transcript.note(format!(
-                "SPI {} attempt {} at {at}: {}{status}",
+                "SPI {} attempt {} at {at}: {}{status}{fault}",
                 d.action, d.attempt, d.outcome
             ));
             let params: Vec<String> = d

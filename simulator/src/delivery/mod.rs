@@ -1,0 +1,147 @@
+//! The SPI delivery engine: every notification the marketplace owes a vendor — createInstance after
+//! 开通, renewInstance, upgradeInstance, expiredInstance, releaseInstance, refundRenewInstance and
+//! orderPay — goes out as a message of the store's outbox, on the world's clock.
+//!
+//! Each due `deliver` job makes one [`attempt`] of its message: the call is judged ([`judge`]) and
+//! the message is delivered, tried again after its action's wait ([`action`]: createInstance at the
+//! world's `spi_retry_interval`, orderPay on its published schedule, the others at
+//! `notification_retry_interval`), or given up — a createInstance leaving its instance 开通失败, an
+//! orderPay waiting in DescribeFailedNotifications. An instance's messages go out one at a time, in
+//! the order they were made; jobs due at one instant for different instances go out up to the
+//! world's `delivery_concurrency` at a time, and are recorded in the order they were due, so a run
+//! reads the same whatever order the answers come back in. [`queue`] makes messages: the control
+//! actions that deliver one, expire or release an instance, and send a message that gave up again.
+
+pub mod action;
+mod attempt;
+pub mod judge;
+pub mod queue;
+
+use crate::state::{Shared, Simulator};
+use protocol::clock::{BoxFuture, Timers};
+use protocol::time::{epoch_millis, Instant};
+use std::sync::Weak;
+
+/// The simulator's scheduled work, as the clock sees it.
+pub(crate) struct JobRunner {
+    sim: Weak<Shared>,
+}
+
+impl JobRunner {
+    pub(crate) fn new(sim: Weak<Shared>) -> Self {
+        JobRunner { sim }
+    }
+
+    fn simulator(&self) -> Option<Simulator> {
+        self.sim.upgrade().map(|shared| Simulator { shared })
+    }
+}
+
+impl Timers for JobRunner {
+    fn next_due(&self) -> Option<Instant> {
+        let sim = self.simulator()?;
+        let due = sim.store().next_job_due().ok().flatten()?;
+        chrono::DateTime::from_timestamp_millis(due)
+    }
+
+    fn run_due(&self, now: Instant) -> BoxFuture<'_> {
+        Box::pin(async move {
+            if let Some(sim) = self.simulator() {
+                sim.deliver_due(now).await;
+            }
+        })
+    }
+}
+
+impl Simulator {
+    /// Delivers everything due at or before `now`, a batch of up to `delivery_concurrency` calls at
+    /// a time, until nothing is due. A job that cannot be delivered or recorded is dropped (and
+    /// logged); the rest go on.
+    async fn deliver_due(&self, now: Instant) {
+        let batch_size = self.world().settings.delivery_concurrency.max(1);
+        loop {
+            let due = match self.store().due_deliveries(epoch_millis(now), batch_size) {
+                Ok(due) if !due.is_empty() => due,
+                Ok(_) => return,
+                Err(e) => {
+                    tracing::error!("reading due deliveries: {e}");
+                    return;
+                }
+            };
+            let mut calls = tokio::task::JoinSet::new();
+            for (index, (job, message)) in due.into_iter().enumerate() {
+                let Some(message) = message else {
+                    tracing::warn!(
+                        "job {} ({} {}) has no message to deliver; dropped",
+                        job.id,
+                        job.kind,
+                        job.subject
+                    );
+                    if !self.drop_job(&job, now) {
+                        return;
+                    }
+                    continue;
+                };
+                let sim = self.clone();
+                calls.spawn(async move { (index, sim.attempt(job.clone(), message, now).await, job) });
+            }
+            let mut done = Vec::with_capacity(calls.len());
+            while let Some(joined) = calls.join_next().await {
+                match joined {
+                    Ok(call) => done.push(call),
+                    Err(e) => {
+                        // Its job stays due; the clock's next turn tries it again.
+                        tracing::error!("a delivery broke off: {e}");
+                        return;
+                    }
+                }
+            }
+            done.sort_by_key(|(index, _, _)| *index);
+            for (_, attempted, job) in done {
+                match attempted {
+                    Ok(a) => {
+                        if let Err(e) = self.store().record_delivery(
+                            a.job.id,
+                            &a.message,
+                            &a.delivery,
+                            &a.settled,
+                            a.opening.as_ref(),
+                        ) {
+                            tracing::error!("recording delivery of message {}: {e}", a.message.id);
+                            if !self.drop_job(&job, now) {
+                                return;
+                            }
+                        }
+                    }
+                    Err(attempt::Undeliverable::UnknownAction(e)) => {
+                        tracing::error!("job {}: {e}; dropped", job.id);
+                        if !self.drop_job(&job, now) {
+                            return;
+                        }
+                    }
+                    Err(attempt::Undeliverable::NoVendor) => {
+                        tracing::warn!(
+                            "job {}: the world no longer sells its instance's product; dropped",
+                            job.id
+                        );
+                        if !self.drop_job(&job, now) {
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Drops a job that cannot be delivered. False when even that fails: the store is failing,
+    /// and delivering stops until the clock's next turn rather than meet the same job again.
+    fn drop_job(&self, job: &crate::store::jobs::Job, now: Instant) -> bool {
+        match self.store().drop_delivery_job(job, epoch_millis(now)) {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::error!("dropping job {}: {e}", job.id);
+                false
+            }
+        }
+    }
+}
