@@ -6,6 +6,7 @@ mod common;
 use axum::http::StatusCode;
 use common::openapi::{call, http};
 use common::{simulator, Client};
+
 use marketsim_simulator::openapi::ops::notifications::cross_account::TOKEN_LIFETIME_MS;
 use marketsim_simulator::openapi::{ApiError, Caller};
 use marketsim_simulator::{Simulator, World};
@@ -14,9 +15,9 @@ use std::time::Duration;
 
 const ROLE: &str = "VendorCrossAccountXIAOYUNACCESSSMSRole";
 
-/// The default world plus a vendor selling nothing.
+/// The default world, its vendor's SPI refusing every call, plus a vendor selling nothing.
 fn world() -> World {
-    let mut world = World::default_world();
+    let mut world = common::world_with_vendor("http://127.0.0.1:9/spi");
     let mut other = world.vendors[0].clone();
     other.id = "other".into();
     other.name = "Other".into();
@@ -24,6 +25,27 @@ fn world() -> World {
     other.access_key_id = "LTAI5tOtherVendor0001".into();
     world.vendors.push(other);
     world
+}
+
+/// The seeded open instance of the vendor's product.
+const INSTANCE: &str = "15511111";
+
+/// A world where `n` orderPay notifications to [`INSTANCE`], made an hour apart, gave up: one at a
+/// time (an instance's notifications go out in order), each fails all 12 attempts against the
+/// refusing vendor over 8 h 38 m. Returns the world and their requestIds, oldest first.
+async fn with_failed(n: usize) -> (Simulator, Vec<String>) {
+    let sim = simulator(world());
+    let mut ids = Vec::new();
+    for _ in 0..n {
+        let message = sim.deliver(INSTANCE, "orderPay", &[]).unwrap();
+        ids.push(message.request_id.unwrap());
+        sim.clock().advance(Duration::from_secs(3600)).await.unwrap();
+    }
+    sim.clock()
+        .advance(Duration::from_secs(n as u64 * 9 * 3600))
+        .await
+        .unwrap();
+    (sim, ids)
 }
 
 fn vendor<'w>(sim: &'w Simulator, id: &str) -> Caller<'w> {
@@ -43,46 +65,62 @@ fn failed(sim: &Simulator, caller: &Caller<'_>, page: &str, size: &str) -> Resul
     )
 }
 
-#[test]
-fn failed_notifications_are_listed_oldest_first_in_the_model_shape() {
+#[tokio::test]
+async fn an_order_pay_that_gave_up_is_listed_with_its_request_id_and_parameters() {
     let sim = simulator(world());
-    let a = failed(&sim, &vendor(&sim, "zilliz"), "1", "10").unwrap();
-    assert_eq!(a["TotalCount"], 3);
+    let message = sim.deliver(INSTANCE, "orderPay", &[]).unwrap();
+    let request_id = message.request_id.clone().unwrap();
+    let z = vendor(&sim, "zilliz");
+    // The 12th and last attempt is 8 h 38 m after the first; until it fails, nothing is listed.
+    sim.clock()
+        .advance(Duration::from_secs((8 * 60 + 37) * 60))
+        .await
+        .unwrap();
+    assert_eq!(failed(&sim, &z, "1", "10").unwrap()["TotalCount"], 0);
+    sim.clock().advance(Duration::from_secs(60)).await.unwrap();
+    let a = failed(&sim, &z, "1", "10").unwrap();
+    assert_eq!(a["TotalCount"], 1);
     assert_eq!(a["PageNumber"], 1);
     assert_eq!(a["PageSize"], 10);
-    let list = a["NotificationList"].as_array().unwrap();
-    assert_eq!(list.len(), 3);
-    let first = &list[0];
-    assert_eq!(first["NotificationRequestId"], "deab3673236843a3b378c7d8d25c5f01");
+    let first = &a["NotificationList"][0];
+    assert_eq!(first["NotificationRequestId"], request_id.as_str());
+    assert!(request_id.len() == 32 && request_id.bytes().all(|b| b.is_ascii_hexdigit()));
     assert_eq!(first["Action"], "orderPay");
-    // 2023-08-14 18:05:12 +08:00 in epoch milliseconds, a JSON number.
-    assert_eq!(first["CreateTime"], json!(1_692_007_512_000_i64));
-    let message: Value = serde_json::from_str(first["Message"].as_str().unwrap()).unwrap();
-    assert_eq!(
-        message,
-        json!({"action": "orderPay", "aliUid": "1763420985012345", "orderBizId": "15500001",
-               "orderId": "204200000000001", "productCode": "cmgj00061912", "skuId": "cmgj00061912-payg",
-               "requestId": "deab3673236843a3b378c7d8d25c5f01"})
-    );
-    assert!(message.get("token").is_none());
-    for n in list {
-        let id = n["NotificationRequestId"].as_str().unwrap();
-        assert!(id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()));
-    }
-    let times: Vec<i64> = list.iter().map(|n| n["CreateTime"].as_i64().unwrap()).collect();
-    assert!(times.windows(2).all(|w| w[0] <= w[1]));
+    // When the notification was made: 2023-08-15 10:00:00 +08:00 in epoch milliseconds.
+    assert_eq!(first["CreateTime"], json!(1_692_064_800_000_i64));
+    let sent: Value = serde_json::from_str(first["Message"].as_str().unwrap()).unwrap();
+    let params: serde_json::Map<String, Value> = message
+        .params
+        .iter()
+        .map(|(k, v)| (k.clone(), json!(v)))
+        .collect();
+    assert_eq!(sent, Value::Object(params));
+    assert_eq!(sent["requestId"], request_id.as_str());
+    assert_eq!(sent["orderBizId"], INSTANCE);
+    assert!(sent.get("token").is_none());
+    let attempts = sim.store().deliveries(Some(INSTANCE)).unwrap();
+    assert_eq!(attempts.len(), 12);
 }
 
-#[test]
-fn failed_notifications_page_and_check_their_parameters() {
-    let sim = simulator(world());
+#[tokio::test]
+async fn failed_notifications_are_listed_oldest_first_and_paged() {
+    let (sim, ids) = with_failed(3).await;
     let z = vendor(&sim, "zilliz");
+    let a = failed(&sim, &z, "1", "10").unwrap();
+    assert_eq!(a["TotalCount"], 3);
+    let listed: Vec<&str> = a["NotificationList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["NotificationRequestId"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, ids);
     let second = failed(&sim, &z, "2", "2").unwrap();
     assert_eq!(second["TotalCount"], 3);
     assert_eq!(second["NotificationList"].as_array().unwrap().len(), 1);
     assert_eq!(
         second["NotificationList"][0]["NotificationRequestId"],
-        "0b7d2e9c4f1a4c3b8e6d5a4f3c2b1a09"
+        ids[2].as_str()
     );
     assert_eq!(failed(&sim, &z, "9", "2").unwrap()["NotificationList"], json!([]));
     let code = |params: &[(&str, &str)]| {
@@ -107,9 +145,9 @@ fn failed_notifications_page_and_check_their_parameters() {
     );
 }
 
-#[test]
-fn vendors_see_only_their_products_notifications_and_buyers_none() {
-    let sim = simulator(world());
+#[tokio::test]
+async fn vendors_see_only_their_products_notifications_and_buyers_none() {
+    let (sim, ids) = with_failed(1).await;
     let other = failed(&sim, &vendor(&sim, "other"), "1", "10").unwrap();
     assert_eq!(other["TotalCount"], 0);
     assert_eq!(other["NotificationList"], json!([]));
@@ -119,7 +157,7 @@ fn vendors_see_only_their_products_notifications_and_buyers_none() {
         &sim,
         &vendor(&sim, "other"),
         "ConfirmNotification",
-        &[("NotificationRequestId", "deab3673236843a3b378c7d8d25c5f01")],
+        &[("NotificationRequestId", &ids[0])],
     )
     .unwrap_err();
     assert_eq!(
@@ -130,36 +168,54 @@ fn vendors_see_only_their_products_notifications_and_buyers_none() {
         &sim,
         &buyer(&sim),
         "ConfirmNotification",
-        &[("NotificationRequestId", "deab3673236843a3b378c7d8d25c5f01")],
+        &[("NotificationRequestId", &ids[0])],
     )
     .unwrap_err();
     assert_eq!(e.code(), "Forbidden.RAM");
     assert_eq!(
         failed(&sim, &vendor(&sim, "zilliz"), "1", "10").unwrap()["TotalCount"],
-        3
+        1
     );
 }
 
 #[tokio::test]
-async fn confirming_removes_the_notification_once_and_a_reset_brings_the_fixture_back() {
-    let sim = simulator(world());
+async fn confirming_removes_the_notification_once_and_a_reset_leaves_none() {
+    let (sim, ids) = with_failed(2).await;
     let z = vendor(&sim, "zilliz");
     let confirm = |id: &str| call(&sim, &z, "ConfirmNotification", &[("NotificationRequestId", id)]);
-    assert_eq!(
-        confirm("deab3673236843a3b378c7d8d25c5f01").unwrap(),
-        json!({"Success": true})
-    );
+    assert_eq!(confirm(&ids[0]).unwrap(), json!({"Success": true}));
     let after = failed(&sim, &z, "1", "10").unwrap();
-    assert_eq!(after["TotalCount"], 2);
-    assert!(!after.to_string().contains("deab3673236843a3b378c7d8d25c5f01"));
-    let again = confirm("deab3673236843a3b378c7d8d25c5f01").unwrap_err();
+    assert_eq!(after["TotalCount"], 1);
+    assert!(!after.to_string().contains(&ids[0]));
+    let again = confirm(&ids[0]).unwrap_err();
     assert_eq!(again.code(), "InvalidNotificationRequestId.NotFound");
+    assert_eq!(
+        confirm("ffffffffffffffffffffffffffffffff").unwrap_err().code(),
+        "InvalidNotificationRequestId.NotFound"
+    );
     assert_eq!(confirm("").unwrap_err().code(), "MissingNotificationRequestId");
     sim.reset().await.unwrap();
-    assert_eq!(failed(&sim, &z, "1", "10").unwrap()["TotalCount"], 3);
+    assert_eq!(failed(&sim, &z, "1", "10").unwrap()["TotalCount"], 0);
 }
 
-/// The link a vendor hands out: `token = MD5("role=<role>&key=<SPI key>")`.
+#[tokio::test]
+async fn a_notification_sent_again_that_gives_up_again_is_listed_once() {
+    let sim = simulator(world());
+    let message = sim.deliver(INSTANCE, "orderPay", &[]).unwrap();
+    sim.clock().advance(Duration::from_secs(10 * 3600)).await.unwrap();
+    let z = vendor(&sim, "zilliz");
+    assert_eq!(failed(&sim, &z, "1", "10").unwrap()["TotalCount"], 1);
+    // Sent again with its tries reset, it gives up again: still one, the same notification.
+    sim.resend(message.id, true).unwrap();
+    sim.clock().advance(Duration::from_secs(10 * 3600)).await.unwrap();
+    let list = failed(&sim, &z, "1", "10").unwrap();
+    assert_eq!(list["TotalCount"], 1);
+    assert_eq!(
+        list["NotificationList"][0]["NotificationRequestId"],
+        message.request_id.unwrap().as_str()
+    );
+}
+
 fn link(sim: &Simulator, role: &str, extra: &[(&str, &str)]) -> String {
     let key = &sim.world().vendors[0].spi_key;
     let token = protocol::spi::token(&[("role", role)], key);
@@ -362,7 +418,7 @@ async fn tokens_expire_are_the_issuing_vendors_and_need_the_parameter() {
 
 #[tokio::test]
 async fn failed_notifications_and_their_confirmation_answer_signed_requests() {
-    let sim = simulator(world());
+    let (sim, _) = with_failed(1).await;
     let app = http::app(&sim);
     let z = vendor(&sim, "zilliz");
     let (status, list) = http::send_as(
@@ -375,7 +431,7 @@ async fn failed_notifications_and_their_confirmation_answer_signed_requests() {
     .await
     .status_and_json();
     assert_eq!(status, StatusCode::OK, "{list}");
-    assert_eq!(list["TotalCount"], 3);
+    assert_eq!(list["TotalCount"], 1);
     assert!(list["RequestId"].is_string());
     let id = list["NotificationList"][0]["NotificationRequestId"]
         .as_str()

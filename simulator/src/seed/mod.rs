@@ -1,5 +1,5 @@
 //! The fixture data a fresh or reset world starts with, beside the world file: purchases made
-//! before the world's clock starts, the buyers' API packages, failed notifications, licenses,
+//! before the world's clock starts, the buyers' API packages, licenses,
 //! invoice requests and service-delivery projects (`fixtures/openapi/*.yaml`, embedded). Each
 //! file reads one fixture and writes it through the store; what names a product the world lacks
 //! (a scenario's own world) is left out. Seeding draws no ids from the world's generator, so a
@@ -9,7 +9,6 @@ mod instances;
 mod invoices;
 mod licenses;
 mod metering;
-mod notifications;
 mod projects;
 
 use crate::state::Simulator;
@@ -20,7 +19,6 @@ use protocol::time::{epoch_millis, spi_parse};
 pub fn all(sim: &Simulator) -> Result<(), StoreError> {
     instances::seed(sim)?;
     metering::seed(sim)?;
-    notifications::seed(sim)?;
     licenses::seed(sim)?;
     invoices::seed(sim)?;
     projects::seed(sim)

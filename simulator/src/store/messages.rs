@@ -346,7 +346,7 @@ impl Store {
                          WHERE id = ?1",
                         params![message.id, d.attempt, state.code(), d.at],
                     )?;
-                    tx.settle_notification(message, state, d.at)?;
+                    tx.settle_notification(message, state)?;
                     tx.schedule_next_of(&message.instance_id, d.at)?;
                 }
             }
@@ -464,7 +464,7 @@ impl Tx<'_> {
 
     /// A failed orderPay waits for DescribeFailedNotifications; one delivered after all (sent again)
     /// no longer does.
-    fn settle_notification(&self, m: &Message, state: MessageState, at: i64) -> Result<(), StoreError> {
+    fn settle_notification(&self, m: &Message, state: MessageState) -> Result<(), StoreError> {
         let Some(request_id) = m.request_id.as_deref() else {
             return Ok(());
         };
@@ -485,7 +485,7 @@ impl Tx<'_> {
                     id: request_id.to_owned(),
                     product_code: product,
                     action: m.action.clone(),
-                    create_time: at,
+                    create_time: m.created_at,
                     message: serde_json::Value::Object(message).to_string(),
                 })
             }

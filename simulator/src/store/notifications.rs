@@ -31,24 +31,6 @@ pub struct CrossAccountToken {
 }
 
 impl Store {
-    /// Replaces every failed notification with `notifications`.
-    pub fn replace_failed_notifications(
-        &self,
-        notifications: &[FailedNotification],
-    ) -> Result<(), StoreError> {
-        self.transaction(|tx| {
-            tx.tx.execute("DELETE FROM failed_notifications", [])?;
-            for n in notifications {
-                tx.tx.execute(
-                    "INSERT INTO failed_notifications (notification_request_id, product_code, action, create_time, message)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![n.id, n.product_code, n.action, n.create_time, n.message],
-                )?;
-            }
-            Ok(())
-        })
-    }
-
     /// Every failed notification, oldest first.
     pub fn failed_notifications(&self) -> Result<Vec<FailedNotification>, StoreError> {
         let conn = self.conn();

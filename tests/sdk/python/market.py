@@ -24,6 +24,14 @@ PRODUCT = WORLD["products"][0]["code"]
 VENDOR = WORLD["vendors"][0]
 BUYERS = {b["login"]: b for b in WORLD["buyers"]}
 STS = {s["owner"]: s for s in WORLD.get("sts", [])}
+# An instance the world starts with, open (fixtures/openapi/instances.yaml).
+SEEDED_INSTANCE = next(
+    p["instance_id"]
+    for p in yaml.safe_load((REPO / "fixtures" / "openapi" / "instances.yaml").read_text(encoding="utf-8"))[
+        "purchases"
+    ]
+    if p["status"] == "OPENED" and p["product_code"] == PRODUCT
+)
 
 
 def marketplace_url() -> str:

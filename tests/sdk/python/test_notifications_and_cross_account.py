@@ -19,16 +19,34 @@ import market
 BUYER_1 = market.BUYERS["buyer-1"]
 
 
+@pytest.fixture(scope="module")
+def failed_order_pays():
+    """Three orderPay notifications to the world's seeded open instance that the vendor console
+    refuses, each run through its 12 attempts (8 h 38 m, one after another) on the marketplace's
+    clock: three failed notifications, their requestIds oldest first."""
+    made = [
+        market.control("/__marketsim/deliver", {"instance": market.SEEDED_INSTANCE, "action": "orderPay"})
+        ["message"]["request_id"]
+        for _ in range(3)
+    ]
+    market.advance("27h")
+    return made
+
+
 def failed_notifications(vendor, page_number=1, page_size=100):
     return vendor.describe_failed_notifications(
         m.DescribeFailedNotificationsRequest(page_number=page_number, page_size=page_size)
     )
 
 
-def test_describe_failed_notifications_pages_the_vendor_failed_order_pay_notifications_oldest_first(vendor):
+def test_describe_failed_notifications_pages_the_vendor_failed_order_pay_notifications_oldest_first(
+    vendor, failed_order_pays
+):
     everything = failed_notifications(vendor)
     entries = everything.notification_list
     assert everything.total_count == len(entries) >= 1
+    listed = [e.notification_request_id for e in entries]
+    assert [made for made in failed_order_pays if made in listed] == listed
     assert [e.create_time for e in entries] == sorted(e.create_time for e in entries)
     for entry in entries:
         message = json.loads(entry.message)
@@ -44,7 +62,7 @@ def test_describe_failed_notifications_pages_the_vendor_failed_order_pay_notific
         ]
 
 
-def test_confirm_notification_removes_the_entry_from_describe_failed_notifications(vendor):
+def test_confirm_notification_removes_the_entry_from_describe_failed_notifications(vendor, failed_order_pays):
     before = failed_notifications(vendor)
     assert before.notification_list, "no failed notification left to confirm"
     confirmed = before.notification_list[0].notification_request_id

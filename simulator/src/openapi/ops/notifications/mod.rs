@@ -1,14 +1,14 @@
 //! The notifications family: what the marketplace tells the vendor outside the SPI.
 //!
 //! - [`failed`]: DescribeFailedNotifications / ConfirmNotification (contract §6.2) — orderPay
-//!   notifications the vendor never acknowledged (fixtures/openapi/notifications.yaml; the ones the
-//!   marketplace's own orderPay delivery gives up on arrive with a later issue).
+//!   notifications the marketplace gave up delivering (`crate::delivery`) and the vendor has not
+//!   yet acknowledged.
 //! - [`cross_account`]: CrossAccountVerifyToken (contract §2.2, §3.3.4) — the vendor exchanges the
 //!   one-time token that the cross-account role-authorization page (`pages::cross_account`) handed
 //!   the buyer's browser for who the buyer is.
 //!
-//! The store keeps the family's rows (`store::notifications`); `seed` puts the fixture's failed
-//! notifications there, and `crate::cross_account` holds the rules the page and the operation share.
+//! The store keeps the family's rows (`store::notifications`), where the delivery engine puts the
+//! failed notifications, and `crate::cross_account` holds the rules the page and the operation share.
 
 pub mod cross_account;
 pub mod failed;
