@@ -1,4 +1,4 @@
-//! The control API: clock, deliveries, reset.
+//! The control API: clock, deliveries and the outbox, acting on an instance, reset.
 
 mod common;
 
@@ -104,4 +104,118 @@ async fn run_until_idle_delivers_everything_pending_and_reset_empties_the_world(
     let (_, list) = call(&sim, "GET", "/__marketsim/deliveries", "").await;
     assert!(list["deliveries"].as_array().unwrap().is_empty());
     assert!(sim.store().instances_of("1763420985012345").unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn an_action_is_delivered_now_and_the_journal_reads_in_filtered_pages() {
+    let sim = simulator(world_with_vendor("http://127.0.0.1:9/spi"));
+    let (status, made) = call(
+        &sim,
+        "POST",
+        "/__marketsim/deliver",
+        r#"{"instance":"15511111","action":"orderPay","params":{"extra":"1"}}"#,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{made}");
+    assert_eq!(made["message"]["state"], "pending");
+    assert_eq!(made["message"]["attempts"], 1);
+    assert_eq!(made["attempts"][0]["outcome"], "unreachable");
+    assert_eq!(made["attempts"][0]["next_at"], "2023-08-15T10:01:00+08:00");
+    let id = made["message"]["id"].as_i64().unwrap();
+    call(&sim, "POST", "/__marketsim/clock/advance", r#"{"by":"9h"}"#).await;
+    let (_, page) = call(
+        &sim,
+        "GET",
+        "/__marketsim/deliveries?action=orderPay&page=2&page_size=5",
+        "",
+    )
+    .await;
+    assert_eq!(
+        (page["total"].as_u64(), page["page"].as_u64()),
+        (Some(12), Some(2))
+    );
+    assert_eq!(page["deliveries"].as_array().unwrap().len(), 5);
+    assert_eq!(page["deliveries"][0]["attempt"], 6);
+    let (_, none) = call(&sim, "GET", "/__marketsim/deliveries?outcome=ok", "").await;
+    assert_eq!(none["total"], 0);
+    let (_, failed) = call(&sim, "GET", "/__marketsim/messages?state=failed", "").await;
+    assert_eq!(failed["messages"][0]["id"].as_i64(), Some(id));
+    let (status, again) = call(
+        &sim,
+        "POST",
+        "/__marketsim/messages/resend",
+        &format!(r#"{{"message":{id},"reset":true}}"#),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(again["message"]["attempts"], 1);
+    assert_eq!(again["attempts"].as_array().unwrap().len(), 13);
+}
+
+#[tokio::test]
+async fn bad_control_requests_on_deliveries_get_a_clear_refusal() {
+    let sim = simulator(world_with_vendor("http://127.0.0.1:9/spi"));
+    for (path, fragment) in [
+        ("/__marketsim/deliveries?outcome=fine", "unknown outcome `fine`"),
+        ("/__marketsim/deliveries?action=pay", "unknown SPI action `pay`"),
+        ("/__marketsim/deliveries?page=0", "`page` must be"),
+        ("/__marketsim/deliveries?page_size=5000", "`page_size` must be"),
+        ("/__marketsim/deliveries?message=x", "`message` must be"),
+        ("/__marketsim/deliveries?instance=1", "unknown filter `instance`"),
+        ("/__marketsim/messages?state=done", "unknown state `done`"),
+    ] {
+        let (status, answer) = call(&sim, "GET", path, "").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(
+            answer["error"].as_str().unwrap().contains(fragment),
+            "{path}: {answer}"
+        );
+    }
+    for (path, body, expected, fragment) in [
+        (
+            "/__marketsim/deliver",
+            r#"{"instance":"1","action":"orderPay"}"#,
+            StatusCode::NOT_FOUND,
+            "no instance 1",
+        ),
+        (
+            "/__marketsim/deliver",
+            r#"{"instance":"15511111","action":"verify"}"#,
+            StatusCode::BAD_REQUEST,
+            "unknown SPI action",
+        ),
+        (
+            "/__marketsim/deliver",
+            r#"{"instance":"15511111","action":"orderPay","params":{"token":"x"}}"#,
+            StatusCode::BAD_REQUEST,
+            "`token`",
+        ),
+        (
+            "/__marketsim/deliver",
+            r#"{"instance":"15511111"}"#,
+            StatusCode::BAD_REQUEST,
+            "send JSON like",
+        ),
+        (
+            "/__marketsim/instances/expire",
+            r#"{"instance":"15512222"}"#,
+            StatusCode::CONFLICT,
+            "OPEN_FAILED",
+        ),
+        (
+            "/__marketsim/messages/resend",
+            r#"{"message":77}"#,
+            StatusCode::NOT_FOUND,
+            "no message 77",
+        ),
+    ] {
+        let (status, answer) = call(&sim, "POST", path, body).await;
+        assert_eq!(status, expected, "{path} {body}: {answer}");
+        assert!(
+            answer["error"].as_str().unwrap().contains(fragment),
+            "{path} {body}: {answer}"
+        );
+    }
+    let (_, journal) = call(&sim, "GET", "/__marketsim/deliveries", "").await;
+    assert_eq!(journal["total"], 0, "nothing refused went out");
 }

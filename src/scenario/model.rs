@@ -247,6 +247,11 @@ pub struct ExpectSpi {
     pub action: Option<String>,
     /// `ok`, `not_ready`, `http_error`, `bad_answer`, `timeout`, `unreachable`.
     pub outcome: Option<String>,
+    /// Only this instance's (the marketplace's instance id, orderBizId).
+    pub instance: Option<String>,
     /// How many deliveries match, exactly.
     pub count: Option<usize>,
+    /// When the matching deliveries were made, all of them, in order (`yyyy-MM-dd HH:mm:ss`,
+    /// Asia/Shanghai, as the transcript writes them).
+    pub at: Option<Vec<String>>,
 }

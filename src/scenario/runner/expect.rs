@@ -7,6 +7,7 @@ use super::Run;
 use crate::scenario::api;
 use crate::scenario::json;
 use crate::scenario::model::{Expect, ExpectSpi};
+use protocol::time::spi_format;
 
 impl Run {
     pub(super) fn expect(&mut self, e: &Expect) -> Result<(), StepError> {
@@ -102,26 +103,44 @@ impl Run {
 
     fn expect_spi(&self, spi: &ExpectSpi) -> Result<(), StepError> {
         let deliveries = self.world.sim.store().deliveries(None)?;
-        let found = deliveries
+        let at = |d: &simulator::store::deliveries::Delivery| {
+            chrono::DateTime::from_timestamp_millis(d.at)
+                .map(spi_format)
+                .unwrap_or_default()
+        };
+        let matching: Vec<_> = deliveries
             .iter()
             .filter(|d| spi.action.as_ref().is_none_or(|a| *a == d.action))
             .filter(|d| spi.outcome.as_ref().is_none_or(|o| *o == d.outcome))
-            .count();
-        let ok = match spi.count {
-            Some(n) => found == n,
-            None => found > 0,
+            .filter(|d| spi.instance.as_ref().is_none_or(|i| *i == d.instance_id))
+            .collect();
+        let found = matching.len();
+        let times: Vec<String> = matching.iter().map(|d| at(d)).collect();
+        let ok = match (spi.count, &spi.at) {
+            (_, Some(wanted)) if *wanted != times => false,
+            (Some(n), _) => found == n,
+            (None, Some(_)) => true,
+            (None, None) => found > 0,
         };
         if ok {
             return Ok(());
         }
         let wanted = format!(
-            "{} {} deliver{}{}",
+            "{} {} deliver{}{}{}{}",
             spi.count.map(|n| n.to_string()).unwrap_or_else(|| "some".into()),
             spi.action.as_deref().unwrap_or("SPI"),
             if spi.count == Some(1) { "y" } else { "ies" },
+            spi.instance
+                .as_ref()
+                .map(|i| format!(" to instance {i}"))
+                .unwrap_or_default(),
             spi.outcome
                 .as_ref()
                 .map(|o| format!(" with outcome {o}"))
+                .unwrap_or_default(),
+            spi.at
+                .as_ref()
+                .map(|t| format!(" at [{}]", t.join(", ")))
                 .unwrap_or_default()
         );
         Err(StepError::SpiDeliveries {
@@ -129,7 +148,7 @@ impl Run {
             found,
             seen: deliveries
                 .iter()
-                .map(|d| format!("{} {}", d.action, d.outcome))
+                .map(|d| format!("{} {} at {}", d.action, d.outcome, at(d)))
                 .collect(),
         })
     }
