@@ -68,7 +68,7 @@ impl Simulator {
         };
         self.store().create_purchase(
             &order,
-            &create_instance_message(&order, epoch_millis(now + delay)),
+            &create_instance_message(&order, epoch_millis(now.checked_add_signed(delay).unwrap_or(now))),
             record,
         )?;
         self.clock().wake();

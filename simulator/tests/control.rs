@@ -57,6 +57,7 @@ async fn bad_clock_requests_get_a_clear_refusal() {
     let sim = simulator(world_with_vendor("http://127.0.0.1:9/spi"));
     for (body, fragment) in [
         (r#"{"by":"soon"}"#, "not a duration"),
+        (r#"{"by":"9999999999d"}"#, "further than the clock can go"),
         (r#"{"to":"yesterday"}"#, "not a date"),
         (r#"{"by":"1m","to":"2023-08-15 11:00:00"}"#, "exactly one"),
         ("not json", "not JSON"),

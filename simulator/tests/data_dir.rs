@@ -2,6 +2,8 @@
 //! named, and its directory left byte for byte as it was; an empty directory gets a new store; a
 //! store left by a killed process reopens with every committed write.
 
+mod common;
+
 use marketsim_simulator::store::{Store, FILE_NAME};
 use rstest::rstest;
 use std::path::Path;
@@ -133,4 +135,65 @@ fn a_store_left_by_a_killed_process_reopens_with_every_committed_write() {
             Some(format!("value-{i}"))
         );
     }
+}
+
+#[tokio::test]
+async fn a_pending_create_instance_of_an_earlier_version_is_delivered_as_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let conn = rusqlite::Connection::open(dir.path().join(FILE_NAME)).unwrap();
+    // As builds before the outbox left it: an instance opening, its third attempt scheduled as a
+    // createInstance job.
+    conn.execute_batch(include_str!("../src/store/migrations/001_first_schema.sql"))
+        .unwrap();
+    conn.execute_batch(include_str!(
+        "../src/store/migrations/002_anonymous_sessions_and_metering_index.sql"
+    ))
+    .unwrap();
+    conn.execute_batch(
+        "PRAGMA user_version = 2;
+         INSERT INTO orders VALUES ('200000000000009', '1763420985012345', 'cmgj00061912',
+             'cmgj00061912-payg', 'NEW', 'PAID', '10000009', 1692064800000);
+         INSERT INTO instances (instance_id, order_id, ali_uid, product_code, sku_id, status, attempts,
+             next_attempt_at, created_at)
+         VALUES ('10000009', '200000000000009', '1763420985012345', 'cmgj00061912', 'cmgj00061912-payg',
+             'OPENING', 2, 1692065100000, 1692064800000);
+         INSERT INTO jobs (id, due_at, kind, subject, attempt)
+         VALUES (41, 1692065100000, 'create_instance', '10000009', 3);",
+    )
+    .unwrap();
+    drop(conn);
+
+    let vendor = testkit::vendor::Vendor::answering("zc-9", "http://vendor/sso").await;
+    let options = marketsim_simulator::Options {
+        data_dir: Some(dir.path().to_owned()),
+        ..Default::default()
+    };
+    let sim =
+        marketsim_simulator::Simulator::open(common::world_with_vendor(&vendor.spi_url()), options).unwrap();
+    let message = sim
+        .store()
+        .message(41)
+        .unwrap()
+        .expect("the job's message, by its id");
+    assert_eq!((message.action.as_str(), message.attempts), ("createInstance", 2));
+    assert_eq!(
+        message.params.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+        [
+            "action",
+            "aliUid",
+            "orderBizId",
+            "orderId",
+            "productCode",
+            "skuId",
+            "trial"
+        ]
+    );
+    sim.clock()
+        .advance(std::time::Duration::from_secs(300))
+        .await
+        .unwrap();
+    let instance = sim.store().instance("10000009").unwrap().unwrap();
+    assert_eq!(instance.vendor_instance_id.as_deref(), Some("zc-9"));
+    assert_eq!(instance.attempts, 3, "the third attempt, as scheduled");
+    assert_eq!(sim.store().pending_jobs().unwrap(), 0);
 }

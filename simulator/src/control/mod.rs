@@ -171,7 +171,18 @@ async fn advance(State(sim): State<Simulator>, body: Bytes) -> Response {
     };
     let target = match (request.by, request.to) {
         (Some(by), None) => match parse_duration(&by) {
-            Ok(d) => sim.clock().now() + chrono::TimeDelta::from_std(d).unwrap_or(chrono::TimeDelta::MAX),
+            Ok(d) => match chrono::TimeDelta::from_std(d)
+                .ok()
+                .and_then(|d| sim.clock().now().checked_add_signed(d))
+            {
+                Some(t) => t,
+                None => {
+                    return refuse(
+                        StatusCode::BAD_REQUEST,
+                        format!("`{by}` is further than the clock can go"),
+                    )
+                }
+            },
             Err(e) => return refuse(StatusCode::BAD_REQUEST, e),
         },
         (None, Some(to)) => match parse_instant(&to) {

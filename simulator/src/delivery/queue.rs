@@ -145,7 +145,10 @@ impl Simulator {
         // renewInstance's new expiry and refundRenewInstance's rolled-back one, unless given: a
         // year from now, and now.
         let expired_on = match action {
-            Action::RenewInstance => spi_format(now + chrono::TimeDelta::days(365)),
+            Action::RenewInstance => spi_format(
+                now.checked_add_signed(chrono::TimeDelta::days(365))
+                    .unwrap_or(now),
+            ),
             _ => spi_format(now),
         };
         let mut params = action.params(&Subject::from(instance), &expired_on, request_id.as_deref());
