@@ -5,8 +5,9 @@
 //! when it begins waiting for the next request, so it is the idle timeout too. Each request's body
 //! is wrapped in a [`Deadline`], and its Host checked against the [`AllowedHosts`] before the app
 //! sees it. A write that makes no progress for `limits.write` (a client that stopped reading)
-//! drops the connection. On shutdown every connection is told to finish gracefully (idle ones close at once,
-//! requests in flight are answered); after `shutdown_grace` the rest are dropped.
+//! drops the connection; so does a response marked [`DropConnection`]. On shutdown every
+//! connection is told to finish gracefully (idle ones close at once, requests in flight are
+//! answered); after `shutdown_grace` the rest are dropped.
 
 use crate::body::Deadline;
 use crate::hosts::AllowedHosts;
@@ -16,7 +17,6 @@ use axum::Router;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::sync::Arc;
@@ -25,6 +25,19 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 use tokio_io_timeout::TimeoutStream;
 use tower::ServiceExt;
+
+/// Put in a response's extensions, it has the connection closed instead of the response sent:
+/// the client's request was taken and its answer lost on the way (an injected fault).
+#[derive(Clone, Copy, Debug)]
+pub struct DropConnection;
+
+impl std::fmt::Display for DropConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the answer is dropped on purpose")
+    }
+}
+
+impl std::error::Error for DropConnection {}
 
 /// How one server meets the network: which Host names it answers to, and its limits.
 #[derive(Clone, Debug, Default)]
@@ -144,10 +157,17 @@ impl Connection {
             let app = app.clone();
             async move {
                 if let Some(refusal) = refusal {
-                    return Ok::<_, Infallible>(refusal);
+                    return Ok(refusal);
                 }
                 let request = request.map(|body| Body::new(Deadline::new(body, body_read)));
-                app.oneshot(request).await
+                let response = match app.oneshot(request).await {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                };
+                if response.extensions().get::<DropConnection>().is_some() {
+                    return Err(DropConnection);
+                }
+                Ok(response)
             }
         });
         let mut stream = TimeoutStream::new(stream);

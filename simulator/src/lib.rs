@@ -26,6 +26,7 @@
 pub mod control;
 pub mod cross_account;
 pub mod delivery;
+pub mod faults;
 pub mod openapi;
 pub mod opening;
 pub mod pages;
@@ -48,6 +49,7 @@ use std::future::Future;
 /// world each keep their own nonces and turns, so a nonce one has seen the other would accept.
 /// Serve a world through one router (the CLI serves one per world).
 pub fn router(sim: Simulator) -> Router {
+    sim.faults().know_operations(openapi::operation_names());
     pages::routes()
         .merge(control::routes())
         .layer(axum::middleware::from_fn_with_state(

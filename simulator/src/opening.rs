@@ -71,11 +71,12 @@ impl Simulator {
         Simulator::open(World::default_world(), Options::default()).expect("an in-memory store opens")
     }
 
-    /// Empties the world: no orders, instances, deliveries or sessions; the id generator back at its
-    /// seed; a manual clock back at the world's start; the fixtures back in place.
+    /// Empties the world: no orders, instances, deliveries, sessions or faults; the id generator
+    /// back at its seed; a manual clock back at the world's start; the fixtures back in place.
     pub async fn reset(&self) -> Result<(), StoreError> {
         let store = self.store();
         store.clear()?;
+        self.faults().clear();
         self.restart_ids();
         if self.clock().is_manual() {
             self.clock().reset_to(self.world().start()).await;

@@ -1,7 +1,9 @@
-//! The simulator's one state handle: the world it started from, its store, its clock and its id
-//! generator, cheap to clone into every handler. Opening a world and resetting it put the handle
-//! together with the rules it runs (`opening`); this module knows only what the handle holds.
+//! The simulator's one state handle: the world it started from, its store, its clock, its id
+//! generator and its fault book, cheap to clone into every handler. Opening a world and resetting
+//! it put the handle together with the rules it runs (`opening`); this module knows only what the
+//! handle holds.
 
+use crate::faults::book::FaultBook;
 use crate::spi_client::SpiTransport;
 use crate::store::{Store, StoreError};
 use crate::world::World;
@@ -54,6 +56,8 @@ pub(crate) struct Shared {
     /// Whether the generator has moved past the state `meta` holds (see [`Simulator::request_id`]).
     ids_unsaved: AtomicBool,
     pub spi: Arc<dyn SpiTransport>,
+    /// Faults armed toward the vendor's SPI and its OpenAPI calls.
+    pub faults: FaultBook,
     pub deterministic: bool,
     /// Kept alive here; the clock holds it weakly.
     _jobs: Arc<dyn Timers>,
@@ -100,6 +104,7 @@ impl Simulator {
             ids: Mutex::new(parts.ids),
             ids_unsaved: AtomicBool::new(false),
             spi: parts.spi,
+            faults: FaultBook::default(),
             deterministic: parts.deterministic,
             _jobs: jobs(weak.clone()),
         });
@@ -113,6 +118,11 @@ impl Simulator {
 
     pub fn store(&self) -> &Store {
         &self.shared.store
+    }
+
+    /// The world's fault book.
+    pub fn faults(&self) -> &FaultBook {
+        &self.shared.faults
     }
 
     /// The world's clock, to share with the vendor side of the same world.

@@ -180,6 +180,8 @@ pub struct MarketplaceStep {
     pub release: Option<String>,
     /// Send the latest message of an action to an instance that gave up again.
     pub resend: Option<ResendStep>,
+    /// Arm a fault toward the vendor's SPI or its OpenAPI calls (the control API's fields).
+    pub fault: Option<simulator::faults::spec::FaultSpec>,
 }
 
 /// `deliver: { instance, action, params }`.

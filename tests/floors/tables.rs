@@ -76,11 +76,17 @@ pub const SIMULATOR: Floors = &[
     // Opening or resetting a world: builds the state, the job runner, and seeds it.
     ("opening", 4, "opening"),
     ("purchase", 4, "purchase"),
+    // Arming a fault checks it against the rules (the actions there are) and the store.
+    ("faults", 4, "faults"),
     ("delivery", 3, "SPI delivery"),
     ("cross_account", 3, "cross-account"),
     ("seed", 3, "seeding"),
     ("state", 2, "state handle"),
+    // An SPI call with a fault acting in its transport.
+    ("faults::spi", 2, "fault transport"),
     ("spi_client", 1, "SPI transport"),
+    // The faults armed, held by the state handle.
+    ("faults::book", 1, "fault book"),
     ("store", 0, "store"),
     ("world", 0, "world"),
 ];

@@ -30,7 +30,7 @@ const OUTCOMES: [&str; 7] = [
     "unreachable",
 ];
 
-fn instant(ms: i64) -> Value {
+pub(super) fn instant(ms: i64) -> Value {
     chrono::DateTime::from_timestamp_millis(ms).map(rfc3339).into()
 }
 

@@ -1,10 +1,12 @@
 //! The control API under `/__marketsim/`: what the harness and the sandbox use to drive a world —
 //! read and move the clock, read the delivery journal and the outbox ([`journal`]), deliver an
-//! action, expire or release an instance, send a message again ([`actions`]), reset. JSON in and out; errors as
-//! `{"error": "..."}` with a 4xx status. Every route is a row of [`ENDPOINTS`], and every request
-//! that could change the world passes [`guard`] first.
+//! action, expire or release an instance, send a message again ([`actions`]), arm faults
+//! ([`faults`]), reset. JSON in and out; errors as `{"error": "..."}` with a 4xx status. Every
+//! route is a row of [`ENDPOINTS`], and every request that could change the world passes
+//! [`guard`] first.
 
 mod actions;
+mod faults;
 pub mod guard;
 mod journal;
 
@@ -97,6 +99,24 @@ pub static ENDPOINTS: &[Endpoint] = &[
         path: "/__marketsim/messages/resend",
         example: actions::RESEND_EXAMPLE,
         handler: |m| on(m, actions::resend),
+    },
+    Endpoint {
+        method: Method::GET,
+        path: "/__marketsim/faults",
+        example: "",
+        handler: |m| on(m, faults::list),
+    },
+    Endpoint {
+        method: Method::POST,
+        path: "/__marketsim/faults",
+        example: faults::ARM_EXAMPLE,
+        handler: |m| on(m, faults::arm),
+    },
+    Endpoint {
+        method: Method::POST,
+        path: "/__marketsim/faults/clear",
+        example: "{}",
+        handler: |m| on(m, faults::clear),
     },
     Endpoint {
         method: Method::POST,

@@ -1,9 +1,10 @@
 //! One attempt of one message: the call (signed with the vendor's key over every parameter,
-//! contract §1.2), the answer judged (`judge`), and what it settles — delivered, tried again after
+//! contract §1.2, with any fault armed for it acting in its transport), the answer judged (`judge`), and what it settles — delivered, tried again after
 //! the action's wait, or given up — ready for the store to record in one transaction.
 
 use super::action::Action;
 use super::judge::{judge, outcome_words, Verdict};
+use super::Faults;
 use crate::spi_client::{Reply, SpiClient};
 use crate::state::Simulator;
 use crate::store::deliveries::Delivery;
@@ -37,6 +38,7 @@ impl Simulator {
         &self,
         job: Job,
         message: Message,
+        faults: Faults,
         at: Instant,
     ) -> Result<Attempted, Undeliverable> {
         let action = Action::parse(&message.action).map_err(Undeliverable::UnknownAction)?;
@@ -50,7 +52,13 @@ impl Simulator {
             .ok_or(Undeliverable::NoVendor)?;
         let settings = &self.world().settings;
         let url = SpiClient::url(&vendor.spi_url, &message.params, &vendor.spi_key);
-        let result = self.shared.spi.call(&url, settings.spi_timeout).await;
+        let result = crate::faults::spi::send(
+            &*self.shared.spi,
+            faults.call.as_ref(),
+            &url,
+            settings.spi_timeout,
+        )
+        .await;
         let attempt = message.attempts + 1;
         let verdict = judge(action, &result.reply);
         let next_at = match verdict {
@@ -105,7 +113,7 @@ impl Simulator {
             body,
             elapsed_ms: result.elapsed.as_millis() as u64,
             next_at,
-            fault: None,
+            fault: faults.label(),
         };
         Ok(Attempted {
             job,

@@ -7,7 +7,7 @@
 //! world's `spi_retry_interval`, orderPay on its published schedule, the others at
 //! `notification_retry_interval`), or given up — a createInstance leaving its instance 开通失败, an
 //! orderPay waiting in DescribeFailedNotifications. An instance's messages go out one at a time, in
-//! the order they were made; jobs due at one instant for different instances go out up to the
+//! the order they were made (unless a swap fault reorders them, [`crate::faults`]); jobs due at one instant for different instances go out up to the
 //! world's `delivery_concurrency` at a time, and are recorded in the order they were due, so a run
 //! reads the same whatever order the answers come back in. [`queue`] makes messages: the control
 //! actions that deliver one, expire or release an instance, and send a message that gave up again.
@@ -17,10 +17,34 @@ mod attempt;
 pub mod judge;
 pub mod queue;
 
+use crate::faults::book::SpiFault;
 use crate::state::{Shared, Simulator};
+use crate::store::jobs::Job;
+use crate::store::messages::Message;
 use protocol::clock::{BoxFuture, Timers};
 use protocol::time::{epoch_millis, Instant};
 use std::sync::Weak;
+
+/// The faults one delivery goes out with.
+pub(crate) struct Faults {
+    /// It goes out in the place of the message before it.
+    pub swapped: bool,
+    /// What acts on the call.
+    pub call: Option<SpiFault>,
+}
+
+impl Faults {
+    /// The journal's `fault`: `swap`, `timeout`, `swap, timeout`, or None.
+    fn label(&self) -> Option<String> {
+        let labels: Vec<String> = self
+            .swapped
+            .then(|| SpiFault::Swap.label())
+            .into_iter()
+            .chain(self.call.as_ref().map(SpiFault::label))
+            .collect();
+        (!labels.is_empty()).then(|| labels.join(", "))
+    }
+}
 
 /// The simulator's scheduled work, as the clock sees it.
 pub(crate) struct JobRunner {
@@ -82,8 +106,12 @@ impl Simulator {
                     }
                     continue;
                 };
+                let (job, message, faults) = self.take_faults(job, message, now);
                 let sim = self.clone();
-                calls.spawn(async move { (index, sim.attempt(job.clone(), message, now).await, job) });
+                calls.spawn(async move {
+                    let attempted = sim.attempt(job.clone(), message, faults, now).await;
+                    (index, attempted, job)
+                });
             }
             let mut done = Vec::with_capacity(calls.len());
             while let Some(joined) = calls.join_next().await {
@@ -133,9 +161,44 @@ impl Simulator {
         }
     }
 
+    /// The faults armed for this delivery, taken in the order deliveries are due: a swap first
+    /// (the instance's next message goes out in this one's place, and takes this job), then a
+    /// fault of the call itself.
+    fn take_faults(&self, job: Job, message: Message, now: Instant) -> (Job, Message, Faults) {
+        let at = epoch_millis(now);
+        let mut swapped_in = None;
+        let swapped = self
+            .faults()
+            .take_swap(&message.action, &message.instance_id, at, || {
+                match self.store().swap_first_two(&job) {
+                    Ok(next) => {
+                        swapped_in = next;
+                        swapped_in.is_some()
+                    }
+                    Err(e) => {
+                        tracing::error!("swapping the deliveries of job {}: {e}", job.id);
+                        false
+                    }
+                }
+            });
+        let (job, message) = match swapped_in.filter(|_| swapped) {
+            Some(next) => (
+                Job {
+                    subject: next.id.to_string(),
+                    attempt: next.attempts + 1,
+                    ..job
+                },
+                next,
+            ),
+            None => (job, message),
+        };
+        let call = self.faults().take_spi(&message.action, &message.instance_id, at);
+        (job, message, Faults { swapped, call })
+    }
+
     /// Drops a job that cannot be delivered. False when even that fails: the store is failing,
     /// and delivering stops until the clock's next turn rather than meet the same job again.
-    fn drop_job(&self, job: &crate::store::jobs::Job, now: Instant) -> bool {
+    fn drop_job(&self, job: &Job, now: Instant) -> bool {
         match self.store().drop_delivery_job(job, epoch_millis(now)) {
             Ok(()) => true,
             Err(e) => {

@@ -44,6 +44,8 @@ pub struct Authenticated<'w, 'r> {
     /// The operation the signature covers: V3's signed `x-acs-action` header (or, without one, its
     /// `Action` parameter, signed with the query or the body); V1's `Action` parameter.
     pub action: &'r str,
+    /// The AccessKeyId the request is signed with.
+    pub access_key_id: String,
 }
 
 /// Checks the request's signature as if the wall clock read `now`, remembering its nonce in
@@ -152,6 +154,7 @@ fn authenticate_v3<'w, 'r>(
         caller,
         sts,
         action,
+        access_key_id: auth.access_key_id.to_owned(),
     })
 }
 
@@ -220,6 +223,7 @@ fn authenticate_v1<'w, 'r>(
         caller,
         sts,
         action,
+        access_key_id: access_key_id.to_owned(),
     })
 }
 

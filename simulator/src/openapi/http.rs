@@ -1,16 +1,18 @@
 //! The OpenAPI's HTTP entry. A request to `/` is the OpenAPI's when it is a POST (no page takes a
 //! POST on `/`), carries an `Authorization` or `x-acs-action` header, or an `Action` or `Signature`
 //! query parameter; everything else goes on to the pages. The body is read up to [`MAX_BODY`]; query
-//! and form body are merged; the signature is checked; the operation it covers runs; its fields are
-//! answered with a `RequestId`.
+//! and form body are merged; the signature is checked; a fault armed for the operation and the
+//! AccessKey acts ([`fault`]); the operation it covers runs; its fields are answered with a
+//! `RequestId`.
 
 use super::auth::{authenticate_at, SignedRequest};
-use super::{operation, ApiError, Call, ErrorCode, OpenApi, Params};
+use super::{fault, operation, ApiError, Call, ErrorCode, OpenApi, Params};
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
 use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use protocol::time::epoch_millis;
 use serde_json::Value;
 
 /// The largest request body the OpenAPI reads (the largest real one, a 100-record metering push,
@@ -85,27 +87,37 @@ async fn answer(api: &OpenApi, request: Request) -> Response {
         params: &params,
     };
     let now = protocol::clock::wall_now();
+    let mut armed = None;
     let result = match authenticate_at(sim, &api.runtime.nonces, &signed, now).and_then(|auth| {
         let op = operation(auth.action).ok_or(ErrorCode::UnknownAction)?;
         Ok((auth, op))
     }) {
         Ok((auth, op)) => {
-            let call = Call {
-                sim,
-                caller: auth.caller,
-                params: &params,
-                sts: auth.sts,
-            };
-            api.runtime.run(op, &call).await
+            armed =
+                sim.faults()
+                    .take_openapi(auth.action, &auth.access_key_id, epoch_millis(sim.clock().now()));
+            match fault::instead(armed.as_ref()) {
+                Some(refusal) => Err(refusal),
+                None => {
+                    let call = Call {
+                        sim,
+                        caller: auth.caller,
+                        params: &params,
+                        sts: auth.sts,
+                    };
+                    api.runtime.run(op, &call).await
+                }
+            }
         }
         Err(e) => Err(e),
     };
-    match result {
+    let response = match result {
         Ok(Value::Object(mut fields)) => {
             fields.insert("RequestId".into(), Value::String(request_id));
             axum::Json(Value::Object(fields)).into_response()
         }
         Ok(other) => axum::Json(other).into_response(),
         Err(e) => e.respond(&request_id, wants_xml),
-    }
+    };
+    fault::after(armed, response).await
 }

@@ -4,10 +4,11 @@
 //! [`auth`] checks the V3 `ACS3-HMAC-SHA256` or V1 `HMAC-SHA1` signature, the timestamp and the
 //! nonce, and names the [`Caller`] and the operation the signature covers ([`action`]); [`ops`] holds
 //! one table of operations per family, each answering with the SDK's model of its answer, which
-//! [`answer`] renders; [`error`] is the marketplace's error table and its JSON or XML body.
+//! [`answer`] renders; [`error`] is the marketplace's error table and its JSON or XML body;
+//! [`fault`] acts out a fault armed for a request.
 //!
 //! Floors, as the rest of the simulator has them: the dispatch (this file, [`http`], [`auth`],
-//! [`action`]) uses the families ([`ops`]), which use what every family is built from — [`call`]
+//! [`action`], [`fault`]) uses the families ([`ops`]), which use what every family is built from — [`call`]
 //! (the [`Call`] an operation gets, its [`Caller`], the [`Operation`] itself), [`params`],
 //! [`answer`] and [`error`]. A family never imports the dispatch, nor the ground a family.
 //!
@@ -21,6 +22,7 @@ pub mod answer;
 pub mod auth;
 pub mod call;
 pub mod error;
+pub mod fault;
 pub mod http;
 pub mod ops;
 pub mod params;
@@ -71,6 +73,15 @@ impl OpenApi {
             runtime: Arc::default(),
         }
     }
+}
+
+/// The name of every operation, family by family.
+pub fn operation_names() -> Vec<&'static str> {
+    ops::FAMILIES
+        .iter()
+        .flat_map(|family| family.iter())
+        .map(|(name, _)| *name)
+        .collect()
 }
 
 /// The operation named `action`, from whichever family has it.

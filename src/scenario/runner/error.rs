@@ -85,6 +85,8 @@ pub enum StepError {
     Queue(#[from] simulator::delivery::queue::QueueError),
     #[error("instance {instance} has no {action} message that gave up")]
     NothingToResend { instance: String, action: String },
+    #[error("the fault cannot be armed: {0}")]
+    Fault(String),
 
     // Expectations.
     #[error("expected the page to contain \"{wanted}\"{excerpt}")]

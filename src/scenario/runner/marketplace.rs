@@ -1,12 +1,13 @@
 //! `marketplace` steps: the simulator's control hooks. `reset` empties the marketplace and puts
 //! its clock back at the start, so the transcript's deliveries count from zero again; `deliver`,
 //! `expire`, `release` and `resend` make a message for one instance and run what is due at once,
-//! as the control API does.
+//! as the control API does; `fault` arms a fault.
 
 use super::error::StepError;
 use super::Run;
 use crate::scenario::model::MarketplaceStep;
 use protocol::time::spi_format;
+use simulator::faults::book::{Effect, Fault};
 use simulator::store::messages::{MessageFilter, MessageState};
 
 impl Run {
@@ -15,9 +16,18 @@ impl Run {
         if m.reset {
             sim.reset().await?;
             self.deliveries_seen = 0;
+            self.faults_seen = 0;
             self.transcript.note(format!(
                 "marketplace reset; clock now {}",
                 spi_format(sim.clock().now())
+            ));
+        }
+        if let Some(spec) = &m.fault {
+            let fault = sim.arm_fault(spec).map_err(StepError::Fault)?;
+            self.transcript.note(format!(
+                "marketplace armed fault {}: {}",
+                fault.id,
+                describe_fault(&fault)
             ));
         }
         let mut queued = Vec::new();
@@ -57,4 +67,30 @@ impl Run {
         }
         Ok(())
     }
+}
+
+/// A fault in the transcript's words: `timeout on orderPay to 15511111, 2 times`.
+fn describe_fault(fault: &Fault) -> String {
+    let scope = &fault.scope;
+    let on = match &fault.effect {
+        Effect::Spi(_) => format!(
+            "{} to {}",
+            scope.action.as_deref().unwrap_or("any action"),
+            scope
+                .instance
+                .as_deref()
+                .map_or("any instance".into(), |i| format!("instance {i}"))
+        ),
+        Effect::OpenApi(_) => format!(
+            "{} by {}",
+            scope.operation.as_deref().unwrap_or("any operation"),
+            scope.access_key.as_deref().unwrap_or("any AccessKey")
+        ),
+    };
+    let times = if fault.count == 1 {
+        "once".into()
+    } else {
+        format!("{} times", fault.count)
+    };
+    format!("{} on {on}, {times}", fault.effect.label())
 }

@@ -30,6 +30,7 @@ use super::transcript::Transcript;
 use crate::world::RunningWorld;
 use error::StepError;
 use protocol::time::spi_format;
+use simulator::faults::book::Effect;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -152,6 +153,8 @@ struct Run {
     transcript: Transcript,
     /// SPI deliveries already written to the transcript.
     deliveries_seen: usize,
+    /// The number of the last fired fault written to the transcript.
+    faults_seen: u64,
     /// The index in the plan of the step running now, for a timeout's diagnostic.
     current: Option<usize>,
     vars: BTreeMap<String, String>,
@@ -196,6 +199,7 @@ impl Run {
             self.transcript.exchange(&e);
         }
         self.record_deliveries();
+        self.record_openapi_faults();
         outcome
     }
 
@@ -225,6 +229,21 @@ impl Run {
             format!("{}{}", self.world.console_url, path)
         } else {
             target.to_owned()
+        }
+    }
+
+    /// Writes the OpenAPI faults fired since the last step (an SPI fault shows on its delivery).
+    fn record_openapi_faults(&mut self) {
+        for f in self.world.sim.faults().fired_after(self.faults_seen) {
+            if matches!(f.effect, Effect::OpenApi(_)) {
+                self.transcript.note(format!(
+                    "OpenAPI fault {} fired: {} on {}",
+                    f.fault,
+                    f.effect.label(),
+                    f.on
+                ));
+            }
+            self.faults_seen = f.number;
         }
     }
 

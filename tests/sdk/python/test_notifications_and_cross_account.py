@@ -21,9 +21,19 @@ BUYER_1 = market.BUYERS["buyer-1"]
 
 @pytest.fixture(scope="module")
 def failed_order_pays():
-    """Three orderPay notifications to the world's seeded open instance that the vendor console
-    refuses, each run through its 12 attempts (8 h 38 m, one after another) on the marketplace's
-    clock: three failed notifications, their requestIds oldest first."""
+    """Three orderPay notifications to the world's seeded open instance, every attempt of each
+    answered 500 by an injected fault, each run through its 12 attempts (8 h 38 m, one after
+    another) on the marketplace's clock: three failed notifications, their requestIds oldest first."""
+    market.control(
+        "/__marketsim/faults",
+        {
+            "spi": "status",
+            "status": 500,
+            "action": "orderPay",
+            "instance": market.SEEDED_INSTANCE,
+            "count": 36,
+        },
+    )
     made = [
         market.control("/__marketsim/deliver", {"instance": market.SEEDED_INSTANCE, "action": "orderPay"})
         ["message"]["request_id"]

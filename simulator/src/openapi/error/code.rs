@@ -123,6 +123,9 @@ pub enum ErrorCode {
 
     /// `InternalError` (500), with nothing internal in it.
     Internal,
+    /// A 5xx the gateway answers without the operation running: `ServiceUnavailable` for 503,
+    /// `InternalError` for any other (an injected fault).
+    ServerFault(u16),
 }
 
 use ErrorCode::*;
@@ -175,6 +178,8 @@ impl ErrorCode {
             IllegalCurrentNode => "IllegalCurrentNode",
             IllegalOperatorRole => "IllegalOperatorRole",
             Internal => "InternalError",
+            ServerFault(503) => "ServiceUnavailable",
+            ServerFault(_) => "InternalError",
         })
     }
 
@@ -185,6 +190,7 @@ impl ErrorCode {
             UnknownAction | AccessKeyNotFound | NotFound(_) => 404,
             BodyTooLarge(_) => 413,
             Internal => 500,
+            ServerFault(status) => *status,
             _ => 400,
         }
     }
@@ -256,7 +262,10 @@ impl ErrorCode {
             IllegalProjectStatus => "The project is finished.",
             IllegalCurrentNode => "The node is not the project's current node.",
             IllegalOperatorRole => "The caller does not operate the current node.",
-            Internal => "The request processing has failed due to some unknown error, exception or failure.",
+            ServerFault(503) => "The request has failed due to a temporary failure of the server.",
+            Internal | ServerFault(_) => {
+                "The request processing has failed due to some unknown error, exception or failure."
+            }
         })
     }
 
