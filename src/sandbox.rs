@@ -88,6 +88,12 @@ fn print_banner(world: &RunningWorld, console: &ConsoleWorld, data_dir: Option<&
             b.login, b.password, b.ali_uid
         ));
     }
+    for v in &world.sim.world().vendors {
+        lines.push(format!(
+            "  vendor          {} / {}   ({}'s 生产消息: {}/seller/messages)",
+            v.login, v.password, v.name, world.marketplace_url
+        ));
+    }
     for u in &console.users {
         let roles: Vec<String> = console
             .orgs

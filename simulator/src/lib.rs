@@ -3,10 +3,11 @@
 //!
 //! Layout, in floors; each module imports only the floors beneath it:
 //! - the router: this file. [`router`] layers the OpenAPI over the pages and the control API.
-//! - the interfaces, side by side, none importing another: [`pages`] — the buyer's server-rendered
-//!   pages, rendering their own errors; [`openapi`] — the Market OpenAPI on `/` for vendors' and
-//!   buyers' SDKs, with its own runtime (nonces, turns) and floors of its own (the dispatch over the
-//!   families over what they are built from); [`control`] — the harness's JSON control API.
+//! - the interfaces, side by side, none importing another: [`pages`] — the buyer's and the vendor's
+//!   server-rendered pages, rendering their own errors; [`openapi`] — the Market OpenAPI on `/` for
+//!   vendors' and buyers' SDKs, with its own runtime (nonces, turns) and floors of its own (the
+//!   dispatch over the families over what they are built from); [`control`] — the harness's JSON
+//!   control API.
 //! - [`opening`] — opening a world (or resuming one from a data directory) and resetting it: the
 //!   state put together with the rules it runs.
 //! - the marketplace's rules: [`purchase`] (开通: order, instance and the first scheduled SPI call),

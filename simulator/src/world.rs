@@ -57,6 +57,13 @@ pub struct Settings {
 pub struct Vendor {
     pub id: String,
     pub name: String,
+    /// What the vendor types to sign in to the marketplace's seller pages (生产消息); the vendor's
+    /// `id` when the world does not say, so worlds written before vendors signed in still load.
+    #[serde(default)]
+    pub login: String,
+    /// The sign-in password; `<id>-pass` when the world does not say.
+    #[serde(default)]
+    pub password: String,
     /// The vendor's 生产系统接口地址: every SPI call goes here.
     pub spi_url: String,
     pub spi_key: String,
@@ -154,9 +161,22 @@ impl World {
 
     /// Reads and checks a world.
     pub fn from_yaml(text: &str) -> Result<World, WorldError> {
-        let world: World = serde_yaml::from_str(text)?;
+        let mut world: World = serde_yaml::from_str(text)?;
+        world.default_vendor_accounts();
         world.check()?;
         Ok(world)
+    }
+
+    /// A vendor the world gives no sign-in signs in with its id and `<id>-pass`.
+    fn default_vendor_accounts(&mut self) {
+        for v in &mut self.vendors {
+            if v.login.is_empty() {
+                v.login = v.id.clone();
+            }
+            if v.password.is_empty() {
+                v.password = format!("{}-pass", v.id);
+            }
+        }
     }
 
     /// Where a manual clock starts.
@@ -212,7 +232,26 @@ impl World {
                 ));
             }
         }
+        self.check_accounts()?;
         self.check_sts()
+    }
+
+    /// Buyers and vendors sign in on one form: each login names one account.
+    fn check_accounts(&self) -> Result<(), WorldError> {
+        let logins = self
+            .buyers
+            .iter()
+            .map(|b| b.login.as_str())
+            .chain(self.vendors.iter().map(|v| v.login.as_str()));
+        let mut seen = std::collections::HashSet::new();
+        for login in logins {
+            if !seen.insert(login) {
+                return Err(WorldError::Inconsistent(format!(
+                    "login `{login}` names two accounts; buyers and vendors sign in on one form"
+                )));
+            }
+        }
+        Ok(())
     }
 
     fn check_sts(&self) -> Result<(), WorldError> {
@@ -256,6 +295,11 @@ impl World {
 
     pub fn buyer(&self, login: &str) -> Option<&Buyer> {
         self.buyers.iter().find(|b| b.login == login)
+    }
+
+    /// The vendor who signs in as `login`.
+    pub fn vendor_by_login(&self, login: &str) -> Option<&Vendor> {
+        self.vendors.iter().find(|v| v.login == login)
     }
 
     pub fn buyer_by_uid(&self, ali_uid: &str) -> Option<&Buyer> {
@@ -306,6 +350,31 @@ mod tests {
         );
         let err = World::from_yaml(&text).unwrap_err().to_string();
         assert!(err.contains("already another credential"), "{err}");
+    }
+
+    #[test]
+    fn the_default_worlds_vendor_signs_in_as_its_own_account() {
+        let w = World::default_world();
+        assert_eq!(w.vendor_by_login("zilliz-seller").unwrap().id, "zilliz");
+    }
+
+    #[test]
+    fn a_vendor_without_a_sign_in_signs_in_with_its_id() {
+        let text = DEFAULT_WORLD_YAML
+            .replace("    login: zilliz-seller\n", "")
+            .replace("    password: zilliz-seller-pass\n", "");
+        let w = World::from_yaml(&text).unwrap();
+        assert_eq!(
+            (w.vendors[0].login.as_str(), w.vendors[0].password.as_str()),
+            ("zilliz", "zilliz-pass")
+        );
+    }
+
+    #[test]
+    fn a_vendor_login_a_buyer_has_is_refused() {
+        let text = DEFAULT_WORLD_YAML.replace("login: zilliz-seller", "login: buyer-2");
+        let err = World::from_yaml(&text).unwrap_err().to_string();
+        assert!(err.contains("login `buyer-2` names two accounts"), "{err}");
     }
 
     #[test]

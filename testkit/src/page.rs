@@ -64,6 +64,17 @@ impl Page {
             .collect()
     }
 
+    /// The rows of the tables matching `css` that have data cells (header rows are left out), each
+    /// as its cells' text, whitespace collapsed.
+    pub fn table_rows(&self, css: &str) -> Vec<Vec<String>> {
+        let cell = selector("td");
+        self.html()
+            .select(&selector(&format!("{css} tr")))
+            .map(|row| row.select(&cell).map(collapsed).collect::<Vec<_>>())
+            .filter(|cells| !cells.is_empty())
+            .collect()
+    }
+
     /// The href of every link whose text is `label`.
     pub fn links(&self, label: &str) -> Vec<String> {
         self.html()

@@ -204,6 +204,7 @@ pub(super) async fn messages(
             instance_id: f.text("instance_id"),
             action: f.action()?,
             state,
+            products: None,
         };
         Ok((filter, f.page()?))
     };

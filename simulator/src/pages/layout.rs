@@ -1,9 +1,12 @@
 //! The page frame every marketplace page shares: header with the signed-in account and 退出登录 (a
-//! form with the session's CSRF token), a small style sheet, and dialogs rendered as pages of their
-//! own (they work without JavaScript).
+//! form with the session's CSRF token) — a buyer's links to the console and bills, a vendor's to
+//! 生产消息 — a small style sheet, and dialogs rendered as pages of their own (they work without
+//! JavaScript).
 
-use super::session::SignedIn;
+use super::session::{SignedIn, SignedInVendor};
+use crate::store::sessions::Session;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
+use protocol::time::spi_format;
 
 const STYLE: &str = "
 body{font-family:system-ui,'PingFang SC','Microsoft YaHei',sans-serif;margin:0;color:#1f2329;background:#f5f6f7}
@@ -18,13 +21,49 @@ button.primary,a.primary{background:#ff6a00;color:#fff;border:0;padding:8px 20px
 button[disabled]{opacity:.5;cursor:not-allowed} pre{background:#f7f8fa;padding:8px;white-space:pre-wrap}
 ";
 
+/// Who the header shows signed in.
+pub enum Account<'a> {
+    Nobody,
+    Buyer(&'a SignedIn),
+    Vendor(&'a SignedInVendor),
+}
+
+impl<'a> From<Option<&'a SignedIn>> for Account<'a> {
+    fn from(buyer: Option<&'a SignedIn>) -> Self {
+        buyer.map_or(Account::Nobody, Account::Buyer)
+    }
+}
+
+impl<'a> From<&'a SignedInVendor> for Account<'a> {
+    fn from(vendor: &'a SignedInVendor) -> Self {
+        Account::Vendor(vendor)
+    }
+}
+
+/// A virtual instant (epoch ms) as the pages show it, in Asia/Shanghai.
+pub fn when(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(spi_format)
+        .unwrap_or_default()
+}
+
+fn sign_out(session: &Session) -> Markup {
+    html! {
+        form method="post" action="/signout" {
+            (csrf_field(&session.csrf))
+            button type="submit" { "退出登录" }
+        }
+    }
+}
+
 /// A whole page. `refresh` adds a meta refresh (seconds) for pages that wait on the marketplace.
-pub fn page_with_refresh(
+pub fn page_with_refresh<'a>(
     title: &str,
-    signed_in: Option<&SignedIn>,
+    account: impl Into<Account<'a>>,
     refresh: Option<u32>,
     body: Markup,
 ) -> Markup {
+    let account = account.into();
     html! {
         (DOCTYPE)
         html lang="zh-CN" {
@@ -37,17 +76,21 @@ pub fn page_with_refresh(
             body {
                 header {
                     a href="/products" { strong { "阿里云 云市场" } }
-                    a href="/console/services" { "云市场控制台" }
-                    a href="/console/bills" { "费用与成本" }
+                    @if let Account::Vendor(_) = account {
+                        a href="/seller/messages" { "生产消息" }
+                    } @else {
+                        a href="/console/services" { "云市场控制台" }
+                        a href="/console/bills" { "费用与成本" }
+                    }
                     span.account {
-                        @if let Some(SignedIn { buyer: b, session }) = signed_in {
-                            (b.name) " (" (b.login) ") "
-                            form method="post" action="/signout" {
-                                (csrf_field(&session.csrf))
-                                button type="submit" { "退出登录" }
+                        @match account {
+                            Account::Buyer(SignedIn { buyer: b, session }) => {
+                                (b.name) " (" (b.login) ") " (sign_out(session))
                             }
-                        } @else {
-                            a href="/signin" { "登录" }
+                            Account::Vendor(SignedInVendor { vendor: v, session }) => {
+                                "服务商 " (v.name) " (" (v.login) ") " (sign_out(session))
+                            }
+                            Account::Nobody => a href="/signin" { "登录" },
                         }
                     }
                 }
@@ -57,15 +100,15 @@ pub fn page_with_refresh(
     }
 }
 
-pub fn page(title: &str, signed_in: Option<&SignedIn>, body: Markup) -> Markup {
-    page_with_refresh(title, signed_in, None, body)
+pub fn page<'a>(title: &str, account: impl Into<Account<'a>>, body: Markup) -> Markup {
+    page_with_refresh(title, account, None, body)
 }
 
 /// A dialog as a page of its own: `role=dialog` with its title as the accessible name.
-pub fn dialog(title: &str, signed_in: Option<&SignedIn>, body: Markup) -> Markup {
+pub fn dialog<'a>(title: &str, account: impl Into<Account<'a>>, body: Markup) -> Markup {
     page(
         title,
-        signed_in,
+        account,
         html! {
             div.dialog role="dialog" aria-label=(title) {
                 h2 { (title) }

@@ -1,7 +1,10 @@
-//! The buyer's pages, server-rendered and usable without JavaScript: [`catalog`] (products, 立即开通,
-//! 开通按量服务, 开通申请已提交), [`services`] (已购买服务列表, 详情, 使用指南, 免登), [`bills`],
-//! [`signin`] (with [`return_path`], where it leads), [`cross_account`] (跨账号授权); [`layout`] frames
-//! them, [`session`] knows who is signed in and [`error`] renders what went wrong as a page.
+//! The marketplace's pages, server-rendered and usable without JavaScript. The buyer's:
+//! [`catalog`] (products, 立即开通, 开通按量服务, 开通申请已提交), [`services`] (已购买服务列表, 详情,
+//! 使用指南, 免登), [`bills`], [`cross_account`] (跨账号授权). The vendor's: [`messages`] (生产消息,
+//! the SPI messages to its products' instances) and [`message`] (one message's attempts, 重新发送,
+//! 重置生产次数). Both sign in on [`signin`] (with [`return_path`], where it leads); [`layout`]
+//! frames them, [`session`] knows who is signed in, buyer or vendor, and [`error`] renders what
+//! went wrong as a page.
 //!
 //! The pages sit beside the OpenAPI and the control API, importing neither: what they share with
 //! the OpenAPI (the cross-account rules, a purchase) lives beneath all three.
@@ -11,6 +14,8 @@ pub mod catalog;
 pub mod cross_account;
 pub mod error;
 pub mod layout;
+pub mod message;
+pub mod messages;
 pub mod return_path;
 pub mod services;
 pub mod session;
@@ -40,6 +45,10 @@ pub fn routes() -> Router<Simulator> {
             get(services::sso_notice).post(services::sso_go),
         )
         .route("/console/bills", get(bills::show))
+        .route(messages::LIST, get(messages::list))
+        .route("/seller/messages/{id}", get(message::show))
+        .route("/seller/messages/{id}/resend", post(message::resend))
+        .route("/seller/messages/{id}/reset", post(message::reset))
         .route(
             cross_account::PATH,
             get(cross_account::show).post(cross_account::submit),

@@ -4,7 +4,7 @@
 //! Another buyer's instance is "not found", never "forbidden", so ids cannot be probed.
 
 use super::error::PageError;
-use super::layout::{self, csrf_field};
+use super::layout::{self, csrf_field, when};
 use super::session::{self, check_csrf, form_fields, see_other, SignedIn};
 use crate::delivery::judge::outcome_words;
 use crate::state::Simulator;
@@ -23,12 +23,6 @@ pub const SSO_NOTICE: &str = "您即将免登录前往服务商提供的服务�
 
 /// Seconds between refreshes of the list while an instance is 开通中.
 const REFRESH_SECONDS: u32 = 5;
-
-fn when(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(spi_format)
-        .unwrap_or_default()
-}
 
 fn owned(sim: &Simulator, signed_in: &SignedIn, instance_id: &str) -> Result<Instance, PageError> {
     sim.store()

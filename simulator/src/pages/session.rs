@@ -1,12 +1,13 @@
-//! Who is signed in: the session cookie (HttpOnly, SameSite=Lax, no Domain, so the vendor console on
-//! another host never sees it), the CSRF check every form post passes — the sign-in form's too, by
-//! an anonymous session the browser gets with the form — and form bodies read without ever failing
-//! on odd bytes.
+//! Who is signed in — a buyer, or a vendor on the seller pages; a session names one or the other,
+//! and a buyer's page treats a vendor's session as no buyer at all — with the session cookie
+//! (HttpOnly, SameSite=Lax, no Domain, so the vendor console on another host never sees it), the
+//! CSRF check every form post passes — the sign-in form's too, by an anonymous session the browser
+//! gets with the form — and form bodies read without ever failing on odd bytes.
 
 use super::error::PageError;
 use crate::state::Simulator;
 use crate::store::sessions::Session;
-use crate::world::Buyer;
+use crate::world::{Buyer, Vendor};
 use axum::http::header::{COOKIE, LOCATION, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -20,6 +21,12 @@ pub struct SignedIn {
     pub session: Session,
 }
 
+/// A vendor signed in to the seller pages.
+pub struct SignedInVendor {
+    pub vendor: Vendor,
+    pub session: Session,
+}
+
 /// The browser's session, signed in or anonymous, if it has one.
 pub fn of_browser(sim: &Simulator, headers: &HeaderMap) -> Result<Option<Session>, PageError> {
     match cookie(headers, COOKIE_NAME) {
@@ -28,7 +35,12 @@ pub fn of_browser(sim: &Simulator, headers: &HeaderMap) -> Result<Option<Session
     }
 }
 
-/// The session's buyer, if any.
+/// The browser's signed-in session, buyer's or vendor's, if any.
+pub fn signed_in_session(sim: &Simulator, headers: &HeaderMap) -> Result<Option<Session>, PageError> {
+    Ok(of_browser(sim, headers)?.filter(|s| s.login.is_some()))
+}
+
+/// The session's buyer, if any: a vendor's session has none.
 pub fn current(sim: &Simulator, headers: &HeaderMap) -> Result<Option<SignedIn>, PageError> {
     let Some(session) = of_browser(sim, headers)? else {
         return Ok(None);
@@ -57,6 +69,28 @@ pub fn of_browser_or_new(sim: &Simulator, headers: &HeaderMap) -> Result<(Sessio
 /// The signed-in buyer; otherwise sign in first and come back to `return_to`.
 pub fn require(sim: &Simulator, headers: &HeaderMap, return_to: &str) -> Result<SignedIn, PageError> {
     current(sim, headers)?.ok_or_else(|| PageError::SignInFirst(return_to.to_owned()))
+}
+
+/// The session's vendor, if any: a buyer's session has none.
+pub fn current_vendor(sim: &Simulator, headers: &HeaderMap) -> Result<Option<SignedInVendor>, PageError> {
+    let Some(session) = of_browser(sim, headers)? else {
+        return Ok(None);
+    };
+    let vendor = session
+        .login
+        .as_deref()
+        .and_then(|login| sim.world().vendor_by_login(login));
+    Ok(vendor.cloned().map(|vendor| SignedInVendor { vendor, session }))
+}
+
+/// The signed-in vendor; otherwise (signed out, or signed in as a buyer) sign in first and come
+/// back to `return_to`.
+pub fn require_vendor(
+    sim: &Simulator,
+    headers: &HeaderMap,
+    return_to: &str,
+) -> Result<SignedInVendor, PageError> {
+    current_vendor(sim, headers)?.ok_or_else(|| PageError::SignInFirst(return_to.to_owned()))
 }
 
 /// Refuses a form whose `csrf` field is not the session's.

@@ -1,5 +1,6 @@
 //! 登录 and 退出登录: a buyer signs in to an Alibaba Cloud account of the world (login name and
-//! password), and comes back to the page that asked. The page lists the world's accounts: this is a
+//! password), and comes back to the page that asked; a vendor signs in on the same form to its
+//! seller pages (生产消息). The page lists the world's accounts, buyers' and vendors': this is a
 //! sandbox. Both forms carry the CSRF token of the browser's session — an anonymous one, made with
 //! the sign-in form, for a browser that has none — so another site can neither sign a browser in
 //! as an account of its choosing nor sign it out; signing in ends the session the browser had.
@@ -7,7 +8,7 @@
 use super::error::PageError;
 use super::layout::{self, csrf_field};
 use super::return_path;
-use super::session::{self, check_csrf, check_csrf_of, form_fields, see_other};
+use super::session::{self, check_csrf_of, form_fields, see_other};
 use crate::state::Simulator;
 use crate::store::sessions::Session;
 use axum::body::Bytes;
@@ -52,6 +53,13 @@ fn form(sim: &Simulator, csrf: &str, return_to: &str, error: Option<&str>) -> Ma
                     tr { td { (b.login) } td { (b.password) } td { (b.name) } td { (b.ali_uid) } }
                 }
             }
+            h3 { "服务商沙箱账号" }
+            table {
+                tr { th { "账号名" } th { "密码" } th { "服务商" } }
+                @for v in &sim.world().vendors {
+                    tr { td { (v.login) } td { (v.password) } td { (v.name) } }
+                }
+            }
         },
     )
 }
@@ -67,14 +75,19 @@ pub async fn submit(
     let return_to = return_path::same_site(f.get("return").map(String::as_str));
     let login = f.get("login").map(|s| s.trim()).unwrap_or_default();
     let password = f.get("password").map(String::as_str).unwrap_or_default();
-    let Some(buyer) = sim.world().buyer(login).filter(|b| b.password == password) else {
+    let world = sim.world();
+    let (account, return_to) = if let Some(b) = world.buyer(login).filter(|b| b.password == password) {
+        (b.login.clone(), return_to)
+    } else if let Some(v) = world.vendor_by_login(login).filter(|v| v.password == password) {
+        (v.login.clone(), seller_return(return_to))
+    } else {
         let page = form(&sim, &browser.csrf, &return_to, Some("账号名或密码错误。"));
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     };
     sim.store().delete_session(&browser.token)?;
     let session = Session {
         token: sim.secret()?,
-        login: Some(buyer.login.clone()),
+        login: Some(account),
         csrf: sim.secret()?,
     };
     sim.store().create_session(&session)?;
@@ -83,17 +96,27 @@ pub async fn submit(
     Ok(response)
 }
 
-/// `POST /signout`: ends the signed-in session (its CSRF token required); a browser signed in to
-/// nothing has nothing to end.
+/// Where a vendor goes after signing in: back to the seller page that asked, else 生产消息 (the
+/// buyer's pages are not a vendor's).
+fn seller_return(return_to: String) -> String {
+    if return_to.starts_with("/seller/") {
+        return_to
+    } else {
+        super::messages::LIST.to_owned()
+    }
+}
+
+/// `POST /signout`: ends the signed-in session, buyer's or vendor's (its CSRF token required); a
+/// browser signed in to nothing has nothing to end.
 pub async fn sign_out(
     State(sim): State<Simulator>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, PageError> {
     let mut response = see_other("/products");
-    if let Some(signed_in) = session::current(&sim, &headers)? {
-        check_csrf(&signed_in, &form_fields(&body))?;
-        sim.store().delete_session(&signed_in.session.token)?;
+    if let Some(signed_in) = session::signed_in_session(&sim, &headers)? {
+        check_csrf_of(&signed_in, &form_fields(&body))?;
+        sim.store().delete_session(&signed_in.token)?;
         session::set_cookie(&mut response, None);
     }
     Ok(response)

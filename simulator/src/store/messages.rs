@@ -32,7 +32,8 @@ impl MessageState {
         }
     }
 
-    fn from_code(code: &str) -> Option<MessageState> {
+    /// The state whose [`code`](MessageState::code) is `code`.
+    pub fn from_code(code: &str) -> Option<MessageState> {
         [
             MessageState::Pending,
             MessageState::Delivered,
@@ -411,34 +412,53 @@ impl Store {
         limit: u64,
     ) -> Result<(Vec<Message>, u64), StoreError> {
         let conn = self.conn();
-        let wheres =
-            "(?1 IS NULL OR instance_id = ?1) AND (?2 IS NULL OR action = ?2) AND (?3 IS NULL OR state = ?3)";
-        let args = params![
-            filter.instance_id,
-            filter.action,
-            filter.state.map(MessageState::code)
-        ];
+        let wheres = "(?1 IS NULL OR instance_id = ?1) AND (?2 IS NULL OR action = ?2)
+             AND (?3 IS NULL OR state = ?3)
+             AND (?4 IS NULL OR instance_id IN (SELECT instance_id FROM instances
+                  WHERE product_code IN (SELECT value FROM json_each(?4))))";
+        let state = filter.state.map(MessageState::code);
+        let products = filter
+            .products
+            .as_ref()
+            .map(|codes| serde_json::to_string(codes).expect("strings serialize"));
         let total: i64 = conn.query_row(
             &format!("SELECT count(*) FROM spi_messages WHERE {wheres}"),
-            args,
+            params![filter.instance_id, filter.action, state, products],
             |r| r.get(0),
         )?;
         let mut stmt = conn.prepare(&format!(
-            "SELECT {MESSAGE_COLUMNS} FROM spi_messages WHERE {wheres} ORDER BY id DESC LIMIT ?4 OFFSET ?5"
+            "SELECT {MESSAGE_COLUMNS} FROM spi_messages WHERE {wheres} ORDER BY id DESC LIMIT ?5 OFFSET ?6"
         ))?;
         let rows = stmt
             .query_map(
                 params![
                     filter.instance_id,
                     filter.action,
-                    filter.state.map(MessageState::code),
-                    limit as i64,
-                    offset as i64
+                    state,
+                    products,
+                    limit.min(i64::MAX as u64) as i64,
+                    offset.min(i64::MAX as u64) as i64
                 ],
                 message_from_row,
             )?
             .collect::<Result<_, _>>()?;
         Ok((rows, total as u64))
+    }
+
+    /// Message `id` if it is to an instance of one of `products`: a vendor's own message.
+    pub fn message_of_products(&self, id: i64, products: &[String]) -> Result<Option<Message>, StoreError> {
+        let products = serde_json::to_string(products).expect("strings serialize");
+        Ok(self
+            .conn()
+            .query_row(
+                &format!(
+                    "SELECT {MESSAGE_COLUMNS} FROM spi_messages WHERE id = ?1 AND instance_id IN
+                     (SELECT instance_id FROM instances WHERE product_code IN (SELECT value FROM json_each(?2)))"
+                ),
+                params![id, products],
+                message_from_row,
+            )
+            .optional()?)
     }
 }
 
@@ -448,6 +468,8 @@ pub struct MessageFilter {
     pub instance_id: Option<String>,
     pub action: Option<String>,
     pub state: Option<MessageState>,
+    /// Only messages to instances of these products (a vendor's: the world knows whose they are).
+    pub products: Option<Vec<String>>,
 }
 
 impl Tx<'_> {

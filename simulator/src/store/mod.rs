@@ -4,7 +4,7 @@
 //!
 //! One connection behind a std `Mutex`: every operation is a short synchronous transaction and the
 //! lock is never held across an `.await`. [`orders`] keeps orders and instances, [`jobs`] the
-//! scheduled work, [`messages`] the SPI's outbox, [`deliveries`] every SPI attempt, [`sessions`] buyers' sign-ins; `meta` holds the
+//! scheduled work, [`messages`] the SPI's outbox, [`deliveries`] every SPI attempt, [`sessions`] buyers' and vendors' sign-ins; `meta` holds the
 //! clock and the id generator, so a restarted world resumes both. The OpenAPI families' tables have
 //! a file each: [`purchases`] (what CreateOrder, auto-renewal and image purchases keep beside an
 //! instance), [`metering`], [`notifications`], [`licenses`], [`invoices`] and [`projects`].

@@ -1,8 +1,8 @@
-//! Browsers' sessions: an opaque cookie token, the CSRF token its forms carry and, once the buyer
-//! has signed in, the account. A browser that has only opened the sign-in form has an anonymous
-//! session (its form's token is tied to that browser); those live in `anonymous_sessions`, a table
-//! of their own since `sessions` requires a login, and only the newest [`ANONYMOUS_KEPT`] are kept
-//! so that opening the form over and over cannot fill the store.
+//! Browsers' sessions: an opaque cookie token, the CSRF token its forms carry and, once a buyer or a
+//! vendor has signed in, the account. A browser that has only opened the sign-in form has an
+//! anonymous session (its form's token is tied to that browser); those live in
+//! `anonymous_sessions`, a table of their own since `sessions` requires a login, and only the newest
+//! [`ANONYMOUS_KEPT`] are kept so that opening the form over and over cannot fill the store.
 
 use super::{Store, StoreError};
 use rusqlite::{params, OptionalExtension};

@@ -46,6 +46,15 @@ impl Client {
         c
     }
 
+    /// A vendor signed in to the seller pages with its sandbox account `login`.
+    pub async fn signed_in_vendor(sim: &Simulator, login: &str) -> Client {
+        let mut c = Client::new(sim);
+        let password = sim.world().vendor_by_login(login).unwrap().password.clone();
+        let a = c.sign_in(login, &password, "/seller/messages").await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "sign-in: {}", a.body);
+        c
+    }
+
     /// Opens the sign-in form as a link to `/signin?return=…` would, then submits it with its
     /// hidden fields (the CSRF token, when it has one), `login` and `password`.
     pub async fn sign_in(&mut self, login: &str, password: &str, return_to: &str) -> Page {

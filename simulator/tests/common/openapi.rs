@@ -52,6 +52,8 @@ pub fn other_vendor() -> Caller<'static> {
     static ACME: std::sync::LazyLock<Vendor> = std::sync::LazyLock::new(|| Vendor {
         id: "acme".into(),
         name: "Acme".into(),
+        login: "acme-seller".into(),
+        password: "acme-seller-pass".into(),
         spi_url: "http://localhost:9/spi".into(),
         spi_key: "acme-key".into(),
         access_key_id: "LTAI5tAcmeVendor00001".into(),

@@ -46,6 +46,7 @@ impl Run {
                 instance_id: Some(r.instance.clone()),
                 action: Some(r.action.clone()),
                 state: Some(MessageState::Failed),
+                products: None,
             };
             let (latest, _) = sim.store().messages(&filter, 0, 1)?;
             let Some(message) = latest.first() else {
