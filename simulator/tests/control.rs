@@ -2,47 +2,26 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
-use common::{simulator, world_with_vendor, Client};
-use marketsim_simulator::router;
+use axum::http::StatusCode;
+use common::{control, simulator, world_with_vendor, Client};
 use serde_json::Value;
-
-async fn call(
-    sim: &marketsim_simulator::Simulator,
-    method: &str,
-    path: &str,
-    body: &str,
-) -> (StatusCode, Value) {
-    let request = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body.to_owned()))
-        .unwrap();
-    let answer = testkit::send(&router(sim.clone()), request).await;
-    (
-        answer.status,
-        serde_json::from_str(&answer.body).unwrap_or(Value::Null),
-    )
-}
 
 #[tokio::test]
 async fn the_clock_is_read_and_moved_and_runs_due_deliveries() {
     let sim = simulator(world_with_vendor("http://127.0.0.1:9/spi"));
-    let (_, clock) = call(&sim, "GET", "/__marketsim/clock", "").await;
+    let (_, clock) = control(&sim, "GET", "/__marketsim/clock", "").await;
     assert_eq!(clock["now"], "2023-08-15T10:00:00+08:00");
     assert_eq!(clock["mode"], "manual");
     Client::signed_in(&sim, "buyer-1").await.open_service().await;
-    let (_, clock) = call(&sim, "GET", "/__marketsim/clock", "").await;
+    let (_, clock) = control(&sim, "GET", "/__marketsim/clock", "").await;
     assert_eq!(clock["next_due"], "2023-08-15T10:02:00+08:00");
-    let (status, clock) = call(&sim, "POST", "/__marketsim/clock/advance", r#"{"by":"150s"}"#).await;
+    let (status, clock) = control(&sim, "POST", "/__marketsim/clock/advance", r#"{"by":"150s"}"#).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(clock["now"], "2023-08-15T10:02:30+08:00");
-    let (_, list) = call(&sim, "GET", "/__marketsim/deliveries", "").await;
+    let (_, list) = control(&sim, "GET", "/__marketsim/deliveries", "").await;
     assert_eq!(list["deliveries"][0]["outcome"], "unreachable");
     assert_eq!(list["deliveries"][0]["at"], "2023-08-15T10:02:00+08:00");
-    let (_, clock) = call(
+    let (_, clock) = control(
         &sim,
         "POST",
         "/__marketsim/clock/advance",
@@ -67,14 +46,14 @@ async fn bad_clock_requests_get_a_clear_refusal() {
         ("{}", "exactly one"),
         (r#"{"by":"1m","later":true}"#, "send JSON like"),
     ] {
-        let (status, answer) = call(&sim, "POST", "/__marketsim/clock/advance", body).await;
+        let (status, answer) = control(&sim, "POST", "/__marketsim/clock/advance", body).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
         assert!(
             answer["error"].as_str().unwrap_or_default().contains(fragment),
             "{body}: {answer}"
         );
     }
-    let (status, answer) = call(
+    let (status, answer) = control(
         &sim,
         "POST",
         "/__marketsim/clock/advance",
@@ -89,7 +68,7 @@ async fn bad_clock_requests_get_a_clear_refusal() {
 async fn run_until_idle_delivers_everything_pending_and_reset_empties_the_world() {
     let sim = simulator(world_with_vendor("http://127.0.0.1:9/spi"));
     Client::signed_in(&sim, "buyer-1").await.open_service().await;
-    let (_, clock) = call(
+    let (_, clock) = control(
         &sim,
         "POST",
         "/__marketsim/clock/run-until-idle",
@@ -97,12 +76,12 @@ async fn run_until_idle_delivers_everything_pending_and_reset_empties_the_world(
     )
     .await;
     assert_eq!(clock["next_due"], Value::Null);
-    let (_, list) = call(&sim, "GET", "/__marketsim/deliveries", "").await;
+    let (_, list) = control(&sim, "GET", "/__marketsim/deliveries", "").await;
     assert_eq!(list["deliveries"].as_array().unwrap().len(), 121);
-    let (status, reset) = call(&sim, "POST", "/__marketsim/reset", "{}").await;
+    let (status, reset) = control(&sim, "POST", "/__marketsim/reset", "{}").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(reset["clock"]["now"], "2023-08-15T10:00:00+08:00");
-    let (_, list) = call(&sim, "GET", "/__marketsim/deliveries", "").await;
+    let (_, list) = control(&sim, "GET", "/__marketsim/deliveries", "").await;
     assert!(list["deliveries"].as_array().unwrap().is_empty());
     assert!(sim.store().instances_of("1763420985012345").unwrap().is_empty());
 }
@@ -110,7 +89,7 @@ async fn run_until_idle_delivers_everything_pending_and_reset_empties_the_world(
 #[tokio::test]
 async fn an_action_is_delivered_now_and_the_journal_reads_in_filtered_pages() {
     let sim = simulator(world_with_vendor("http://127.0.0.1:9/spi"));
-    let (status, made) = call(
+    let (status, made) = control(
         &sim,
         "POST",
         "/__marketsim/deliver",
@@ -123,8 +102,8 @@ async fn an_action_is_delivered_now_and_the_journal_reads_in_filtered_pages() {
     assert_eq!(made["attempts"][0]["outcome"], "unreachable");
     assert_eq!(made["attempts"][0]["next_at"], "2023-08-15T10:01:00+08:00");
     let id = made["message"]["id"].as_i64().unwrap();
-    call(&sim, "POST", "/__marketsim/clock/advance", r#"{"by":"9h"}"#).await;
-    let (_, page) = call(
+    control(&sim, "POST", "/__marketsim/clock/advance", r#"{"by":"9h"}"#).await;
+    let (_, page) = control(
         &sim,
         "GET",
         "/__marketsim/deliveries?action=orderPay&page=2&page_size=5",
@@ -137,11 +116,11 @@ async fn an_action_is_delivered_now_and_the_journal_reads_in_filtered_pages() {
     );
     assert_eq!(page["deliveries"].as_array().unwrap().len(), 5);
     assert_eq!(page["deliveries"][0]["attempt"], 6);
-    let (_, none) = call(&sim, "GET", "/__marketsim/deliveries?outcome=ok", "").await;
+    let (_, none) = control(&sim, "GET", "/__marketsim/deliveries?outcome=ok", "").await;
     assert_eq!(none["total"], 0);
-    let (_, failed) = call(&sim, "GET", "/__marketsim/messages?state=failed", "").await;
+    let (_, failed) = control(&sim, "GET", "/__marketsim/messages?state=failed", "").await;
     assert_eq!(failed["messages"][0]["id"].as_i64(), Some(id));
-    let (status, again) = call(
+    let (status, again) = control(
         &sim,
         "POST",
         "/__marketsim/messages/resend",
@@ -165,7 +144,7 @@ async fn bad_control_requests_on_deliveries_get_a_clear_refusal() {
         ("/__marketsim/deliveries?instance=1", "unknown filter `instance`"),
         ("/__marketsim/messages?state=done", "unknown state `done`"),
     ] {
-        let (status, answer) = call(&sim, "GET", path, "").await;
+        let (status, answer) = control(&sim, "GET", path, "").await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
         assert!(
             answer["error"].as_str().unwrap().contains(fragment),
@@ -210,13 +189,13 @@ async fn bad_control_requests_on_deliveries_get_a_clear_refusal() {
             "no message 77",
         ),
     ] {
-        let (status, answer) = call(&sim, "POST", path, body).await;
+        let (status, answer) = control(&sim, "POST", path, body).await;
         assert_eq!(status, expected, "{path} {body}: {answer}");
         assert!(
             answer["error"].as_str().unwrap().contains(fragment),
             "{path} {body}: {answer}"
         );
     }
-    let (_, journal) = call(&sim, "GET", "/__marketsim/deliveries", "").await;
+    let (_, journal) = control(&sim, "GET", "/__marketsim/deliveries", "").await;
     assert_eq!(journal["total"], 0, "nothing refused went out");
 }

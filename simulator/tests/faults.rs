@@ -6,11 +6,10 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
-use common::{simulator, world_with_vendor};
+use axum::http::StatusCode;
+use common::{control, simulator, world_with_vendor};
 use marketsim_simulator::faults::spec::FaultSpec;
-use marketsim_simulator::{router, Simulator};
+use marketsim_simulator::Simulator;
 use protocol::openapi::client::{Client, ClientError};
 use rstest::rstest;
 use serde_json::{json, Value};
@@ -48,20 +47,6 @@ fn journal(sim: &Simulator) -> Vec<Row> {
         .into_iter()
         .map(|d| (d.action, d.attempt, d.outcome, d.status, d.fault))
         .collect()
-}
-
-async fn control(sim: &Simulator, method: &str, path: &str, body: &str) -> (StatusCode, Value) {
-    let request = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body.to_owned()))
-        .unwrap();
-    let answer = testkit::send(&router(sim.clone()), request).await;
-    (
-        answer.status,
-        serde_json::from_str(&answer.body).unwrap_or(Value::Null),
-    )
 }
 
 #[rstest]

@@ -22,6 +22,27 @@ pub fn simulator(world: World) -> Simulator {
     Simulator::open(world, Options::default()).expect("opens in memory")
 }
 
+/// A JSON request to the control API of `sim` (as its own origin sends it): the status and the
+/// answer, `null` when it is not JSON.
+pub async fn control(
+    sim: &Simulator,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> (StatusCode, serde_json::Value) {
+    let request = axum::http::Request::builder()
+        .method(method)
+        .uri(path)
+        .header(axum::http::header::CONTENT_TYPE, "application/json")
+        .body(axum::body::Body::from(body.to_owned()))
+        .expect("a request of a method and a path builds");
+    let answer = testkit::send(&router(sim.clone()), request).await;
+    (
+        answer.status,
+        serde_json::from_str(&answer.body).unwrap_or(serde_json::Value::Null),
+    )
+}
+
 /// A buyer on the marketplace: the kit's `browser`, used as it is for what any browser does, and the
 /// simulator beside it for what only the marketplace knows (its buyers' passwords, the order a 开通
 /// made), which the methods here add.
