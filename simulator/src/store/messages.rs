@@ -148,7 +148,7 @@ impl Tx<'_> {
     /// else when the ones before it are settled. Returns its id.
     pub fn enqueue_message(&self, m: &NewMessage) -> Result<i64, StoreError> {
         let first = self.head_message(&m.instance_id)?.is_none();
-        self.tx.execute(
+        self.execute(
             "INSERT INTO spi_messages (instance_id, action, params, request_id, state, queue_order, created_at)
              VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?5)",
             params![m.instance_id, m.action, serde_json::to_string(&m.params).expect("pairs serialize"),
@@ -166,7 +166,6 @@ impl Tx<'_> {
     /// The instance's first pending message, if any.
     fn head_message(&self, instance_id: &str) -> Result<Option<i64>, StoreError> {
         Ok(self
-            .tx
             .query_row(
                 "SELECT id FROM spi_messages WHERE instance_id = ?1 AND state = 'pending'
                  ORDER BY queue_order LIMIT 1",
@@ -178,11 +177,11 @@ impl Tx<'_> {
 
     /// Gives message `id` its job, due at `at`.
     fn schedule_message(&self, id: i64, at: i64) -> Result<(), StoreError> {
-        self.tx.execute(
+        self.execute(
             "UPDATE spi_messages SET next_at = ?2 WHERE id = ?1",
             params![id, at],
         )?;
-        self.tx.execute(
+        self.execute(
             "INSERT INTO jobs (due_at, kind, subject, attempt)
              SELECT ?2, 'deliver', CAST(id AS TEXT), attempts + 1 FROM spi_messages WHERE id = ?1",
             params![id, at],
@@ -193,7 +192,7 @@ impl Tx<'_> {
     /// After an instance's message is settled at `at`, its next pending one (if any) gets its job.
     fn schedule_next_of(&self, instance_id: &str, at: i64) -> Result<(), StoreError> {
         if let Some(next) = self.head_message(instance_id)? {
-            let has_job: bool = self.tx.query_row(
+            let has_job: bool = self.query_row(
                 "SELECT EXISTS (SELECT 1 FROM jobs WHERE kind = 'deliver' AND subject = CAST(?1 AS TEXT))",
                 [next],
                 |r| r.get(0),
@@ -249,13 +248,12 @@ impl Store {
     /// instance's next message go out.
     pub fn drop_delivery_job(&self, job: &Job, now: i64) -> Result<(), StoreError> {
         self.transaction(|tx| {
-            tx.tx.execute("DELETE FROM jobs WHERE id = ?1", [job.id])?;
+            tx.execute("DELETE FROM jobs WHERE id = ?1", [job.id])?;
             if let Ok(id) = job.subject.parse::<i64>() {
                 let instance: Option<String> = tx
-                    .tx
                     .query_row("SELECT instance_id FROM spi_messages WHERE id = ?1", [id], |r| r.get(0))
                     .optional()?;
-                tx.tx.execute(
+                tx.execute(
                     "UPDATE spi_messages SET state = 'failed', next_at = NULL, finished_at = ?2 WHERE id = ?1",
                     params![id, now],
                 )?;
@@ -290,21 +288,20 @@ impl Store {
             if a != first {
                 return Ok(None);
             }
-            tx.tx.execute(
+            tx.execute(
                 "UPDATE spi_messages SET queue_order = ?2, next_at = NULL WHERE id = ?1",
                 params![a, b_order],
             )?;
-            tx.tx.execute(
+            tx.execute(
                 "UPDATE spi_messages SET queue_order = ?2, next_at = ?3 WHERE id = ?1",
                 params![b, a_order, job.due_at],
             )?;
-            tx.tx.execute(
+            tx.execute(
                 "UPDATE jobs SET subject = CAST(?2 AS TEXT),
                  attempt = (SELECT attempts + 1 FROM spi_messages WHERE id = ?2) WHERE id = ?1",
                 params![job.id, b],
             )?;
             Ok(tx
-                .tx
                 .query_row(
                     &format!("SELECT {MESSAGE_COLUMNS} FROM spi_messages WHERE id = ?1"),
                     [b],
@@ -326,10 +323,10 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.transaction(|tx| {
             tx.insert_delivery(d)?;
-            tx.tx.execute("DELETE FROM jobs WHERE id = ?1", [job_id])?;
+            tx.execute("DELETE FROM jobs WHERE id = ?1", [job_id])?;
             match settled {
                 Settled::Retry { next_at } => {
-                    tx.tx.execute(
+                    tx.execute(
                         "UPDATE spi_messages SET attempts = ?2 WHERE id = ?1",
                         params![message.id, d.attempt],
                     )?;
@@ -341,7 +338,7 @@ impl Store {
                     } else {
                         MessageState::Failed
                     };
-                    tx.tx.execute(
+                    tx.execute(
                         "UPDATE spi_messages SET attempts = ?2, state = ?3, next_at = NULL, finished_at = ?4
                          WHERE id = ?1",
                         params![message.id, d.attempt, state.code(), d.at],
@@ -377,7 +374,7 @@ impl Store {
             }
             // Sent again, it joins the end of its instance's queue, as a new notification would.
             let first = tx.head_message(&m.instance_id)?.is_none();
-            tx.tx.execute(
+            tx.execute(
                 "UPDATE spi_messages SET state = 'pending', finished_at = NULL,
                  attempts = CASE WHEN ?2 THEN 0 ELSE attempts END,
                  queue_order = (SELECT max(queue_order) + 1 FROM spi_messages WHERE instance_id = ?3)
@@ -385,7 +382,7 @@ impl Store {
                 params![id, reset, m.instance_id],
             )?;
             if m.action == "createInstance" {
-                tx.tx.execute(
+                tx.execute(
                     "UPDATE instances SET status = 'OPENING', failure = NULL, next_attempt_at = ?2
                      WHERE instance_id = ?1 AND status = 'OPEN_FAILED'",
                     params![m.instance_id, now],
@@ -453,7 +450,6 @@ pub struct MessageFilter {
 impl Tx<'_> {
     fn message(&self, id: i64) -> Result<Option<Message>, StoreError> {
         Ok(self
-            .tx
             .query_row(
                 &format!("SELECT {MESSAGE_COLUMNS} FROM spi_messages WHERE id = ?1"),
                 [id],
@@ -512,7 +508,7 @@ impl Tx<'_> {
                     info,
                 }),
             ) => {
-                self.tx.execute(
+                self.execute(
                     "UPDATE instances SET status = ?2, vendor_instance_id = ?3, app_info = ?4, host_info = ?5,
                      info = ?6, attempts = ?7, next_attempt_at = NULL, failure = NULL, opened_at = ?8
                      WHERE instance_id = ?1",
@@ -521,14 +517,14 @@ impl Tx<'_> {
                 )?;
             }
             (_, Some(Opening::Failed { reason })) => {
-                self.tx.execute(
+                self.execute(
                     "UPDATE instances SET status = ?2, attempts = ?3, next_attempt_at = NULL, failure = ?4
                      WHERE instance_id = ?1",
                     params![instance_id, Status::OpenFailed.code(), attempt, reason],
                 )?;
             }
             (Settled::Retry { next_at }, None) => {
-                self.tx.execute(
+                self.execute(
                     "UPDATE instances SET attempts = ?2, next_attempt_at = ?3 WHERE instance_id = ?1",
                     params![instance_id, attempt, next_at],
                 )?;
