@@ -42,10 +42,10 @@ impl Simulator {
         let action = Action::parse(&message.action).map_err(Undeliverable::UnknownAction)?;
         let vendor = self
             .store()
-            .instance(&message.instance_id)
+            .product_of(&message.instance_id)
             .ok()
             .flatten()
-            .and_then(|i| self.world().product(&i.product_code).map(|p| p.vendor.clone()))
+            .and_then(|code| self.world().product(&code).map(|p| p.vendor.clone()))
             .and_then(|v| self.world().vendor(&v).cloned())
             .ok_or(Undeliverable::NoVendor)?;
         let settings = &self.world().settings;

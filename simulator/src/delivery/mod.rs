@@ -68,8 +68,11 @@ impl Simulator {
                     return;
                 }
             };
-            let mut calls = tokio::task::JoinSet::new();
-            for (index, (job, message)) in due.into_iter().enumerate() {
+            // Every call of the batch goes out at once; each is recorded as soon as it and those
+            // due before it are answered, so recording overlaps the calls still out and the
+            // journal reads in due order whatever order the answers come back in.
+            let mut calls = Vec::with_capacity(due.len());
+            for (job, message) in due {
                 let Some(message) = message else {
                     tracing::warn!(
                         "job {} ({} {}) has no message to deliver; dropped",
@@ -83,54 +86,59 @@ impl Simulator {
                     continue;
                 };
                 let sim = self.clone();
-                calls.spawn(async move { (index, sim.attempt(job.clone(), message, now).await, job) });
+                calls.push(tokio::spawn(async move {
+                    (sim.attempt(job.clone(), message, now).await, job)
+                }));
             }
-            let mut done = Vec::with_capacity(calls.len());
-            while let Some(joined) = calls.join_next().await {
-                match joined {
-                    Ok(call) => done.push(call),
+            for call in calls {
+                let (attempted, job) = match call.await {
+                    Ok(done) => done,
                     Err(e) => {
                         // Its job stays due; the clock's next turn tries it again.
                         tracing::error!("a delivery broke off: {e}");
                         return;
                     }
-                }
-            }
-            done.sort_by_key(|(index, _, _)| *index);
-            for (_, attempted, job) in done {
-                match attempted {
-                    Ok(a) => {
-                        if let Err(e) = self.store().record_delivery(
-                            a.job.id,
-                            &a.message,
-                            &a.delivery,
-                            &a.settled,
-                            a.opening.as_ref(),
-                        ) {
-                            tracing::error!("recording delivery of message {}: {e}", a.message.id);
-                            if !self.drop_job(&job, now) {
-                                return;
-                            }
-                        }
-                    }
-                    Err(attempt::Undeliverable::UnknownAction(e)) => {
-                        tracing::error!("job {}: {e}; dropped", job.id);
-                        if !self.drop_job(&job, now) {
-                            return;
-                        }
-                    }
-                    Err(attempt::Undeliverable::NoVendor) => {
-                        tracing::warn!(
-                            "job {}: the world no longer sells its instance's product; dropped",
-                            job.id
-                        );
-                        if !self.drop_job(&job, now) {
-                            return;
-                        }
-                    }
+                };
+                if !self.record(attempted, &job, now) {
+                    return;
                 }
             }
         }
+    }
+
+    /// Records an attempt of `job`, or drops the job when it could not be attempted or recorded.
+    /// False when even that fails.
+    fn record(
+        &self,
+        attempted: Result<attempt::Attempted, attempt::Undeliverable>,
+        job: &crate::store::jobs::Job,
+        now: Instant,
+    ) -> bool {
+        match attempted {
+            Ok(a) => {
+                let recorded = self.store().record_delivery(
+                    a.job.id,
+                    &a.message,
+                    &a.delivery,
+                    &a.settled,
+                    a.opening.as_ref(),
+                );
+                match recorded {
+                    Ok(()) => return true,
+                    Err(e) => tracing::error!("recording delivery of message {}: {e}", a.message.id),
+                }
+            }
+            Err(attempt::Undeliverable::UnknownAction(e)) => {
+                tracing::error!("job {}: {e}; dropped", job.id);
+            }
+            Err(attempt::Undeliverable::NoVendor) => {
+                tracing::warn!(
+                    "job {}: the world no longer sells its instance's product; dropped",
+                    job.id
+                );
+            }
+        }
+        self.drop_job(job, now)
     }
 
     /// Drops a job that cannot be delivered. False when even that fails: the store is failing,
