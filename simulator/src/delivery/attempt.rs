@@ -9,6 +9,7 @@ use crate::state::Simulator;
 use crate::store::deliveries::Delivery;
 use crate::store::jobs::Job;
 use crate::store::messages::{Message, Opening, Settled};
+use crate::store::{StoreError, Tx};
 use protocol::time::{epoch_millis, Instant};
 
 /// The longest answer body the journal keeps, in characters.
@@ -21,6 +22,19 @@ pub(super) struct Attempted {
     pub delivery: Delivery,
     pub settled: Settled,
     pub opening: Option<Opening>,
+}
+
+impl Attempted {
+    /// Writes the attempt and what it settles in `tx`.
+    pub(super) fn record(&self, tx: &Tx<'_>) -> Result<(), StoreError> {
+        tx.record_delivery(
+            self.job.id,
+            &self.message,
+            &self.delivery,
+            &self.settled,
+            self.opening.as_ref(),
+        )
+    }
 }
 
 /// Why a job has nothing to deliver.

@@ -18,6 +18,9 @@ pub mod judge;
 pub mod queue;
 
 use crate::state::{Shared, Simulator};
+use crate::store::jobs::Job;
+use crate::store::StoreError;
+use attempt::{Attempted, Undeliverable};
 use protocol::clock::{BoxFuture, Timers};
 use protocol::time::{epoch_millis, Instant};
 use std::sync::Weak;
@@ -68,9 +71,10 @@ impl Simulator {
                     return;
                 }
             };
-            // Every call of the batch goes out at once; each is recorded as soon as it and those
-            // due before it are answered, so recording overlaps the calls still out and the
-            // journal reads in due order whatever order the answers come back in.
+            // Every call of the batch goes out at once. They are recorded in due order, so the
+            // journal reads the same whatever order the answers come back in: each as soon as it
+            // and those before it are in, together with the answers already in after it, so the
+            // recording overlaps the calls still out and shares their transactions.
             let mut calls = Vec::with_capacity(due.len());
             for (job, message) in due {
                 let Some(message) = message else {
@@ -90,60 +94,74 @@ impl Simulator {
                     (sim.attempt(job.clone(), message, now).await, job)
                 }));
             }
-            for call in calls {
-                let (attempted, job) = match call.await {
-                    Ok(done) => done,
-                    Err(e) => {
-                        // Its job stays due; the clock's next turn tries it again.
-                        tracing::error!("a delivery broke off: {e}");
-                        return;
+            let mut calls = calls.into_iter().peekable();
+            while let Some(first) = calls.next() {
+                let mut answered = vec![first];
+                while let Some(next) = calls.next_if(tokio::task::JoinHandle::is_finished) {
+                    answered.push(next);
+                }
+                let mut done = Vec::with_capacity(answered.len());
+                let mut broke_off = false;
+                for call in answered {
+                    match call.await {
+                        Ok(attempt) => done.push(attempt),
+                        Err(e) => {
+                            // Its job stays due; the clock's next turn tries it again.
+                            tracing::error!("a delivery broke off: {e}");
+                            broke_off = true;
+                            break;
+                        }
                     }
-                };
-                if !self.record(attempted, &job, now) {
+                }
+                if !self.record(done, now) || broke_off {
                     return;
                 }
             }
         }
     }
 
-    /// Records an attempt of `job`, or drops the job when it could not be attempted or recorded.
-    /// False when even that fails.
-    fn record(
-        &self,
-        attempted: Result<attempt::Attempted, attempt::Undeliverable>,
-        job: &crate::store::jobs::Job,
-        now: Instant,
-    ) -> bool {
-        match attempted {
-            Ok(a) => {
-                let recorded = self.store().record_delivery(
-                    a.job.id,
-                    &a.message,
-                    &a.delivery,
-                    &a.settled,
-                    a.opening.as_ref(),
-                );
-                match recorded {
-                    Ok(()) => return true,
+    /// Records attempts in one transaction; when that fails, each in its own, so a job that could
+    /// not be recorded (or attempted) is dropped alone. False when even dropping fails.
+    fn record(&self, done: Vec<(Result<Attempted, Undeliverable>, Job)>, now: Instant) -> bool {
+        let together = self.store().transaction(|tx| {
+            for attempted in done.iter().filter_map(|(a, _)| a.as_ref().ok()) {
+                attempted.record(tx)?;
+            }
+            Ok::<_, StoreError>(())
+        });
+        if let Err(e) = &together {
+            tracing::warn!(
+                "recording {} deliveries together: {e}; recording each alone",
+                done.len()
+            );
+        }
+        for (attempted, job) in done {
+            match attempted {
+                Ok(_) if together.is_ok() => continue,
+                Ok(a) => match self.store().transaction(|tx| a.record(tx)) {
+                    Ok(()) => continue,
                     Err(e) => tracing::error!("recording delivery of message {}: {e}", a.message.id),
+                },
+                Err(Undeliverable::UnknownAction(e)) => {
+                    tracing::error!("job {}: {e}; dropped", job.id);
+                }
+                Err(Undeliverable::NoVendor) => {
+                    tracing::warn!(
+                        "job {}: the world no longer sells its instance's product; dropped",
+                        job.id
+                    );
                 }
             }
-            Err(attempt::Undeliverable::UnknownAction(e)) => {
-                tracing::error!("job {}: {e}; dropped", job.id);
-            }
-            Err(attempt::Undeliverable::NoVendor) => {
-                tracing::warn!(
-                    "job {}: the world no longer sells its instance's product; dropped",
-                    job.id
-                );
+            if !self.drop_job(&job, now) {
+                return false;
             }
         }
-        self.drop_job(job, now)
+        true
     }
 
     /// Drops a job that cannot be delivered. False when even that fails: the store is failing,
     /// and delivering stops until the clock's next turn rather than meet the same job again.
-    fn drop_job(&self, job: &crate::store::jobs::Job, now: Instant) -> bool {
+    fn drop_job(&self, job: &Job, now: Instant) -> bool {
         match self.store().drop_delivery_job(job, epoch_millis(now)) {
             Ok(()) => true,
             Err(e) => {

@@ -189,6 +189,48 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Records one attempt of `message` (its journal row `d`), what it settles, and what it does to
+    /// the instance, and retires or moves its job: all in this transaction, which the delivery
+    /// engine shares among the answers that came in together.
+    pub fn record_delivery(
+        &self,
+        job_id: i64,
+        message: &Message,
+        d: &Delivery,
+        settled: &Settled,
+        opening: Option<&Opening>,
+    ) -> Result<(), StoreError> {
+        self.insert_delivery(d)?;
+        self.execute("DELETE FROM jobs WHERE id = ?1", [job_id])?;
+        match settled {
+            Settled::Retry { next_at } => {
+                self.execute(
+                    "UPDATE spi_messages SET attempts = ?2 WHERE id = ?1",
+                    params![message.id, d.attempt],
+                )?;
+                self.schedule_message(message.id, *next_at)?;
+            }
+            Settled::Delivered | Settled::GaveUp => {
+                let state = if *settled == Settled::Delivered {
+                    MessageState::Delivered
+                } else {
+                    MessageState::Failed
+                };
+                self.execute(
+                    "UPDATE spi_messages SET attempts = ?2, state = ?3, next_at = NULL, finished_at = ?4
+                     WHERE id = ?1",
+                    params![message.id, d.attempt, state.code(), d.at],
+                )?;
+                self.settle_notification(message, state)?;
+                self.schedule_next_of(&message.instance_id, d.at)?;
+            }
+        }
+        if message.action == "createInstance" {
+            self.record_opening(&message.instance_id, d.attempt, settled, opening, d.at)?;
+        }
+        Ok(())
+    }
+
     /// After an instance's message is settled at `at`, its next pending one (if any) gets its job.
     fn schedule_next_of(&self, instance_id: &str, at: i64) -> Result<(), StoreError> {
         if let Some(next) = self.head_message(instance_id)? {
@@ -308,49 +350,6 @@ impl Store {
                     message_from_row,
                 )
                 .optional()?)
-        })
-    }
-
-    /// Records one attempt of `message` (its journal row `d`), what it settles, and what it does to
-    /// the instance, and retires or moves its job: all at once.
-    pub fn record_delivery(
-        &self,
-        job_id: i64,
-        message: &Message,
-        d: &Delivery,
-        settled: &Settled,
-        opening: Option<&Opening>,
-    ) -> Result<(), StoreError> {
-        self.transaction(|tx| {
-            tx.insert_delivery(d)?;
-            tx.execute("DELETE FROM jobs WHERE id = ?1", [job_id])?;
-            match settled {
-                Settled::Retry { next_at } => {
-                    tx.execute(
-                        "UPDATE spi_messages SET attempts = ?2 WHERE id = ?1",
-                        params![message.id, d.attempt],
-                    )?;
-                    tx.schedule_message(message.id, *next_at)?;
-                }
-                Settled::Delivered | Settled::GaveUp => {
-                    let state = if *settled == Settled::Delivered {
-                        MessageState::Delivered
-                    } else {
-                        MessageState::Failed
-                    };
-                    tx.execute(
-                        "UPDATE spi_messages SET attempts = ?2, state = ?3, next_at = NULL, finished_at = ?4
-                         WHERE id = ?1",
-                        params![message.id, d.attempt, state.code(), d.at],
-                    )?;
-                    tx.settle_notification(message, state)?;
-                    tx.schedule_next_of(&message.instance_id, d.at)?;
-                }
-            }
-            if message.action == "createInstance" {
-                tx.record_opening(&message.instance_id, d.attempt, settled, opening, d.at)?;
-            }
-            Ok(())
         })
     }
 
