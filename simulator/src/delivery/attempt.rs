@@ -46,20 +46,17 @@ pub(super) enum Undeliverable {
 }
 
 impl Simulator {
-    /// Makes one attempt of `message` at virtual instant `at`.
+    /// Makes one attempt of `message`, to the vendor of `product_code`, at virtual instant `at`.
     pub(super) async fn attempt(
         &self,
         job: Job,
         message: Message,
+        product_code: Option<&str>,
         at: Instant,
     ) -> Result<Attempted, Undeliverable> {
         let action = Action::parse(&message.action).map_err(Undeliverable::UnknownAction)?;
-        let vendor = self
-            .store()
-            .product_of(&message.instance_id)
-            .ok()
-            .flatten()
-            .and_then(|code| self.world().product(&code).map(|p| p.vendor.clone()))
+        let vendor = product_code
+            .and_then(|code| self.world().product(code).map(|p| p.vendor.clone()))
             .and_then(|v| self.world().vendor(&v).cloned())
             .ok_or(Undeliverable::NoVendor)?;
         let settings = &self.world().settings;

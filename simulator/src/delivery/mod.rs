@@ -19,6 +19,7 @@ pub mod queue;
 
 use crate::state::{Shared, Simulator};
 use crate::store::jobs::Job;
+use crate::store::messages::DueDelivery;
 use crate::store::StoreError;
 use attempt::{Attempted, Undeliverable};
 use protocol::clock::{BoxFuture, Timers};
@@ -76,7 +77,12 @@ impl Simulator {
             // and those before it are in, together with the answers already in after it, so the
             // recording overlaps the calls still out and shares their transactions.
             let mut calls = Vec::with_capacity(due.len());
-            for (job, message) in due {
+            for DueDelivery {
+                job,
+                message,
+                product_code,
+            } in due
+            {
                 let Some(message) = message else {
                     tracing::warn!(
                         "job {} ({} {}) has no message to deliver; dropped",
@@ -91,7 +97,10 @@ impl Simulator {
                 };
                 let sim = self.clone();
                 calls.push(tokio::spawn(async move {
-                    (sim.attempt(job.clone(), message, now).await, job)
+                    let attempted = sim
+                        .attempt(job.clone(), message, product_code.as_deref(), now)
+                        .await;
+                    (attempted, job)
                 }));
             }
             let mut calls = calls.into_iter().peekable();

@@ -101,6 +101,17 @@ pub enum Opening {
     Failed { reason: String },
 }
 
+/// A deliver job that is due, with what it delivers and to whom.
+#[derive(Debug, Clone)]
+pub struct DueDelivery {
+    pub job: Job,
+    /// None when the message is gone, or its row is damaged.
+    pub message: Option<Message>,
+    /// The product of the message's instance, whose vendor is called; None when the instance is
+    /// gone.
+    pub product_code: Option<String>,
+}
+
 /// Why a message could not be sent again.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResendRefusal {
@@ -250,7 +261,7 @@ impl Tx<'_> {
 impl Store {
     /// Up to `limit` deliver jobs due at or before `now`, in (due, id) order, each with its
     /// message (None when the message is gone, or its row is damaged).
-    pub fn due_deliveries(&self, now: i64, limit: usize) -> Result<Vec<(Job, Option<Message>)>, StoreError> {
+    pub fn due_deliveries(&self, now: i64, limit: usize) -> Result<Vec<DueDelivery>, StoreError> {
         let conn = self.conn();
         let mut jobs = conn.prepare_cached(
             "SELECT id, due_at, kind, subject, attempt FROM jobs WHERE due_at <= ?1 ORDER BY due_at, id LIMIT ?2",
@@ -267,12 +278,15 @@ impl Store {
             })?
             .collect::<Result<_, _>>()?;
         let mut message = conn.prepare_cached(&format!(
-            "SELECT {MESSAGE_COLUMNS} FROM spi_messages WHERE id = ?1"
+            "SELECT {MESSAGE_COLUMNS},
+             (SELECT product_code FROM instances i WHERE i.instance_id = m.instance_id)
+             FROM spi_messages m WHERE id = ?1"
         ))?;
+        let read = |r: &Row<'_>| Ok((message_from_row(r)?, r.get::<_, Option<String>>(10)?));
         let mut out = Vec::with_capacity(due.len());
         for job in due {
             let found = match (job.kind.as_str(), job.subject.parse::<i64>()) {
-                ("deliver", Ok(id)) => match message.query_row([id], message_from_row).optional() {
+                ("deliver", Ok(id)) => match message.query_row([id], read).optional() {
                     Ok(m) => m,
                     Err(e) => {
                         tracing::error!("job {}: {e}", job.id);
@@ -281,7 +295,15 @@ impl Store {
                 },
                 _ => None,
             };
-            out.push((job, found));
+            let (message, product_code) = match found {
+                Some((m, product)) => (Some(m), product),
+                None => (None, None),
+            };
+            out.push(DueDelivery {
+                job,
+                message,
+                product_code,
+            });
         }
         Ok(out)
     }

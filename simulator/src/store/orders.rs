@@ -173,15 +173,6 @@ impl Store {
             .optional()?)
     }
 
-    /// The product an instance is of: all the delivery engine reads of it for each attempt.
-    pub fn product_of(&self, instance_id: &str) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .conn()
-            .prepare_cached("SELECT product_code FROM instances WHERE instance_id = ?1")?
-            .query_row([instance_id], |r| r.get(0))
-            .optional()?)
-    }
-
     /// A buyer's instances, newest first.
     pub fn instances_of(&self, ali_uid: &str) -> Result<Vec<Instance>, StoreError> {
         let conn = self.conn();
