@@ -76,14 +76,20 @@ impl SpiClient {
     /// Sends one SPI call and waits at most `timeout` (real time) for the whole answer.
     pub async fn send(&self, url: &str, timeout: Duration) -> CallResult {
         let started = Instant::now();
-        let client = if is_loopback(url) {
-            &self.direct
-        } else {
-            &self.proxied
-        };
-        let reply = match client.get(url).timeout(timeout).send().await {
-            Ok(response) => read_answer(response).await,
-            Err(e) => failure(e),
+        // Parsed once here, for the proxy choice and the request both.
+        let reply = match url::Url::parse(url) {
+            Ok(url) => {
+                let client = if is_loopback_url(&url) {
+                    &self.direct
+                } else {
+                    &self.proxied
+                };
+                match client.get(url).timeout(timeout).send().await {
+                    Ok(response) => read_answer(response).await,
+                    Err(e) => failure(e),
+                }
+            }
+            Err(e) => Reply::Unreachable(format!("not a URL: {e}")),
         };
         CallResult {
             reply,
@@ -130,9 +136,10 @@ fn failure(e: reqwest::Error) -> Reply {
 
 /// Whether a URL's host is this machine.
 pub fn is_loopback(url: &str) -> bool {
-    let Ok(parsed) = url::Url::parse(url) else {
-        return false;
-    };
+    url::Url::parse(url).is_ok_and(|parsed| is_loopback_url(&parsed))
+}
+
+fn is_loopback_url(parsed: &url::Url) -> bool {
     match parsed.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost") || d.ends_with(".localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),

@@ -5,7 +5,10 @@
 //!   wall-time percentiles.
 //! - `marketsim bench openapi` ([`openapi`]): signed PushMeteringData requests over loopback against
 //!   an in-process world, beside the same server's health check.
+//! - `marketsim bench delivery` ([`delivery`]): the SPI delivery engine through orderPay's whole
+//!   retry schedule, every call answered 500 by a vendor over loopback.
 
+pub mod delivery;
 pub mod openapi;
 
 use crate::scenario::runner::run_file;
@@ -58,6 +61,9 @@ pub enum BenchCommand {
     },
     /// Signed PushMeteringData over loopback from many connections, beside the health check.
     Openapi(openapi::OpenapiArgs),
+    /// orderPay to many instances, every attempt answered 500, the clock run to the end of the
+    /// retry schedule: deliveries per second of wall time.
+    Delivery(delivery::DeliveryArgs),
 }
 
 /// Runs the benchmark `command` names.
@@ -65,5 +71,6 @@ pub async fn dispatch(command: BenchCommand) -> anyhow::Result<()> {
     match command {
         BenchCommand::Scenario { file, runs } => run(file, runs).await,
         BenchCommand::Openapi(args) => openapi::run(args).await,
+        BenchCommand::Delivery(args) => delivery::run(args).await,
     }
 }

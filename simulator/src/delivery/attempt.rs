@@ -10,6 +10,7 @@ use crate::state::Simulator;
 use crate::store::deliveries::Delivery;
 use crate::store::jobs::Job;
 use crate::store::messages::{Message, Opening, Settled};
+use crate::store::{StoreError, Tx};
 use protocol::time::{epoch_millis, Instant};
 
 /// The longest answer body the journal keeps, in characters.
@@ -24,6 +25,19 @@ pub(super) struct Attempted {
     pub opening: Option<Opening>,
 }
 
+impl Attempted {
+    /// Writes the attempt and what it settles in `tx`.
+    pub(super) fn record(&self, tx: &Tx<'_>) -> Result<(), StoreError> {
+        tx.record_delivery(
+            self.job.id,
+            &self.message,
+            &self.delivery,
+            &self.settled,
+            self.opening.as_ref(),
+        )
+    }
+}
+
 /// Why a job has nothing to deliver.
 pub(super) enum Undeliverable {
     /// Its message names an action the engine does not know (a damaged row).
@@ -33,21 +47,18 @@ pub(super) enum Undeliverable {
 }
 
 impl Simulator {
-    /// Makes one attempt of `message` at virtual instant `at`.
+    /// Makes one attempt of `message`, to the vendor of `product_code`, at virtual instant `at`.
     pub(super) async fn attempt(
         &self,
         job: Job,
         message: Message,
+        product_code: Option<&str>,
         faults: Faults,
         at: Instant,
     ) -> Result<Attempted, Undeliverable> {
         let action = Action::parse(&message.action).map_err(Undeliverable::UnknownAction)?;
-        let vendor = self
-            .store()
-            .instance(&message.instance_id)
-            .ok()
-            .flatten()
-            .and_then(|i| self.world().product(&i.product_code).map(|p| p.vendor.clone()))
+        let vendor = product_code
+            .and_then(|code| self.world().product(code).map(|p| p.vendor.clone()))
             .and_then(|v| self.world().vendor(&v).cloned())
             .ok_or(Undeliverable::NoVendor)?;
         let settings = &self.world().settings;

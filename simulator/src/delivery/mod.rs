@@ -20,7 +20,9 @@ pub mod queue;
 use crate::faults::book::SpiFault;
 use crate::state::{Shared, Simulator};
 use crate::store::jobs::Job;
-use crate::store::messages::Message;
+use crate::store::messages::{DueDelivery, Message};
+use crate::store::StoreError;
+use attempt::{Attempted, Undeliverable};
 use protocol::clock::{BoxFuture, Timers};
 use protocol::time::{epoch_millis, Instant};
 use std::sync::Weak;
@@ -92,8 +94,17 @@ impl Simulator {
                     return;
                 }
             };
-            let mut calls = tokio::task::JoinSet::new();
-            for (index, (job, message)) in due.into_iter().enumerate() {
+            // Every call of the batch goes out at once. They are recorded in due order, so the
+            // journal reads the same whatever order the answers come back in: each as soon as it
+            // and those before it are in, together with the answers already in after it, so the
+            // recording overlaps the calls still out and shares their transactions.
+            let mut calls = Vec::with_capacity(due.len());
+            for DueDelivery {
+                job,
+                message,
+                product_code,
+            } in due
+            {
                 let Some(message) = message else {
                     tracing::warn!(
                         "job {} ({} {}) has no message to deliver; dropped",
@@ -108,54 +119,34 @@ impl Simulator {
                 };
                 let (job, message, faults) = self.take_faults(job, message, now);
                 let sim = self.clone();
-                calls.spawn(async move {
-                    let attempted = sim.attempt(job.clone(), message, faults, now).await;
-                    (index, attempted, job)
-                });
+                calls.push(tokio::spawn(async move {
+                    let attempted = sim
+                        .attempt(job.clone(), message, product_code.as_deref(), faults, now)
+                        .await;
+                    (attempted, job)
+                }));
             }
-            let mut done = Vec::with_capacity(calls.len());
-            while let Some(joined) = calls.join_next().await {
-                match joined {
-                    Ok(call) => done.push(call),
-                    Err(e) => {
-                        // Its job stays due; the clock's next turn tries it again.
-                        tracing::error!("a delivery broke off: {e}");
-                        return;
+            let mut calls = calls.into_iter().peekable();
+            while let Some(first) = calls.next() {
+                let mut answered = vec![first];
+                while let Some(next) = calls.next_if(tokio::task::JoinHandle::is_finished) {
+                    answered.push(next);
+                }
+                let mut done = Vec::with_capacity(answered.len());
+                let mut broke_off = false;
+                for call in answered {
+                    match call.await {
+                        Ok(attempt) => done.push(attempt),
+                        Err(e) => {
+                            // Its job stays due; the clock's next turn tries it again.
+                            tracing::error!("a delivery broke off: {e}");
+                            broke_off = true;
+                            break;
+                        }
                     }
                 }
-            }
-            done.sort_by_key(|(index, _, _)| *index);
-            for (_, attempted, job) in done {
-                match attempted {
-                    Ok(a) => {
-                        if let Err(e) = self.store().record_delivery(
-                            a.job.id,
-                            &a.message,
-                            &a.delivery,
-                            &a.settled,
-                            a.opening.as_ref(),
-                        ) {
-                            tracing::error!("recording delivery of message {}: {e}", a.message.id);
-                            if !self.drop_job(&job, now) {
-                                return;
-                            }
-                        }
-                    }
-                    Err(attempt::Undeliverable::UnknownAction(e)) => {
-                        tracing::error!("job {}: {e}; dropped", job.id);
-                        if !self.drop_job(&job, now) {
-                            return;
-                        }
-                    }
-                    Err(attempt::Undeliverable::NoVendor) => {
-                        tracing::warn!(
-                            "job {}: the world no longer sells its instance's product; dropped",
-                            job.id
-                        );
-                        if !self.drop_job(&job, now) {
-                            return;
-                        }
-                    }
+                if !self.record(done, now) || broke_off {
+                    return;
                 }
             }
         }
@@ -194,6 +185,45 @@ impl Simulator {
         };
         let call = self.faults().take_spi(&message.action, &message.instance_id, at);
         (job, message, Faults { swapped, call })
+    }
+
+    /// Records attempts in one transaction; when that fails, each in its own, so a job that could
+    /// not be recorded (or attempted) is dropped alone. False when even dropping fails.
+    fn record(&self, done: Vec<(Result<Attempted, Undeliverable>, Job)>, now: Instant) -> bool {
+        let together = self.store().transaction(|tx| {
+            for attempted in done.iter().filter_map(|(a, _)| a.as_ref().ok()) {
+                attempted.record(tx)?;
+            }
+            Ok::<_, StoreError>(())
+        });
+        if let Err(e) = &together {
+            tracing::warn!(
+                "recording {} deliveries together: {e}; recording each alone",
+                done.len()
+            );
+        }
+        for (attempted, job) in done {
+            match attempted {
+                Ok(_) if together.is_ok() => continue,
+                Ok(a) => match self.store().transaction(|tx| a.record(tx)) {
+                    Ok(()) => continue,
+                    Err(e) => tracing::error!("recording delivery of message {}: {e}", a.message.id),
+                },
+                Err(Undeliverable::UnknownAction(e)) => {
+                    tracing::error!("job {}: {e}; dropped", job.id);
+                }
+                Err(Undeliverable::NoVendor) => {
+                    tracing::warn!(
+                        "job {}: the world no longer sells its instance's product; dropped",
+                        job.id
+                    );
+                }
+            }
+            if !self.drop_job(&job, now) {
+                return false;
+            }
+        }
+        true
     }
 
     /// Drops a job that cannot be delivered. False when even that fails: the store is failing,

@@ -74,7 +74,7 @@ fn delivery_from_row(r: &Row<'_>) -> rusqlite::Result<Delivery> {
 
 impl Tx<'_> {
     pub(super) fn insert_delivery(&self, d: &Delivery) -> Result<(), StoreError> {
-        self.tx.execute(
+        self.execute(
             &format!("INSERT INTO deliveries ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"),
             params![d.message_id, d.instance_id, d.action, d.attempt, d.at, d.url,
                 serde_json::to_string(&d.params).expect("pairs serialize"), d.outcome, d.status, d.body,

@@ -102,6 +102,17 @@ pub enum Opening {
     Failed { reason: String },
 }
 
+/// A deliver job that is due, with what it delivers and to whom.
+#[derive(Debug, Clone)]
+pub struct DueDelivery {
+    pub job: Job,
+    /// None when the message is gone, or its row is damaged.
+    pub message: Option<Message>,
+    /// The product of the message's instance, whose vendor is called; None when the instance is
+    /// gone.
+    pub product_code: Option<String>,
+}
+
 /// Why a message could not be sent again.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResendRefusal {
@@ -149,7 +160,7 @@ impl Tx<'_> {
     /// else when the ones before it are settled. Returns its id.
     pub fn enqueue_message(&self, m: &NewMessage) -> Result<i64, StoreError> {
         let first = self.head_message(&m.instance_id)?.is_none();
-        self.tx.execute(
+        self.execute(
             "INSERT INTO spi_messages (instance_id, action, params, request_id, state, queue_order, created_at)
              VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?5)",
             params![m.instance_id, m.action, serde_json::to_string(&m.params).expect("pairs serialize"),
@@ -167,7 +178,6 @@ impl Tx<'_> {
     /// The instance's first pending message, if any.
     fn head_message(&self, instance_id: &str) -> Result<Option<i64>, StoreError> {
         Ok(self
-            .tx
             .query_row(
                 "SELECT id FROM spi_messages WHERE instance_id = ?1 AND state = 'pending'
                  ORDER BY queue_order LIMIT 1",
@@ -179,11 +189,11 @@ impl Tx<'_> {
 
     /// Gives message `id` its job, due at `at`.
     fn schedule_message(&self, id: i64, at: i64) -> Result<(), StoreError> {
-        self.tx.execute(
+        self.execute(
             "UPDATE spi_messages SET next_at = ?2 WHERE id = ?1",
             params![id, at],
         )?;
-        self.tx.execute(
+        self.execute(
             "INSERT INTO jobs (due_at, kind, subject, attempt)
              SELECT ?2, 'deliver', CAST(id AS TEXT), attempts + 1 FROM spi_messages WHERE id = ?1",
             params![id, at],
@@ -191,10 +201,52 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Records one attempt of `message` (its journal row `d`), what it settles, and what it does to
+    /// the instance, and retires or moves its job: all in this transaction, which the delivery
+    /// engine shares among the answers that came in together.
+    pub fn record_delivery(
+        &self,
+        job_id: i64,
+        message: &Message,
+        d: &Delivery,
+        settled: &Settled,
+        opening: Option<&Opening>,
+    ) -> Result<(), StoreError> {
+        self.insert_delivery(d)?;
+        self.execute("DELETE FROM jobs WHERE id = ?1", [job_id])?;
+        match settled {
+            Settled::Retry { next_at } => {
+                self.execute(
+                    "UPDATE spi_messages SET attempts = ?2 WHERE id = ?1",
+                    params![message.id, d.attempt],
+                )?;
+                self.schedule_message(message.id, *next_at)?;
+            }
+            Settled::Delivered | Settled::GaveUp => {
+                let state = if *settled == Settled::Delivered {
+                    MessageState::Delivered
+                } else {
+                    MessageState::Failed
+                };
+                self.execute(
+                    "UPDATE spi_messages SET attempts = ?2, state = ?3, next_at = NULL, finished_at = ?4
+                     WHERE id = ?1",
+                    params![message.id, d.attempt, state.code(), d.at],
+                )?;
+                self.settle_notification(message, state)?;
+                self.schedule_next_of(&message.instance_id, d.at)?;
+            }
+        }
+        if message.action == "createInstance" {
+            self.record_opening(&message.instance_id, d.attempt, settled, opening, d.at)?;
+        }
+        Ok(())
+    }
+
     /// After an instance's message is settled at `at`, its next pending one (if any) gets its job.
     fn schedule_next_of(&self, instance_id: &str, at: i64) -> Result<(), StoreError> {
         if let Some(next) = self.head_message(instance_id)? {
-            let has_job: bool = self.tx.query_row(
+            let has_job: bool = self.query_row(
                 "SELECT EXISTS (SELECT 1 FROM jobs WHERE kind = 'deliver' AND subject = CAST(?1 AS TEXT))",
                 [next],
                 |r| r.get(0),
@@ -210,7 +262,7 @@ impl Tx<'_> {
 impl Store {
     /// Up to `limit` deliver jobs due at or before `now`, in (due, id) order, each with its
     /// message (None when the message is gone, or its row is damaged).
-    pub fn due_deliveries(&self, now: i64, limit: usize) -> Result<Vec<(Job, Option<Message>)>, StoreError> {
+    pub fn due_deliveries(&self, now: i64, limit: usize) -> Result<Vec<DueDelivery>, StoreError> {
         let conn = self.conn();
         let mut jobs = conn.prepare_cached(
             "SELECT id, due_at, kind, subject, attempt FROM jobs WHERE due_at <= ?1 ORDER BY due_at, id LIMIT ?2",
@@ -227,12 +279,15 @@ impl Store {
             })?
             .collect::<Result<_, _>>()?;
         let mut message = conn.prepare_cached(&format!(
-            "SELECT {MESSAGE_COLUMNS} FROM spi_messages WHERE id = ?1"
+            "SELECT {MESSAGE_COLUMNS},
+             (SELECT product_code FROM instances i WHERE i.instance_id = m.instance_id)
+             FROM spi_messages m WHERE id = ?1"
         ))?;
+        let read = |r: &Row<'_>| Ok((message_from_row(r)?, r.get::<_, Option<String>>(10)?));
         let mut out = Vec::with_capacity(due.len());
         for job in due {
             let found = match (job.kind.as_str(), job.subject.parse::<i64>()) {
-                ("deliver", Ok(id)) => match message.query_row([id], message_from_row).optional() {
+                ("deliver", Ok(id)) => match message.query_row([id], read).optional() {
                     Ok(m) => m,
                     Err(e) => {
                         tracing::error!("job {}: {e}", job.id);
@@ -241,7 +296,15 @@ impl Store {
                 },
                 _ => None,
             };
-            out.push((job, found));
+            let (message, product_code) = match found {
+                Some((m, product)) => (Some(m), product),
+                None => (None, None),
+            };
+            out.push(DueDelivery {
+                job,
+                message,
+                product_code,
+            });
         }
         Ok(out)
     }
@@ -250,13 +313,12 @@ impl Store {
     /// instance's next message go out.
     pub fn drop_delivery_job(&self, job: &Job, now: i64) -> Result<(), StoreError> {
         self.transaction(|tx| {
-            tx.tx.execute("DELETE FROM jobs WHERE id = ?1", [job.id])?;
+            tx.execute("DELETE FROM jobs WHERE id = ?1", [job.id])?;
             if let Ok(id) = job.subject.parse::<i64>() {
                 let instance: Option<String> = tx
-                    .tx
                     .query_row("SELECT instance_id FROM spi_messages WHERE id = ?1", [id], |r| r.get(0))
                     .optional()?;
-                tx.tx.execute(
+                tx.execute(
                     "UPDATE spi_messages SET state = 'failed', next_at = NULL, finished_at = ?2 WHERE id = ?1",
                     params![id, now],
                 )?;
@@ -291,70 +353,26 @@ impl Store {
             if a != first {
                 return Ok(None);
             }
-            tx.tx.execute(
+            tx.execute(
                 "UPDATE spi_messages SET queue_order = ?2, next_at = NULL WHERE id = ?1",
                 params![a, b_order],
             )?;
-            tx.tx.execute(
+            tx.execute(
                 "UPDATE spi_messages SET queue_order = ?2, next_at = ?3 WHERE id = ?1",
                 params![b, a_order, job.due_at],
             )?;
-            tx.tx.execute(
+            tx.execute(
                 "UPDATE jobs SET subject = CAST(?2 AS TEXT),
                  attempt = (SELECT attempts + 1 FROM spi_messages WHERE id = ?2) WHERE id = ?1",
                 params![job.id, b],
             )?;
             Ok(tx
-                .tx
                 .query_row(
                     &format!("SELECT {MESSAGE_COLUMNS} FROM spi_messages WHERE id = ?1"),
                     [b],
                     message_from_row,
                 )
                 .optional()?)
-        })
-    }
-
-    /// Records one attempt of `message` (its journal row `d`), what it settles, and what it does to
-    /// the instance, and retires or moves its job: all at once.
-    pub fn record_delivery(
-        &self,
-        job_id: i64,
-        message: &Message,
-        d: &Delivery,
-        settled: &Settled,
-        opening: Option<&Opening>,
-    ) -> Result<(), StoreError> {
-        self.transaction(|tx| {
-            tx.insert_delivery(d)?;
-            tx.tx.execute("DELETE FROM jobs WHERE id = ?1", [job_id])?;
-            match settled {
-                Settled::Retry { next_at } => {
-                    tx.tx.execute(
-                        "UPDATE spi_messages SET attempts = ?2 WHERE id = ?1",
-                        params![message.id, d.attempt],
-                    )?;
-                    tx.schedule_message(message.id, *next_at)?;
-                }
-                Settled::Delivered | Settled::GaveUp => {
-                    let state = if *settled == Settled::Delivered {
-                        MessageState::Delivered
-                    } else {
-                        MessageState::Failed
-                    };
-                    tx.tx.execute(
-                        "UPDATE spi_messages SET attempts = ?2, state = ?3, next_at = NULL, finished_at = ?4
-                         WHERE id = ?1",
-                        params![message.id, d.attempt, state.code(), d.at],
-                    )?;
-                    tx.settle_notification(message, state)?;
-                    tx.schedule_next_of(&message.instance_id, d.at)?;
-                }
-            }
-            if message.action == "createInstance" {
-                tx.record_opening(&message.instance_id, d.attempt, settled, opening, d.at)?;
-            }
-            Ok(())
         })
     }
 
@@ -378,7 +396,7 @@ impl Store {
             }
             // Sent again, it joins the end of its instance's queue, as a new notification would.
             let first = tx.head_message(&m.instance_id)?.is_none();
-            tx.tx.execute(
+            tx.execute(
                 "UPDATE spi_messages SET state = 'pending', finished_at = NULL,
                  attempts = CASE WHEN ?2 THEN 0 ELSE attempts END,
                  queue_order = (SELECT max(queue_order) + 1 FROM spi_messages WHERE instance_id = ?3)
@@ -386,7 +404,7 @@ impl Store {
                 params![id, reset, m.instance_id],
             )?;
             if m.action == "createInstance" {
-                tx.tx.execute(
+                tx.execute(
                     "UPDATE instances SET status = 'OPENING', failure = NULL, next_attempt_at = ?2
                      WHERE instance_id = ?1 AND status = 'OPEN_FAILED'",
                     params![m.instance_id, now],
@@ -475,7 +493,6 @@ pub struct MessageFilter {
 impl Tx<'_> {
     fn message(&self, id: i64) -> Result<Option<Message>, StoreError> {
         Ok(self
-            .tx
             .query_row(
                 &format!("SELECT {MESSAGE_COLUMNS} FROM spi_messages WHERE id = ?1"),
                 [id],
@@ -534,7 +551,7 @@ impl Tx<'_> {
                     info,
                 }),
             ) => {
-                self.tx.execute(
+                self.execute(
                     "UPDATE instances SET status = ?2, vendor_instance_id = ?3, app_info = ?4, host_info = ?5,
                      info = ?6, attempts = ?7, next_attempt_at = NULL, failure = NULL, opened_at = ?8
                      WHERE instance_id = ?1",
@@ -543,14 +560,14 @@ impl Tx<'_> {
                 )?;
             }
             (_, Some(Opening::Failed { reason })) => {
-                self.tx.execute(
+                self.execute(
                     "UPDATE instances SET status = ?2, attempts = ?3, next_attempt_at = NULL, failure = ?4
                      WHERE instance_id = ?1",
                     params![instance_id, Status::OpenFailed.code(), attempt, reason],
                 )?;
             }
             (Settled::Retry { next_at }, None) => {
-                self.tx.execute(
+                self.execute(
                     "UPDATE instances SET attempts = ?2, next_attempt_at = ?3 WHERE instance_id = ?1",
                     params![instance_id, attempt, next_at],
                 )?;

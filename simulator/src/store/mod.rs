@@ -53,10 +53,32 @@ pub enum StoreError {
     Migration(#[from] rusqlite_migration::Error),
 }
 
+/// Statements each connection keeps prepared: every one the delivery engine runs per attempt, with
+/// room for the OpenAPI's.
+const STATEMENT_CACHE: usize = 128;
+
 /// One transaction of the store (see [`Store::transaction`]); each family's file adds the reads and
 /// writes it offers inside one.
 pub struct Tx<'c> {
     tx: rusqlite::Transaction<'c>,
+}
+
+impl Tx<'_> {
+    /// Runs one statement, prepared once per connection: the delivery engine runs the same few for
+    /// every attempt, and preparing them afresh cost more than running them.
+    fn execute(&self, sql: &str, params: impl rusqlite::Params) -> rusqlite::Result<usize> {
+        self.tx.prepare_cached(sql)?.execute(params)
+    }
+
+    /// The one row `sql` selects, its statement prepared once per connection like [`Tx::execute`]'s.
+    fn query_row<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        row: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        self.tx.prepare_cached(sql)?.query_row(params, row)
+    }
 }
 
 /// A cheap handle on the store.
@@ -94,6 +116,7 @@ impl Store {
     /// past its version (`migrations`).
     fn init(mut conn: Connection) -> Result<Store, StoreError> {
         LAYOUT.migrations().to_latest(&mut conn)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
         })

@@ -71,7 +71,6 @@ impl Tx<'_> {
     /// The product of the failed notification `id`, if there is one.
     pub fn failed_notification_product(&self, id: &str) -> Result<Option<String>, StoreError> {
         Ok(self
-            .tx
             .query_row(
                 "SELECT product_code FROM failed_notifications WHERE notification_request_id = ?1",
                 [id],
@@ -82,7 +81,7 @@ impl Tx<'_> {
 
     /// Keeps `n` for DescribeFailedNotifications (again, if it failed before).
     pub fn insert_failed_notification(&self, n: &FailedNotification) -> Result<(), StoreError> {
-        self.tx.execute(
+        self.execute(
             "INSERT OR REPLACE INTO failed_notifications (notification_request_id, product_code, action, create_time, message)
              VALUES (?1, ?2, ?3, ?4, ?5)",
             params![n.id, n.product_code, n.action, n.create_time, n.message],
@@ -91,7 +90,7 @@ impl Tx<'_> {
     }
 
     pub fn delete_failed_notification(&self, id: &str) -> Result<(), StoreError> {
-        self.tx.execute(
+        self.execute(
             "DELETE FROM failed_notifications WHERE notification_request_id = ?1",
             [id],
         )?;
@@ -105,7 +104,6 @@ impl Tx<'_> {
         vendor: &str,
     ) -> Result<Option<CrossAccountToken>, StoreError> {
         Ok(self
-            .tx
             .query_row(
                 "SELECT token, vendor, ali_uid, roles, issued_at, used_at FROM cross_account_tokens
                  WHERE token = ?1 AND vendor = ?2",
@@ -126,7 +124,7 @@ impl Tx<'_> {
 
     /// Marks `token` exchanged at `at`.
     pub fn use_cross_account_token(&self, token: &str, at: i64) -> Result<(), StoreError> {
-        self.tx.execute(
+        self.execute(
             "UPDATE cross_account_tokens SET used_at = ?1 WHERE token = ?2",
             params![at, token],
         )?;

@@ -143,7 +143,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.transaction(|tx| {
             tx.insert_order(order)?;
-            tx.tx.execute(
+            tx.execute(
                 "INSERT INTO instances (instance_id, order_id, ali_uid, product_code, sku_id, status, next_attempt_at, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, 'OPENING', ?6, ?7)",
                 params![order.instance_id, order.order_id, order.ali_uid, order.product_code, order.sku_id,
@@ -168,11 +168,8 @@ impl Store {
     pub fn instance(&self, instance_id: &str) -> Result<Option<Instance>, StoreError> {
         Ok(self
             .conn()
-            .query_row(
-                "SELECT * FROM instances WHERE instance_id = ?1",
-                [instance_id],
-                instance_from_row,
-            )
+            .prepare_cached("SELECT * FROM instances WHERE instance_id = ?1")?
+            .query_row([instance_id], instance_from_row)
             .optional()?)
     }
 
@@ -200,7 +197,7 @@ impl Store {
 
 impl Tx<'_> {
     pub fn insert_order(&self, order: &Order) -> Result<(), StoreError> {
-        self.tx.execute(
+        self.execute(
             "INSERT INTO orders (order_id, ali_uid, product_code, sku_id, order_type, pay_status, instance_id, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![order.order_id, order.ali_uid, order.product_code, order.sku_id, order.order_type,
@@ -211,7 +208,7 @@ impl Tx<'_> {
 
     /// Writes an instance as it stands (a purchase made before the world's clock started).
     pub fn insert_instance(&self, i: &Instance) -> Result<(), StoreError> {
-        self.tx.execute(
+        self.execute(
             "INSERT INTO instances (instance_id, order_id, ali_uid, product_code, sku_id, status,
                  vendor_instance_id, app_info, host_info, info, attempts, next_attempt_at, failure, created_at,
                  opened_at)
@@ -225,7 +222,7 @@ impl Tx<'_> {
 
     /// Puts the instance at `status` (expired, released).
     pub fn set_instance_status(&self, instance_id: &str, status: Status) -> Result<(), StoreError> {
-        self.tx.execute(
+        self.execute(
             "UPDATE instances SET status = ?2 WHERE instance_id = ?1",
             params![instance_id, status.code()],
         )?;
@@ -235,7 +232,6 @@ impl Tx<'_> {
     /// [`Store::instance`], inside the transaction.
     pub fn instance(&self, instance_id: &str) -> Result<Option<Instance>, StoreError> {
         Ok(self
-            .tx
             .query_row(
                 "SELECT * FROM instances WHERE instance_id = ?1",
                 [instance_id],
