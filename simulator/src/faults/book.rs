@@ -190,8 +190,14 @@ impl FaultBook {
         self.operations.get().map(|names| names.contains(&name))
     }
 
-    /// Fires the first armed fault with calls left that `pick` accepts, logging it.
-    fn fire<T>(&self, at: i64, on: String, mut pick: impl FnMut(&Fault) -> Option<T>) -> Option<T> {
+    /// Fires the first armed fault with calls left that `pick` accepts, logging it as fired on
+    /// what `on` names.
+    fn fire<T>(
+        &self,
+        at: i64,
+        on: impl FnOnce() -> String,
+        mut pick: impl FnMut(&Fault) -> Option<T>,
+    ) -> Option<T> {
         let mut book = self.book();
         let (id, effect, taken) = book
             .faults
@@ -212,18 +218,23 @@ impl FaultBook {
             fault: id,
             at,
             effect,
-            on,
+            on: on(),
         });
         Some(taken)
     }
 
     /// The fault, other than a swap, for one SPI call of `action` to `instance` at `at`.
     pub fn take_spi(&self, action: &str, instance: &str, at: i64) -> Option<SpiFault> {
-        self.fire(at, format!("{action} to {instance}"), |f| match &f.effect {
-            Effect::Spi(SpiFault::Swap) | Effect::OpenApi(_) => None,
-            Effect::Spi(fault) => (matches(&f.scope.action, action) && matches(&f.scope.instance, instance))
+        self.fire(
+            at,
+            || format!("{action} to {instance}"),
+            |f| match &f.effect {
+                Effect::Spi(SpiFault::Swap) | Effect::OpenApi(_) => None,
+                Effect::Spi(fault) => (matches(&f.scope.action, action)
+                    && matches(&f.scope.instance, instance))
                 .then(|| fault.clone()),
-        })
+            },
+        )
     }
 
     /// Fires a swap fault in scope of the delivery of `action` to `instance` at `at` if
@@ -231,25 +242,33 @@ impl FaultBook {
     /// instance's deliveries.
     pub fn take_swap(&self, action: &str, instance: &str, at: i64, swapped: impl FnOnce() -> bool) -> bool {
         let mut swapped = Some(swapped);
-        self.fire(at, format!("{action} to {instance}"), |f| {
-            let in_scope = f.effect == Effect::Spi(SpiFault::Swap)
-                && matches(&f.scope.action, action)
-                && matches(&f.scope.instance, instance);
-            // Only the first fault in scope gets to try; it fires only if the swap happened.
-            let swap = swapped.take().filter(|_| in_scope)?;
-            swap().then_some(())
-        })
+        self.fire(
+            at,
+            || format!("{action} to {instance}"),
+            |f| {
+                let in_scope = f.effect == Effect::Spi(SpiFault::Swap)
+                    && matches(&f.scope.action, action)
+                    && matches(&f.scope.instance, instance);
+                // Only the first fault in scope gets to try; it fires only if the swap happened.
+                let swap = swapped.take().filter(|_| in_scope)?;
+                swap().then_some(())
+            },
+        )
         .is_some()
     }
 
     /// The fault for one OpenAPI request of `operation` signed with `access_key` at `at`.
     pub fn take_openapi(&self, operation: &str, access_key: &str, at: i64) -> Option<OpenApiFault> {
-        self.fire(at, format!("{operation} by {access_key}"), |f| match &f.effect {
-            Effect::OpenApi(fault) => (matches(&f.scope.operation, operation)
-                && matches(&f.scope.access_key, access_key))
-            .then(|| fault.clone()),
-            Effect::Spi(_) => None,
-        })
+        self.fire(
+            at,
+            || format!("{operation} by {access_key}"),
+            |f| match &f.effect {
+                Effect::OpenApi(fault) => (matches(&f.scope.operation, operation)
+                    && matches(&f.scope.access_key, access_key))
+                .then(|| fault.clone()),
+                Effect::Spi(_) => None,
+            },
+        )
     }
 }
 
