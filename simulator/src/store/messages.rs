@@ -202,7 +202,7 @@ impl Tx<'_> {
     }
 
     /// Records one attempt of `message` (its journal row `d`), what it settles, and what it does to
-    /// the instance, and retires or moves its job: all in this transaction, which the delivery
+    /// the instance, and moves its job to the next attempt or retires it: all in this transaction, which the delivery
     /// engine shares among the answers that came in together.
     pub fn record_delivery(
         &self,
@@ -213,16 +213,20 @@ impl Tx<'_> {
         opening: Option<&Opening>,
     ) -> Result<(), StoreError> {
         self.insert_delivery(d)?;
-        self.execute("DELETE FROM jobs WHERE id = ?1", [job_id])?;
         match settled {
+            // The message keeps its job, moved to the next attempt.
             Settled::Retry { next_at } => {
                 self.execute(
-                    "UPDATE spi_messages SET attempts = ?2 WHERE id = ?1",
-                    params![message.id, d.attempt],
+                    "UPDATE spi_messages SET attempts = ?2, next_at = ?3 WHERE id = ?1",
+                    params![message.id, d.attempt, next_at],
                 )?;
-                self.schedule_message(message.id, *next_at)?;
+                self.execute(
+                    "UPDATE jobs SET due_at = ?2, attempt = ?3 WHERE id = ?1",
+                    params![job_id, next_at, d.attempt + 1],
+                )?;
             }
             Settled::Delivered | Settled::GaveUp => {
+                self.execute("DELETE FROM jobs WHERE id = ?1", [job_id])?;
                 let state = if *settled == Settled::Delivered {
                     MessageState::Delivered
                 } else {
