@@ -19,14 +19,14 @@ pub(super) const ARM_EXAMPLE: &str =
     r#"{"spi": "timeout", "action": "orderPay", "instance": "15511111", "count": 2}"#;
 
 fn fault_json(f: &Fault) -> Value {
-    let (target, kind) = match &f.effect {
-        Effect::Spi(_) => ("spi", f.effect.label()),
-        Effect::OpenApi(_) => ("openapi", f.effect.label()),
+    let target = match &f.effect {
+        Effect::Spi(_) => "spi",
+        Effect::OpenApi(_) => "openapi",
     };
     json!({
         "id": f.id,
         "target": target,
-        "fault": kind,
+        "fault": f.effect.label(),
         "action": f.scope.action,
         "instance": f.scope.instance,
         "operation": f.scope.operation,
