@@ -55,6 +55,60 @@ impl WorldSetup {
     }
 }
 
+/// Refuses a console that does not sell what the marketplace's catalog holds for its vendor: a SKU
+/// or a metering item the product lacks, an AccessKey the vendor does not own. Either would make
+/// every createInstance, upgrade or usage push of the console fail in ways a run should not have
+/// to find out.
+fn agree(marketplace: &World, console: &ConsoleWorld) -> anyhow::Result<()> {
+    let vendor = &marketplace.vendors[0];
+    let Some(product) = marketplace
+        .products
+        .iter()
+        .find(|p| p.code == console.product_code && p.vendor == vendor.id)
+    else {
+        anyhow::bail!(
+            "the console stub sells {}, which the marketplace's catalog lacks for vendor {}",
+            console.product_code,
+            vendor.id
+        );
+    };
+    if let Some(sku) = console.skus.iter().find(|s| product.sku(&s.id).is_none()) {
+        anyhow::bail!(
+            "the console stub sells SKU {}, which product {} in the marketplace's catalog lacks",
+            sku.id,
+            product.code
+        );
+    }
+    if let Some(m) = &console.metering {
+        for item in [&m.compute, &m.storage] {
+            if !product
+                .metering
+                .iter()
+                .any(|d| d.key == item.key && d.assit == item.assit)
+            {
+                anyhow::bail!(
+                    "the console stub pushes {} as {}, which product {} in the marketplace's catalog does not declare",
+                    item.key,
+                    item.assit,
+                    product.code
+                );
+            }
+        }
+    }
+    if let Some(id) = &console.access_key_id {
+        if *id != vendor.access_key_id
+            || console.access_key_secret.as_ref() != Some(&vendor.access_key_secret)
+        {
+            anyhow::bail!(
+                "the console stub's AccessKey {id} is not vendor {}'s ({}): its usage pushes would be refused",
+                vendor.id,
+                vendor.access_key_id
+            );
+        }
+    }
+    Ok(())
+}
+
 /// A started world: both services serving until [`RunningWorld::stop`].
 pub struct RunningWorld {
     pub sim: Simulator,
@@ -92,6 +146,8 @@ impl RunningWorld {
                 console.spi_key
             );
         }
+        agree(&marketplace, &console)?;
+        let vendor = &mut marketplace.vendors[0];
         let sim_listener = tokio::net::TcpListener::bind((bind.as_str(), setup.marketplace_port))
             .await
             .with_context(|| {

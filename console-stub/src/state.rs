@@ -1,5 +1,5 @@
 //! [`Console`], the one cheap state handle every interface holds: the store behind a std `Mutex`,
-//! how the console runs ([`ConsoleConfig`]) and the world's clock. [`Console::open`] checks the
+//! the world it was opened on (its catalog), how it runs ([`ConsoleConfig`]) and the world's clock. [`Console::open`] checks the
 //! world, opens the store and, when the store is new, seeds it ([`seed()`]); [`ConsoleError`] says
 //! why a console could not be opened. Floor: beneath the interfaces (`pages`, `spi`) and the
 //! router, above the seeding, the rules and the store it reaches.
@@ -57,6 +57,9 @@ pub struct Console {
 
 struct Shared {
     db: Mutex<Db>,
+    /// The world it was opened on: what it sells (SKUs, cluster plans, metering items) and the
+    /// AccessKey it reports usage with.
+    world: ConsoleWorld,
     config: ConsoleConfig,
     clock: Clock,
 }
@@ -87,10 +90,16 @@ impl Console {
         Ok(Console {
             shared: Arc::new(Shared {
                 db: Mutex::new(db),
+                world,
                 config,
                 clock,
             }),
         })
+    }
+
+    /// The world it was opened on: its catalog and its AccessKey.
+    pub fn world(&self) -> &ConsoleWorld {
+        &self.shared.world
     }
 
     /// How this console runs.

@@ -1,6 +1,7 @@
-//! The world a console starts from: its seed, the SPI key and product it shares with the
-//! marketplace, the argon2 cost of its password hashes, and the users, organisations and projects
-//! that exist before anyone registers. Read from YAML; [`ConsoleWorld::default_world`] is the
+//! The world a console starts from: its seed, the SPI key, AccessKey and product it shares with
+//! the marketplace, what it sells (the product's SKUs, the cluster plans each allows, the metering
+//! items usage is reported in), the argon2 cost of its password hashes, and the users,
+//! organisations and projects that exist before anyone registers. Read from YAML; [`ConsoleWorld::default_world`] is the
 //! embedded `fixtures/console.yaml` (the seed's Zilliz organisation). The lowest floor: plain
 //! data and its vocabulary ([`Role`], [`Argon2Cost`]), importing nothing of the console, so the
 //! store can speak it.
@@ -24,6 +25,23 @@ pub struct ConsoleWorld {
     pub product_code: String,
     /// The SPI key shared with the marketplace's vendor record.
     pub spi_key: String,
+    /// The vendor's AccessKey for the Market OpenAPI, as the marketplace's vendor record holds it:
+    /// the usage reporter signs `PushMeteringData` with it. Without one the console reports no
+    /// usage.
+    #[serde(default)]
+    pub access_key_id: Option<String>,
+    #[serde(default)]
+    pub access_key_secret: Option<String>,
+    /// The product's SKUs the console sells; `createInstance` and `upgradeInstance` for another
+    /// are refused.
+    #[serde(default)]
+    pub skus: Vec<WorldSku>,
+    /// The console's own catalog of cluster sizes.
+    #[serde(default)]
+    pub plans: Vec<ClusterPlan>,
+    /// The metering items usage is reported in (the marketplace's catalog declares the same).
+    #[serde(default)]
+    pub metering: Option<Metering>,
     /// The cost of password hashes; see [`Argon2Cost`].
     #[serde(default)]
     pub argon2: Argon2Cost,
@@ -31,6 +49,49 @@ pub struct ConsoleWorld {
     pub users: Vec<WorldUser>,
     #[serde(default)]
     pub orgs: Vec<WorldOrg>,
+}
+
+/// A SKU of the product, as the console sells it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorldSku {
+    /// The marketplace's SKU id, `<productCode>-…`.
+    pub id: String,
+    /// The name the console shows for an organisation paying through it (its plan).
+    pub name: String,
+    /// The ids of the cluster plans an organisation on this SKU may create.
+    pub plans: Vec<String>,
+}
+
+/// A size of cluster: what it holds, and so what an hour of it running reports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterPlan {
+    pub id: String,
+    pub name: String,
+    /// Compute units (CU): an hour running reports `compute_units × 3600` seconds of compute.
+    pub compute_units: u32,
+    /// Storage held: an hour running reports `storage_gb` GB·h of storage.
+    pub storage_gb: u32,
+}
+
+/// The two metering items usage is reported in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Metering {
+    /// Compute: CU·seconds, e.g. `Period` (pushed in seconds, billed per hour).
+    pub compute: MeteringItem,
+    /// Storage: GB·hours, e.g. `StorageGigaByte`.
+    pub storage: MeteringItem,
+}
+
+/// One metering item: the Key and the `meteringAssit` the marketplace's catalog declares.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeteringItem {
+    pub key: String,
+    /// `<productCode>-<Key>-<n>`.
+    pub assit: String,
 }
 
 /// Argon2id parameters. The default is the OWASP recommendation (19 MiB, 2 passes, 1 lane);
@@ -135,9 +196,77 @@ impl ConsoleWorld {
         Ok(world)
     }
 
+    /// The SKU `id`, if the console sells it.
+    pub fn sku(&self, id: &str) -> Option<&WorldSku> {
+        self.skus.iter().find(|s| s.id == id)
+    }
+
+    /// The cluster plan `id`.
+    pub fn plan(&self, id: &str) -> Option<&ClusterPlan> {
+        self.plans.iter().find(|p| p.id == id)
+    }
+
     /// Refuses worlds the console could not honour: duplicate users or org ids, members who are
-    /// not users, org ids of the wrong shape, a zero argon2 cost.
+    /// not users, org ids of the wrong shape, a zero argon2 cost, a SKU of another product or
+    /// naming a plan there is not, half an AccessKey, a metering item not of the product.
     pub fn validate(&self) -> Result<(), WorldError> {
+        self.validate_people()?;
+        self.validate_catalog()
+    }
+
+    fn validate_catalog(&self) -> Result<(), WorldError> {
+        let bad = |m: String| Err(WorldError(m));
+        let mut plans = HashSet::new();
+        for plan in &self.plans {
+            if !plans.insert(plan.id.as_str()) {
+                return bad(format!("plan `{}` appears twice", plan.id));
+            }
+            if plan.compute_units == 0 {
+                return bad(format!("plan `{}` needs compute_units >= 1", plan.id));
+            }
+        }
+        let mut skus = HashSet::new();
+        for sku in &self.skus {
+            if !sku.id.starts_with(&format!("{}-", self.product_code)) {
+                return bad(format!(
+                    "SKU `{}` is not of product {}: SKU ids are `{}-…`",
+                    sku.id, self.product_code, self.product_code
+                ));
+            }
+            if !skus.insert(sku.id.as_str()) {
+                return bad(format!("SKU `{}` appears twice", sku.id));
+            }
+            if let Some(p) = sku.plans.iter().find(|p| !plans.contains(p.as_str())) {
+                return bad(format!(
+                    "SKU `{}` offers plan `{p}`, which `plans` does not list",
+                    sku.id
+                ));
+            }
+        }
+        if self.access_key_id.is_some() != self.access_key_secret.is_some() {
+            return bad("access_key_id and access_key_secret go together".into());
+        }
+        if let Some(m) = &self.metering {
+            for item in [&m.compute, &m.storage] {
+                if !protocol::metering::KEYS.contains(&item.key.as_str()) {
+                    return bad(format!(
+                        "metering key `{}` is not one of {}",
+                        item.key,
+                        protocol::metering::KEYS.join(", ")
+                    ));
+                }
+                if !protocol::metering::assit_matches(&item.assit, &self.product_code, &item.key) {
+                    return bad(format!(
+                        "metering item `{}`: meteringAssit `{}` must be `{}-{}-<n>`",
+                        item.key, item.assit, self.product_code, item.key
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_people(&self) -> Result<(), WorldError> {
         let bad = |m: String| Err(WorldError(m));
         let mut emails = HashSet::new();
         for user in &self.users {

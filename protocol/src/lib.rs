@@ -9,6 +9,7 @@
 //! - [`clock`] — the one virtual clock of a world (manual or real time) and the scheduler that runs
 //!   every service's due work in time order.
 //! - [`ids`] — the seeded generator behind every id, so a world replayed gives the same ids.
+//! - [`metering`] — the metering Keys and the `meteringAssit` shape both sides speak.
 //! - [`openapi`] — the Market OpenAPI's request signatures (V3 `ACS3-HMAC-SHA256`, V1 `HMAC-SHA1`)
 //!   and a typed client that signs like the official SDK.
 //!
@@ -16,6 +17,7 @@
 
 pub mod clock;
 pub mod ids;
+pub mod metering;
 pub mod openapi;
 pub mod spi;
 pub mod time;

@@ -86,6 +86,20 @@ pub struct Product {
     /// 使用指南.
     pub guide: String,
     pub skus: Vec<Sku>,
+    /// The metering items the vendor pushes usage in, as the product's publishing declares them.
+    #[serde(default)]
+    pub metering: Vec<MeteringItem>,
+}
+
+/// A metering item of a product: a Key of contract §5.1 and the `meteringAssit` that selects it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeteringItem {
+    pub key: String,
+    /// `<productCode>-<Key>-<n>`.
+    pub assit: String,
+    /// What the buyer's bill calls it.
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -222,6 +236,22 @@ impl World {
             }
             if let Some(s) = p.skus.iter().find(|s| !s.id.starts_with(&format!("{}-", p.code))) {
                 return bad(format!("SKU `{}` should start with `{}-`", s.id, p.code));
+            }
+            for m in &p.metering {
+                if !protocol::metering::KEYS.contains(&m.key.as_str()) {
+                    return bad(format!(
+                        "product {}: metering key `{}` is not one of {}",
+                        p.code,
+                        m.key,
+                        protocol::metering::KEYS.join(", ")
+                    ));
+                }
+                if !protocol::metering::assit_matches(&m.assit, &p.code, &m.key) {
+                    return bad(format!(
+                        "product {}: meteringAssit `{}` should be `{}-{}-<n>`",
+                        p.code, m.assit, p.code, m.key
+                    ));
+                }
             }
         }
         for b in &self.buyers {

@@ -30,6 +30,7 @@ pub const PROTOCOL: Floors = &[
     ("spi", 2, "SPI token"),
     ("clock", 1, "clock"),
     ("ids", 1, "ids"),
+    ("metering", 0, "metering vocabulary"),
     ("time", 0, "marketplace time"),
 ];
 

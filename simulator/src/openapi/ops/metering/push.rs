@@ -15,6 +15,7 @@ use crate::state::Simulator;
 use crate::store::metering::{MeteringTarget, NewMetering};
 use crate::store::orders::Status;
 use crate::store::Tx;
+use protocol::metering::assit_matches;
 use protocol::time::{epoch_millis, Instant};
 use serde::Serialize;
 use serde_json::Value;
@@ -163,16 +164,6 @@ fn insert(tx: &Tx<'_>, records: &[Record], checked: &Checked, now_ms: i64) -> Re
     Ok(())
 }
 
-/// Whether `assit` is `<product>-<key>-<n>`.
-fn assit_matches(assit: &str, product: &str, key: &str) -> bool {
-    assit
-        .strip_prefix(product)
-        .and_then(|rest| rest.strip_prefix('-'))
-        .and_then(|rest| rest.strip_prefix(key))
-        .and_then(|rest| rest.strip_prefix('-'))
-        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-}
-
 /// The moment (Unix seconds) after which a window ending at `end` is late: every product is billed
 /// hourly, and an hour's data must arrive before the end of the next hour.
 pub fn deadline(end: i64) -> i64 {
@@ -191,29 +182,5 @@ mod tests {
         assert_eq!(deadline(base + 1200), base + 7200);
         // A window ending exactly on the hour belongs to the hour before it.
         assert_eq!(deadline(base + 3600), base + 7200);
-    }
-
-    #[test]
-    fn metering_assit_names_product_key_and_a_number() {
-        assert!(assit_matches(
-            "cmapi00060317-PeriodMin-4",
-            "cmapi00060317",
-            "PeriodMin"
-        ));
-        assert!(!assit_matches(
-            "cmapi00060317-PeriodMin-",
-            "cmapi00060317",
-            "PeriodMin"
-        ));
-        assert!(!assit_matches(
-            "cmapi00060317-Period-4",
-            "cmapi00060317",
-            "PeriodMin"
-        ));
-        assert!(!assit_matches(
-            "cmapi00060318-PeriodMin-4",
-            "cmapi00060317",
-            "PeriodMin"
-        ));
     }
 }

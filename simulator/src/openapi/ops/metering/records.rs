@@ -9,6 +9,7 @@
 //! and other fields are ignored.
 
 use crate::openapi::error::{ApiError, ErrorCode};
+use protocol::metering::KEYS;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -17,24 +18,6 @@ pub const MAX_RECORDS: usize = 100;
 
 /// A window of a non-real-time product must be wider than this (seconds).
 pub const MIN_WINDOW_SECONDS: i64 = 5 * 60;
-
-/// The metering keys of contract §5.1.
-pub const KEYS: &[&str] = &[
-    "Frequency",
-    "Period",
-    "PeriodMin",
-    "Storage",
-    "NetworkOut",
-    "NetworkIn",
-    "Character",
-    "DailyActiveUser",
-    "VirtualCpu",
-    "Unit",
-    "Memory",
-    "KTokens",
-    "Suit",
-    "StorageGigaByte",
-];
 
 /// Unix seconds above this are milliseconds sent by mistake (year 5138 in seconds).
 const SECONDS_CEILING: i64 = 99_999_999_999;
