@@ -289,3 +289,44 @@ pub fn overridden(default_yaml: &str, over: &serde_yaml::Value) -> Result<String
     merge_yaml(&mut base, over);
     serde_yaml::to_string(&base)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::agree;
+    use console_stub::ConsoleWorld;
+    use simulator::World;
+
+    fn refusal(change: impl FnOnce(&mut World, &mut ConsoleWorld)) -> String {
+        let (mut marketplace, mut console) = (World::default_world(), ConsoleWorld::default_world());
+        change(&mut marketplace, &mut console);
+        agree(&marketplace, &console).map_or_else(|e| e.to_string(), |()| "agreed".into())
+    }
+
+    #[test]
+    fn the_default_worlds_agree() {
+        assert_eq!(refusal(|_, _| {}), "agreed");
+    }
+
+    #[test]
+    fn a_console_selling_what_the_catalog_lacks_is_refused() {
+        let sku = refusal(|m, _| m.products[0].skus.truncate(1));
+        assert!(sku.contains("SKU cmgj00061912-payg-enterprise"), "{sku}");
+        let item = refusal(|m, _| m.products[0].metering.clear());
+        assert!(item.contains("pushes Period as cmgj00061912-Period-1"), "{item}");
+        let product = refusal(|_, c| c.product_code = "cmgj00000001".into());
+        assert!(product.contains("sells cmgj00000001"), "{product}");
+    }
+
+    #[test]
+    fn a_console_with_another_accesskey_is_refused() {
+        let key = refusal(|_, c| c.access_key_secret = Some("another secret".into()));
+        assert!(key.contains("is not vendor zilliz's"), "{key}");
+        assert_eq!(
+            refusal(|_, c| {
+                c.access_key_id = None;
+                c.access_key_secret = None;
+            }),
+            "agreed"
+        );
+    }
+}

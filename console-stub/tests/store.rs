@@ -48,6 +48,51 @@ fn worlds_with_bad_org_ids_strangers_or_duplicates_are_refused() {
     }
 }
 
+#[test]
+fn worlds_selling_what_they_cannot_are_refused() {
+    let base = include_str!("../../fixtures/console.yaml");
+    let cases = [
+        (
+            base.replace(
+                "  - id: cmgj00061912-payg-enterprise",
+                "  - id: cmgj00000001-payg",
+            ),
+            "is not of product cmgj00061912",
+        ),
+        (
+            base.replace(
+                "plans: [standard-1cu, standard-2cu]",
+                "plans: [standard-1cu, huge-99cu]",
+            ),
+            "offers plan `huge-99cu`",
+        ),
+        (
+            base.replace("compute_units: 1\n", "compute_units: 0\n"),
+            "needs compute_units >= 1",
+        ),
+        (
+            base.replace("access_key_secret: ZillizVendorSecret00000000000001\n", ""),
+            "go together",
+        ),
+        (
+            base.replace(
+                "{ key: Period, assit: cmgj00061912-Period-1 }",
+                "{ key: Seconds, assit: cmgj00061912-Seconds-1 }",
+            ),
+            "metering key `Seconds` is not one of",
+        ),
+        (
+            base.replace("assit: cmgj00061912-Period-1", "assit: cmgj00061912-Period"),
+            "must be `cmgj00061912-Period-<n>`",
+        ),
+    ];
+    for (yaml, expected) in cases {
+        assert_ne!(yaml, base, "the case for `{expected}` changes nothing");
+        let err = ConsoleWorld::from_yaml(&yaml).unwrap_err();
+        assert!(err.to_string().contains(expected), "{err}");
+    }
+}
+
 #[tokio::test]
 async fn a_console_with_a_data_dir_keeps_accounts_instances_and_its_id_sequence_across_a_restart() {
     let dir = tempfile::tempdir().unwrap();
