@@ -46,6 +46,9 @@ pub enum SpiError {
     /// 400 `InvalidProductCode`: the call is for a product this console does not sell.
     #[error("productCode `{0}` is not this console's product")]
     WrongProduct(String),
+    /// 400 `InvalidSkuId`: a SKU this console does not sell.
+    #[error("skuId `{0}` is not a SKU this console sells")]
+    UnsoldSku(String),
     /// 400 `WrongEndpoint`: `verify` is the buyer's 免登 link, served at authUrl.
     #[error("action `verify` is served at the authUrl (/aliyun/sso), not at the SPI endpoint")]
     WrongEndpoint,
@@ -67,6 +70,7 @@ impl SpiError {
             SpiError::Token(_) => (StatusCode::FORBIDDEN, "InvalidToken"),
             SpiError::Parameter(_) => (StatusCode::BAD_REQUEST, "MissingParameter"),
             SpiError::WrongProduct(_) => (StatusCode::BAD_REQUEST, "InvalidProductCode"),
+            SpiError::UnsoldSku(_) => (StatusCode::BAD_REQUEST, "InvalidSkuId"),
             SpiError::WrongEndpoint => (StatusCode::BAD_REQUEST, "WrongEndpoint"),
             SpiError::FromAPage => (StatusCode::FORBIDDEN, "CrossSiteRequest"),
             SpiError::NotSupported(_) => (StatusCode::NOT_IMPLEMENTED, "NotSupported"),
@@ -137,10 +141,17 @@ fn create_instance(console: &Console, params: &[(String, String)]) -> Result<Cre
         order_id: single(params, "orderId")?,
         ali_uid: single(params, "aliUid")?,
         sku_id: single(params, "skuId")?,
+        expired_on: None,
+        extras: Default::default(),
         params_json: serde_json::to_string(&recorded).unwrap_or_default(),
     };
     let now = console.now();
-    let instance = instances::create_instance(&mut console.lock(), &new, now)?;
+    let instance =
+        instances::create_instance(&mut console.lock(), console.world(), &new, now).map_err(|e| match e {
+            instances::ActionError::UnsoldSku(sku) => SpiError::UnsoldSku(sku),
+            instances::ActionError::UnknownInstance(_) => SpiError::Internal,
+            instances::ActionError::Store(e) => e.into(),
+        })?;
     let config = console.config();
     Ok(CreateInstanceAnswer {
         instance_id: instance.id,

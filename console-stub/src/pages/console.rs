@@ -184,7 +184,8 @@ pub async fn members_page(
     Ok(console_page(chrome(&ctx, Nav::Members), "组织用户", body))
 }
 
-/// `GET /orgs/{org}/events`: 事件, newest first, in Asia/Shanghai time.
+/// `GET /orgs/{org}/events`: 事件, newest first, in Asia/Shanghai time, each with its 原因 (the
+/// user who did it, or the marketplace action).
 pub async fn events_page(
     State(console): State<Console>,
     visitor: Visitor,
@@ -196,8 +197,10 @@ pub async fn events_page(
         @if events.is_empty() { p { "暂无事件。" } }
         @else {
             table {
-                thead { tr { th { "时间" } th { "事件" } } }
-                tbody { @for e in &events { tr { td { (spi_format(e.at)) } td { (e.text) } } } }
+                thead { tr { th { "时间" } th { "事件" } th { "原因" } } }
+                tbody {
+                    @for e in &events { tr { td { (spi_format(e.at)) } td { (e.text) } td { (e.why) } } }
+                }
             }
         }
     };
