@@ -9,12 +9,14 @@
 //! - the router: [`router`] and [`serve`] (this file) expose the console over HTTP.
 //! - the interfaces, side by side: [`pages`] — the browser's (登录/注册, the 免登 entry, the
 //!   binding wizard, the console and 账单 pages, with their sessions, forms and error pages) — and
-//!   [`spi`] — the marketplace's server's (`GET /aliyun/spi`, createInstance), in JSON.
+//!   [`spi`] — the marketplace's server's (`GET /aliyun/spi`: createInstance, the lifecycle
+//!   actions and orderPay), in JSON.
 //! - [`state`] — [`Console`], one cheap handle over the shared state (store, config, clock), and
 //!   [`ConsoleError`], why a console could not be opened.
 //! - [`seed`] — a new store's users, organisations and projects, from the world.
 //! - the rules: [`accounts`] (registration, sign-in, passwords), [`orgs`] (creating one, who may
-//!   bind one) and [`instances`] (idempotent createInstance, binding).
+//!   bind one) and [`instances`] (idempotent createInstance, binding, and what each lifecycle
+//!   action does to an instance and its clusters).
 //! - [`store`] — SQLite, in memory or in a data directory: every table and query, typed rows;
 //!   and [`config`] — how the console runs.
 //! - [`world`] — who exists at the start, from YAML, and the words for it (roles, argon2 cost).

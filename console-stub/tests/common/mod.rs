@@ -57,6 +57,25 @@ impl TestConsole {
         (page.status, serde_json::from_str(&page.body).unwrap())
     }
 
+    /// Calls the SPI with `params` signed with the console's key.
+    pub async fn spi(&self, params: &[(&str, &str)]) -> (StatusCode, serde_json::Value) {
+        self.spi_with_key(params, SPI_KEY).await
+    }
+
+    /// An instance for `order_biz_id`, bound to Zilliz by its admin through 免登: the instance id
+    /// and the admin's browser, signed in.
+    pub async fn bound(&self, order_biz_id: &str) -> (String, Browser) {
+        let instance = self.create_instance(order_biz_id).await;
+        let mut admin = self.browser();
+        let login = admin.open(&self.verify_link(&instance)).await;
+        let step2 = admin
+            .submit(&login, "/login", &[("email", ADMIN.0), ("password", ADMIN.1)])
+            .await;
+        let done = admin.submit(&step2, "/bind", &[]).await;
+        assert!(done.text().contains("授权成功"), "{}", done.text());
+        (instance, admin)
+    }
+
     /// Calls createInstance for `order_biz_id` and returns the instance id.
     pub async fn create_instance(&self, order_biz_id: &str) -> String {
         let (status, body) = self.spi_with_key(&create_params(order_biz_id), SPI_KEY).await;
