@@ -15,13 +15,15 @@
 //!   [`ConsoleError`], why a console could not be opened.
 //! - [`seed`] — a new store's users, organisations and projects, from the world.
 //! - the rules: [`accounts`] (registration, sign-in, passwords), [`orgs`] (creating one, who may
-//!   bind one) and [`instances`] (idempotent createInstance, binding, and what each lifecycle
-//!   action does to an instance and its clusters).
+//!   bind one), [`instances`] (idempotent createInstance, binding, and what each lifecycle
+//!   action does to an instance and its clusters) and [`clusters`] (who may create and delete
+//!   one, and when).
 //! - [`store`] — SQLite, in memory or in a data directory: every table and query, typed rows;
 //!   and [`config`] — how the console runs.
 //! - [`world`] — who exists at the start, from YAML, and the words for it (roles, argon2 cost).
 
 pub mod accounts;
+pub mod clusters;
 pub mod config;
 pub mod instances;
 pub mod orgs;
