@@ -62,15 +62,20 @@ pub fn router(console: Console) -> Router {
         )
         .route("/orgs/new", get(pages::console::new_org_page))
         .route("/orgs/{org}", get(pages::console::org_home))
-        .route("/orgs/{org}/projects", get(pages::console::projects_page))
+        .route("/orgs/{org}/projects", get(pages::clusters::projects_page))
+        .route("/orgs/{org}/clusters", post(pages::clusters::create_cluster))
         .route(
             "/orgs/{org}/clusters/new",
-            get(pages::console::create_cluster_page),
+            get(pages::clusters::create_cluster_page),
+        )
+        .route(
+            "/orgs/{org}/clusters/{cluster}/delete",
+            post(pages::clusters::delete_cluster),
         )
         .route("/orgs/{org}/members", get(pages::console::members_page))
         .route("/orgs/{org}/events", get(pages::console::events_page))
         .route("/orgs/{org}/settings", get(pages::console::settings_page))
-        .route("/orgs/{org}/recycle-bin", get(pages::console::recycle_bin_page))
+        .route("/orgs/{org}/recycle-bin", get(pages::clusters::recycle_bin_page))
         .route("/orgs/{org}/billing", get(pages::billing::overview))
         .route("/orgs/{org}/billing/history", get(pages::billing::history))
         .route("/orgs/{org}/billing/current", get(pages::billing::current))

@@ -95,15 +95,15 @@ async fn a_call_replayed_or_delivered_twice_answers_success_and_does_nothing_mor
     #[case] why: &str,
 ) {
     let c = console();
-    let (instance, _) = c.bound("38492017").await;
+    let (instance, mut admin) = c.bound_with_clusters("38492017").await;
     // The very same signed URL twice, as the marketplace's duplicate or a server's replay sends it.
     let uri = format!("/aliyun/spi?{}", signed_query(&call(action, &instance), SPI_KEY));
     let mut server = c.browser();
-    let first = server.get(&uri).await;
-    let again = server.get(&uri).await;
     let read = |page: Page| (page.status, serde_json::from_str::<Value>(&page.body).unwrap());
-    assert_done(&read(first));
-    assert_nothing_done(&read(again), why);
+    assert_done(&read(server.get(&uri).await));
+    let after_first = zilliz_pages(&mut admin).await;
+    assert_nothing_done(&read(server.get(&uri).await), why);
+    assert_eq!(zilliz_pages(&mut admin).await, after_first);
 }
 
 #[rstest]
@@ -115,10 +115,12 @@ async fn a_call_replayed_or_delivered_twice_answers_success_and_does_nothing_mor
 #[tokio::test]
 async fn after_the_release_every_action_answers_success_and_resurrects_nothing(#[case] action: &str) {
     let c = console();
-    let (instance, _) = c.bound("38492017").await;
+    let (instance, mut admin) = c.bound_with_clusters("38492017").await;
     assert_done(&c.spi(&call("releaseInstance", &instance)).await);
+    let released = zilliz_pages(&mut admin).await;
     let late = c.spi(&call(action, &instance)).await;
     assert_nothing_done(&late, "released");
+    assert_eq!(zilliz_pages(&mut admin).await, released);
 }
 
 #[rstest]
@@ -130,10 +132,12 @@ async fn after_the_release_every_action_answers_success_and_resurrects_nothing(#
 #[tokio::test]
 async fn an_action_for_an_instance_the_console_never_opened_is_a_404(#[case] action: &str) {
     let c = console();
-    c.bound("38492017").await;
+    let (_, mut admin) = c.bound_with_clusters("38492017").await;
+    let before = zilliz_pages(&mut admin).await;
     let answer = c.spi(&call(action, "zc-neveropened0000000")).await;
     assert_refused(&answer, StatusCode::NOT_FOUND, "InstanceNotFound");
     assert!(message(&answer.1).contains("zc-neveropened0000000"));
+    assert_eq!(zilliz_pages(&mut admin).await, before);
 }
 
 #[rstest]
@@ -146,7 +150,8 @@ async fn an_action_for_an_instance_the_console_never_opened_is_a_404(#[case] act
 #[tokio::test]
 async fn a_call_without_a_parameter_the_action_needs_is_refused(#[case] action: &str, #[case] missing: &str) {
     let c = console();
-    let (instance, _) = c.bound("38492017").await;
+    let (instance, mut admin) = c.bound_with_clusters("38492017").await;
+    let before = zilliz_pages(&mut admin).await;
     let params: Vec<_> = call(action, &instance)
         .into_iter()
         .filter(|(k, _)| *k != missing)
@@ -154,7 +159,8 @@ async fn a_call_without_a_parameter_the_action_needs_is_refused(#[case] action: 
     let answer = c.spi(&params).await;
     assert_refused(&answer, StatusCode::BAD_REQUEST, "MissingParameter");
     assert!(message(&answer.1).contains(missing), "{}", answer.1);
-    // Nothing was done: the action, sent whole, still finds its work to do.
+    // Nothing was done: the pages read as before, and the action, sent whole, finds its work.
+    assert_eq!(zilliz_pages(&mut admin).await, before);
     assert_done(&c.spi(&call(action, &instance)).await);
 }
 
@@ -169,7 +175,8 @@ async fn a_parameter_that_does_not_read_as_what_it_must_be_is_refused(
     #[case] value: &str,
 ) {
     let c = console();
-    let (instance, _) = c.bound("38492017").await;
+    let (instance, mut admin) = c.bound_with_clusters("38492017").await;
+    let before = zilliz_pages(&mut admin).await;
     let params: Vec<_> = call(action, &instance)
         .into_iter()
         .map(|(k, v)| if k == name { (k, value) } else { (k, v) })
@@ -177,29 +184,34 @@ async fn a_parameter_that_does_not_read_as_what_it_must_be_is_refused(
     let answer = c.spi(&params).await;
     assert_refused(&answer, StatusCode::BAD_REQUEST, "InvalidParameter");
     assert!(message(&answer.1).contains(name), "{}", answer.1);
+    assert_eq!(zilliz_pages(&mut admin).await, before);
     assert_done(&c.spi(&call(action, &instance)).await);
 }
 
 #[tokio::test]
 async fn an_extra_billing_item_sent_twice_is_refused() {
     let c = console();
-    let (instance, _) = c.bound("38492017").await;
+    let (instance, mut admin) = c.bound("38492017").await;
+    let before = zilliz_pages(&mut admin).await;
     let mut params = call("upgradeInstance", &instance);
     params.extend([("Count", "2"), ("Count", "3")]);
     let answer = c.spi(&params).await;
     assert_refused(&answer, StatusCode::BAD_REQUEST, "InvalidParameter");
     assert!(message(&answer.1).contains("Count"));
+    assert_eq!(zilliz_pages(&mut admin).await, before);
 }
 
 #[tokio::test]
 async fn a_sku_the_console_does_not_sell_is_refused_by_upgrade_and_by_create_instance() {
     let c = console();
-    let (instance, _) = c.bound("38492017").await;
+    let (instance, mut admin) = c.bound("38492017").await;
+    let before = zilliz_pages(&mut admin).await;
     let mut upgrade = call("upgradeInstance", &instance);
     upgrade[3].1 = "cmgj00061912-gold";
     let answer = c.spi(&upgrade).await;
     assert_refused(&answer, StatusCode::BAD_REQUEST, "InvalidSkuId");
     assert!(message(&answer.1).contains("cmgj00061912-gold"));
+    assert_eq!(zilliz_pages(&mut admin).await, before);
 
     let mut create = create_params("38492018");
     create[5].1 = "cmgj00061912-gold";
@@ -225,7 +237,8 @@ async fn a_sku_the_console_does_not_sell_is_refused_by_upgrade_and_by_create_ins
 #[tokio::test]
 async fn a_forged_call_and_a_call_a_web_page_sent_are_refused_and_change_nothing(#[case] action: &str) {
     let c = console();
-    let (instance, _) = c.bound("38492017").await;
+    let (instance, mut admin) = c.bound_with_clusters("38492017").await;
+    let before = zilliz_pages(&mut admin).await;
     let params = match action {
         "orderPay" => order_pay("38492017", "r-1"),
         _ => call(action, &instance),
@@ -243,16 +256,34 @@ async fn a_forged_call_and_a_call_a_web_page_sent_are_refused_and_change_nothing
     let body: Value = serde_json::from_str(&answer.body).unwrap();
     assert_refused(&(answer.status, body), StatusCode::FORBIDDEN, "CrossSiteRequest");
 
+    assert_eq!(zilliz_pages(&mut admin).await, before);
     assert_done(&c.spi(&params).await);
 }
 
 #[tokio::test]
 async fn order_pay_is_recorded_once_per_request_id_for_an_instance_of_this_product() {
     let c = console();
-    c.bound("38492017").await;
+    let (_, mut admin) = c.bound("38492017").await;
     assert_done(&c.spi(&order_pay("38492017", "r-1")).await);
+    let settings = admin.open(&format!("/orgs/{ZILLIZ}/settings")).await;
+    assert!(
+        settings.text().contains("已收到 1 笔支付通知。"),
+        "{}",
+        settings.text()
+    );
+    let once = zilliz_pages(&mut admin).await;
     assert_nothing_done(&c.spi(&order_pay("38492017", "r-1")).await, "r-1");
+    assert_eq!(zilliz_pages(&mut admin).await, once);
     assert_done(&c.spi(&order_pay("38492017", "r-2")).await);
+    let settings = admin.open(&format!("/orgs/{ZILLIZ}/settings")).await;
+    assert_eq!(
+        settings.table_rows("table.payments"),
+        [
+            ["2023-08-15 10:00:00", "208000000000001", "r-1"],
+            ["2023-08-15 10:00:00", "208000000000001", "r-2"]
+        ]
+    );
+    let twice = zilliz_pages(&mut admin).await;
 
     let answer = c.spi(&order_pay("99999999", "r-3")).await;
     assert_refused(&answer, StatusCode::NOT_FOUND, "InstanceNotFound");
@@ -274,6 +305,7 @@ async fn order_pay_is_recorded_once_per_request_id_for_an_instance_of_this_produ
         StatusCode::BAD_REQUEST,
         "MissingParameter",
     );
+    assert_eq!(zilliz_pages(&mut admin).await, twice);
 }
 
 #[tokio::test]
