@@ -9,17 +9,21 @@
 //! - the router: [`router`] and [`serve`] (this file) expose the console over HTTP.
 //! - the interfaces, side by side: [`pages`] — the browser's (登录/注册, the 免登 entry, the
 //!   binding wizard, the console and 账单 pages, with their sessions, forms and error pages) — and
-//!   [`spi`] — the marketplace's server's (`GET /aliyun/spi`, createInstance), in JSON.
+//!   [`spi`] — the marketplace's server's (`GET /aliyun/spi`: createInstance, the lifecycle
+//!   actions and orderPay), in JSON.
 //! - [`state`] — [`Console`], one cheap handle over the shared state (store, config, clock), and
 //!   [`ConsoleError`], why a console could not be opened.
 //! - [`seed`] — a new store's users, organisations and projects, from the world.
 //! - the rules: [`accounts`] (registration, sign-in, passwords), [`orgs`] (creating one, who may
-//!   bind one) and [`instances`] (idempotent createInstance, binding).
+//!   bind one), [`instances`] (idempotent createInstance, binding, and what each lifecycle
+//!   action does to an instance and its clusters) and [`clusters`] (who may create and delete
+//!   one, and when).
 //! - [`store`] — SQLite, in memory or in a data directory: every table and query, typed rows;
 //!   and [`config`] — how the console runs.
 //! - [`world`] — who exists at the start, from YAML, and the words for it (roles, argon2 cost).
 
 pub mod accounts;
+pub mod clusters;
 pub mod config;
 pub mod instances;
 pub mod orgs;
@@ -58,15 +62,20 @@ pub fn router(console: Console) -> Router {
         )
         .route("/orgs/new", get(pages::console::new_org_page))
         .route("/orgs/{org}", get(pages::console::org_home))
-        .route("/orgs/{org}/projects", get(pages::console::projects_page))
+        .route("/orgs/{org}/projects", get(pages::clusters::projects_page))
+        .route("/orgs/{org}/clusters", post(pages::clusters::create_cluster))
         .route(
             "/orgs/{org}/clusters/new",
-            get(pages::console::create_cluster_page),
+            get(pages::clusters::create_cluster_page),
+        )
+        .route(
+            "/orgs/{org}/clusters/{cluster}/delete",
+            post(pages::clusters::delete_cluster),
         )
         .route("/orgs/{org}/members", get(pages::console::members_page))
         .route("/orgs/{org}/events", get(pages::console::events_page))
         .route("/orgs/{org}/settings", get(pages::console::settings_page))
-        .route("/orgs/{org}/recycle-bin", get(pages::console::recycle_bin_page))
+        .route("/orgs/{org}/recycle-bin", get(pages::clusters::recycle_bin_page))
         .route("/orgs/{org}/billing", get(pages::billing::overview))
         .route("/orgs/{org}/billing/history", get(pages::billing::history))
         .route("/orgs/{org}/billing/current", get(pages::billing::current))

@@ -2,16 +2,18 @@
 //! as typed rows. In memory by default, or `console.sqlite3` in a data directory (write-ahead
 //! log, so an acknowledged write survives a crash), checked before anything writes to it and
 //! refused, untouched, when damaged or another database (`store_file`). [`Db`] is the connection
-//! plus the seeded id generator; [`accounts`], [`orgs`], [`instances`] and [`clusters`] hold
-//! the queries of their tables, and [`Tx`] the writes of one transaction. Of the console it knows only the
-//! world's vocabulary ([`Role`](crate::world::Role), [`Argon2Cost`]), beneath it; the rules
-//! (modules `accounts`, `orgs`, `instances`) and the seeding stand on it. One std `Mutex` guards
-//! it in the state handle, and no handler holds it across an `.await`.
+//! plus the seeded id generator; [`accounts`], [`orgs`], [`instances`], [`clusters`] and
+//! [`payments`] hold the queries of their tables, and [`Tx`] the writes of one transaction. Of
+//! the console it knows only the world's vocabulary ([`Role`](crate::world::Role),
+//! [`Argon2Cost`]), beneath it; the rules (modules `accounts`, `orgs`, `instances`, `clusters`)
+//! and the seeding stand on it. One std `Mutex` guards it in the state handle, and no handler
+//! holds it across an `.await`.
 
 pub mod accounts;
 pub mod clusters;
 pub mod instances;
 pub mod orgs;
+pub mod payments;
 
 use crate::world::{Argon2Cost, ConsoleWorld};
 use protocol::ids::IdGen;

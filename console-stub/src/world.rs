@@ -196,9 +196,20 @@ impl ConsoleWorld {
         Ok(world)
     }
 
-    /// The SKU `id`, if the console sells it.
+    /// The SKU `id`, if the world lists it.
     pub fn sku(&self, id: &str) -> Option<&WorldSku> {
         self.skus.iter().find(|s| s.id == id)
+    }
+
+    /// Whether the console sells the SKU `id`: one `skus` lists, or any at all when `skus` is
+    /// empty (a world written before the catalog; it offers no cluster plans).
+    pub fn sells(&self, id: &str) -> bool {
+        self.skus.is_empty() || self.sku(id).is_some()
+    }
+
+    /// The name the console shows for the SKU `id`: its own, or the id when the world lists none.
+    pub fn sku_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.sku(id).map(|s| s.name.as_str()).unwrap_or(id)
     }
 
     /// The cluster plan `id`.

@@ -8,6 +8,15 @@ use axum::http::StatusCode;
 use common::*;
 use std::collections::{BTreeSet, VecDeque};
 
+/// Whether `action` is one the console's routes take a form at.
+fn is_a_form_of_the_console(action: &str) -> bool {
+    let clusters = format!("/orgs/{ZILLIZ}/clusters");
+    ["/login", "/register", "/logout", "/bind", "/orgs", &clusters].contains(&action)
+        || action
+            .strip_prefix(&format!("{clusters}/in01-"))
+            .is_some_and(|rest| rest.ends_with("/delete"))
+}
+
 /// Crawls from `starts`; returns the console paths visited.
 async fn crawl(browser: &mut Browser, starts: &[&str]) -> BTreeSet<String> {
     let mut seen: BTreeSet<String> = BTreeSet::new();
@@ -31,10 +40,7 @@ async fn crawl(browser: &mut Browser, starts: &[&str]) -> BTreeSet<String> {
             }
         }
         for action in page.attrs("form", "action") {
-            assert!(
-                ["/login", "/register", "/logout", "/bind", "/orgs"].contains(&action.as_str()),
-                "form to {action} on {path}"
-            );
+            assert!(is_a_form_of_the_console(&action), "form to {action} on {path}");
         }
     }
     seen
@@ -82,8 +88,23 @@ async fn every_link_of_the_default_world_leads_to_a_page() {
     // other page links to.
     let mut expected = before.clone();
     assert!(expected.remove(&format!("/bind?handoff={handoff}")));
-    expected.insert(step3);
+    expected.insert(step3.clone());
     assert_eq!(after, expected);
+
+    // With a cluster made and another deleted, 项目 and 回收站 show them, and still link nowhere new.
+    let new = admin.open(&format!("/orgs/{ZILLIZ}/clusters/new")).await;
+    let clusters = format!("/orgs/{ZILLIZ}/clusters");
+    for name in ["kept", "gone"] {
+        let made = admin
+            .submit(&new, &clusters, &[("name", name), ("plan", "standard-1cu")])
+            .await;
+        assert!(made.text().contains(name), "{}", made.text());
+    }
+    let projects = admin.open(&format!("/orgs/{ZILLIZ}/projects")).await;
+    let delete = projects.attrs("form", "action").pop().unwrap();
+    assert!(delete.ends_with("/delete"), "{delete}");
+    admin.submit(&projects, &delete, &[]).await;
+    assert_eq!(crawl(&mut admin, &["/", &step3]).await, expected);
 
     let mut member = c.browser();
     sign_in(&mut member, MEMBER).await;

@@ -1,4 +1,5 @@
-//! The SPI endpoint through HTTP: createInstance, its idempotence, and every refusal.
+//! The SPI endpoint through HTTP: createInstance, its idempotence, and every refusal. The
+//! lifecycle actions and orderPay are `lifecycle.rs`'s.
 
 mod common;
 
@@ -95,29 +96,6 @@ async fn unknown_parameters_count_in_the_token() {
         c.browser().get(&unsigned_extra).await.status,
         StatusCode::FORBIDDEN
     );
-}
-
-#[tokio::test]
-async fn lifecycle_actions_get_an_honest_refusal_not_a_fake_success() {
-    let c = console();
-    for action in [
-        "renewInstance",
-        "upgradeInstance",
-        "expiredInstance",
-        "releaseInstance",
-        "refundRenewInstance",
-    ] {
-        let params = [
-            ("action", action),
-            ("instanceId", "zc-1"),
-            ("expiredOn", "2023-09-15 10:00:00"),
-        ];
-        let (status, body) = c.spi_with_key(&params, SPI_KEY).await;
-        assert_eq!(status, StatusCode::NOT_IMPLEMENTED, "{action}");
-        assert_eq!(body["success"], false);
-        assert!(!protocol::spi::is_success_answer(&body));
-        assert!(body["message"].as_str().unwrap().contains("not supported yet"));
-    }
 }
 
 #[tokio::test]

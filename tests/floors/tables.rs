@@ -93,8 +93,8 @@ pub const SIMULATOR: Floors = &[
 ];
 
 /// `console-stub`: router → pages (the browser's whole interface, their errors included) and the
-/// SPI endpoint side by side → the state handle → seeding → users, orgs, instances → configuration
-/// and the store → the world.
+/// SPI endpoint side by side → the state handle → seeding → users, orgs, instances, clusters →
+/// configuration and the store → the world.
 pub const CONSOLE_STUB: Floors = &[
     ("", 6, "router"),
     ("pages", 5, "pages"),
@@ -104,6 +104,7 @@ pub const CONSOLE_STUB: Floors = &[
     ("accounts", 2, "users"),
     ("orgs", 2, "orgs"),
     ("instances", 2, "instances"),
+    ("clusters", 2, "clusters"),
     ("config", 1, "configuration"),
     ("store", 1, "store"),
     ("world", 0, "world"),

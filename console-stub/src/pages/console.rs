@@ -1,29 +1,21 @@
 //! The console behind the navigation: 组织 (the user's organisations, 创建组织), and per
-//! organisation 项目 (with 创建集群), 组织用户, 事件, 系统设置 and 回收站, plus 文档. Small pages where
-//! the seed shows nothing, but real ones: every figure comes from the store.
+//! organisation 组织用户, 事件 and 系统设置, plus 文档 (项目, 创建集群 and 回收站 are the clusters'
+//! pages). Small pages where the seed shows nothing, but real ones: every figure comes from the
+//! store.
 
 use crate::orgs;
 use crate::pages::error::PageError;
 use crate::pages::form::Fields;
 use crate::pages::layout::{base, console_page, form_tokens, Chrome, Nav};
+use crate::pages::org_context;
 use crate::pages::session::Visitor;
 use crate::pages::wizard::{clean_handoff, handoff_query, HandoffQuery};
-use crate::pages::{org_context, OrgContext};
 use crate::state::Console;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use maud::{html, Markup};
 use protocol::time::spi_format;
-
-fn chrome(ctx: &OrgContext, active: Nav) -> Chrome<'_> {
-    Chrome {
-        user: &ctx.user,
-        csrf: &ctx.session.csrf,
-        org_id: Some(&ctx.membership.org.id),
-        active,
-    }
-}
 
 /// `GET /`: the console's front page (`frontEndUrl`): the first organisation, or 登录.
 pub async fn home(State(console): State<Console>, visitor: Visitor) -> Result<Response, PageError> {
@@ -122,49 +114,6 @@ pub async fn org_home(
     Ok(Redirect::to(&format!("/orgs/{org}/projects")))
 }
 
-/// `GET /orgs/{org}/projects`: 项目.
-pub async fn projects_page(
-    State(console): State<Console>,
-    visitor: Visitor,
-    Path(org): Path<String>,
-) -> Result<Markup, PageError> {
-    let ctx = org_context(&console, &visitor, &org)?;
-    let projects = console.lock().projects(&org)?;
-    let body = html! {
-        p { a href={ "/orgs/" (org) "/clusters/new" } { "创建集群" } }
-        table {
-            thead { tr { th { "项目名称" } th { "项目 ID" } th { "集群" } } }
-            tbody {
-                @for p in &projects { tr { td { (p.name) } td { (p.id) } td { "0" } } }
-            }
-        }
-    };
-    Ok(console_page(chrome(&ctx, Nav::Projects), "项目", body))
-}
-
-/// `GET /orgs/{org}/clusters/new`: 创建集群, with the entry to the marketplace.
-pub async fn create_cluster_page(
-    State(console): State<Console>,
-    visitor: Visitor,
-    Path(org): Path<String>,
-) -> Result<Markup, PageError> {
-    let ctx = org_context(&console, &visitor, &org)?;
-    let config = console.config();
-    let body = html! {
-        section.card {
-            h2 { "付款方式" }
-            @if ctx.membership.bound_instance.is_some() {
-                p { "本组织通过 阿里云 云市场扣费。" }
-            } @else {
-                p { "创建集群前，请为组织绑定付款方式。您可以通过阿里云云市场订阅 Zilliz Cloud，费用计入阿里云账单。" }
-                p { a href=(config.product_page_url()) { "前往阿里云云市场" } }
-            }
-        }
-        p.hint { "这是 marketsim 模拟的 Zilliz Cloud 控制台：它演示付款方式的绑定，不创建真实集群。" }
-    };
-    Ok(console_page(chrome(&ctx, Nav::Projects), "创建集群", body))
-}
-
 /// `GET /orgs/{org}/members`: 组织用户.
 pub async fn members_page(
     State(console): State<Console>,
@@ -181,10 +130,11 @@ pub async fn members_page(
             }
         }
     };
-    Ok(console_page(chrome(&ctx, Nav::Members), "组织用户", body))
+    Ok(console_page(ctx.chrome(Nav::Members), "组织用户", body))
 }
 
-/// `GET /orgs/{org}/events`: 事件, newest first, in Asia/Shanghai time.
+/// `GET /orgs/{org}/events`: 事件, newest first, in Asia/Shanghai time, each with its 原因 (the
+/// user who did it, or the marketplace action).
 pub async fn events_page(
     State(console): State<Console>,
     visitor: Visitor,
@@ -196,44 +146,68 @@ pub async fn events_page(
         @if events.is_empty() { p { "暂无事件。" } }
         @else {
             table {
-                thead { tr { th { "时间" } th { "事件" } } }
-                tbody { @for e in &events { tr { td { (spi_format(e.at)) } td { (e.text) } } } }
+                thead { tr { th { "时间" } th { "事件" } th { "原因" } } }
+                tbody {
+                    @for e in &events { tr { td { (spi_format(e.at)) } td { (e.text) } td { (e.why) } } }
+                }
             }
         }
     };
-    Ok(console_page(chrome(&ctx, Nav::Events), "事件", body))
+    Ok(console_page(ctx.chrome(Nav::Events), "事件", body))
 }
 
-/// `GET /orgs/{org}/settings`: 系统设置.
+/// `GET /orgs/{org}/settings`: 系统设置 — the organisation, its payment method and, while an
+/// instance pays for it, its plan (the SKU's name, extra billing items, expiry and status); and the
+/// marketplace's payment notifications (orderPay) received for it.
 pub async fn settings_page(
     State(console): State<Console>,
     visitor: Visitor,
     Path(org): Path<String>,
 ) -> Result<Markup, PageError> {
     let ctx = org_context(&console, &visitor, &org)?;
+    let (instance, payments) = {
+        let db = console.lock();
+        let instance = match &ctx.membership.bound_instance {
+            Some(id) => db.instance(id)?,
+            None => None,
+        };
+        (instance, db.payments_of_org(&org)?)
+    };
+    let world = console.world();
     let m = &ctx.membership;
     let body = html! {
-        table {
+        table.settings {
             tr { th { "组织名称" } td { (m.org.name) } }
             tr { th { "组织 ID" } td { (m.org.id) } }
             tr { th { "您的角色" } td { (m.role.label()) } }
             tr { th { "付款方式" } td {
-                @if m.bound_instance.is_some() { "阿里云 云市场扣费" } @else { "未绑定" }
+                @if instance.is_some() { "阿里云 云市场扣费" } @else { "未绑定" }
             } }
+            @if let Some(i) = &instance {
+                tr { th { "云市场实例" } td { (i.id) } }
+                tr { th { "套餐" } td { (world.sku_name(&i.sku_id)) } }
+                tr { th { "额外计费项" } td {
+                    @if i.extras.is_empty() { "无" }
+                    @else { (i.extras.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ")) }
+                } }
+                tr { th { "到期时间" } td { (i.expired_on.as_deref().unwrap_or("未设置")) } }
+                tr { th { "状态" } td { (i.status.label()) } }
+            }
+        }
+        h2 { "云市场支付通知" }
+        p { "已收到 " (payments.len()) " 笔支付通知。" }
+        @if !payments.is_empty() {
+            table.payments {
+                thead { tr { th { "时间" } th { "订单号" } th { "requestId" } } }
+                tbody {
+                    @for p in &payments {
+                        tr { td { (spi_format(p.at)) } td { (p.order_id) } td { (p.request_id) } }
+                    }
+                }
+            }
         }
     };
-    Ok(console_page(chrome(&ctx, Nav::Settings), "系统设置", body))
-}
-
-/// `GET /orgs/{org}/recycle-bin`: 回收站.
-pub async fn recycle_bin_page(
-    State(console): State<Console>,
-    visitor: Visitor,
-    Path(org): Path<String>,
-) -> Result<Markup, PageError> {
-    let ctx = org_context(&console, &visitor, &org)?;
-    let body = html! { p { "回收站为空。删除的集群会在这里保留 30 天。" } };
-    Ok(console_page(chrome(&ctx, Nav::RecycleBin), "回收站", body))
+    Ok(console_page(ctx.chrome(Nav::Settings), "系统设置", body))
 }
 
 /// `GET /docs`: 文档, open to everyone.

@@ -2,13 +2,15 @@
 //! no JavaScript, each labelled with the seed's own words — and the 免登 entry the marketplace
 //! sends buyers to. [`layout`] draws the frames (console navigation, wizard steps); [`login`] is
 //! 登录 / 注册; [`verify`] is the 免登 entry (`GET /aliyun/sso`); [`wizard`] the binding's steps 2
-//! and 3; [`console`] the organisation pages and [`billing`] 账单; [`session`] and [`form`] read
+//! and 3; [`clusters`] 项目, 创建集群 and 回收站; [`console`] the other organisation pages and
+//! [`billing`] 账单; [`session`] and [`form`] read
 //! cookies, CSRF tokens and posted fields; [`error`] renders every refusal as a page. Every
 //! organisation page resolves its organisation through [`org_context`], which refuses (404) anyone
 //! who does not belong to it. Floor: an interface, beside the SPI (module `spi`), importing
 //! neither it nor the router; beneath it the state handle, the rules and the store.
 
 pub mod billing;
+pub mod clusters;
 pub mod console;
 pub mod error;
 pub mod form;
@@ -19,6 +21,7 @@ pub mod verify;
 pub mod wizard;
 
 use crate::pages::error::PageError;
+use crate::pages::layout::{Chrome, Nav};
 use crate::pages::session::Visitor;
 use crate::state::Console;
 use crate::store::accounts::{Session, User};
@@ -30,6 +33,18 @@ pub struct OrgContext {
     pub session: Session,
     pub user: User,
     pub membership: Membership,
+}
+
+impl OrgContext {
+    /// The console frame of a page about this organisation, with `active` highlighted.
+    pub fn chrome(&self, active: Nav) -> Chrome<'_> {
+        Chrome {
+            user: &self.user,
+            csrf: &self.session.csrf,
+            org_id: Some(&self.membership.org.id),
+            active,
+        }
+    }
 }
 
 /// The organisation `org_id` as `visitor` may see it: signed in and a member, else refused.

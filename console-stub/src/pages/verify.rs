@@ -3,14 +3,16 @@
 //! time) must lie within `ConsoleConfig::verify_window` of the world's clock, either side.
 //! A link is not single-use: it works any number of times within its window (the seed's 再次单击该
 //! “免登”链接). An instance already bound goes straight into the console, signed in as the user
-//! who bound it; otherwise the wizard starts — at step 2 for a signed-in visitor, else at 登录. The
+//! who bound it; a released one leads nowhere (it pays for nothing any more); otherwise the wizard
+//! starts — at step 2 for a signed-in visitor, else at 登录. The
 //! buyer's browser opens it and its refusals are pages, so it belongs with the pages.
 
 use crate::accounts::sign_in;
 use crate::pages::error::PageError;
 use crate::pages::session::{redirect_with_cookie, set_cookie, Visitor};
-use crate::pages::wizard::handoff_query;
+use crate::pages::wizard::{handoff_query, RELEASED};
 use crate::state::Console;
+use crate::store::instances::InstanceStatus;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::TimeDelta;
@@ -56,6 +58,9 @@ pub async fn handle(
     let Some(instance) = db.instance(instance_id)? else {
         return Err(refuse("免登链接无效：没有这个云市场实例。"));
     };
+    if instance.status == InstanceStatus::Released {
+        return Err(PageError::BadLink(RELEASED.into()));
+    }
     if let (Some(org), Some(user)) = (&instance.org_id, &instance.bound_by) {
         let session = sign_in(&mut db, visitor.session.as_ref(), user, now)?;
         return Ok(redirect_with_cookie(

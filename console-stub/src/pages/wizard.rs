@@ -3,7 +3,7 @@
 //! administer and that is not bound yet; with none choosable, 确认绑定 is disabled and the page
 //! offers to create an organisation. Step 3 is 授权成功. The instance being bound is named by the
 //! hand-off id a good `verify` link opened ([`crate::instances`]), carried in the query string
-//! and in a hidden field of every form on the way.
+//! and in a hidden field of every form on the way; an instance released meanwhile binds nothing.
 
 use crate::instances::{self, BindError};
 use crate::orgs::choosable;
@@ -12,7 +12,7 @@ use crate::pages::form::Fields;
 use crate::pages::layout::{form_tokens, wizard_page};
 use crate::pages::session::Visitor;
 use crate::state::Console;
-use crate::store::instances::{Handoff, Instance};
+use crate::store::instances::{Handoff, Instance, InstanceStatus};
 use crate::world::Role;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -40,6 +40,9 @@ pub fn handoff_query(handoff: Option<&str>) -> String {
 
 const RESTART: &str = "请回到阿里云云市场控制台的“已购买服务列表”，重新单击“免登”。";
 
+/// What a released instance's 免登 link and binding say.
+pub const RELEASED: &str = "该云市场实例已释放，不能再用于付款。如需继续使用，请在阿里云云市场重新开通。";
+
 /// The hand-off `raw` and its instance, if it is still fresh.
 fn load(console: &Console, raw: Option<&str>) -> Result<(Handoff, Instance), PageError> {
     let id = clean_handoff(raw).ok_or_else(|| PageError::BadLink(format!("缺少绑定信息。{RESTART}")))?;
@@ -52,6 +55,9 @@ fn load(console: &Console, raw: Option<&str>) -> Result<(Handoff, Instance), Pag
         return Err(PageError::BadLink(format!("绑定流程已过期。{RESTART}")));
     }
     let instance = db.instance(&handoff.instance_id)?.ok_or(PageError::NotFound)?;
+    if instance.status == InstanceStatus::Released {
+        return Err(PageError::Conflict(RELEASED.into()));
+    }
     Ok((handoff, instance))
 }
 
@@ -122,6 +128,7 @@ fn refused_bind(refusal: BindError) -> PageError {
     match refusal {
         BindError::NotAdmin => PageError::Forbidden("只有组织管理员可以为组织绑定支付方式。".into()),
         BindError::InstanceBound => PageError::Conflict("该云市场实例已绑定组织，不能再次绑定。".into()),
+        BindError::Released => PageError::Conflict(RELEASED.into()),
         BindError::OrgBound => {
             PageError::Conflict("该组织已通过另一个云市场实例开通扣费，一个组织只能绑定一个实例。".into())
         }

@@ -43,7 +43,11 @@ pub struct Project {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     pub at: Instant,
+    /// What happened.
     pub text: String,
+    /// Why: the user who did it (their e-mail) or the marketplace action (`云市场 expiredInstance`);
+    /// empty for events older than the column.
+    pub why: String,
 }
 
 /// The ids of an organisation about to be created.
@@ -73,10 +77,16 @@ fn membership_row(r: &Row<'_>) -> rusqlite::Result<Membership> {
     })
 }
 
-fn insert_event(conn: &Connection, org_id: &str, at: Instant, text: &str) -> Result<(), StoreError> {
+fn insert_event(
+    conn: &Connection,
+    org_id: &str,
+    at: Instant,
+    text: &str,
+    why: &str,
+) -> Result<(), StoreError> {
     conn.execute(
-        "INSERT INTO events (org_id, at, text) VALUES (?1, ?2, ?3)",
-        params![org_id, millis(at), text],
+        "INSERT INTO events (org_id, at, text, why) VALUES (?1, ?2, ?3, ?4)",
+        params![org_id, millis(at), text, why],
     )?;
     Ok(())
 }
@@ -155,20 +165,21 @@ impl Db {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Appends a line to `org_id`'s 事件 log.
-    pub fn add_event(&self, org_id: &str, at: Instant, text: &str) -> Result<(), StoreError> {
-        insert_event(&self.conn, org_id, at, text)
+    /// Appends a line to `org_id`'s 事件 log: what happened, and why (who, or which action).
+    pub fn add_event(&self, org_id: &str, at: Instant, text: &str, why: &str) -> Result<(), StoreError> {
+        insert_event(&self.conn, org_id, at, text, why)
     }
 
     /// `org_id`'s 事件 log, newest first.
     pub fn events(&self, org_id: &str) -> Result<Vec<Event>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT at, text FROM events WHERE org_id = ?1 ORDER BY seq DESC")?;
+            .prepare("SELECT at, text, why FROM events WHERE org_id = ?1 ORDER BY seq DESC")?;
         let rows = stmt.query_map(params![org_id], |r| {
             Ok(Event {
                 at: instant(r.get(0)?),
                 text: r.get(1)?,
+                why: r.get(2)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -176,6 +187,11 @@ impl Db {
 }
 
 impl Tx<'_> {
+    /// Appends a line to `org_id`'s 事件 log, in this transaction.
+    pub fn add_event(&self, org_id: &str, at: Instant, text: &str, why: &str) -> Result<(), StoreError> {
+        insert_event(self.conn, org_id, at, text, why)
+    }
+
     /// Adds an organisation row.
     pub fn insert_org(&self, org: &Org, created_at: Instant) -> Result<(), StoreError> {
         self.conn.execute(
@@ -224,8 +240,13 @@ impl Tx<'_> {
             name: "Default Project".to_string(),
         };
         self.insert_project(&org.id, &project, 0)?;
-        let text = format!("{} 创建了组织 {}", admin.email, name);
-        insert_event(self.conn, &org.id, now, &text)?;
+        insert_event(
+            self.conn,
+            &org.id,
+            now,
+            &format!("创建了组织 {name}"),
+            &admin.email,
+        )?;
         Ok(org)
     }
 }

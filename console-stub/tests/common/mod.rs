@@ -57,6 +57,35 @@ impl TestConsole {
         (page.status, serde_json::from_str(&page.body).unwrap())
     }
 
+    /// Calls the SPI with `params` signed with the console's key.
+    pub async fn spi(&self, params: &[(&str, &str)]) -> (StatusCode, serde_json::Value) {
+        self.spi_with_key(params, SPI_KEY).await
+    }
+
+    /// An instance for `order_biz_id`, bound to Zilliz by its admin through 免登: the instance id
+    /// and the admin's browser, signed in.
+    pub async fn bound(&self, order_biz_id: &str) -> (String, Browser) {
+        let instance = self.create_instance(order_biz_id).await;
+        let mut admin = self.browser();
+        let login = admin.open(&self.verify_link(&instance)).await;
+        let step2 = admin
+            .submit(&login, "/login", &[("email", ADMIN.0), ("password", ADMIN.1)])
+            .await;
+        let done = admin.submit(&step2, "/bind", &[]).await;
+        assert!(done.text().contains("授权成功"), "{}", done.text());
+        (instance, admin)
+    }
+
+    /// Like [`TestConsole::bound`], and the admin has made two clusters, `alpha` and `beta`.
+    pub async fn bound_with_clusters(&self, order_biz_id: &str) -> (String, Browser) {
+        let (instance, mut admin) = self.bound(order_biz_id).await;
+        for name in ["alpha", "beta"] {
+            let page = create_cluster(&mut admin, ZILLIZ, name, "standard-1cu").await;
+            assert!(page.text().contains(name), "{}", page.text());
+        }
+        (instance, admin)
+    }
+
     /// Calls createInstance for `order_biz_id` and returns the instance id.
     pub async fn create_instance(&self, order_biz_id: &str) -> String {
         let (status, body) = self.spi_with_key(&create_params(order_biz_id), SPI_KEY).await;
@@ -98,4 +127,30 @@ pub async fn sign_in(browser: &mut Browser, (email, password): (&str, &str)) -> 
     browser
         .submit(&login, "/login", &[("email", email), ("password", password)])
         .await
+}
+
+/// Fills in 创建集群 of `org` with `name` and `plan` and submits it, as a browser would.
+pub async fn create_cluster(browser: &mut Browser, org: &str, name: &str, plan: &str) -> Page {
+    let form = browser.open(&format!("/orgs/{org}/clusters/new")).await;
+    let action = format!("/orgs/{org}/clusters");
+    browser
+        .submit(&form, &action, &[("name", name), ("plan", plan)])
+        .await
+}
+
+/// Every page of Zilliz that shows what SPI actions and cluster forms change — 项目, 回收站, 事件,
+/// 系统设置, 账单 — as `browser` sees them, for comparing before and after.
+pub async fn zilliz_pages(browser: &mut Browser) -> Vec<String> {
+    let mut bodies = Vec::new();
+    for page in [
+        "projects",
+        "recycle-bin",
+        "events",
+        "settings",
+        "billing",
+        "clusters/new",
+    ] {
+        bodies.push(browser.open(&format!("/orgs/{ZILLIZ}/{page}")).await.body);
+    }
+    bodies
 }
