@@ -10,8 +10,10 @@
 //! - the interfaces, side by side: [`pages`] — the browser's (登录/注册, the 免登 entry, the
 //!   binding wizard, the console and 账单 pages, with their sessions, forms and error pages) — and
 //!   [`spi`] — the marketplace's server's (`GET /aliyun/spi`, createInstance), in JSON.
-//! - [`state`] — [`Console`], one cheap handle over the shared state (store, config, clock), and
-//!   [`ConsoleError`], why a console could not be opened.
+//! - [`opening`] — [`Console::open`]: the store opened or resumed, seeded when new, and the
+//!   handle put together with its scheduled work; [`ConsoleError`], why a console could not be
+//!   opened.
+//! - [`state`] — [`Console`], one cheap handle over the shared state (store, config, clock).
 //! - [`seed`] — a new store's users, organisations and projects, from the world.
 //! - the rules: [`accounts`] (registration, sign-in, passwords), [`orgs`] (creating one, who may
 //!   bind one) and [`instances`] (idempotent createInstance, binding).
@@ -22,6 +24,7 @@
 pub mod accounts;
 pub mod config;
 pub mod instances;
+pub mod opening;
 pub mod orgs;
 pub mod pages;
 pub mod seed;
@@ -31,8 +34,9 @@ pub mod store;
 pub mod world;
 
 pub use config::ConsoleConfig;
+pub use opening::ConsoleError;
 pub use pages::error::PageError;
-pub use state::{Console, ConsoleError};
+pub use state::Console;
 pub use world::ConsoleWorld;
 
 use axum::routing::{get, post};
