@@ -218,7 +218,7 @@ impl Client {
 
     /// PushMeteringData: usage records (POST, `Metering` — a JSON array — in the query).
     pub async fn push_metering_data(&self, records: &[MeteringRecord]) -> Result<PushResult, ClientError> {
-        let metering = metering_text(records)?;
+        let metering = metering_text(records).map_err(|e| ClientError::Shape(e.to_string()))?;
         self.push_metering_text(&metering).await
     }
 
@@ -234,8 +234,8 @@ impl Client {
 }
 
 /// The `Metering` text of `records`, as [`Client::push_metering_data`] sends it.
-pub fn metering_text(records: &[MeteringRecord]) -> Result<String, ClientError> {
-    serde_json::to_string(records).map_err(|e| ClientError::Shape(e.to_string()))
+pub fn metering_text(records: &[MeteringRecord]) -> serde_json::Result<String> {
+    serde_json::to_string(records)
 }
 
 fn http_client(timeout: Duration) -> Result<reqwest::Client, ClientError> {
