@@ -16,7 +16,8 @@
 //! - [`state`] — [`Console`], one cheap handle over the shared state (store, config, clock).
 //! - [`seed`] — a new store's users, organisations and projects, from the world.
 //! - the rules: [`accounts`] (registration, sign-in, passwords), [`orgs`] (creating one, who may
-//!   bind one) and [`instances`] (idempotent createInstance, binding).
+//!   bind one), [`instances`] (idempotent createInstance, binding) and [`usage`] (what running
+//!   clusters accrue each hour, the requests that report it, when a failed one is tried again).
 //! - [`store`] — SQLite, in memory or in a data directory: every table and query, typed rows;
 //!   and [`config`] — how the console runs.
 //! - [`world`] — who exists at the start, from YAML, and the words for it (roles, argon2 cost).
@@ -31,6 +32,7 @@ pub mod seed;
 pub mod spi;
 pub mod state;
 pub mod store;
+pub mod usage;
 pub mod world;
 
 pub use config::ConsoleConfig;

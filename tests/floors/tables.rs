@@ -94,7 +94,7 @@ pub const SIMULATOR: Floors = &[
 
 /// `console-stub`: router → pages (the browser's whole interface, their errors included) and the
 /// SPI endpoint side by side → opening a console → the state handle, and the seeding beside it →
-/// users, orgs, instances → configuration and the store → the world.
+/// users, orgs, instances, usage → configuration and the store → the world.
 pub const CONSOLE_STUB: Floors = &[
     ("", 7, "router"),
     ("pages", 6, "pages"),
@@ -106,6 +106,7 @@ pub const CONSOLE_STUB: Floors = &[
     ("accounts", 2, "users"),
     ("orgs", 2, "orgs"),
     ("instances", 2, "instances"),
+    ("usage", 2, "usage"),
     ("config", 1, "configuration"),
     ("store", 1, "store"),
     ("world", 0, "world"),
