@@ -13,6 +13,8 @@
 //! - [`opening`] — [`Console::open`]: the store opened or resumed, seeded when new, and the
 //!   handle put together with its scheduled work; [`ConsoleError`], why a console could not be
 //!   opened.
+//! - [`reporter`] — the usage reporter: each hour's usage reckoned, stored and pushed to the
+//!   marketplace (PushMeteringData), retried on the world's clock; the clock's work of a console.
 //! - [`state`] — [`Console`], one cheap handle over the shared state (store, config, clock).
 //! - [`seed`] — a new store's users, organisations and projects, from the world.
 //! - the rules: [`accounts`] (registration, sign-in, passwords), [`orgs`] (creating one, who may
@@ -28,6 +30,7 @@ pub mod instances;
 pub mod opening;
 pub mod orgs;
 pub mod pages;
+pub mod reporter;
 pub mod seed;
 pub mod spi;
 pub mod state;

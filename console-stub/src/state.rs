@@ -85,13 +85,19 @@ impl Console {
         self.shared.clock.now()
     }
 
-    /// The store. Never hold the guard across an `.await`.
-    pub(crate) fn lock(&self) -> MutexGuard<'_, Db> {
+    /// The store, for the interfaces — and for tools and tests that read or seed it directly.
+    /// Never hold the guard across an `.await`.
+    pub fn lock(&self) -> MutexGuard<'_, Db> {
         // A panic while holding the lock leaves SQLite consistent (statements are atomic), so a
         // poisoned lock is still safe to use.
         self.shared
             .db
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The console behind a weak handle, while it is open.
+    pub(crate) fn upgrade(weak: &Weak<Shared>) -> Option<Console> {
+        weak.upgrade().map(|shared| Console { shared })
     }
 }

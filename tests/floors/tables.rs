@@ -93,7 +93,8 @@ pub const SIMULATOR: Floors = &[
 ];
 
 /// `console-stub`: router → pages (the browser's whole interface, their errors included) and the
-/// SPI endpoint side by side → opening a console → the state handle, and the seeding beside it →
+/// SPI endpoint side by side → opening a console → the usage reporter → the state handle, and the
+/// seeding beside it →
 /// users, orgs, instances, usage → configuration and the store → the world.
 pub const CONSOLE_STUB: Floors = &[
     ("", 7, "router"),
@@ -101,6 +102,8 @@ pub const CONSOLE_STUB: Floors = &[
     ("spi", 6, "SPI endpoint"),
     // Opening a console: the store opened and seeded, the handle put together with its work.
     ("opening", 5, "opening"),
+    // The usage reporter: the console's work on the clock, holding a weak state handle.
+    ("reporter", 4, "usage reporter"),
     ("state", 3, "state handle"),
     ("seed", 3, "seeding"),
     ("accounts", 2, "users"),

@@ -476,11 +476,11 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Moves the usage of `marketplace_instance` carried by the request `from` to the request `to`.
-    pub fn move_usage(&self, from: i64, marketplace_instance: &str, to: i64) -> Result<(), StoreError> {
+    /// Has the request `request_id` carry `usage` (stored already, with another request).
+    pub fn carry_usage(&self, usage: &UsageHour, request_id: i64) -> Result<(), StoreError> {
         self.conn.execute(
-            "UPDATE usage_hours SET request_id = ?3 WHERE request_id = ?1 AND marketplace_instance = ?2",
-            params![from, marketplace_instance, to],
+            "UPDATE usage_hours SET request_id = ?3 WHERE hour = ?1 AND cluster_id = ?2",
+            params![secs(usage.hour), usage.cluster_id, request_id],
         )?;
         Ok(())
     }
