@@ -1,6 +1,7 @@
-//! One attempt at a request: its stored `Metering` text sent as it is, the answer judged by the
-//! usage rules, and the consequence recorded with the attempt in one transaction — pushed,
-//! pending until the next attempt, refused, or late. A request refused with
+//! One attempt at a request: its stored `Metering` text sent as it is ([`send`], which touches no
+//! store, so attempts can be out together), then the answer judged by the usage rules and the
+//! consequence recorded with the attempt in one transaction ([`record`]) — pushed, pending until
+//! the next attempt, refused, or late. A request refused with
 //! `Invalid.Parameter.Instance` while it names several instances does not say which of them the
 //! marketplace would not take: its records go on in one request per instance, due at once, and
 //! only the instance refused alone is marked refused. A request whose deadline passed while it
@@ -11,20 +12,34 @@ use crate::store::usage::{NewRequest, Outcome, RequestStatus, UsageRequest};
 use crate::store::StoreError;
 use crate::usage::{self, Judged};
 use chrono::TimeDelta;
-use protocol::openapi::client::Client;
+use protocol::openapi::client::{Client, ClientError, PushResult};
+use protocol::time::Instant;
 
 /// The refusal that names one instance of a request.
 const INSTANCE_REFUSED: &str = "Invalid.Parameter.Instance";
 
-/// Makes the next attempt at `request` with `client`, and records what came of it.
-pub(super) async fn make(
-    console: &Console,
-    client: &Client,
+/// An attempt at a request: when it was made and what came back — None when the request's
+/// deadline had passed and nothing was sent.
+pub(super) struct Sent {
     request: UsageRequest,
-) -> Result<(), StoreError> {
-    let deadline = usage::deadline(request.hour);
-    let at = console.now();
-    if usage::next_attempt(at, TimeDelta::zero(), deadline).is_none() {
+    at: Instant,
+    answer: Option<Result<PushResult, ClientError>>,
+}
+
+/// Makes the next attempt at `request` with `client` at `at`, unless its deadline has passed.
+pub(super) async fn send(client: Client, request: UsageRequest, at: Instant) -> Sent {
+    let answer = match usage::next_attempt(at, TimeDelta::zero(), usage::deadline(request.hour)) {
+        Some(_) => Some(client.push_metering_text(&request.metering).await),
+        None => None,
+    };
+    Sent { request, at, answer }
+}
+
+/// Records what came of an attempt: pushed, pending until the next attempt, refused, split or
+/// late.
+pub(super) fn record(console: &Console, sent: Sent) -> Result<(), StoreError> {
+    let Sent { request, at, answer } = sent;
+    let Some(answer) = answer else {
         return console.lock().write(|tx| {
             tx.record_push(&Outcome {
                 request_id: request.id,
@@ -38,15 +53,14 @@ pub(super) async fn make(
                 next_attempt: None,
             })
         });
-    }
+    };
     let attempt = request.attempts + 1;
-    let answer = client.push_metering_text(&request.metering).await;
     let judged = usage::judge(&answer);
     let (status, next_attempt) = match &judged {
         Judged::Pushed => (RequestStatus::Pushed, None),
         Judged::Retry { retry_after, .. } => {
             let wait = retry_after.unwrap_or_else(|| usage::retry_wait(attempt));
-            match usage::next_attempt(at, wait, deadline) {
+            match usage::next_attempt(at, wait, usage::deadline(request.hour)) {
                 Some(next) => (RequestStatus::Pending, Some(next)),
                 None => (RequestStatus::Late, None),
             }
@@ -100,7 +114,7 @@ fn split(console: &Console, request: &UsageRequest, outcome: &Outcome<'_>) -> Re
         return Ok(());
     };
     let db = console.lock();
-    let rows = db.usage_of_request(request.id)?;
+    let rows = db.usage_of_request(request)?;
     let mut requests = Vec::new();
     for instance in &request.instances {
         let own: Vec<_> = rows

@@ -1,10 +1,12 @@
 //! The usage reporter: the console's scheduled work on the world's clock. At each hour it reckons
-//! the hour just ended ([`reckon`]: each running cluster's usage and the PushMeteringData requests
+//! the hour just ended (`reckon`: each running cluster's usage and the PushMeteringData requests
 //! that report it, stored before anything is sent) and pushes them to the marketplace's OpenAPI
-//! with the world's vendor AccessKey ([`attempt`]); a push that failed is tried again, with the
-//! same text, when the usage rules say, until it is pushed, refused or late.
+//! with the world's vendor AccessKey (`attempt`); a push that failed is tried again, with the
+//! same text, when the usage rules say, until it is pushed, refused or late. The pushes due
+//! together go out together, up to `IN_FLIGHT` at once, and are recorded in the order they were
+//! due, so a run logs the same whatever order the answers come back in.
 //!
-//! To the clock it is a [`Timers`] source. What is due is kept in memory ([`Schedule`]) so that
+//! To the clock it is a [`Timers`] source. What is due is kept in memory (`Schedule`) so that
 //! [`Timers::next_due`] reads no table unless the store changed: the next hour is due when a
 //! cluster has run since the last one reckoned (the store's `ran_since`, asked again only when
 //! the store's change count moved), and the earliest pending retry. On a manual clock nothing is
@@ -31,6 +33,20 @@ use std::sync::{Mutex, MutexGuard, Weak};
 
 /// How long the reporter waits before trying again after its store failed.
 const STORE_PAUSE: TimeDelta = TimeDelta::minutes(1);
+
+/// Pushes out at once: the requests of one hour name different instances, so they may go
+/// together, and the marketplace's checks of one overlap the sending of the next.
+const IN_FLIGHT: usize = 8;
+
+/// Why the reporter stopped short.
+#[derive(Debug, thiserror::Error)]
+enum Halt {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A push's task ended without an answer; its request stays due.
+    #[error("a push broke off: {0}")]
+    BrokeOff(#[from] tokio::task::JoinError),
+}
 
 /// What is due, as the reporter last saw it.
 #[derive(Debug, Clone)]
@@ -88,7 +104,7 @@ impl Reporter {
     /// Reckons every hour that has ended, then makes every attempt due, until none is.
     async fn run(&self, console: &Console, now: Instant) {
         let done = match self.work(console, now).await {
-            Ok(()) => self.refresh(console),
+            Ok(()) => self.refresh(console).map_err(Halt::from),
             Err(e) => Err(e),
         };
         let mut schedule = self.schedule();
@@ -101,7 +117,7 @@ impl Reporter {
         }
     }
 
-    async fn work(&self, console: &Console, now: Instant) -> Result<(), StoreError> {
+    async fn work(&self, console: &Console, now: Instant) -> Result<(), Halt> {
         loop {
             let hour = self.schedule().through;
             if hour + HOUR > now {
@@ -111,12 +127,20 @@ impl Reporter {
             self.schedule().through = hour + HOUR;
         }
         loop {
-            let due = console.lock().due_usage_requests(now)?;
-            if due.is_empty() {
+            let mut due = console.lock().due_usage_requests(now)?.into_iter().peekable();
+            if due.peek().is_none() {
                 return Ok(());
             }
-            for request in due {
-                attempt::make(console, &self.client, request).await?;
+            while due.peek().is_some() {
+                let calls: Vec<_> = due
+                    .by_ref()
+                    .take(IN_FLIGHT)
+                    .map(|request| tokio::spawn(attempt::send(self.client.clone(), request, console.now())))
+                    .collect();
+                // Recorded in the order they were due, whatever order the answers came in.
+                for call in calls {
+                    attempt::record(console, call.await?)?;
+                }
             }
         }
     }

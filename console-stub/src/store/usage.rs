@@ -300,14 +300,14 @@ impl Db {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The usage the request `id` carries, in the order of its records.
-    pub fn usage_of_request(&self, id: i64) -> Result<Vec<UsageHour>, StoreError> {
+    /// The usage `request` carries, in the order of its records.
+    pub fn usage_of_request(&self, request: &UsageRequest) -> Result<Vec<UsageHour>, StoreError> {
         let sql = format!(
-            "SELECT {USAGE_COLUMNS} FROM usage_hours u WHERE u.request_id = ?1
+            "SELECT {USAGE_COLUMNS} FROM usage_hours u WHERE u.hour = ?1 AND u.request_id = ?2
              ORDER BY u.marketplace_instance, u.cluster_id"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([id], usage_row)?;
+        let rows = stmt.query_map(params![secs(request.hour), request.id], usage_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -20,9 +20,8 @@ CREATE TABLE usage_hours (
     marketplace_instance TEXT NOT NULL, seconds INTEGER NOT NULL, compute INTEGER NOT NULL,
     storage INTEGER NOT NULL, serial_no TEXT NOT NULL,
     request_id INTEGER NOT NULL REFERENCES usage_requests(id),
-    PRIMARY KEY (hour, cluster_id));
+    PRIMARY KEY (hour, cluster_id)) WITHOUT ROWID;
 CREATE INDEX usage_hours_by_org ON usage_hours (org_id, hour);
-CREATE INDEX usage_hours_by_request ON usage_hours (request_id);
 
 -- `usage_pushes`: what happened to the requests, in order. Each attempt (`attempt` ≥ 1): the
 -- answer (`pushed`, `throttled`, `server_error`, `timeout`, `unreachable`, `refused`), its code and
