@@ -79,6 +79,7 @@ pub fn router(console: Console) -> Router {
         .route("/orgs/{org}/billing", get(pages::billing::overview))
         .route("/orgs/{org}/billing/history", get(pages::billing::history))
         .route("/orgs/{org}/billing/current", get(pages::billing::current))
+        .route("/orgs/{org}/billing/usage", get(pages::usage::page))
         .route("/docs", get(pages::console::docs_page))
         .fallback(|| async { PageError::NotFound })
         .with_state(console)

@@ -1,7 +1,7 @@
 //! [`Console`], the one cheap state handle every interface holds: the store behind a std `Mutex`,
 //! the world it was opened on (its catalog), how it runs ([`ConsoleConfig`]), the world's clock,
 //! and the console's scheduled work, kept alive here while the clock holds it weakly. Opening a
-//! console puts the handle together from its [`Parts`] and that work (module `opening`); this
+//! console puts the handle together from its parts and that work (module `opening`); this
 //! module knows only what the handle holds. Floor: beneath the interfaces, the opening and the
 //! usage reporter; above the rules, the configuration and the store it reaches.
 
