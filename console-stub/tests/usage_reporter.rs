@@ -417,3 +417,49 @@ async fn a_console_reopened_on_its_data_directory_resumes_its_retries_and_hours(
     assert_eq!(windows, [HOUR_10, HOUR_12]);
     assert_eq!(clock.next_due(), Some(at("14:00:00")));
 }
+
+/// A marketplace answering Success and saying so on a channel, so a test awaits its pushes.
+struct Announcing(tokio::sync::mpsc::UnboundedSender<String>);
+
+impl wiremock::Respond for Announcing {
+    fn respond(&self, request: &Request) -> wiremock::ResponseTemplate {
+        let metering = request
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "Metering")
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default();
+        let _ = self.0.send(metering);
+        success()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_real_time_clock_the_clocks_driver_pushes_each_hour_as_it_ends() {
+    let server = MockServer::start().await;
+    let (pushed, mut pushes) = tokio::sync::mpsc::unbounded_channel();
+    push().respond_with(Announcing(pushed)).mount(&server).await;
+    // An hour of the world's time a second of the wall's.
+    let clock = protocol::clock::Clock::real_time_scaled(3600.0, chrono::TimeDelta::zero());
+    let console = metered_console(&server, &clock, None);
+    let zc = instance(&console, "8000001");
+    cluster(&console, &zc, "search", "standard-1cu");
+    let driver = clock.spawn_driver();
+    let first = tokio::time::timeout(Duration::from_secs(30), pushes.recv())
+        .await
+        .expect("a push within an hour of the world's time")
+        .unwrap();
+    let second = tokio::time::timeout(Duration::from_secs(30), pushes.recv())
+        .await
+        .expect("the next hour's push")
+        .unwrap();
+    driver.abort();
+    let (start1, start2) = (&records(&first)[0].1, &records(&second)[0].1);
+    let hour: i64 = start2.parse::<i64>().unwrap() - start1.parse::<i64>().unwrap();
+    assert_eq!(hour, 3600, "consecutive hours, in order");
+    assert_eq!(
+        records(&second)[0].2,
+        values("3600", "5"),
+        "the second hour ran whole"
+    );
+}
