@@ -20,7 +20,7 @@ CREATE TABLE usage_hours (
     marketplace_instance TEXT NOT NULL, seconds INTEGER NOT NULL, compute INTEGER NOT NULL,
     storage INTEGER NOT NULL, serial_no TEXT NOT NULL,
     request_id INTEGER NOT NULL REFERENCES usage_requests(id),
-    PRIMARY KEY (hour, cluster_id)) WITHOUT ROWID;
+    PRIMARY KEY (hour, cluster_id));
 CREATE INDEX usage_hours_by_org ON usage_hours (org_id, hour);
 
 -- `usage_pushes`: what happened to the requests, in order. Each attempt (`attempt` ≥ 1): the
