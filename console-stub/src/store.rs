@@ -4,10 +4,10 @@
 //! refused, untouched, when damaged or another database (`store_file`). [`Db`] is the connection
 //! plus the seeded id generator; [`accounts`], [`orgs`], [`instances`], [`clusters`] and
 //! [`usage`] (what is reported to the marketplace) hold the queries of their tables, and [`Tx`]
-//! the writes of one transaction. Of the console it knows only the
-//! world's vocabulary ([`Role`](crate::world::Role), [`Argon2Cost`]), beneath it; the rules
-//! (modules `accounts`, `orgs`, `instances`) and the seeding stand on it. One std `Mutex` guards
-//! it in the state handle, and no handler holds it across an `.await`.
+//! the writes of one transaction. Of the console it knows only the world's vocabulary
+//! ([`Role`](crate::world::Role), [`Argon2Cost`]), beneath it; the rules (modules `accounts`,
+//! `orgs`, `instances`, `usage`), the seeding and the usage reporter stand on it. One std `Mutex`
+//! guards it in the state handle, and no handler holds it across an `.await`.
 
 pub mod accounts;
 pub mod clusters;

@@ -137,9 +137,21 @@ impl Reporter {
                     .take(IN_FLIGHT)
                     .map(|request| tokio::spawn(attempt::send(self.client.clone(), request, console.now())))
                     .collect();
-                // Recorded in the order they were due, whatever order the answers came in.
+                // Recorded in the order they were due, whatever order the answers came in; each
+                // answer that came is recorded even when another could not be, so a push the
+                // marketplace took is not sent again.
+                let mut failed = None;
                 for call in calls {
-                    attempt::record(console, call.await?)?;
+                    let recorded = match call.await {
+                        Ok(sent) => attempt::record(console, sent).map_err(Halt::from),
+                        Err(e) => Err(Halt::from(e)),
+                    };
+                    if let Err(e) = recorded {
+                        failed.get_or_insert(e);
+                    }
+                }
+                if let Some(e) = failed {
+                    return Err(e);
                 }
             }
         }
