@@ -81,7 +81,7 @@ impl Console {
             }
         };
         let schedule = Schedule::new(through, db.next_usage_attempt()?);
-        let client = usage_client(&world, &config)?;
+        let reporting = usage_client(&world, &config)?.zip(world.metering.clone());
         let parts = Parts {
             db,
             world,
@@ -89,7 +89,8 @@ impl Console {
             clock,
         };
         Ok(Console::assemble(parts, |console| {
-            let reporter = Reporter::new(console, client?, schedule);
+            let (client, metering) = reporting?;
+            let reporter = Reporter::new(console, client, metering, schedule);
             Some(Arc::new(reporter) as Arc<dyn Timers>)
         }))
     }

@@ -11,6 +11,7 @@ use crate::state::Console;
 use crate::store::usage::{NewRequest, Outcome, RequestStatus, UsageRequest};
 use crate::store::StoreError;
 use crate::usage::{self, Judged};
+use crate::world::Metering;
 use chrono::TimeDelta;
 use protocol::openapi::client::{Client, ClientError, PushResult};
 use protocol::time::Instant;
@@ -35,9 +36,9 @@ pub(super) async fn send(client: Client, request: UsageRequest, at: Instant) -> 
     Sent { request, at, answer }
 }
 
-/// Records what came of an attempt: pushed, pending until the next attempt, refused, split or
-/// late.
-pub(super) fn record(console: &Console, sent: Sent) -> Result<(), StoreError> {
+/// Records what came of an attempt: pushed, pending until the next attempt, refused, split (the
+/// new requests' records in the items `metering` names) or late.
+pub(super) fn record(console: &Console, metering: &Metering, sent: Sent) -> Result<(), StoreError> {
     let Sent { request, at, answer } = sent;
     let Some(answer) = answer else {
         return console.lock().write(|tx| {
@@ -103,16 +104,18 @@ pub(super) fn record(console: &Console, sent: Sent) -> Result<(), StoreError> {
         next_attempt,
     };
     if status == RequestStatus::Split {
-        return split(console, &request, &outcome);
+        return split(console, metering, &request, &outcome);
     }
     console.lock().write(|tx| tx.record_push(&outcome))
 }
 
 /// Records the refusal of `request` and makes one request per instance of its usage, due at once.
-fn split(console: &Console, request: &UsageRequest, outcome: &Outcome<'_>) -> Result<(), StoreError> {
-    let Some(metering) = &console.world().metering else {
-        return Ok(());
-    };
+fn split(
+    console: &Console,
+    metering: &Metering,
+    request: &UsageRequest,
+    outcome: &Outcome<'_>,
+) -> Result<(), StoreError> {
     let db = console.lock();
     let rows = db.usage_of_request(request)?;
     let mut requests = Vec::new();

@@ -25,6 +25,7 @@ use crate::state::{Console, Shared};
 use crate::store::usage::Push;
 use crate::store::StoreError;
 use crate::usage::HOUR;
+use crate::world::Metering;
 use chrono::TimeDelta;
 use protocol::clock::{BoxFuture, Timers};
 use protocol::openapi::client::Client;
@@ -84,15 +85,19 @@ impl Schedule {
 pub(crate) struct Reporter {
     console: Weak<Shared>,
     client: Client,
+    /// The items usage is pushed in.
+    metering: Metering,
     schedule: Mutex<Schedule>,
 }
 
 impl Reporter {
-    /// A reporter for the console behind `console`, pushing with `client`, starting at `schedule`.
-    pub fn new(console: Weak<Shared>, client: Client, schedule: Schedule) -> Reporter {
+    /// A reporter for the console behind `console`, pushing with `client` in the items
+    /// `metering` names, starting at `schedule`.
+    pub fn new(console: Weak<Shared>, client: Client, metering: Metering, schedule: Schedule) -> Reporter {
         Reporter {
             console,
             client,
+            metering,
             schedule: Mutex::new(schedule),
         }
     }
@@ -123,7 +128,7 @@ impl Reporter {
             if hour + HOUR > now {
                 break;
             }
-            reckon::hour(console, hour, now)?;
+            reckon::hour(console, &self.metering, hour, now)?;
             self.schedule().through = hour + HOUR;
         }
         loop {
@@ -143,7 +148,7 @@ impl Reporter {
                 let mut failed = None;
                 for call in calls {
                     let recorded = match call.await {
-                        Ok(sent) => attempt::record(console, sent).map_err(Halt::from),
+                        Ok(sent) => attempt::record(console, &self.metering, sent).map_err(Halt::from),
                         Err(e) => Err(Halt::from(e)),
                     };
                     if let Err(e) = recorded {

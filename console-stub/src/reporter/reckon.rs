@@ -8,14 +8,17 @@ use crate::state::Console;
 use crate::store::usage::{NewRequest, Outcome, RequestStatus};
 use crate::store::StoreError;
 use crate::usage::{self, HOUR};
+use crate::world::Metering;
 use chrono::TimeDelta;
 use protocol::time::Instant;
 
-/// Reckons the hour starting at `hour`, at `now`.
-pub(super) fn hour(console: &Console, hour: Instant, now: Instant) -> Result<(), StoreError> {
-    let Some(metering) = &console.world().metering else {
-        return Ok(());
-    };
+/// Reckons the hour starting at `hour`, at `now`, in the items `metering` names.
+pub(super) fn hour(
+    console: &Console,
+    metering: &Metering,
+    hour: Instant,
+    now: Instant,
+) -> Result<(), StoreError> {
     let db = console.lock();
     let runs = db.hour_runs(hour, hour + HOUR)?;
     let rows = usage::accrue(hour, &runs, console.world());
