@@ -1,5 +1,6 @@
 //! `marketsim console`: the vendor console stub alone on a real-time clock, pointed at a
-//! marketplace by URL (a `marketsim serve` elsewhere, or anything that speaks the SPI).
+//! marketplace by URL (a `marketsim serve` elsewhere, or anything that speaks the SPI), pushing
+//! its usage there every hour.
 
 use anyhow::Context;
 use clap::Args;
@@ -50,9 +51,14 @@ pub async fn run(args: ConsoleArgs) -> anyhow::Result<()> {
         lines.push(format!("  console user  {} / {}", u.email, u.password));
     }
     lines.push("Press Ctrl-C to stop.".into());
-    let console = Console::open(world, config, Clock::real_time(), args.data_dir.as_deref())?;
+    let clock = Clock::real_time();
+    let console = Console::open(world, config, clock.clone(), args.data_dir.as_deref())?;
     crate::terminal::say(&lines);
     let config = args.hosts.config([args.host.as_str(), args.bind.as_str()]);
-    console_stub::serve(listener, console, config, crate::terminal::shutdown_signal()).await?;
+    // The console owns this clock: its driver runs the hourly usage pushes.
+    let driver = clock.spawn_driver();
+    let served = console_stub::serve(listener, console, config, crate::terminal::shutdown_signal()).await;
+    driver.abort();
+    served?;
     Ok(())
 }

@@ -1,5 +1,5 @@
 //! How one console is run: where it and the marketplace are reachable, the SPI key it shares with
-//! the marketplace, and the few knobs of the 免登 hand-off. The world (who exists) lives in
+//! the marketplace, the few knobs of the 免登 hand-off, and how long a usage push may take. The world (who exists) lives in
 //! [`crate::world`], the one module beneath this one; this is everything about *running* it, read
 //! by the state handle and the interfaces.
 
@@ -13,7 +13,7 @@ pub struct ConsoleConfig {
     /// `{public_url}/aliyun/sso` and `frontEndUrl` is `{public_url}/`.
     pub public_url: String,
     /// The marketplace's base URL, e.g. `http://127.0.0.1:8080`: the product page and the buyer's
-    /// bill page (查看阿里云账单) are linked there.
+    /// bill page (查看阿里云账单) are linked there, and usage is pushed to its OpenAPI.
     pub marketplace_url: String,
     /// The SPI key shared with the marketplace (the token of every SPI call is computed with it).
     pub spi_key: String,
@@ -28,6 +28,10 @@ pub struct ConsoleConfig {
     /// Default [`ConsoleConfig::DEFAULT_HANDOFF_TTL`] (1 hour): time to register and create an
     /// organisation on the way.
     pub handoff_ttl: Duration,
+    /// How long a PushMeteringData request may take before it counts as timed out and is tried
+    /// again (a real duration, not the world's clock). Default
+    /// [`ConsoleConfig::DEFAULT_METERING_TIMEOUT`] (10 seconds, the SDKs' read timeout).
+    pub metering_timeout: Duration,
     /// Session cookies and CSRF tokens come from the world's seeded generator alone, so two runs
     /// of the same requests give byte-identical pages. For scenarios and tests only: the tokens are
     /// then guessable from the seed. Default `false` (fresh entropy mixed in).
@@ -39,6 +43,8 @@ impl ConsoleConfig {
     pub const DEFAULT_VERIFY_WINDOW: Duration = Duration::from_secs(10 * 60);
     /// The default lifetime of a wizard hand-off: 1 hour.
     pub const DEFAULT_HANDOFF_TTL: Duration = Duration::from_secs(60 * 60);
+    /// The default time a usage push may take: 10 seconds.
+    pub const DEFAULT_METERING_TIMEOUT: Duration = protocol::openapi::client::READ_TIMEOUT;
 
     /// A configuration with the documented defaults.
     pub fn new(
@@ -54,6 +60,7 @@ impl ConsoleConfig {
             product_code: product_code.into(),
             verify_window: Self::DEFAULT_VERIFY_WINDOW,
             handoff_ttl: Self::DEFAULT_HANDOFF_TTL,
+            metering_timeout: Self::DEFAULT_METERING_TIMEOUT,
             deterministic: false,
         }
     }

@@ -11,13 +11,18 @@
 //!   binding wizard, the console and 账单 pages, with their sessions, forms and error pages) — and
 //!   [`spi`] — the marketplace's server's (`GET /aliyun/spi`: createInstance, the lifecycle
 //!   actions and orderPay), in JSON.
-//! - [`state`] — [`Console`], one cheap handle over the shared state (store, config, clock), and
-//!   [`ConsoleError`], why a console could not be opened.
+//! - [`opening`] — [`Console::open`]: the store opened or resumed, seeded when new, and the
+//!   handle put together with its scheduled work; [`ConsoleError`], why a console could not be
+//!   opened.
+//! - [`reporter`] — the usage reporter: each hour's usage reckoned, stored and pushed to the
+//!   marketplace (PushMeteringData), retried on the world's clock; the clock's work of a console.
+//! - [`state`] — [`Console`], one cheap handle over the shared state (store, config, clock).
 //! - [`seed`] — a new store's users, organisations and projects, from the world.
 //! - the rules: [`accounts`] (registration, sign-in, passwords), [`orgs`] (creating one, who may
 //!   bind one), [`instances`] (idempotent createInstance, binding, and what each lifecycle
-//!   action does to an instance and its clusters) and [`clusters`] (who may create and delete
-//!   one, and when).
+//!   action does to an instance and its clusters), [`clusters`] (who may create and delete one,
+//!   and when) and [`usage`] (what running clusters accrue each hour, the requests that report
+//!   it, when a failed one is tried again).
 //! - [`store`] — SQLite, in memory or in a data directory: every table and query, typed rows;
 //!   and [`config`] — how the console runs.
 //! - [`world`] — who exists at the start, from YAML, and the words for it (roles, argon2 cost).
@@ -26,17 +31,21 @@ pub mod accounts;
 pub mod clusters;
 pub mod config;
 pub mod instances;
+pub mod opening;
 pub mod orgs;
 pub mod pages;
+pub mod reporter;
 pub mod seed;
 pub mod spi;
 pub mod state;
 pub mod store;
+pub mod usage;
 pub mod world;
 
 pub use config::ConsoleConfig;
+pub use opening::ConsoleError;
 pub use pages::error::PageError;
-pub use state::{Console, ConsoleError};
+pub use state::Console;
 pub use world::ConsoleWorld;
 
 use axum::routing::{get, post};
@@ -79,6 +88,7 @@ pub fn router(console: Console) -> Router {
         .route("/orgs/{org}/billing", get(pages::billing::overview))
         .route("/orgs/{org}/billing/history", get(pages::billing::history))
         .route("/orgs/{org}/billing/current", get(pages::billing::current))
+        .route("/orgs/{org}/billing/usage", get(pages::usage::page))
         .route("/docs", get(pages::console::docs_page))
         .fallback(|| async { PageError::NotFound })
         .with_state(console)

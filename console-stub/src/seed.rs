@@ -1,7 +1,7 @@
 //! Seeding: the users, organisations, members and projects a [`ConsoleWorld`] names, written into
 //! a new store in one transaction. Floor: above the rules (passwords are hashed by
 //! [`hash_password`], as every password is) and the store, whose typed inserts it writes through;
-//! beneath the state handle, whose `Console::open` calls it once, when the store is new.
+//! beneath the opening, whose `Console::open` calls it once, when the store is new.
 
 use crate::accounts::{hash_password, HashError};
 use crate::store::accounts::User;

@@ -1,53 +1,16 @@
 //! [`Console`], the one cheap state handle every interface holds: the store behind a std `Mutex`,
-//! the world it was opened on (its catalog), how it runs ([`ConsoleConfig`]) and the world's clock. [`Console::open`] checks the
-//! world, opens the store and, when the store is new, seeds it ([`seed()`]); [`ConsoleError`] says
-//! why a console could not be opened. Floor: beneath the interfaces (`pages`, `spi`) and the
-//! router, above the seeding, the rules and the store it reaches.
+//! the world it was opened on (its catalog), how it runs ([`ConsoleConfig`]), the world's clock,
+//! and the console's scheduled work, kept alive here while the clock holds it weakly. Opening a
+//! console puts the handle together from its parts and that work (module `opening`); this
+//! module knows only what the handle holds. Floor: beneath the interfaces, the opening and the
+//! usage reporter; above the rules, the configuration and the store it reaches.
 
-use crate::accounts::HashError;
 use crate::config::ConsoleConfig;
-use crate::seed::{seed, SeedError};
-use crate::store::{self, Db, StoreError};
-use crate::world::{ConsoleWorld, WorldError};
-use protocol::clock::Clock;
+use crate::store::Db;
+use crate::world::ConsoleWorld;
+use protocol::clock::{Clock, Timers};
 use protocol::time::Instant;
-use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
-
-/// Why a console could not be opened.
-#[derive(Debug, thiserror::Error)]
-pub enum ConsoleError {
-    #[error(transparent)]
-    World(#[from] WorldError),
-    /// The data directory, or the store in it, was refused and left as it was.
-    #[error(transparent)]
-    Refused(store_file::Refusal),
-    #[error("console store: {0}")]
-    Store(rusqlite::Error),
-    #[error("console store: {0}")]
-    Migration(rusqlite_migration::Error),
-    #[error(transparent)]
-    Hash(#[from] HashError),
-}
-
-impl From<StoreError> for ConsoleError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::Refused(refusal) => ConsoleError::Refused(refusal),
-            StoreError::Sqlite(e) => ConsoleError::Store(e),
-            StoreError::Migration(e) => ConsoleError::Migration(e),
-        }
-    }
-}
-
-impl From<SeedError> for ConsoleError {
-    fn from(e: SeedError) -> Self {
-        match e {
-            SeedError::Hash(e) => ConsoleError::Hash(e),
-            SeedError::Store(e) => e.into(),
-        }
-    }
-}
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 /// A running console: cheap to clone, every clone the same console.
 #[derive(Clone)]
@@ -55,13 +18,23 @@ pub struct Console {
     shared: Arc<Shared>,
 }
 
-struct Shared {
+pub(crate) struct Shared {
     db: Mutex<Db>,
     /// The world it was opened on: what it sells (SKUs, cluster plans, metering items) and the
     /// AccessKey it reports usage with.
     world: ConsoleWorld,
     config: ConsoleConfig,
     clock: Clock,
+    /// The scheduled work, if the console has any; the clock holds it weakly.
+    _timers: Option<Arc<dyn Timers>>,
+}
+
+/// What a console runs on, put together by `opening`.
+pub(crate) struct Parts {
+    pub db: Db,
+    pub world: ConsoleWorld,
+    pub config: ConsoleConfig,
+    pub clock: Clock,
 }
 
 impl std::fmt::Debug for Console {
@@ -73,28 +46,23 @@ impl std::fmt::Debug for Console {
 }
 
 impl Console {
-    /// Opens a console on `world`: a fresh in-memory store without `data_dir`, else the store in
-    /// `data_dir/console.sqlite3` (seeded from `world` the first time, resumed afterwards).
-    pub fn open(
-        world: ConsoleWorld,
-        config: ConsoleConfig,
-        clock: Clock,
-        data_dir: Option<&Path>,
-    ) -> Result<Console, ConsoleError> {
-        world.validate()?;
-        let conn = store::open(data_dir)?;
-        let (mut db, new) = Db::load(conn, &world, config.deterministic)?;
-        if new {
-            seed(&mut db, &world)?;
+    /// A console of `parts` whose scheduled work `timers` makes from a weak handle on it (None: it
+    /// has none), registered with the clock.
+    pub(crate) fn assemble(
+        parts: Parts,
+        timers: impl FnOnce(Weak<Shared>) -> Option<Arc<dyn Timers>>,
+    ) -> Console {
+        let shared = Arc::new_cyclic(|weak| Shared {
+            db: Mutex::new(parts.db),
+            world: parts.world,
+            config: parts.config,
+            clock: parts.clock,
+            _timers: timers(weak.clone()),
+        });
+        if let Some(timers) = &shared._timers {
+            shared.clock.register(timers);
         }
-        Ok(Console {
-            shared: Arc::new(Shared {
-                db: Mutex::new(db),
-                world,
-                config,
-                clock,
-            }),
-        })
+        Console { shared }
     }
 
     /// The world it was opened on: its catalog and its AccessKey.
@@ -117,13 +85,19 @@ impl Console {
         self.shared.clock.now()
     }
 
-    /// The store. Never hold the guard across an `.await`.
-    pub(crate) fn lock(&self) -> MutexGuard<'_, Db> {
+    /// The store, for the interfaces — and for tools and tests that read or seed it directly.
+    /// Never hold the guard across an `.await`.
+    pub fn lock(&self) -> MutexGuard<'_, Db> {
         // A panic while holding the lock leaves SQLite consistent (statements are atomic), so a
         // poisoned lock is still safe to use.
         self.shared
             .db
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The console behind a weak handle, while it is open.
+    pub(crate) fn upgrade(weak: &Weak<Shared>) -> Option<Console> {
+        weak.upgrade().map(|shared| Console { shared })
     }
 }

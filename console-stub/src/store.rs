@@ -3,17 +3,18 @@
 //! log, so an acknowledged write survives a crash), checked before anything writes to it and
 //! refused, untouched, when damaged or another database (`store_file`). [`Db`] is the connection
 //! plus the seeded id generator; [`accounts`], [`orgs`], [`instances`], [`clusters`] and
-//! [`payments`] hold the queries of their tables, and [`Tx`] the writes of one transaction. Of
-//! the console it knows only the world's vocabulary ([`Role`](crate::world::Role),
-//! [`Argon2Cost`]), beneath it; the rules (modules `accounts`, `orgs`, `instances`, `clusters`)
-//! and the seeding stand on it. One std `Mutex` guards it in the state handle, and no handler
-//! holds it across an `.await`.
+//! [`payments`] and [`usage`] (what is reported to the marketplace) hold the queries of their
+//! tables, and [`Tx`] the writes of one transaction. Of the console it knows only the world's
+//! vocabulary ([`Role`](crate::world::Role), [`Argon2Cost`]), beneath it; the rules (modules
+//! `accounts`, `orgs`, `instances`, `clusters`, `usage`), the seeding and the usage reporter stand
+//! on it. One std `Mutex` guards it in the state handle, and no handler holds it across an `.await`.
 
 pub mod accounts;
 pub mod clusters;
 pub mod instances;
 pub mod orgs;
 pub mod payments;
+pub mod usage;
 
 use crate::world::{Argon2Cost, ConsoleWorld};
 use protocol::ids::IdGen;
@@ -45,6 +46,7 @@ pub const DB_FILE: &str = "console.sqlite3";
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("store/migrations/001_first_schema.sql")),
     M::up(include_str!("store/migrations/002_clusters_and_lifecycle.sql")),
+    M::up(include_str!("store/migrations/003_usage.sql")),
 ];
 
 /// The connection and everything that must change in step with it.

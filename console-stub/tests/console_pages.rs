@@ -13,7 +13,7 @@ async fn 账单概览_before_binding_shows_the_seed_figures_and_an_entry_to_the_
     let mut admin = c.browser();
     sign_in(&mut admin, ADMIN).await;
     let page = admin.open(&format!("/orgs/{ZILLIZ}/billing")).await;
-    assert_eq!(page.texts("nav.tabs a"), ["账单概览", "历史账单"]);
+    assert_eq!(page.texts("nav.tabs a"), ["账单概览", "用量明细", "历史账单"]);
     assert_eq!(
         page.texts("section.card h2"),
         ["当月账单", "云市场扣费渠道", "免费额度"]

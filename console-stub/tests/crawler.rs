@@ -66,6 +66,7 @@ async fn every_link_of_the_default_world_leads_to_a_page() {
         "billing",
         "billing/history",
         "billing/current",
+        "billing/usage",
         "members",
         "events",
         "settings",

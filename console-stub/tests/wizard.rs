@@ -227,6 +227,8 @@ async fn an_org_the_user_does_not_belong_to_can_be_neither_bound_nor_seen() {
         "events",
         "recycle-bin",
         "billing/history",
+        "billing/usage",
+        "billing/current",
     ] {
         let page = alice.get(&format!("/orgs/{ZILLIZ}/{path}")).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");

@@ -170,7 +170,7 @@ fn order_pay_attempts(sim: &Simulator, outcome: Option<&str>) -> anyhow::Result<
 
 /// Writes `count` OPENED instances of the world's first product, bought by its first buyer, in one
 /// transaction. Returns their ids.
-fn open_instances(sim: &Simulator, count: usize) -> anyhow::Result<Vec<String>> {
+pub(super) fn open_instances(sim: &Simulator, count: usize) -> anyhow::Result<Vec<String>> {
     let world = sim.world();
     let product = world.products.first().context("the world sells no product")?;
     let sku = product.skus.first().context("the product has no SKU")?;

@@ -7,9 +7,12 @@
 //!   an in-process world, beside the same server's health check.
 //! - `marketsim bench delivery` ([`delivery`]): the SPI delivery engine through orderPay's whole
 //!   retry schedule, every call answered 500 by a vendor over loopback.
+//! - `marketsim bench usage` ([`usage`]): a month of the console stub's hourly usage reporting
+//!   through the signed OpenAPI of a simulator, the clock advanced hour by hour.
 
 pub mod delivery;
 pub mod openapi;
+pub mod usage;
 
 use crate::scenario::runner::run_file;
 use std::path::PathBuf;
@@ -64,6 +67,9 @@ pub enum BenchCommand {
     /// orderPay to many instances, every attempt answered 500, the clock run to the end of the
     /// retry schedule: deliveries per second of wall time.
     Delivery(delivery::DeliveryArgs),
+    /// A month of hourly usage of many running clusters, reckoned and pushed by the console stub
+    /// to the simulator's OpenAPI as the clock is advanced hour by hour: records per second.
+    Usage(usage::UsageArgs),
 }
 
 /// Runs the benchmark `command` names.
@@ -72,5 +78,6 @@ pub async fn dispatch(command: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Scenario { file, runs } => run(file, runs).await,
         BenchCommand::Openapi(args) => openapi::run(args).await,
         BenchCommand::Delivery(args) => delivery::run(args).await,
+        BenchCommand::Usage(args) => usage::run(args).await,
     }
 }

@@ -93,18 +93,24 @@ pub const SIMULATOR: Floors = &[
 ];
 
 /// `console-stub`: router → pages (the browser's whole interface, their errors included) and the
-/// SPI endpoint side by side → the state handle → seeding → users, orgs, instances, clusters →
-/// configuration and the store → the world.
+/// SPI endpoint side by side → opening a console → the usage reporter → the state handle, and the
+/// seeding beside it → users, orgs, instances, clusters, usage → configuration and the store → the
+/// world.
 pub const CONSOLE_STUB: Floors = &[
-    ("", 6, "router"),
-    ("pages", 5, "pages"),
-    ("spi", 5, "SPI endpoint"),
-    ("state", 4, "state handle"),
+    ("", 7, "router"),
+    ("pages", 6, "pages"),
+    ("spi", 6, "SPI endpoint"),
+    // Opening a console: the store opened and seeded, the handle put together with its work.
+    ("opening", 5, "opening"),
+    // The usage reporter: the console's work on the clock, holding a weak state handle.
+    ("reporter", 4, "usage reporter"),
+    ("state", 3, "state handle"),
     ("seed", 3, "seeding"),
     ("accounts", 2, "users"),
     ("orgs", 2, "orgs"),
     ("instances", 2, "instances"),
     ("clusters", 2, "clusters"),
+    ("usage", 2, "usage"),
     ("config", 1, "configuration"),
     ("store", 1, "store"),
     ("world", 0, "world"),

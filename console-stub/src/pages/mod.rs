@@ -2,12 +2,12 @@
 //! no JavaScript, each labelled with the seed's own words — and the 免登 entry the marketplace
 //! sends buyers to. [`layout`] draws the frames (console navigation, wizard steps); [`login`] is
 //! 登录 / 注册; [`verify`] is the 免登 entry (`GET /aliyun/sso`); [`wizard`] the binding's steps 2
-//! and 3; [`clusters`] 项目, 创建集群 and 回收站; [`console`] the other organisation pages and
-//! [`billing`] 账单; [`session`] and [`form`] read
-//! cookies, CSRF tokens and posted fields; [`error`] renders every refusal as a page. Every
-//! organisation page resolves its organisation through [`org_context`], which refuses (404) anyone
-//! who does not belong to it. Floor: an interface, beside the SPI (module `spi`), importing
-//! neither it nor the router; beneath it the state handle, the rules and the store.
+//! and 3; [`clusters`] 项目, 创建集群 and 回收站; [`console`] the other organisation pages,
+//! [`billing`] 账单 and [`usage`] its tab 用量明细; [`session`] and [`form`] read cookies, CSRF
+//! tokens and posted fields; [`error`] renders every refusal as a page. Every organisation page
+//! resolves its organisation through [`org_context`], which refuses (404) anyone who does not
+//! belong to it. Floor: an interface, beside the SPI (module `spi`), importing neither it nor the
+//! router; beneath it the state handle, the rules and the store.
 
 pub mod billing;
 pub mod clusters;
@@ -17,6 +17,7 @@ pub mod form;
 pub mod layout;
 pub mod login;
 pub mod session;
+pub mod usage;
 pub mod verify;
 pub mod wizard;
 

@@ -3,6 +3,8 @@
 //! signing in through its 登录 page.
 #![allow(dead_code)]
 
+pub mod usage;
+
 use axum::http::StatusCode;
 use axum::Router;
 use marketsim_console_stub::{router, Console, ConsoleConfig, ConsoleWorld};

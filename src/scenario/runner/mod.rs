@@ -6,7 +6,8 @@
 //! Rooms: this file holds the run ([`run_file`], the `Run` state, step dispatch) and the
 //! judgement of declared failures; `setup` builds the world from `given:`; each kind of step has
 //! its room — `buyer`, `vendor` (with `calls`, the signed OpenAPI calls both make),
-//! `marketplace`, `clock`, `expect`, `capture` — and `describe` writes a step's transcript line.
+//! `marketplace`, `clock`, `expect`, `capture` — and `describe` writes a step's transcript line;
+//! `usage` writes the console stub's usage pushes a step caused.
 //! Steps fail with a typed `StepError` (`error`), a kind without a place; it becomes a
 //! [`Diagnostic`] here, where the step's place is known.
 
@@ -19,6 +20,7 @@ mod error;
 mod expect;
 mod marketplace;
 mod setup;
+mod usage;
 mod vendor;
 
 use super::agent::Agent;
@@ -153,6 +155,8 @@ struct Run {
     transcript: Transcript,
     /// SPI deliveries already written to the transcript.
     deliveries_seen: usize,
+    /// The console's last usage push written to the transcript (its log's sequence number).
+    pushes_seen: i64,
     /// The number of the last fired fault written to the transcript.
     faults_seen: u64,
     /// The index in the plan of the step running now, for a timeout's diagnostic.
@@ -199,6 +203,7 @@ impl Run {
             self.transcript.exchange(&e);
         }
         self.record_deliveries();
+        self.record_usage_pushes();
         self.record_openapi_faults();
         outcome
     }

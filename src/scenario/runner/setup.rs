@@ -58,6 +58,7 @@ impl Run {
             agent,
             transcript,
             deliveries_seen: 0,
+            pushes_seen: 0,
             faults_seen: 0,
             current: None,
             vars: loaded.scenario.vars.clone(),

@@ -6,7 +6,8 @@
 //! ([`crate::clock::wall_now`]) and [`random_nonce`].
 //!
 //! [`Client::call`] takes any action; [`Client::describe_instance_for_isv`],
-//! [`Client::describe_order_for_isv`] and [`Client::push_metering_data`] are typed.
+//! [`Client::describe_order_for_isv`] and [`Client::push_metering_data`] are typed, and
+//! [`Client::push_metering_text`] sends a `Metering` text kept from an earlier attempt.
 //!
 //! Rooms: this file builds, signs and sends a call; `error` is [`ClientError`], what a failed call
 //! says; `models` holds the typed answers and records, with the SDK models' field names.
@@ -217,12 +218,24 @@ impl Client {
 
     /// PushMeteringData: usage records (POST, `Metering` — a JSON array — in the query).
     pub async fn push_metering_data(&self, records: &[MeteringRecord]) -> Result<PushResult, ClientError> {
-        let metering = serde_json::to_string(records).map_err(|e| ClientError::Shape(e.to_string()))?;
+        let metering = metering_text(records).map_err(|e| ClientError::Shape(e.to_string()))?;
+        self.push_metering_text(&metering).await
+    }
+
+    /// PushMeteringData with `metering` sent as it is: a vendor that retries a push keeps the text
+    /// of its first attempt ([`metering_text`]) and sends those very bytes again, so the retry
+    /// names the same window, values and SerialNo whatever changed on its side meanwhile.
+    pub async fn push_metering_text(&self, metering: &str) -> Result<PushResult, ClientError> {
         let body = self
-            .call("PushMeteringData", "POST", &[("Metering", &metering)], &[])
+            .call("PushMeteringData", "POST", &[("Metering", metering)], &[])
             .await?;
         typed(body)
     }
+}
+
+/// The `Metering` text of `records`, as [`Client::push_metering_data`] sends it.
+pub fn metering_text(records: &[MeteringRecord]) -> serde_json::Result<String> {
+    serde_json::to_string(records)
 }
 
 fn http_client(timeout: Duration) -> Result<reqwest::Client, ClientError> {

@@ -137,7 +137,8 @@ pub struct MeteringEntity {
     /// `<productCode>-<Key>-<n>`, required for newly published products (the wire name is spelt so).
     #[serde(rename = "meteringAssit", skip_serializing_if = "Option::is_none")]
     pub metering_assit: Option<String>,
-    /// Only for large-model per-minute billing.
+    /// Documented for large-model per-minute billing (a request or task id); any vendor may send a
+    /// stable one, which a marketplace can tell a repeated record by (contract §5.3).
     #[serde(rename = "SerialNo", skip_serializing_if = "Option::is_none")]
     pub serial_no: Option<String>,
 }

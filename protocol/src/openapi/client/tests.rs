@@ -213,6 +213,50 @@ async fn typed_helpers_read_the_sdk_models_fields() {
 }
 
 #[tokio::test]
+async fn a_kept_metering_text_goes_out_byte_for_byte_on_every_push() {
+    let server = MockServer::start().await;
+    Mock::given(header("x-acs-action", "PushMeteringData"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"RequestId": "r", "Success": true})))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let records = [MeteringRecord {
+        instance_id: "8000001".into(),
+        start_time: 1692064800,
+        end_time: 1692068400,
+        entities: vec![MeteringEntity {
+            key: "Period".into(),
+            value: 3600,
+            metering_assit: Some("cmgj00061912-Period-1".into()),
+            serial_no: Some("in01-0123456789abcdef-1692064800".into()),
+        }],
+    }];
+    let text = metering_text(&records).unwrap();
+    assert_eq!(
+        text,
+        r#"[{"InstanceId":"8000001","StartTime":"1692064800","EndTime":"1692068400","Entities":[{"Key":"Period","Value":"3600","meteringAssit":"cmgj00061912-Period-1","SerialNo":"in01-0123456789abcdef-1692064800"}]}]"#
+    );
+    client.push_metering_text(&text).await.unwrap();
+    client.push_metering_text(&text).await.unwrap();
+    client.push_metering_data(&records).await.unwrap();
+    let sent: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            assert!(verifies(r, "testsecret"));
+            r.url
+                .query_pairs()
+                .find(|(k, _)| k == "Metering")
+                .map(|(_, v)| v.into_owned())
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(sent, [text.clone(), text.clone(), text]);
+}
+
+#[tokio::test]
 async fn an_error_status_carries_the_marketplace_code_message_and_request_id() {
     let server = MockServer::start().await;
     Mock::given(header("x-acs-action", "DescribeInstanceForIsv"))

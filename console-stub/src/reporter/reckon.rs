@@ -1,0 +1,69 @@
+//! Reckoning an hour: the usage of every cluster that ran in it and the requests that report it,
+//! stored in one transaction with the mark of how far usage has been reckoned, so that what will
+//! be pushed is on disk before it is sent and a reopened console neither loses an hour nor
+//! reckons one twice. The requests are due at once, unless the hour's deadline has passed (a
+//! console that was not running then): those are stored late, and never sent.
+
+use crate::state::Console;
+use crate::store::usage::{NewRequest, Outcome, RequestStatus};
+use crate::store::StoreError;
+use crate::usage::{self, HOUR};
+use crate::world::Metering;
+use chrono::TimeDelta;
+use protocol::time::Instant;
+
+/// Reckons the hour starting at `hour`, at `now`, in the items `metering` names.
+pub(super) fn hour(
+    console: &Console,
+    metering: &Metering,
+    hour: Instant,
+    now: Instant,
+) -> Result<(), StoreError> {
+    let db = console.lock();
+    let runs = db.hour_runs(hour, hour + HOUR)?;
+    let rows = usage::accrue(hour, &runs, console.world());
+    let due = usage::next_attempt(now, TimeDelta::zero(), usage::deadline(hour));
+    let status = match due {
+        Some(_) => RequestStatus::Pending,
+        None => RequestStatus::Late,
+    };
+    let mut requests = Vec::new();
+    for planned in usage::plan_requests(&rows, metering) {
+        match planned.metering() {
+            Ok(text) => requests.push((planned, text)),
+            Err(e) => tracing::error!(
+                "the usage of {} for the hour from {hour} cannot be written as JSON ({e}); not reported",
+                planned.instances.join(", ")
+            ),
+        }
+    }
+    db.write(|tx| {
+        for (planned, text) in &requests {
+            let id = tx.insert_usage_request(&NewRequest {
+                hour,
+                metering: text,
+                records: planned.records.len() as u32,
+                instances: &planned.instances,
+                status,
+                next_attempt: due,
+            })?;
+            for &i in &planned.usage {
+                tx.insert_usage_hour(&rows[i], id)?;
+            }
+            if status == RequestStatus::Late {
+                tx.record_push(&Outcome {
+                    request_id: id,
+                    attempt: 0,
+                    at: now,
+                    answer: "none",
+                    code: None,
+                    http_status: None,
+                    error: Some("reckoned after the marketplace's deadline for its hour"),
+                    status,
+                    next_attempt: None,
+                })?;
+            }
+        }
+        tx.set_usage_through(hour + HOUR)
+    })
+}

@@ -1,0 +1,180 @@
+//! An hour's usage as PushMeteringData requests. Each cluster's hour is one record — its
+//! instance's marketplace id, the hour as the window (Unix seconds), both metering items with
+//! their `meteringAssit` and the cluster's SerialNo. Records are grouped by instance, and whole
+//! instances packed into requests of at most [`MAX_RECORDS`]: every request is of the console's
+//! one product, and an instance is named in one request an hour, since the marketplace takes one
+//! request per instance a minute. An instance with more records than a request holds (clusters
+//! deleted and others created within the hour) has requests of its own, the later ones waiting
+//! out the minute.
+
+use crate::store::usage::UsageHour;
+use crate::usage::accrual::HOUR;
+use crate::world::{Metering, MeteringItem};
+use protocol::openapi::client::{metering_text, MeteringEntity, MeteringRecord};
+
+/// Records one request may carry (contract §3.3.1, hourly and daily metering).
+pub const MAX_RECORDS: usize = 100;
+
+/// A request to make: its records and the rows of usage they report.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlannedRequest {
+    /// The marketplace instances it names, in the order of its records.
+    pub instances: Vec<String>,
+    pub records: Vec<MeteringRecord>,
+    /// Which of the usage rows given it carries (their indexes), in the order of its records.
+    pub usage: Vec<usize>,
+}
+
+impl PlannedRequest {
+    /// The `Metering` text every attempt at it sends.
+    pub fn metering(&self) -> serde_json::Result<String> {
+        metering_text(&self.records)
+    }
+}
+
+/// The record reporting `usage` in the items `metering` names.
+pub fn record(usage: &UsageHour, metering: &Metering) -> MeteringRecord {
+    let start = usage.hour.timestamp();
+    let entity = |item: &MeteringItem, value: i64| MeteringEntity {
+        key: item.key.clone(),
+        value,
+        metering_assit: Some(item.assit.clone()),
+        serial_no: Some(usage.serial_no.clone()),
+    };
+    MeteringRecord {
+        instance_id: usage.marketplace_instance.clone(),
+        start_time: start,
+        end_time: start + HOUR.num_seconds(),
+        entities: vec![
+            entity(&metering.compute, usage.compute),
+            entity(&metering.storage, usage.storage),
+        ],
+    }
+}
+
+/// The requests reporting `usage` (one hour's), by instance and, within one, by cluster.
+pub fn plan_requests(usage: &[UsageHour], metering: &Metering) -> Vec<PlannedRequest> {
+    let mut order: Vec<usize> = (0..usage.len()).collect();
+    order.sort_by(|&a, &b| {
+        (&usage[a].marketplace_instance, &usage[a].cluster_id)
+            .cmp(&(&usage[b].marketplace_instance, &usage[b].cluster_id))
+    });
+    let carry = |request: &mut PlannedRequest, rows: &[usize]| {
+        request
+            .instances
+            .push(usage[rows[0]].marketplace_instance.clone());
+        for &i in rows {
+            request.records.push(record(&usage[i], metering));
+            request.usage.push(i);
+        }
+    };
+    let mut requests: Vec<PlannedRequest> = Vec::new();
+    let mut open: Option<PlannedRequest> = None;
+    for group in order.chunk_by(|&a, &b| usage[a].marketplace_instance == usage[b].marketplace_instance) {
+        let fits = open
+            .as_ref()
+            .is_some_and(|r| r.records.len() + group.len() <= MAX_RECORDS);
+        if !fits {
+            requests.extend(open.take());
+        }
+        if group.len() > MAX_RECORDS {
+            for chunk in group.chunks(MAX_RECORDS) {
+                let mut request = PlannedRequest::default();
+                carry(&mut request, chunk);
+                requests.push(request);
+            }
+            continue;
+        }
+        carry(open.get_or_insert_with(PlannedRequest::default), group);
+    }
+    requests.extend(open);
+    requests
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::ConsoleWorld;
+    use protocol::time::parse_instant;
+
+    fn usage(instance: &str, cluster: &str) -> UsageHour {
+        let hour = parse_instant("2023-08-15T10:00:00+08:00").unwrap();
+        UsageHour {
+            hour,
+            cluster_id: cluster.into(),
+            org_id: "org-a".into(),
+            instance_id: format!("zc-{instance}"),
+            marketplace_instance: instance.into(),
+            seconds: 3600,
+            compute: 3600,
+            storage: 5,
+            serial_no: crate::usage::serial_no(cluster, hour),
+        }
+    }
+
+    fn metering() -> Metering {
+        ConsoleWorld::default_world().metering.unwrap()
+    }
+
+    #[test]
+    fn a_record_names_the_instance_the_hour_and_both_items_with_the_clusters_serial_no() {
+        let text = plan_requests(&[usage("8000001", "in01-a")], &metering())[0]
+            .metering()
+            .unwrap();
+        assert_eq!(
+            text,
+            r#"[{"InstanceId":"8000001","StartTime":"1692064800","EndTime":"1692068400","Entities":[{"Key":"Period","Value":"3600","meteringAssit":"cmgj00061912-Period-1","SerialNo":"in01-a-1692064800"},{"Key":"StorageGigaByte","Value":"5","meteringAssit":"cmgj00061912-StorageGigaByte-1","SerialNo":"in01-a-1692064800"}]}]"#
+        );
+    }
+
+    #[test]
+    fn whole_instances_are_packed_into_requests_of_at_most_100_records() {
+        // 3 instances of 40 clusters: two fit one request, the third starts another.
+        let rows: Vec<UsageHour> = (0..120)
+            .map(|i| usage(&format!("800000{}", i % 3), &format!("in01-{i:03}")))
+            .collect();
+        let requests = plan_requests(&rows, &metering());
+        let shape: Vec<(Vec<String>, usize)> = requests
+            .iter()
+            .map(|r| (r.instances.clone(), r.records.len()))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                (vec!["8000000".to_owned(), "8000001".to_owned()], 80),
+                (vec!["8000002".to_owned()], 40)
+            ]
+        );
+        assert!(requests[0].records[..40]
+            .iter()
+            .all(|r| r.instance_id == "8000000"));
+        let carried: usize = requests.iter().map(|r| r.usage.len()).sum();
+        assert_eq!(carried, 120);
+    }
+
+    #[test]
+    fn an_instance_with_more_records_than_a_request_holds_has_requests_of_its_own() {
+        let mut rows: Vec<UsageHour> = (0..150)
+            .map(|i| usage("8000002", &format!("in01-{i:03}")))
+            .collect();
+        rows.push(usage("8000001", "in01-x"));
+        let requests = plan_requests(&rows, &metering());
+        let shape: Vec<(Vec<&str>, usize)> = requests
+            .iter()
+            .map(|r| (r.instances.iter().map(String::as_str).collect(), r.records.len()))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                (vec!["8000001"], 1),
+                (vec!["8000002"], 100),
+                (vec!["8000002"], 50),
+            ]
+        );
+    }
+
+    #[test]
+    fn no_usage_makes_no_request() {
+        assert!(plan_requests(&[], &metering()).is_empty());
+    }
+}
