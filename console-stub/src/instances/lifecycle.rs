@@ -65,7 +65,8 @@ pub fn expire(db: &Db, instance_id: &str, now: Instant) -> Result<Outcome, Actio
         Ok(frozen)
     })?;
     Ok(Outcome::Done(format!(
-        "frozen: {frozen} clusters stopped, their data kept"
+        "frozen: {} stopped, their data kept",
+        clusters(frozen)
     )))
 }
 
@@ -121,7 +122,7 @@ pub fn renew(db: &Db, instance_id: &str, expired_on: &str, now: Instant) -> Resu
         None => format!("expires {expired_on}"),
     };
     Ok(Outcome::Done(if restores {
-        format!("renewed: {expiry}; {restored} clusters running again")
+        format!("renewed: {expiry}; {} running again", clusters(restored))
     } else {
         format!("renewed: {expiry}")
     }))
@@ -209,8 +210,18 @@ pub fn release(db: &Db, instance_id: &str, is_refund: &str, now: Instant) -> Res
         Ok(deleted)
     })?;
     Ok(Outcome::Done(format!(
-        "released: {deleted} clusters deleted, the organisation unbound"
+        "released: {} deleted, the organisation unbound",
+        clusters(deleted)
     )))
+}
+
+/// `1 cluster`, `2 clusters`.
+fn clusters(n: usize) -> String {
+    if n == 1 {
+        "1 cluster".into()
+    } else {
+        format!("{n} clusters")
+    }
 }
 
 /// `orderPay`: the payment recorded once per requestId, on the instance its orderBizId names.

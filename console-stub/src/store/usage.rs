@@ -121,6 +121,9 @@ pub struct Push {
     pub hour: Instant,
     pub records: u32,
     pub instances: Vec<String>,
+    /// The compute and storage values its records carry, summed.
+    pub compute: i64,
+    pub storage: i64,
     /// 1 for the first attempt; for a give-up without an attempt, the attempts made before.
     pub attempt: u32,
     pub at: Instant,
@@ -371,7 +374,9 @@ impl Db {
     pub fn usage_pushes_after(&self, seq: i64) -> Result<Vec<Push>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT p.seq, p.request_id, q.hour, q.records, q.instances, p.attempt, p.at, p.answer,
-                    p.code, p.http_status, p.status, p.next_attempt_at
+                    p.code, p.http_status, p.status, p.next_attempt_at,
+                    (SELECT total(u.compute) FROM usage_hours u WHERE u.hour = q.hour AND u.request_id = q.id),
+                    (SELECT total(u.storage) FROM usage_hours u WHERE u.hour = q.hour AND u.request_id = q.id)
              FROM usage_pushes p JOIN usage_requests q ON q.id = p.request_id
              WHERE p.seq > ?1 ORDER BY p.seq",
         )?;
@@ -389,6 +394,8 @@ impl Db {
                 http_status: r.get(9)?,
                 status: RequestStatus::parse(&r.get::<_, String>(10)?),
                 next_attempt: r.get::<_, Option<i64>>(11)?.map(instant),
+                compute: r.get::<_, f64>(12)? as i64,
+                storage: r.get::<_, f64>(13)? as i64,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

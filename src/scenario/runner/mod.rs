@@ -276,7 +276,16 @@ impl Run {
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect();
             self.transcript.note(format!("  {}", params.join(" ")));
+            if let Some(message) = d.body.as_deref().and_then(answer_message) {
+                self.transcript.note(format!("  answer: {message}"));
+            }
         }
         self.deliveries_seen = deliveries.len();
     }
+}
+
+/// The `message` a vendor's JSON answer carries (what it did, or why it refused), if any.
+fn answer_message(body: &str) -> Option<String> {
+    let answer: serde_json::Value = serde_json::from_str(body).ok()?;
+    answer.get("message")?.as_str().map(str::to_owned)
 }
