@@ -63,7 +63,7 @@ async fn answer(api: &OpenApi, request: Request) -> Response {
             )),
         );
     }
-    let query = parts.uri.query().unwrap_or_default().to_owned();
+    let query = parts.uri.query().unwrap_or_default();
     let body = match to_bytes(Body::new(body), MAX_BODY).await {
         Ok(bytes) => bytes,
         Err(_) => {
@@ -81,7 +81,7 @@ async fn answer(api: &OpenApi, request: Request) -> Response {
     let signed = SignedRequest {
         method: parts.method.as_str(),
         path: parts.uri.path(),
-        raw_query: &query,
+        raw_query: query,
         headers: &parts.headers,
         body: &body,
         params: &params,

@@ -19,6 +19,7 @@ use protocol::metering::assit_matches;
 use protocol::time::{epoch_millis, Instant};
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// Virtual seconds between two pushes for the same instance.
 pub const THROTTLE_SECONDS: i64 = 60;
@@ -46,14 +47,9 @@ pub struct PushMeteringDataResponseBody {
 /// The request's product and instances, once every rule that reads the store has held.
 struct Checked {
     product: String,
-    instances: Vec<Target>,
-}
-
-/// An instance the request names.
-struct Target {
-    id: String,
-    /// False for an EXPIRED instance: its data is stored but not billed.
-    billable: bool,
+    /// Each instance the request names, and whether it is billable (false for an EXPIRED
+    /// instance: its data is stored but not billed).
+    billable: HashMap<String, bool>,
 }
 
 /// Judges `records` against the store at `now`, record by record.
@@ -65,11 +61,11 @@ fn check(
     now: Instant,
 ) -> Result<Checked, ApiError> {
     let mut product: Option<String> = None;
-    let mut instances: Vec<Target> = Vec::new();
+    let mut instances: HashMap<String, bool> = HashMap::new();
     for (i, record) in records.iter().enumerate() {
         let n = i + 1;
         // Several records of one instance are one push: the instance is judged once.
-        if !instances.iter().any(|t| t.id == record.instance_id) {
+        if !instances.contains_key(&record.instance_id) {
             let target = tx.metering_target(&record.instance_id)?;
             let Some(MeteringTarget {
                 product_code: code,
@@ -101,10 +97,7 @@ fn check(
             if let Some(last) = last_push {
                 throttle(epoch_millis(now) - last)?;
             }
-            instances.push(Target {
-                id: record.instance_id.clone(),
-                billable,
-            });
+            instances.insert(record.instance_id.clone(), billable);
         }
         let product = product.as_deref().unwrap_or_default();
         for entity in &record.entities {
@@ -125,7 +118,7 @@ fn check(
     }
     Ok(Checked {
         product: product.unwrap_or_default(),
-        instances,
+        billable: instances,
     })
 }
 
@@ -142,10 +135,7 @@ fn throttle(elapsed_ms: i64) -> Result<(), ApiError> {
 /// Writes every entity of `records`, received at `now_ms`.
 fn insert(tx: &Tx<'_>, records: &[Record], checked: &Checked, now_ms: i64) -> Result<(), ApiError> {
     for record in records {
-        let billable = checked
-            .instances
-            .iter()
-            .any(|t| t.id == record.instance_id && t.billable);
+        let billable = checked.billable.get(&record.instance_id) == Some(&true);
         for e in &record.entities {
             tx.insert_metering(&NewMetering {
                 instance_id: &record.instance_id,
