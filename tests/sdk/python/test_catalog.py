@@ -27,10 +27,12 @@ def test_describe_product_answers_the_listing_with_its_skus_and_shop(buyer):
     assert product.supplier_pk == LISTING["supplier_pk"]
     assert product.shop_info.name == LISTING["shop"]["name"]
     assert product.shop_info.telephones.telephone == LISTING["shop"]["telephones"]
-    [sku] = product.product_skus.product_sku
-    assert (sku.code, sku.charge_type, sku.hidden) == (f"{market.PRODUCT}-payg", "POSTPAY", False)
-    [module] = sku.modules.module
-    assert module.code == "package_version"
+    skus = product.product_skus.product_sku
+    assert [s.code for s in skus] == [sku["id"] for sku in WORLD_PRODUCT["skus"]]
+    for sku in skus:
+        assert (sku.charge_type, sku.hidden) == ("POSTPAY", False), sku.code
+        [module] = sku.modules.module
+        assert module.code == "package_version"
 
 
 def test_describe_products_finds_the_product_by_search_term_and_nothing_for_another(vendor):
