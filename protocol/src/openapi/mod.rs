@@ -41,10 +41,7 @@ pub fn percent_encode(s: &str) -> String {
 
 /// The same over raw bytes (a decoded value that is not UTF-8 re-encodes to what was sent).
 pub fn percent_encode_bytes(bytes: &[u8]) -> String {
-    // Sized for the text as it is, so a long value is not copied again each time the string grows.
-    let mut out = String::with_capacity(bytes.len());
-    out.extend(percent_encoding::percent_encode(bytes, RFC3986));
-    out
+    percent_encoding::percent_encode(bytes, RFC3986).to_string()
 }
 
 /// Splits a raw `application/x-www-form-urlencoded` string (query or body) into decoded byte pairs:
@@ -53,10 +50,7 @@ pub fn percent_encode_bytes(bytes: &[u8]) -> String {
 pub fn decode_form_bytes(raw: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
     let decode = |part: &[u8]| -> Vec<u8> {
         let spaced: Vec<u8> = part.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect();
-        // Decoding never lengthens the text: sized once, a long value is not copied as it grows.
-        let mut decoded = Vec::with_capacity(spaced.len());
-        decoded.extend(percent_decode(&spaced));
-        decoded
+        percent_decode(&spaced).collect()
     };
     raw.split(|b| *b == b'&')
         .filter(|segment| !segment.is_empty())

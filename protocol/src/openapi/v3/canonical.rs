@@ -29,27 +29,14 @@ pub fn canonical_request<N: AsRef<str>, V: AsRef<str>>(
     } else {
         request.path
     };
-    let query = canonical_query(request.raw_query);
-    let headers = canonical_headers(signed_headers, request.headers);
-    let payload = hashed_payload(request.body);
-    // Written into one string of the right size: the query may be tens of kilobytes, which a
-    // `format!` would copy again each time its estimate of the length fell short.
-    let parts = [
+    format!(
+        "{}\n{path}\n{}\n{}\n{}\n{}",
         request.method,
-        path,
-        &query,
-        &headers,
+        canonical_query(request.raw_query),
+        canonical_headers(signed_headers, request.headers),
         signed_headers.as_str(),
-        &payload,
-    ];
-    let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        out.push_str(part);
-    }
-    out
+        hashed_payload(request.body),
+    )
 }
 
 /// `ACS3-HMAC-SHA256\n<hex SHA-256 of the canonical request>`: what the signature signs.
