@@ -70,7 +70,9 @@ fn signed_without(signed: &v3::Signed, left_out: &[&str], credentials: &Credenti
         &v3::Incoming {
             method: &signed.method,
             path: "/",
-            raw_query: &signed.query,
+            query: &protocol::openapi::borrowed_pairs(&protocol::openapi::decode_form_bytes(
+                signed.query.as_bytes(),
+            )),
             headers: &headers,
             body: &signed.body,
         },

@@ -17,7 +17,6 @@ pub mod v3;
 
 use crate::time::Instant;
 use chrono::{DateTime, NaiveDateTime, Utc};
-use percent_encoding::{percent_decode, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// The API version every Market request names.
 pub const VERSION: &str = "2015-11-01";
@@ -25,13 +24,11 @@ pub const VERSION: &str = "2015-11-01";
 /// Hex SHA-256 of an empty body.
 pub const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-/// What RFC 3986 signing escapes: every byte but the unreserved `A–Z a–z 0–9 - _ . ~` (so a space
-/// is `%20` and `*` is `%2A`, as the SDKs' `quote(v, safe='~')` writes them).
-const RFC3986: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
+/// Whether RFC 3986 keeps `b` as it is: the unreserved `A–Z a–z 0–9 - _ . ~`. Every other byte is
+/// escaped (so a space is `%20` and `*` is `%2A`, as the SDKs' `quote(v, safe='~')` writes them).
+fn unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+}
 
 /// RFC 3986 percent-encoding, as both signatures use it: unreserved characters kept, everything
 /// else (UTF-8 bytes) `%XX` in upper case.
@@ -41,47 +38,88 @@ pub fn percent_encode(s: &str) -> String {
 
 /// The same over raw bytes (a decoded value that is not UTF-8 re-encodes to what was sent).
 pub fn percent_encode_bytes(bytes: &[u8]) -> String {
-    percent_encoding::percent_encode(bytes, RFC3986).to_string()
+    let mut out = Vec::with_capacity(bytes.len());
+    push_encoded(&mut out, bytes, b"%20");
+    ascii_text(out)
+}
+
+/// Appends `bytes` to `out` RFC 3986-encoded, a space written as `space` (`%20`, or a form's `+`).
+fn push_encoded(out: &mut Vec<u8>, bytes: &[u8], space: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in bytes {
+        if unreserved(b) {
+            out.push(b);
+        } else if b == b' ' {
+            out.extend_from_slice(space);
+        } else {
+            out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xF)]]);
+        }
+    }
+}
+
+/// What [`push_encoded`] wrote, as text: ASCII only, so it always is.
+fn ascii_text(encoded: Vec<u8>) -> String {
+    String::from_utf8(encoded).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Splits a raw `application/x-www-form-urlencoded` string (query or body) into decoded byte pairs:
 /// `+` is a space, `%XX` a byte, and a `%` not followed by two hex digits stays as it is. Empty
 /// segments are skipped; a segment without `=` has an empty value.
 pub fn decode_form_bytes(raw: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
-    let decode = |part: &[u8]| -> Vec<u8> {
-        let spaced: Vec<u8> = part.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect();
-        percent_decode(&spaced).collect()
-    };
     raw.split(|b| *b == b'&')
         .filter(|segment| !segment.is_empty())
         .map(|segment| match segment.iter().position(|b| *b == b'=') {
-            Some(i) => (decode(&segment[..i]), decode(&segment[i + 1..])),
-            None => (decode(segment), Vec::new()),
+            Some(i) => (
+                decode_component(&segment[..i]),
+                decode_component(&segment[i + 1..]),
+            ),
+            None => (decode_component(segment), Vec::new()),
         })
         .collect()
+}
+
+/// Decoded pairs borrowed as byte slices: a V3 canonical request's query ([`v3::Incoming`]).
+pub fn borrowed_pairs(pairs: &[(Vec<u8>, Vec<u8>)]) -> Vec<(&[u8], &[u8])> {
+    pairs.iter().map(|(k, v)| (k.as_slice(), v.as_slice())).collect()
+}
+
+/// One form component decoded, in one pass.
+fn decode_component(part: &[u8]) -> Vec<u8> {
+    let hex = |i: usize| part.get(i).and_then(|&d| char::from(d).to_digit(16));
+    let mut out = Vec::with_capacity(part.len());
+    let mut i = 0;
+    while i < part.len() {
+        match part[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                if let (Some(high), Some(low)) = (hex(i + 1), hex(i + 2)) {
+                    // Two hex digits make one byte: 16 × high + low < 256.
+                    out.push(u8::try_from(high * 16 + low).unwrap_or_default());
+                    i += 3;
+                    continue;
+                }
+                out.push(b'%');
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    out
 }
 
 /// `application/x-www-form-urlencoded` of `pairs` exactly as the Python SDK's `urlencode` writes it:
 /// RFC 3986 unreserved characters kept, space `+`, everything else (`*` too) `%XX`.
 pub fn form_encode<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
     for (i, (k, v)) in pairs.iter().enumerate() {
         if i > 0 {
-            out.push('&');
+            out.push(b'&');
         }
-        push_form_component(&mut out, k.as_ref());
-        out.push('=');
-        push_form_component(&mut out, v.as_ref());
+        push_encoded(&mut out, k.as_ref().as_bytes(), b"+");
+        out.push(b'=');
+        push_encoded(&mut out, v.as_ref().as_bytes(), b"+");
     }
-    out
-}
-
-/// Appends `s` encoded by RFC 3986 but for a space, which a form writes as `+`.
-fn push_form_component(out: &mut String, s: &str) {
-    // The encoder yields runs of kept characters and one `%XX` per escaped byte.
-    for piece in utf8_percent_encode(s, RFC3986) {
-        out.push_str(if piece == "%20" { "+" } else { piece });
-    }
+    ascii_text(out)
 }
 
 /// The SDKs' timestamp: UTC `YYYY-MM-DDThh:mm:ssZ` (`x-acs-date`, V1 `Timestamp`).

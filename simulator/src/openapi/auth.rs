@@ -27,8 +27,8 @@ pub const WINDOW: TimeDelta = TimeDelta::minutes(15);
 pub struct SignedRequest<'a> {
     pub method: &'a str,
     pub path: &'a str,
-    /// The query exactly as sent.
-    pub raw_query: &'a str,
+    /// The query's pairs, decoded.
+    pub query: &'a [(Vec<u8>, Vec<u8>)],
     pub headers: &'a HeaderMap,
     pub body: &'a [u8],
     /// Query and form body, decoded and merged.
@@ -139,7 +139,7 @@ fn authenticate_v3<'w, 'r>(
         &v3::Incoming {
             method: request.method,
             path: request.path,
-            raw_query: request.raw_query,
+            query: &protocol::openapi::borrowed_pairs(request.query),
             headers: &signed,
             body: request.body,
         },

@@ -12,6 +12,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use protocol::openapi::decode_form_bytes;
 use protocol::time::epoch_millis;
 use serde_json::Value;
 
@@ -76,12 +77,18 @@ async fn answer(api: &OpenApi, request: Request) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    let params = Params::decode(query.as_bytes(), if is_form { &body } else { b"" });
+    let query_pairs = decode_form_bytes(query.as_bytes());
+    let body_pairs = if is_form {
+        decode_form_bytes(&body)
+    } else {
+        Vec::new()
+    };
+    let params = Params::from_decoded(&query_pairs, &body_pairs);
     let wants_xml = wants_xml(&params);
     let signed = SignedRequest {
         method: parts.method.as_str(),
         path: parts.uri.path(),
-        raw_query: query,
+        query: &query_pairs,
         headers: &parts.headers,
         body: &body,
         params: &params,

@@ -35,19 +35,22 @@ impl Params {
     /// query's. A name or value that is not UTF-8 is kept with replacement characters, and the
     /// parameters are then not [`Params::is_text`].
     pub fn decode(raw_query: &[u8], form_body: &[u8]) -> Params {
+        Params::from_decoded(&decode_form_bytes(raw_query), &decode_form_bytes(form_body))
+    }
+
+    /// The same from the query's and the body's pairs decoded already.
+    pub fn from_decoded(query: &[(Vec<u8>, Vec<u8>)], body: &[(Vec<u8>, Vec<u8>)]) -> Params {
         let mut text = true;
-        let mut to_text = |bytes: Vec<u8>| {
-            String::from_utf8(bytes).unwrap_or_else(|e| {
+        let mut to_text = |bytes: &[u8]| match std::str::from_utf8(bytes) {
+            Ok(s) => s.to_owned(),
+            Err(_) => {
                 text = false;
-                String::from_utf8_lossy(e.as_bytes()).into_owned()
-            })
+                String::from_utf8_lossy(bytes).into_owned()
+            }
         };
         let mut values = BTreeMap::new();
         let mut repeated = None;
-        for (k, v) in decode_form_bytes(raw_query)
-            .into_iter()
-            .chain(decode_form_bytes(form_body))
-        {
+        for (k, v) in query.iter().chain(body) {
             let (k, v) = (to_text(k), to_text(v));
             if let Some(_earlier) = values.insert(k.clone(), v) {
                 repeated.get_or_insert(k);

@@ -63,13 +63,14 @@ fn caller_of<'w>(sim: &'w Simulator, creds: &Credentials) -> (Caller<'w>, bool) 
     let signed = probe().sign(creds);
     let headers = header_map(&signed.headers);
     let params = Params::from_pairs(protocol::spi::decode_query(&signed.query));
+    let query = protocol::openapi::decode_form_bytes(signed.query.as_bytes());
     let auth = authenticate_at(
         sim,
         &NonceCache::default(),
         &SignedRequest {
             method: "POST",
             path: "/",
-            raw_query: &signed.query,
+            query: &query,
             headers: &headers,
             body: &signed.body,
             params: &params,

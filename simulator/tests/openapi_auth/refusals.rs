@@ -33,7 +33,9 @@ async fn a_wrong_v3_secret_is_signature_does_not_match_with_the_server_string_to
         &v3::Incoming {
             method: "POST",
             path: "/",
-            raw_query: &signed.query,
+            query: &protocol::openapi::borrowed_pairs(&protocol::openapi::decode_form_bytes(
+                signed.query.as_bytes(),
+            )),
             headers: &signed.headers,
             body: &signed.body,
         },

@@ -2,7 +2,7 @@
 //! verified by this crate's own server side), how it reads answers, errors and timeouts.
 
 use super::*;
-use crate::openapi::{parse_timestamp, EMPTY_SHA256};
+use crate::openapi::{borrowed_pairs, decode_form_bytes, parse_timestamp, EMPTY_SHA256};
 use serde_json::json;
 use wiremock::matchers::{body_string, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -34,7 +34,9 @@ fn verifies(request: &wiremock::Request, secret: &str) -> bool {
         &v3::Incoming {
             method: request.method.as_str(),
             path: request.url.path(),
-            raw_query: request.url.query().unwrap_or_default(),
+            query: &borrowed_pairs(&decode_form_bytes(
+                request.url.query().unwrap_or_default().as_bytes(),
+            )),
             headers: &headers,
             body: &request.body,
         },

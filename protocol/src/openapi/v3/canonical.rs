@@ -3,7 +3,7 @@
 //! what arrived; the signer (`request`) from what it is about to send.
 
 use super::ALGORITHM;
-use crate::openapi::{decode_form_bytes, percent_encode_bytes};
+use crate::openapi::percent_encode_bytes;
 use sha2::{Digest, Sha256};
 
 /// A request as it goes on the wire: what a server received, or what a client is about to send.
@@ -11,8 +11,9 @@ use sha2::{Digest, Sha256};
 pub struct Incoming<'a, N, V> {
     pub method: &'a str,
     pub path: &'a str,
-    /// The query exactly as sent (without `?`).
-    pub raw_query: &'a str,
+    /// The query's pairs, decoded ([`crate::openapi::decode_form_bytes`] of what a server
+    /// received; a client's own names and values).
+    pub query: &'a [(&'a [u8], &'a [u8])],
     /// Every header of the request (name, value), in any case.
     pub headers: &'a [(N, V)],
     pub body: &'a [u8],
@@ -32,7 +33,7 @@ pub fn canonical_request<N: AsRef<str>, V: AsRef<str>>(
     format!(
         "{}\n{path}\n{}\n{}\n{}\n{}",
         request.method,
-        canonical_query(request.raw_query),
+        canonical_query(request.query),
         canonical_headers(signed_headers, request.headers),
         signed_headers.as_str(),
         hashed_payload(request.body),
@@ -48,16 +49,16 @@ pub fn string_to_sign<N: AsRef<str>, V: AsRef<str>>(
     format!("{ALGORITHM}\n{}", hex::encode(digest))
 }
 
-/// The canonical query: every pair decoded (`+` is a space), re-encoded by RFC 3986, sorted by
-/// name then value, `k=v` joined by `&`.
-pub fn canonical_query(raw_query: &str) -> String {
-    let mut pairs: Vec<(String, String)> = decode_form_bytes(raw_query.as_bytes())
-        .into_iter()
-        .map(|(k, v)| (percent_encode_bytes(&k), percent_encode_bytes(&v)))
+/// The canonical query: every (decoded) pair encoded by RFC 3986, sorted by name then value,
+/// `k=v` joined by `&`.
+pub fn canonical_query(pairs: &[(&[u8], &[u8])]) -> String {
+    let mut encoded: Vec<(String, String)> = pairs
+        .iter()
+        .map(|(k, v)| (percent_encode_bytes(k), percent_encode_bytes(v)))
         .collect();
-    pairs.sort();
-    let mut out = String::with_capacity(raw_query.len() + raw_query.len() / 4);
-    for (i, (k, v)) in pairs.iter().enumerate() {
+    encoded.sort_unstable();
+    let mut out = String::with_capacity(encoded.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
+    for (i, (k, v)) in encoded.iter().enumerate() {
         if i > 0 {
             out.push('&');
         }
@@ -141,6 +142,12 @@ pub fn hashed_payload(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::openapi::{borrowed_pairs, decode_form_bytes};
+
+    /// The canonical query of a query as sent.
+    fn canonical(raw: &str) -> String {
+        canonical_query(&borrowed_pairs(&decode_form_bytes(raw.as_bytes())))
+    }
 
     #[test]
     fn a_canonical_query_canonicalizes_to_itself() {
@@ -152,7 +159,7 @@ mod tests {
             "=",
             "Filter.1.Key=ProductType&SearchTerm=%E9%95%9C%20a%2Bb%2Ac~",
         ] {
-            assert_eq!(canonical_query(raw), raw);
+            assert_eq!(canonical(raw), raw);
         }
     }
 
@@ -160,14 +167,14 @@ mod tests {
     fn the_query_is_decoded_then_reencoded_by_rfc3986() {
         // The wire form uses `+` for a space; the canonical form `%20`, and `*` becomes `%2A`.
         assert_eq!(
-            canonical_query("SearchTerm=%E9%95%9C%E5%83%8F+a%2Bb*c%7E&A=1"),
+            canonical("SearchTerm=%E9%95%9C%E5%83%8F+a%2Bb*c%7E&A=1"),
             "A=1&SearchTerm=%E9%95%9C%E5%83%8F%20a%2Bb%2Ac~"
         );
-        assert_eq!(canonical_query(""), "");
-        assert_eq!(canonical_query("b=2&a=&a=1"), "a=&a=1&b=2");
+        assert_eq!(canonical(""), "");
+        assert_eq!(canonical("b=2&a=&a=1"), "a=&a=1&b=2");
         // Sorted by name first: `a` before `a-b`, though `a=` sorts after `a-` as text.
-        assert_eq!(canonical_query("a-b=1&a=2"), "a=2&a-b=1");
-        assert_eq!(canonical_query("flag&A=%5b&B=%41"), "A=%5B&B=A&flag=");
+        assert_eq!(canonical("a-b=1&a=2"), "a=2&a-b=1");
+        assert_eq!(canonical("flag&A=%5b&B=%41"), "A=%5B&B=A&flag=");
     }
 
     #[test]

@@ -28,7 +28,7 @@ fn the_published_v3_vector_signs_as_the_sdk_does() {
     let request = Incoming {
         method: "POST",
         path: "/",
-        raw_query: "InstanceId=12345678",
+        query: &[(b"InstanceId", b"12345678")],
         headers: &headers,
         body: b"",
     };
