@@ -1,12 +1,16 @@
 //! What vendors report of buyers' usage: pay-as-you-go metering records (PushMeteringData), count
 //! deductions (PushTimesUsage) and the buyers' API packages they are deducted from.
 //!
+//! A row of `metering_records` is one record as pushed — an instance's window — with its entities
+//! as a JSON array ([`EntityRow`]); [`Store::metering_of`] reads them back one entity at a time.
 //! `metering_records.id` is a plain rowid: records are only ever deleted all at once by a reset, so
 //! ids rise in the order received, which is all [`Store::metering_of`] orders by.
 
 use super::orders::Status;
 use super::{Store, StoreError, Tx};
 use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// A stored metering entity, as the billing side will read it.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,19 +29,31 @@ pub struct Stored {
     pub billable: bool,
 }
 
-/// A metering entity to write (borrowed from the request it came in).
-#[derive(Debug, Clone, Copy)]
+/// A metering record to write: an instance's window and its entities (borrowed from the request
+/// it came in).
+#[derive(Debug, Clone)]
 pub struct NewMetering<'a> {
     pub instance_id: &'a str,
     pub product_code: &'a str,
     pub start_time: i64,
     pub end_time: i64,
-    pub key: &'a str,
-    pub value: i64,
-    pub metering_assit: &'a str,
-    pub serial_no: Option<&'a str>,
+    pub entities: Vec<EntityRow<'a>>,
     pub received_at: i64,
     pub billable: bool,
+}
+
+/// An entity as `metering_records.entities` holds it, with the request's field names (text read
+/// back borrowed unless it had to be escaped).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntityRow<'a> {
+    #[serde(rename = "Key", borrow)]
+    pub key: Cow<'a, str>,
+    #[serde(rename = "Value")]
+    pub value: i64,
+    #[serde(rename = "meteringAssit", borrow)]
+    pub metering_assit: Cow<'a, str>,
+    #[serde(rename = "SerialNo", borrow)]
+    pub serial_no: Option<Cow<'a, str>>,
 }
 
 /// What a push needs to know of an instance it names.
@@ -88,35 +104,45 @@ pub struct ApiUse {
 }
 
 impl Store {
-    /// Every stored entity of `instance_id`, in the order received.
+    /// Every stored entity of `instance_id`, in the order received (a record's in its order).
     pub fn metering_of(&self, instance_id: &str) -> Result<Vec<Stored>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
-            "SELECT instance_id, product_code, start_time, end_time, metering_key, value, metering_assit,
-             serial_no, received_at, billable FROM metering_records WHERE instance_id = ?1 ORDER BY id",
+            "SELECT instance_id, product_code, start_time, end_time, entities, received_at, billable
+             FROM metering_records WHERE instance_id = ?1 ORDER BY id",
         )?;
-        let rows = stmt.query_map([instance_id], |r| {
-            Ok(Stored {
-                instance_id: r.get(0)?,
-                product_code: r.get(1)?,
-                start_time: r.get(2)?,
-                end_time: r.get(3)?,
-                key: r.get(4)?,
-                value: r.get(5)?,
-                metering_assit: r.get(6)?,
-                serial_no: r.get(7)?,
-                received_at: r.get(8)?,
-                billable: r.get(9)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut rows = stmt.query([instance_id])?;
+        let mut stored = Vec::new();
+        while let Some(r) = rows.next()? {
+            let entities: String = r.get(4)?;
+            let entities: Vec<EntityRow<'_>> = serde_json::from_str(&entities).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Text, Box::new(e))
+            })?;
+            for e in entities {
+                stored.push(Stored {
+                    instance_id: r.get(0)?,
+                    product_code: r.get(1)?,
+                    start_time: r.get(2)?,
+                    end_time: r.get(3)?,
+                    key: e.key.into_owned(),
+                    value: e.value,
+                    metering_assit: e.metering_assit.into_owned(),
+                    serial_no: e.serial_no.map(Cow::into_owned),
+                    received_at: r.get(5)?,
+                    billable: r.get(6)?,
+                });
+            }
+        }
+        Ok(stored)
     }
 
     /// How many metering entities the store holds, of every instance.
     pub fn metering_count(&self) -> Result<u64, StoreError> {
-        let count: i64 = self
-            .conn()
-            .query_row("SELECT count(*) FROM metering_records", [], |r| r.get(0))?;
+        let count: i64 = self.conn().query_row(
+            "SELECT coalesce(sum(json_array_length(entities)), 0) FROM metering_records",
+            [],
+            |r| r.get(0),
+        )?;
         Ok(count.max(0) as u64)
     }
 
@@ -191,24 +217,25 @@ impl Tx<'_> {
             .optional()?)
     }
 
-    pub fn insert_metering(&self, m: &NewMetering<'_>) -> Result<(), StoreError> {
+    /// Writes `records`, in their order.
+    pub fn insert_metering(&self, records: &[NewMetering<'_>]) -> Result<(), StoreError> {
         let mut insert = self.tx.prepare_cached(
-            "INSERT INTO metering_records (instance_id, product_code, start_time, end_time, metering_key,
-             value, metering_assit, serial_no, received_at, billable)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            "INSERT INTO metering_records (instance_id, product_code, start_time, end_time, entities,
+             received_at, billable) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
-        insert.execute(params![
-            m.instance_id,
-            m.product_code,
-            m.start_time,
-            m.end_time,
-            m.key,
-            m.value,
-            m.metering_assit,
-            m.serial_no,
-            m.received_at,
-            m.billable
-        ])?;
+        for m in records {
+            let entities = serde_json::to_string(&m.entities)
+                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+            insert.execute(params![
+                m.instance_id,
+                m.product_code,
+                m.start_time,
+                m.end_time,
+                entities,
+                m.received_at,
+                m.billable
+            ])?;
+        }
         Ok(())
     }
 
@@ -250,5 +277,97 @@ impl Tx<'_> {
             ],
         )?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entity<'a>(key: &'a str, value: i64, serial_no: Option<&'a str>) -> EntityRow<'a> {
+        EntityRow {
+            key: key.into(),
+            value,
+            metering_assit: format!("p-{key}-1").into(),
+            serial_no: serial_no.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn a_record_reads_back_entity_by_entity_whatever_its_text_holds() {
+        let store = Store::in_memory().unwrap();
+        let odd = "a \"quoted\" \\ serial, 镜像\n";
+        let record = NewMetering {
+            instance_id: "1001",
+            product_code: "p",
+            start_time: 3600,
+            end_time: 7200,
+            entities: vec![
+                entity("Period", 3600, Some(odd)),
+                entity("StorageGigaByte", 5, None),
+            ],
+            received_at: 9,
+            billable: true,
+        };
+        store.transaction(|tx| tx.insert_metering(&[record])).unwrap();
+        let stored = store.metering_of("1001").unwrap();
+        let read: Vec<_> = stored
+            .iter()
+            .map(|s| {
+                (
+                    s.key.as_str(),
+                    s.value,
+                    s.metering_assit.as_str(),
+                    s.serial_no.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("Period", 3600, "p-Period-1", Some(odd)),
+                ("StorageGigaByte", 5, "p-StorageGigaByte-1", None)
+            ]
+        );
+        assert!(stored
+            .iter()
+            .all(|s| s.start_time == 3600 && s.end_time == 7200 && s.billable));
+        assert_eq!(store.metering_count().unwrap(), 2);
+    }
+
+    #[test]
+    fn a_store_of_one_row_per_entity_keeps_every_entity_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = rusqlite::Connection::open(dir.path().join(super::super::FILE_NAME)).unwrap();
+        for sql in [
+            include_str!("migrations/001_first_schema.sql"),
+            include_str!("migrations/002_anonymous_sessions_and_metering_index.sql"),
+            include_str!("migrations/003_spi_messages.sql"),
+        ] {
+            old.execute_batch(sql).unwrap();
+        }
+        old.execute_batch(
+            "INSERT INTO metering_records (id, instance_id, product_code, start_time, end_time, metering_key,
+                 value, metering_assit, serial_no, received_at, billable) VALUES
+             (7, '1001', 'p', 0, 3600, 'Period', 60, 'p-Period-1', 's1', 5, 1),
+             (8, '1001', 'p', 0, 3600, 'StorageGigaByte', 2, 'p-StorageGigaByte-1', NULL, 5, 0);",
+        )
+        .unwrap();
+        old.pragma_update(None, "user_version", 3).unwrap();
+        drop(old);
+        let store = Store::open(Some(dir.path())).unwrap();
+        let stored = store.metering_of("1001").unwrap();
+        let read: Vec<_> = stored
+            .iter()
+            .map(|s| (s.key.as_str(), s.value, s.serial_no.as_deref(), s.billable))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("Period", 60, Some("s1"), true),
+                ("StorageGigaByte", 2, None, false)
+            ]
+        );
+        assert_eq!(store.metering_count().unwrap(), 2);
     }
 }

@@ -11,4 +11,5 @@ pub(super) const MIGRATIONS: &[M<'static>] = &[
         "migrations/002_anonymous_sessions_and_metering_index.sql"
     )),
     M::up(include_str!("migrations/003_spi_messages.sql")),
+    M::up(include_str!("migrations/004_metering_by_record.sql")),
 ];

@@ -12,7 +12,7 @@ use crate::openapi::answer::json;
 use crate::openapi::call::Call;
 use crate::openapi::error::{ApiError, ErrorCode};
 use crate::state::Simulator;
-use crate::store::metering::{MeteringTarget, NewMetering};
+use crate::store::metering::{EntityRow, MeteringTarget, NewMetering};
 use crate::store::orders::Status;
 use crate::store::Tx;
 use protocol::metering::assit_matches;
@@ -132,26 +132,30 @@ fn throttle(elapsed_ms: i64) -> Result<(), ApiError> {
     Err(ApiError::from(ErrorCode::FlowControl).with_retry_after(((wait_ms + 999) / 1000).max(1) as u64))
 }
 
-/// Writes every entity of `records`, received at `now_ms`.
+/// Writes every record of `records`, received at `now_ms`.
 fn insert(tx: &Tx<'_>, records: &[Record], checked: &Checked, now_ms: i64) -> Result<(), ApiError> {
-    for record in records {
-        let billable = checked.billable.get(&record.instance_id) == Some(&true);
-        for e in &record.entities {
-            tx.insert_metering(&NewMetering {
-                instance_id: &record.instance_id,
-                product_code: &checked.product,
-                start_time: record.start,
-                end_time: record.end,
-                key: e.key,
-                value: e.value,
-                metering_assit: &e.assit,
-                serial_no: e.serial_no.as_deref(),
-                received_at: now_ms,
-                billable,
-            })?;
-        }
-    }
-    Ok(())
+    let rows: Vec<NewMetering<'_>> = records
+        .iter()
+        .map(|record| NewMetering {
+            instance_id: &record.instance_id,
+            product_code: &checked.product,
+            start_time: record.start,
+            end_time: record.end,
+            entities: record
+                .entities
+                .iter()
+                .map(|e| EntityRow {
+                    key: e.key.into(),
+                    value: e.value,
+                    metering_assit: e.assit.as_str().into(),
+                    serial_no: e.serial_no.as_deref().map(Into::into),
+                })
+                .collect(),
+            received_at: now_ms,
+            billable: checked.billable.get(&record.instance_id) == Some(&true),
+        })
+        .collect();
+    Ok(tx.insert_metering(&rows)?)
 }
 
 /// The moment (Unix seconds) after which a window ending at `end` is late: every product is billed
