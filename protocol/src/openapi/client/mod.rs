@@ -16,6 +16,7 @@ mod error;
 mod models;
 #[cfg(test)]
 mod tests;
+mod transport;
 
 pub use super::nonce::random_nonce;
 pub use error::ClientError;
@@ -27,6 +28,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
+use transport::Transport;
 
 /// Where a request's date comes from.
 pub type DateSource = Arc<dyn Fn() -> Instant + Send + Sync>;
@@ -41,7 +43,7 @@ pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// A Market OpenAPI client for one endpoint and one AccessKey.
 #[derive(Clone)]
 pub struct Client {
-    http: reqwest::Client,
+    http: Transport,
     /// `scheme://authority`, without a trailing slash.
     base: String,
     /// The `host` header: the endpoint's authority as given.
@@ -84,7 +86,7 @@ impl Client {
         };
         let base = format!("{}://{host}", url.scheme());
         Ok(Client {
-            http: http_client(READ_TIMEOUT)?,
+            http: Transport::new(READ_TIMEOUT),
             base,
             host,
             credentials: Credentials::new(access_key_id, secret),
@@ -114,7 +116,7 @@ impl Client {
 
     /// Gives up on a request after `timeout` (default [`READ_TIMEOUT`]).
     pub fn with_timeout(mut self, timeout: Duration) -> Result<Client, ClientError> {
-        self.http = http_client(timeout)?;
+        self.http = Transport::new(timeout);
         Ok(self)
     }
 
@@ -156,28 +158,23 @@ impl Client {
         form: &[(&str, &str)],
     ) -> Result<Value, ClientError> {
         let signed = self.sign(action, method, query, form);
-        let method = reqwest::Method::from_bytes(signed.method.as_bytes())
-            .map_err(|e| ClientError::Transport(format!("method `{}`: {e}", signed.method)))?;
-        let mut request = self
+        let headers = signed.headers.iter().map(|(n, v)| (n.as_ref(), v.as_str()));
+        let answer = self
             .http
-            .request(method, format!("{}{}", self.base, signed.uri()));
-        for (name, value) in &signed.headers {
-            request = request.header(name.as_ref(), value.as_str());
-        }
-        if !signed.body.is_empty() {
-            request = request.body(signed.body.clone());
-        }
-        let response = request.send().await.map_err(transport)?;
-        let status = response.status().as_u16();
-        let retry_after = response
-            .headers()
-            .get("x-acs-retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse().ok());
-        let text = response.text().await.map_err(transport)?;
-        let body: Value = match serde_json::from_str(&text) {
+            .send(
+                &signed.method,
+                format!("{}{}", self.base, signed.uri()),
+                headers,
+                signed.body.clone(),
+            )
+            .await?;
+        let (status, retry_after) = (answer.status, answer.retry_after);
+        let body: Value = match serde_json::from_slice(&answer.body) {
             Ok(body) => body,
-            Err(_) => return Err(ClientError::Unexpected { status, body: text }),
+            Err(_) => {
+                let body = String::from_utf8_lossy(&answer.body).into_owned();
+                return Err(ClientError::Unexpected { status, body });
+            }
         };
         if (200..300).contains(&status) {
             return Ok(body);
@@ -236,23 +233,6 @@ impl Client {
 /// The `Metering` text of `records`, as [`Client::push_metering_data`] sends it.
 pub fn metering_text(records: &[MeteringRecord]) -> serde_json::Result<String> {
     serde_json::to_string(records)
-}
-
-fn http_client(timeout: Duration) -> Result<reqwest::Client, ClientError> {
-    reqwest::Client::builder()
-        .connect_timeout(CONNECT_TIMEOUT.min(timeout))
-        .timeout(timeout)
-        .no_proxy()
-        .build()
-        .map_err(|e| ClientError::Transport(e.to_string()))
-}
-
-fn transport(e: reqwest::Error) -> ClientError {
-    if e.is_timeout() {
-        ClientError::Timeout
-    } else {
-        ClientError::Transport(e.to_string())
-    }
 }
 
 fn typed<T: for<'de> Deserialize<'de>>(body: Value) -> Result<T, ClientError> {
