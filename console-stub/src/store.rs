@@ -71,7 +71,7 @@ const LAYOUT: store_file::Layout = store_file::Layout {
 /// (created if missing) gets a new one. Either is brought to the latest schema.
 pub fn open(data_dir: Option<&Path>) -> Result<Connection, StoreError> {
     let mut conn = match data_dir {
-        None => Connection::open_in_memory()?,
+        None => store_file::in_memory()?,
         Some(dir) => {
             let conn = store_file::open(dir, &LAYOUT)?;
             conn.pragma_update(None, "synchronous", "FULL")?;

@@ -88,17 +88,10 @@ pub struct Store {
 }
 
 impl Store {
-    /// An in-memory store (scenarios, tests), private to this store. It lives in SQLite's `memdb`
-    /// file system rather than in a `:memory:` page cache: a `:memory:` database walks its whole page
-    /// cache on every commit that follows a page split, a cost that grows with everything the world
-    /// holds. `memdb` holds up to 1 GiB; a world larger than that needs `--data-dir`.
+    /// An in-memory store (scenarios, tests), private to this store ([`store_file::in_memory`]:
+    /// up to 1 GiB; a world larger than that needs `--data-dir`).
     pub fn in_memory() -> Result<Store, StoreError> {
-        use rusqlite::OpenFlags;
-        let conn = Connection::open_with_flags(
-            "file:marketplace?vfs=memdb",
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_URI,
-        )?;
-        Store::init(conn)
+        Store::init(store_file::in_memory()?)
     }
 
     /// The store in `dir`, or in memory when `dir` is None. A store already there is checked before
