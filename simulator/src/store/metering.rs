@@ -11,6 +11,7 @@ use super::{Store, StoreError, Tx};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 /// A stored metering entity, as the billing side will read it.
 #[derive(Debug, Clone, PartialEq)]
@@ -199,22 +200,29 @@ impl Store {
 }
 
 impl Tx<'_> {
-    /// The instance `instance_id` as a push sees it, if it exists.
-    pub fn metering_target(&self, instance_id: &str) -> Result<Option<MeteringTarget>, StoreError> {
+    /// The instances of `instance_ids` that exist, as a push sees them, read in one statement.
+    pub fn metering_targets(
+        &self,
+        instance_ids: &[&str],
+    ) -> Result<HashMap<String, MeteringTarget>, StoreError> {
+        let ids = serde_json::to_string(instance_ids)
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
         let mut find = self.tx.prepare_cached(
-            "SELECT i.product_code, i.status,
+            "SELECT i.instance_id, i.product_code, i.status,
                     (SELECT max(m.received_at) FROM metering_records m WHERE m.instance_id = i.instance_id)
-             FROM instances i WHERE i.instance_id = ?1",
+             FROM instances i WHERE i.instance_id IN (SELECT value FROM json_each(?1))",
         )?;
-        Ok(find
-            .query_row([instance_id], |r| {
-                Ok(MeteringTarget {
-                    product_code: r.get(0)?,
-                    status: Status::from_code(&r.get::<_, String>(1)?),
-                    last_push: r.get(2)?,
-                })
-            })
-            .optional()?)
+        let rows = find.query_map([ids], |r| {
+            Ok((
+                r.get(0)?,
+                MeteringTarget {
+                    product_code: r.get(1)?,
+                    status: Status::from_code(&r.get::<_, String>(2)?),
+                    last_push: r.get(3)?,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Writes `records`, in their order.

@@ -60,13 +60,15 @@ fn check(
     records: &[Record],
     now: Instant,
 ) -> Result<Checked, ApiError> {
+    let named: Vec<&str> = records.iter().map(|r| r.instance_id.as_str()).collect();
+    let mut targets = tx.metering_targets(&named)?;
     let mut product: Option<String> = None;
     let mut instances: HashMap<String, bool> = HashMap::new();
     for (i, record) in records.iter().enumerate() {
         let n = i + 1;
         // Several records of one instance are one push: the instance is judged once.
         if !instances.contains_key(&record.instance_id) {
-            let target = tx.metering_target(&record.instance_id)?;
+            let target = targets.remove(&record.instance_id);
             let Some(MeteringTarget {
                 product_code: code,
                 status,
