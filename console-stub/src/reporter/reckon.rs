@@ -47,9 +47,7 @@ pub(super) fn hour(
                 status,
                 next_attempt: due,
             })?;
-            for &i in &planned.usage {
-                tx.insert_usage_hour(&rows[i], id)?;
-            }
+            tx.insert_usage_hours(planned.usage.iter().map(|&i| &rows[i]), id)?;
             if status == RequestStatus::Late {
                 tx.record_push(&Outcome {
                     request_id: id,

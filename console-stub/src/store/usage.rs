@@ -430,24 +430,31 @@ impl Tx<'_> {
         Ok(self.conn.last_insert_rowid())
     }
 
-    /// Stores an hour of a cluster, carried by the request `request_id`.
-    pub fn insert_usage_hour(&self, usage: &UsageHour, request_id: i64) -> Result<(), StoreError> {
+    /// Stores the hours of clusters `usage` lists, all carried by the request `request_id`: one
+    /// statement, prepared once, run for each row.
+    pub fn insert_usage_hours<'u>(
+        &self,
+        usage: impl IntoIterator<Item = &'u UsageHour>,
+        request_id: i64,
+    ) -> Result<(), StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "INSERT INTO usage_hours (hour, cluster_id, org_id, instance_id, marketplace_instance, seconds,
              compute, storage, serial_no, request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?;
-        stmt.execute(params![
-            secs(usage.hour),
-            usage.cluster_id,
-            usage.org_id,
-            usage.instance_id,
-            usage.marketplace_instance,
-            usage.seconds,
-            usage.compute,
-            usage.storage,
-            usage.serial_no,
-            request_id
-        ])?;
+        for u in usage {
+            stmt.execute(params![
+                secs(u.hour),
+                u.cluster_id,
+                u.org_id,
+                u.instance_id,
+                u.marketplace_instance,
+                u.seconds,
+                u.compute,
+                u.storage,
+                u.serial_no,
+                request_id
+            ])?;
+        }
         Ok(())
     }
 

@@ -1,0 +1,88 @@
+//! The usage tables as the reporter writes them and the pages read them, straight through the
+//! store: an hour's rows stored with their request in one call, and read back as the request's
+//! usage, as 用量明细's lines and as the month's totals.
+
+mod common;
+
+use common::usage::{at, cluster, instance};
+use common::{console, ZILLIZ};
+use marketsim_console_stub::store::usage::{NewRequest, RequestStatus, UsageHour};
+
+/// The hour of `cluster_id` starting at 10:00, `seconds` of it on 1 CU and 5 GB.
+fn usage(cluster_id: &str, marketplace_instance: &str, seconds: i64) -> UsageHour {
+    let hour = at("10:00:00");
+    UsageHour {
+        hour,
+        cluster_id: cluster_id.into(),
+        org_id: ZILLIZ.into(),
+        instance_id: String::new(),
+        marketplace_instance: marketplace_instance.into(),
+        seconds,
+        compute: seconds,
+        storage: 5 * seconds / 3600,
+        serial_no: format!("{cluster_id}-{}", hour.timestamp()),
+    }
+}
+
+#[test]
+fn an_hours_rows_stored_in_one_call_read_back_as_the_requests_usage_and_the_orgs_lines() {
+    let t = console();
+    let console = &t.console;
+    let a = instance(console, "8000001");
+    let b = instance(console, "8000002");
+    let search = cluster(console, &a, "search", "standard-1cu");
+    let logs = cluster(console, &b, "logs", "standard-1cu");
+    let vectors = cluster(console, &a, "vectors", "standard-1cu");
+    let mut rows = vec![
+        usage(&search, "8000001", 3600),
+        usage(&logs, "8000002", 1800),
+        usage(&vectors, "8000001", 600),
+    ];
+    for row in &mut rows {
+        row.instance_id = if row.marketplace_instance == "8000001" {
+            a.clone()
+        } else {
+            b.clone()
+        };
+    }
+    let instances = ["8000001".to_owned(), "8000002".to_owned()];
+    let db = console.lock();
+    let id = db
+        .write(|tx| {
+            let id = tx.insert_usage_request(&NewRequest {
+                hour: at("10:00:00"),
+                metering: "[]",
+                records: 3,
+                instances: &instances,
+                status: RequestStatus::Pending,
+                next_attempt: Some(at("11:00:00")),
+            })?;
+            tx.insert_usage_hours(&rows, id)?;
+            Ok(id)
+        })
+        .unwrap();
+
+    let request = db.usage_request(id).unwrap().unwrap();
+    let mut expected: Vec<UsageHour> = rows.clone();
+    expected.sort_by(|x, y| {
+        (&x.marketplace_instance, &x.cluster_id).cmp(&(&y.marketplace_instance, &y.cluster_id))
+    });
+    assert_eq!(db.usage_of_request(&request).unwrap(), expected);
+
+    let (lines, total) = db.usage_lines(ZILLIZ, 0, 10).unwrap();
+    assert_eq!(total, 3);
+    let names: Vec<(&str, i64, RequestStatus)> = lines
+        .iter()
+        .map(|l| (l.cluster_name.as_str(), l.usage.compute, l.status))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("logs", 1800, RequestStatus::Pending),
+            ("search", 3600, RequestStatus::Pending),
+            ("vectors", 600, RequestStatus::Pending)
+        ]
+    );
+    let totals = db.usage_totals(ZILLIZ, at("00:00:00"), at("23:00:00")).unwrap();
+    assert_eq!((totals.pushed_compute, totals.unpushed_hours), (0, 3));
+}
