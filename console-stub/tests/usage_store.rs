@@ -10,17 +10,14 @@ use marketsim_console_stub::store::usage::{NewRequest, RequestStatus, UsageHour}
 
 /// The hour of `cluster_id` starting at 10:00, `seconds` of it on 1 CU and 5 GB.
 fn usage(cluster_id: &str, marketplace_instance: &str, seconds: i64) -> UsageHour {
-    let hour = at("10:00:00");
     UsageHour {
-        hour,
+        hour: at("10:00:00"),
         cluster_id: cluster_id.into(),
         org_id: ZILLIZ.into(),
-        instance_id: String::new(),
         marketplace_instance: marketplace_instance.into(),
         seconds,
         compute: seconds,
         storage: 5 * seconds / 3600,
-        serial_no: format!("{cluster_id}-{}", hour.timestamp()),
     }
 }
 
@@ -33,18 +30,11 @@ fn an_hours_rows_stored_in_one_call_read_back_as_the_requests_usage_and_the_orgs
     let search = cluster(console, &a, "search", "standard-1cu");
     let logs = cluster(console, &b, "logs", "standard-1cu");
     let vectors = cluster(console, &a, "vectors", "standard-1cu");
-    let mut rows = vec![
+    let rows = vec![
         usage(&search, "8000001", 3600),
         usage(&logs, "8000002", 1800),
         usage(&vectors, "8000001", 600),
     ];
-    for row in &mut rows {
-        row.instance_id = if row.marketplace_instance == "8000001" {
-            a.clone()
-        } else {
-            b.clone()
-        };
-    }
     let instances = ["8000001".to_owned(), "8000002".to_owned()];
     let db = console.lock();
     let id = db

@@ -18,9 +18,8 @@ const THROUGH_KEY: &str = "usage_through";
 pub struct HourRun {
     pub cluster_id: String,
     pub org_id: String,
-    /// The console's instance that pays for the cluster.
-    pub instance_id: String,
-    /// The marketplace's id of that instance (its `orderBizId`): the pushed `InstanceId`.
+    /// The marketplace's id of the instance that pays for the cluster (its `orderBizId`): the
+    /// pushed `InstanceId`.
     pub marketplace_instance: String,
     pub plan: String,
     pub started: Instant,
@@ -34,7 +33,8 @@ pub struct UsageHour {
     pub hour: Instant,
     pub cluster_id: String,
     pub org_id: String,
-    pub instance_id: String,
+    /// The marketplace's id of the cluster's instance: the pushed `InstanceId` (its cluster's,
+    /// read with it, not stored with the hour).
     pub marketplace_instance: String,
     /// Seconds it ran in the hour.
     pub seconds: i64,
@@ -42,7 +42,6 @@ pub struct UsageHour {
     pub compute: i64,
     /// The storage item's value (GB·hours).
     pub storage: i64,
-    pub serial_no: String,
 }
 
 /// Where a request stands.
@@ -209,20 +208,21 @@ fn request_row(r: &Row<'_>) -> rusqlite::Result<UsageRequest> {
     })
 }
 
-const USAGE_COLUMNS: &str = "u.hour, u.cluster_id, u.org_id, u.instance_id, u.marketplace_instance, \
-     u.seconds, u.compute, u.storage, u.serial_no";
+/// The usage rows with their clusters (`c`) and their instances (`i`).
+const USAGE_TABLES: &str =
+    "usage_hours u JOIN clusters c ON c.id = u.cluster_id JOIN instances i ON i.id = c.instance_id";
+
+const USAGE_COLUMNS: &str = "u.hour, u.cluster_id, u.org_id, i.order_biz_id, u.seconds, u.compute, u.storage";
 
 fn usage_row(r: &Row<'_>) -> rusqlite::Result<UsageHour> {
     Ok(UsageHour {
         hour: from_secs(r.get(0)?),
         cluster_id: r.get(1)?,
         org_id: r.get(2)?,
-        instance_id: r.get(3)?,
-        marketplace_instance: r.get(4)?,
-        seconds: r.get(5)?,
-        compute: r.get(6)?,
-        storage: r.get(7)?,
-        serial_no: r.get(8)?,
+        marketplace_instance: r.get(3)?,
+        seconds: r.get(4)?,
+        compute: r.get(5)?,
+        storage: r.get(6)?,
     })
 }
 
@@ -242,7 +242,7 @@ impl Db {
     /// by cluster then start.
     pub fn hour_runs(&self, from: Instant, to: Instant) -> Result<Vec<HourRun>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT r.cluster_id, c.org_id, c.instance_id, i.order_biz_id, c.plan, r.started_at, r.ended_at
+            "SELECT r.cluster_id, c.org_id, i.order_biz_id, c.plan, r.started_at, r.ended_at
              FROM cluster_runs r JOIN clusters c ON c.id = r.cluster_id JOIN instances i ON i.id = c.instance_id
              WHERE r.started_at < ?2 AND (r.ended_at IS NULL OR r.ended_at > ?1)
              ORDER BY r.cluster_id, r.started_at",
@@ -251,11 +251,10 @@ impl Db {
             Ok(HourRun {
                 cluster_id: r.get(0)?,
                 org_id: r.get(1)?,
-                instance_id: r.get(2)?,
-                marketplace_instance: r.get(3)?,
-                plan: r.get(4)?,
-                started: instant(r.get(5)?),
-                ended: r.get::<_, Option<i64>>(6)?.map(instant),
+                marketplace_instance: r.get(2)?,
+                plan: r.get(3)?,
+                started: instant(r.get(4)?),
+                ended: r.get::<_, Option<i64>>(5)?.map(instant),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -306,8 +305,8 @@ impl Db {
     /// The usage `request` carries, in the order of its records.
     pub fn usage_of_request(&self, request: &UsageRequest) -> Result<Vec<UsageHour>, StoreError> {
         let sql = format!(
-            "SELECT {USAGE_COLUMNS} FROM usage_hours u WHERE u.hour = ?1 AND u.request_id = ?2
-             ORDER BY u.marketplace_instance, u.cluster_id"
+            "SELECT {USAGE_COLUMNS} FROM {USAGE_TABLES} WHERE u.hour = ?1 AND u.request_id = ?2
+             ORDER BY i.order_biz_id, u.cluster_id"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![secs(request.hour), request.id], usage_row)?;
@@ -329,8 +328,7 @@ impl Db {
         )?;
         let sql = format!(
             "SELECT {USAGE_COLUMNS}, c.name, q.status, q.attempts, q.code
-             FROM usage_hours u JOIN clusters c ON c.id = u.cluster_id
-             JOIN usage_requests q ON q.id = u.request_id
+             FROM {USAGE_TABLES} JOIN usage_requests q ON q.id = u.request_id
              WHERE u.org_id = ?1 ORDER BY u.hour DESC, c.name, u.cluster_id LIMIT ?2 OFFSET ?3"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -339,10 +337,10 @@ impl Db {
         let rows = stmt.query_map(params![org_id, limit, offset], |r| {
             Ok(UsageLine {
                 usage: usage_row(r)?,
-                cluster_name: r.get(9)?,
-                status: RequestStatus::parse(&r.get::<_, String>(10)?),
-                attempts: r.get(11)?,
-                code: r.get(12)?,
+                cluster_name: r.get(7)?,
+                status: RequestStatus::parse(&r.get::<_, String>(8)?),
+                attempts: r.get(9)?,
+                code: r.get(10)?,
             })
         })?;
         let lines = rows.collect::<rusqlite::Result<_>>()?;
@@ -438,20 +436,17 @@ impl Tx<'_> {
         request_id: i64,
     ) -> Result<(), StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "INSERT INTO usage_hours (hour, cluster_id, org_id, instance_id, marketplace_instance, seconds,
-             compute, storage, serial_no, request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            "INSERT INTO usage_hours (hour, cluster_id, org_id, seconds, compute, storage, request_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
         for u in usage {
             stmt.execute(params![
                 secs(u.hour),
                 u.cluster_id,
                 u.org_id,
-                u.instance_id,
-                u.marketplace_instance,
                 u.seconds,
                 u.compute,
                 u.storage,
-                u.serial_no,
                 request_id
             ])?;
         }

@@ -61,12 +61,10 @@ pub fn accrue(hour: Instant, runs: &[HourRun], world: &ConsoleWorld) -> Vec<Usag
             hour,
             cluster_id: run.cluster_id.clone(),
             org_id: run.org_id.clone(),
-            instance_id: run.instance_id.clone(),
             marketplace_instance: run.marketplace_instance.clone(),
             seconds,
             compute: i64::from(plan.compute_units) * seconds,
             storage: i64::from(plan.storage_gb) * seconds / 3600,
-            serial_no: serial_no(&run.cluster_id, hour),
         });
     }
     usage
@@ -85,7 +83,6 @@ mod tests {
         HourRun {
             cluster_id: cluster.into(),
             org_id: "org-a".into(),
-            instance_id: "zc-1".into(),
             marketplace_instance: "8000001".into(),
             plan: plan.into(),
             started: at(started),
@@ -117,7 +114,7 @@ mod tests {
                 ("c", 3600, 28800, 50)
             ]
         );
-        assert_eq!(usage[0].serial_no, "a-1692064800");
+        assert_eq!(serial_no(&usage[0].cluster_id, usage[0].hour), "a-1692064800");
         assert_eq!(usage[0].hour, at("10:00:00"));
     }
 

@@ -8,7 +8,7 @@
 //! out the minute.
 
 use crate::store::usage::UsageHour;
-use crate::usage::accrual::HOUR;
+use crate::usage::accrual::{serial_no, HOUR};
 use crate::world::{Metering, MeteringItem};
 use protocol::openapi::client::{metering_text, MeteringEntity, MeteringRecord};
 
@@ -35,11 +35,12 @@ impl PlannedRequest {
 /// The record reporting `usage` in the items `metering` names.
 pub fn record(usage: &UsageHour, metering: &Metering) -> MeteringRecord {
     let start = usage.hour.timestamp();
+    let serial_no = serial_no(&usage.cluster_id, usage.hour);
     let entity = |item: &MeteringItem, value: i64| MeteringEntity {
         key: item.key.clone(),
         value,
         metering_assit: Some(item.assit.clone()),
-        serial_no: Some(usage.serial_no.clone()),
+        serial_no: Some(serial_no.clone()),
     };
     MeteringRecord {
         instance_id: usage.marketplace_instance.clone(),
@@ -103,12 +104,10 @@ mod tests {
             hour,
             cluster_id: cluster.into(),
             org_id: "org-a".into(),
-            instance_id: format!("zc-{instance}"),
             marketplace_instance: instance.into(),
             seconds: 3600,
             compute: 3600,
             storage: 5,
-            serial_no: crate::usage::serial_no(cluster, hour),
         }
     }
 

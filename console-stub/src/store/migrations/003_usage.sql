@@ -12,15 +12,14 @@ CREATE TABLE usage_requests (
     attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER, code TEXT, last_error TEXT);
 CREATE INDEX usage_requests_due ON usage_requests (next_attempt_at) WHERE status = 'pending';
 
--- `usage_hours`: what each cluster ran in each hour it ran — seconds running, the values pushed for
--- compute and storage, the record's SerialNo — and the request that carries it.
+-- `usage_hours`: what each cluster ran in each hour it ran — seconds running and the values pushed for
+-- compute and storage — and the request that carries it. The record's marketplace instance is its
+-- cluster's instance's, and its SerialNo is made from the cluster and the hour, so neither is kept.
 CREATE TABLE usage_hours (
     hour INTEGER NOT NULL, cluster_id TEXT NOT NULL REFERENCES clusters(id),
-    org_id TEXT NOT NULL REFERENCES orgs(id), instance_id TEXT NOT NULL REFERENCES instances(id),
-    marketplace_instance TEXT NOT NULL, seconds INTEGER NOT NULL, compute INTEGER NOT NULL,
-    storage INTEGER NOT NULL, serial_no TEXT NOT NULL,
-    request_id INTEGER NOT NULL REFERENCES usage_requests(id),
-    PRIMARY KEY (hour, cluster_id));
+    org_id TEXT NOT NULL REFERENCES orgs(id), seconds INTEGER NOT NULL, compute INTEGER NOT NULL,
+    storage INTEGER NOT NULL, request_id INTEGER NOT NULL REFERENCES usage_requests(id),
+    PRIMARY KEY (hour, cluster_id)) WITHOUT ROWID;
 CREATE INDEX usage_hours_by_org ON usage_hours (org_id, hour);
 
 -- `usage_pushes`: what happened to the requests, in order. Each attempt (`attempt` ≥ 1): the
