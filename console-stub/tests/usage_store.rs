@@ -47,7 +47,7 @@ fn an_hours_rows_stored_in_one_call_read_back_as_the_requests_usage_and_the_orgs
                 status: RequestStatus::Pending,
                 next_attempt: Some(at("11:00:00")),
             })?;
-            tx.insert_usage_hours(&rows, id)?;
+            tx.insert_usage_hours(rows.iter().map(|u| (u, id)))?;
             Ok(id)
         })
         .unwrap();

@@ -38,6 +38,9 @@ pub(super) fn hour(
         }
     }
     db.write(|tx| {
+        // Which request carries each row: the rows are stored after the requests, in the order
+        // `accrue` gives them, which is the order of their key.
+        let mut carried_by = vec![None; rows.len()];
         for (planned, text) in &requests {
             let id = tx.insert_usage_request(&NewRequest {
                 hour,
@@ -47,7 +50,9 @@ pub(super) fn hour(
                 status,
                 next_attempt: due,
             })?;
-            tx.insert_usage_hours(planned.usage.iter().map(|&i| &rows[i]), id)?;
+            for &i in &planned.usage {
+                carried_by[i] = Some(id);
+            }
             if status == RequestStatus::Late {
                 tx.record_push(&Outcome {
                     request_id: id,
@@ -62,6 +67,8 @@ pub(super) fn hour(
                 })?;
             }
         }
+        let carried = rows.iter().zip(carried_by);
+        tx.insert_usage_hours(carried.filter_map(|(usage, id)| Some((usage, id?))))?;
         tx.set_usage_through(hour + HOUR)
     })
 }

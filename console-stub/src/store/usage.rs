@@ -428,18 +428,18 @@ impl Tx<'_> {
         Ok(self.conn.last_insert_rowid())
     }
 
-    /// Stores the hours of clusters `usage` lists, all carried by the request `request_id`: one
-    /// statement, prepared once, run for each row.
+    /// Stores hours of clusters, each with the request that carries it: one statement, prepared
+    /// once, run for each row. Rows given in the order of their key (hour, then cluster) each go
+    /// at the end of the table, the cheapest place to put them.
     pub fn insert_usage_hours<'u>(
         &self,
-        usage: impl IntoIterator<Item = &'u UsageHour>,
-        request_id: i64,
+        usage: impl IntoIterator<Item = (&'u UsageHour, i64)>,
     ) -> Result<(), StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "INSERT INTO usage_hours (hour, cluster_id, org_id, seconds, compute, storage, request_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
-        for u in usage {
+        for (u, request_id) in usage {
             stmt.execute(params![
                 secs(u.hour),
                 u.cluster_id,
