@@ -6,7 +6,7 @@ mod common;
 
 use common::usage::{at, cluster, instance};
 use common::{console, ZILLIZ};
-use marketsim_console_stub::store::usage::{NewRequest, RequestStatus, UsageHour};
+use marketsim_console_stub::store::usage::{NewRequest, Outcome, RequestStatus, UsageHour};
 
 /// The hour of `cluster_id` starting at 10:00, `seconds` of it on 1 CU and 5 GB.
 fn usage(cluster_id: &str, marketplace_instance: &str, seconds: i64) -> UsageHour {
@@ -44,6 +44,8 @@ fn an_hours_rows_stored_in_one_call_read_back_as_the_requests_usage_and_the_orgs
                 metering: "[]",
                 records: 3,
                 instances: &instances,
+                compute: 6000,
+                storage: 7,
                 status: RequestStatus::Pending,
                 next_attempt: Some(at("11:00:00")),
             })?;
@@ -75,4 +77,47 @@ fn an_hours_rows_stored_in_one_call_read_back_as_the_requests_usage_and_the_orgs
     );
     let totals = db.usage_totals(ZILLIZ, at("00:00:00"), at("23:00:00")).unwrap();
     assert_eq!((totals.pushed_compute, totals.unpushed_hours), (0, 3));
+}
+
+#[test]
+fn the_push_log_gives_each_attempt_the_totals_its_request_was_stored_with() {
+    let t = console();
+    let console = &t.console;
+    let a = instance(console, "8000001");
+    let search = cluster(console, &a, "search", "standard-1cu");
+    let rows = [usage(&search, "8000001", 3600)];
+    let instances = ["8000001".to_owned()];
+    let db = console.lock();
+    db.write(|tx| {
+        let id = tx.insert_usage_request(&NewRequest {
+            hour: at("10:00:00"),
+            metering: "[]",
+            records: 1,
+            instances: &instances,
+            compute: 3600,
+            storage: 5,
+            status: RequestStatus::Pending,
+            next_attempt: Some(at("11:00:00")),
+        })?;
+        tx.insert_usage_hours(rows.iter().map(|u| (u, id)))?;
+        tx.record_push(&Outcome {
+            request_id: id,
+            attempt: 1,
+            at: at("11:00:00"),
+            answer: "pushed",
+            code: None,
+            http_status: Some(200),
+            error: None,
+            status: RequestStatus::Pushed,
+            next_attempt: None,
+        })
+    })
+    .unwrap();
+    let pushes = db.usage_pushes_after(0).unwrap();
+    let got: Vec<(i64, i64, u32, RequestStatus)> = pushes
+        .iter()
+        .map(|p| (p.compute, p.storage, p.records, p.status))
+        .collect();
+    assert_eq!(got, [(3600, 5, 1, RequestStatus::Pushed)]);
+    assert!(db.usage_pushes_after(pushes[0].seq).unwrap().is_empty());
 }

@@ -140,6 +140,8 @@ fn split(
                 metering: text,
                 records: planned.records.len() as u32,
                 instances: &planned.instances,
+                compute: planned.compute,
+                storage: planned.storage,
                 status: RequestStatus::Pending,
                 next_attempt: Some(outcome.at),
             })?;

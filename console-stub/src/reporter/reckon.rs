@@ -47,6 +47,8 @@ pub(super) fn hour(
                 metering: text,
                 records: planned.records.len() as u32,
                 instances: &planned.instances,
+                compute: planned.compute,
+                storage: planned.storage,
                 status,
                 next_attempt: due,
             })?;

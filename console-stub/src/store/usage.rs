@@ -107,6 +107,9 @@ pub struct NewRequest<'a> {
     pub metering: &'a str,
     pub records: u32,
     pub instances: &'a [String],
+    /// The compute and storage values its records carry, summed.
+    pub compute: i64,
+    pub storage: i64,
     /// Pending (due at `next_attempt`), or late already.
     pub status: RequestStatus,
     pub next_attempt: Option<Instant>,
@@ -372,9 +375,7 @@ impl Db {
     pub fn usage_pushes_after(&self, seq: i64) -> Result<Vec<Push>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT p.seq, p.request_id, q.hour, q.records, q.instances, p.attempt, p.at, p.answer,
-                    p.code, p.http_status, p.status, p.next_attempt_at,
-                    (SELECT total(u.compute) FROM usage_hours u WHERE u.hour = q.hour AND u.request_id = q.id),
-                    (SELECT total(u.storage) FROM usage_hours u WHERE u.hour = q.hour AND u.request_id = q.id)
+                    p.code, p.http_status, p.status, p.next_attempt_at, q.compute, q.storage
              FROM usage_pushes p JOIN usage_requests q ON q.id = p.request_id
              WHERE p.seq > ?1 ORDER BY p.seq",
         )?;
@@ -392,8 +393,8 @@ impl Db {
                 http_status: r.get(9)?,
                 status: RequestStatus::parse(&r.get::<_, String>(10)?),
                 next_attempt: r.get::<_, Option<i64>>(11)?.map(instant),
-                compute: r.get::<_, f64>(12)? as i64,
-                storage: r.get::<_, f64>(13)? as i64,
+                compute: r.get(12)?,
+                storage: r.get(13)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -414,14 +415,16 @@ impl Tx<'_> {
     /// Stores a request; returns its id.
     pub fn insert_usage_request(&self, new: &NewRequest<'_>) -> Result<i64, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "INSERT INTO usage_requests (hour, metering, records, instances, status, next_attempt_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO usage_requests (hour, metering, records, instances, compute, storage, status,
+             next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
         stmt.execute(params![
             secs(new.hour),
             new.metering,
             new.records,
             instances_column(new.instances),
+            new.compute,
+            new.storage,
             new.status.as_str(),
             new.next_attempt.map(millis)
         ])?;

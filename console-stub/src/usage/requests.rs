@@ -23,6 +23,9 @@ pub struct PlannedRequest {
     pub records: Vec<MeteringRecord>,
     /// Which of the usage rows given it carries (their indexes), in the order of its records.
     pub usage: Vec<usize>,
+    /// The compute and storage values of those rows, summed.
+    pub compute: i64,
+    pub storage: i64,
 }
 
 impl PlannedRequest {
@@ -67,6 +70,8 @@ pub fn plan_requests(usage: &[UsageHour], metering: &Metering) -> Vec<PlannedReq
         for &i in rows {
             request.records.push(record(&usage[i], metering));
             request.usage.push(i);
+            request.compute += usage[i].compute;
+            request.storage += usage[i].storage;
         }
     };
     let mut requests: Vec<PlannedRequest> = Vec::new();
@@ -149,6 +154,7 @@ mod tests {
             .all(|r| r.instance_id == "8000000"));
         let carried: usize = requests.iter().map(|r| r.usage.len()).sum();
         assert_eq!(carried, 120);
+        assert_eq!((requests[0].compute, requests[0].storage), (80 * 3600, 80 * 5));
     }
 
     #[test]

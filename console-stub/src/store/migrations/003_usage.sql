@@ -2,13 +2,14 @@
 --
 -- `usage_requests`: each request, with its `Metering` text exactly as every attempt sends it, the
 -- hour it reports (`hour`: the window's StartTime, Unix seconds), how many records of which
--- marketplace instances it carries, and where it stands: `pending` (`next_attempt_at` set),
+-- marketplace instances it carries and their compute and storage values summed, and where it stands: `pending` (`next_attempt_at` set),
 -- `pushed`, `refused` (`code`), `late` (the marketplace's deadline passed) or `split` (refused for
 -- one of several instances, its records sent again one instance per request). `last_error` is the
 -- last failure's text, for whoever investigates.
 CREATE TABLE usage_requests (
     id INTEGER PRIMARY KEY, hour INTEGER NOT NULL, metering TEXT NOT NULL,
-    records INTEGER NOT NULL, instances TEXT NOT NULL, status TEXT NOT NULL,
+    records INTEGER NOT NULL, instances TEXT NOT NULL, compute INTEGER NOT NULL,
+    storage INTEGER NOT NULL, status TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER, code TEXT, last_error TEXT);
 CREATE INDEX usage_requests_due ON usage_requests (next_attempt_at) WHERE status = 'pending';
 
