@@ -6,7 +6,9 @@ mod common;
 
 use common::usage::{at, cluster, instance};
 use common::{console, ZILLIZ};
-use marketsim_console_stub::store::usage::{NewRequest, Outcome, RequestStatus, UsageHour};
+use marketsim_console_stub::store::usage::{
+    NewRequest, Outcome, RequestStatus, UsageHour, HOURS_A_STATEMENT,
+};
 
 /// The hour of `cluster_id` starting at 10:00, `seconds` of it on 1 CU and 5 GB.
 fn usage(cluster_id: &str, marketplace_instance: &str, seconds: i64) -> UsageHour {
@@ -49,7 +51,7 @@ fn an_hours_rows_stored_in_one_call_read_back_as_the_requests_usage_and_the_orgs
                 status: RequestStatus::Pending,
                 next_attempt: Some(at("11:00:00")),
             })?;
-            tx.insert_usage_hours(rows.iter().map(|u| (u, id)))?;
+            tx.insert_usage_hours(&rows.iter().map(|u| (u, id)).collect::<Vec<_>>())?;
             Ok(id)
         })
         .unwrap();
@@ -99,7 +101,7 @@ fn the_push_log_gives_each_attempt_the_totals_its_request_was_stored_with() {
             status: RequestStatus::Pending,
             next_attempt: Some(at("11:00:00")),
         })?;
-        tx.insert_usage_hours(rows.iter().map(|u| (u, id)))?;
+        tx.insert_usage_hours(&rows.iter().map(|u| (u, id)).collect::<Vec<_>>())?;
         tx.record_push(&Outcome {
             request_id: id,
             attempt: 1,
@@ -120,4 +122,35 @@ fn the_push_log_gives_each_attempt_the_totals_its_request_was_stored_with() {
         .collect();
     assert_eq!(got, [(3600, 5, 1, RequestStatus::Pushed)]);
     assert!(db.usage_pushes_after(pushes[0].seq).unwrap().is_empty());
+}
+
+#[test]
+fn an_hour_of_more_rows_than_one_statement_stores_is_stored_whole() {
+    let t = console();
+    let console = &t.console;
+    let a = instance(console, "8000001");
+    let clusters: Vec<String> = (0..HOURS_A_STATEMENT * 2 + 50)
+        .map(|n| cluster(console, &a, &format!("c{n:03}"), "standard-1cu"))
+        .collect();
+    let mut rows: Vec<UsageHour> = clusters.iter().map(|c| usage(c, "8000001", 3600)).collect();
+    rows.sort_by(|x, y| x.cluster_id.cmp(&y.cluster_id));
+    let instances = ["8000001".to_owned()];
+    let db = console.lock();
+    db.write(|tx| {
+        let id = tx.insert_usage_request(&NewRequest {
+            hour: at("10:00:00"),
+            metering: "[]",
+            records: rows.len() as u32,
+            instances: &instances,
+            compute: 3600 * rows.len() as i64,
+            storage: 5 * rows.len() as i64,
+            status: RequestStatus::Pending,
+            next_attempt: Some(at("11:00:00")),
+        })?;
+        tx.insert_usage_hours(&rows.iter().map(|u| (u, id)).collect::<Vec<_>>())
+    })
+    .unwrap();
+    let request = db.usage_request(1).unwrap().unwrap();
+    assert_eq!(db.usage_of_request(&request).unwrap(), rows);
+    assert_eq!(db.usage_lines(ZILLIZ, 0, 0).unwrap().1, 250);
 }

@@ -38,8 +38,9 @@ pub(super) fn hour(
         }
     }
     db.write(|tx| {
-        // Which request carries each row: the rows are stored after the requests, in the order
-        // `accrue` gives them, which is the order of their key.
+        // Which request carries each row: the rows are stored after the requests, in the order of
+        // the table's key (organisation, then cluster; `accrue` gives them by cluster, which is
+        // that order already when they are of one organisation).
         let mut carried_by = vec![None; rows.len()];
         for (planned, text) in &requests {
             let id = tx.insert_usage_request(&NewRequest {
@@ -69,8 +70,13 @@ pub(super) fn hour(
                 })?;
             }
         }
-        let carried = rows.iter().zip(carried_by);
-        tx.insert_usage_hours(carried.filter_map(|(usage, id)| Some((usage, id?))))?;
+        let mut carried: Vec<_> = rows
+            .iter()
+            .zip(carried_by)
+            .filter_map(|(usage, id)| Some((usage, id?)))
+            .collect();
+        carried.sort_by(|(a, _), (b, _)| (&a.org_id, &a.cluster_id).cmp(&(&b.org_id, &b.cluster_id)));
+        tx.insert_usage_hours(&carried)?;
         tx.set_usage_through(hour + HOUR)
     })
 }

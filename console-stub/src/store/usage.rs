@@ -8,10 +8,13 @@
 
 use super::{instant, millis, Db, StoreError, Tx};
 use protocol::time::Instant;
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension, Row, ToSql};
 
 /// Where `meta` keeps the end of the last hour whose usage was reckoned.
 const THROUGH_KEY: &str = "usage_through";
+
+/// Usage rows stored by one INSERT (of 7 values each).
+pub const HOURS_A_STATEMENT: usize = 100;
 
 /// A run of a cluster that overlaps an hour, with what its usage is reckoned from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -305,15 +308,23 @@ impl Db {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The usage `request` carries, in the order of its records.
+    /// The usage `request` carries, in the order of its records: instance by instance, the hour of
+    /// each of the instance's clusters that the request carries, by cluster.
     pub fn usage_of_request(&self, request: &UsageRequest) -> Result<Vec<UsageHour>, StoreError> {
         let sql = format!(
-            "SELECT {USAGE_COLUMNS} FROM {USAGE_TABLES} WHERE u.hour = ?1 AND u.request_id = ?2
-             ORDER BY i.order_biz_id, u.cluster_id"
+            "SELECT {USAGE_COLUMNS} FROM instances i JOIN clusters c ON c.instance_id = i.id
+             JOIN usage_hours u ON u.org_id = c.org_id AND u.hour = ?2 AND u.cluster_id = c.id
+             WHERE i.order_biz_id = ?1 AND u.request_id = ?3 ORDER BY u.cluster_id"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![secs(request.hour), request.id], usage_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut usage = Vec::new();
+        for instance in &request.instances {
+            let rows = stmt.query_map(params![instance, secs(request.hour), request.id], usage_row)?;
+            for row in rows {
+                usage.push(row?);
+            }
+        }
+        Ok(usage)
     }
 
     /// A page of `org_id`'s usage, latest hour first (clusters by name within an hour), and how
@@ -431,27 +442,31 @@ impl Tx<'_> {
         Ok(self.conn.last_insert_rowid())
     }
 
-    /// Stores hours of clusters, each with the request that carries it: one statement, prepared
-    /// once, run for each row. Rows given in the order of their key (hour, then cluster) each go
-    /// at the end of the table, the cheapest place to put them.
-    pub fn insert_usage_hours<'u>(
-        &self,
-        usage: impl IntoIterator<Item = (&'u UsageHour, i64)>,
-    ) -> Result<(), StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "INSERT INTO usage_hours (hour, cluster_id, org_id, seconds, compute, storage, request_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
-        for (u, request_id) in usage {
-            stmt.execute(params![
-                secs(u.hour),
-                u.cluster_id,
-                u.org_id,
-                u.seconds,
-                u.compute,
-                u.storage,
-                request_id
-            ])?;
+    /// Stores hours of clusters, each with the request that carries it, [`HOURS_A_STATEMENT`] rows
+    /// an INSERT. Rows given in the order of the table's key (organisation, hour, cluster) are
+    /// each put next to the one before, which SQLite does without searching the table again.
+    pub fn insert_usage_hours(&self, usage: &[(&UsageHour, i64)]) -> Result<(), StoreError> {
+        for rows in usage.chunks(HOURS_A_STATEMENT) {
+            let values = vec!["(?, ?, ?, ?, ?, ?, ?)"; rows.len()].join(", ");
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "INSERT INTO usage_hours (org_id, hour, cluster_id, seconds, compute, storage, request_id)
+                 VALUES {values}"
+            ))?;
+            let mut bound = 0;
+            let mut bind = |value: &dyn ToSql| {
+                bound += 1;
+                stmt.raw_bind_parameter(bound, value)
+            };
+            for (u, request_id) in rows {
+                bind(&u.org_id)?;
+                bind(&secs(u.hour))?;
+                bind(&u.cluster_id)?;
+                bind(&u.seconds)?;
+                bind(&u.compute)?;
+                bind(&u.storage)?;
+                bind(request_id)?;
+            }
+            stmt.raw_execute()?;
         }
         Ok(())
     }
@@ -491,8 +506,8 @@ impl Tx<'_> {
     /// Has the request `request_id` carry `usage` (stored already, with another request).
     pub fn carry_usage(&self, usage: &UsageHour, request_id: i64) -> Result<(), StoreError> {
         self.conn.execute(
-            "UPDATE usage_hours SET request_id = ?3 WHERE hour = ?1 AND cluster_id = ?2",
-            params![secs(usage.hour), usage.cluster_id, request_id],
+            "UPDATE usage_hours SET request_id = ?4 WHERE org_id = ?1 AND hour = ?2 AND cluster_id = ?3",
+            params![usage.org_id, secs(usage.hour), usage.cluster_id, request_id],
         )?;
         Ok(())
     }
