@@ -47,6 +47,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("store/migrations/001_first_schema.sql")),
     M::up(include_str!("store/migrations/002_clusters_and_lifecycle.sql")),
     M::up(include_str!("store/migrations/003_usage.sql")),
+    M::up(include_str!("store/migrations/004_usage_rows_by_org.sql")),
 ];
 
 /// The connection and everything that must change in step with it.
@@ -182,4 +183,53 @@ fn millis(t: Instant) -> i64 {
 /// A stored instant back.
 fn instant(ms: i64) -> Instant {
     chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_stored_before_the_rows_were_kept_by_organisation_is_all_kept() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", false).unwrap();
+        let mut conn = conn;
+        LAYOUT.migrations().to_version(&mut conn, 3).unwrap();
+        conn.execute_batch(
+            "INSERT INTO usage_requests (id, hour, metering, records, instances, status)
+                 VALUES (1, 3600, '[]', 2, '8001,8002', 'pushed'), (2, 7200, '[]', 1, '8001', 'pending');
+             INSERT INTO usage_hours (hour, cluster_id, org_id, instance_id, marketplace_instance, seconds,
+                 compute, storage, serial_no, request_id) VALUES
+                 (3600, 'c1', 'o1', 'i1', '8001', 3600, 3600, 5, 'c1-3600', 1),
+                 (3600, 'c2', 'o1', 'i2', '8002', 1800, 7200, 10, 'c2-3600', 1),
+                 (7200, 'c1', 'o1', 'i1', '8001', 3600, 3600, 5, 'c1-7200', 2);",
+        )
+        .unwrap();
+        LAYOUT.migrations().to_latest(&mut conn).unwrap();
+        let totals: Vec<(i64, i64, i64)> = conn
+            .prepare("SELECT id, compute, storage FROM usage_requests ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(totals, [(1, 10_800, 15), (2, 3600, 5)]);
+        let rows: Vec<(String, i64, String, i64, i64)> = conn
+            .prepare("SELECT org_id, hour, cluster_id, seconds, request_id FROM usage_hours")
+            .unwrap()
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            rows,
+            [
+                ("o1".into(), 3600, "c1".into(), 3600, 1),
+                ("o1".into(), 3600, "c2".into(), 1800, 1),
+                ("o1".into(), 7200, "c1".into(), 3600, 2)
+            ]
+        );
+    }
 }
