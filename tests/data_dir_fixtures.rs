@@ -104,6 +104,9 @@ fn reads_back(fixture: &Fixture) {
             pay_status: "PAID".into(),
             instance_id: fixture.instance_id.into(),
             created_at: fixture.created_at,
+            // Migration 5: what the store held were pay-as-you-go purchases.
+            order_status: "NORMAL".into(),
+            ..Order::default()
         })
     );
     let instance = sim.store().instance(fixture.instance_id).unwrap().unwrap();

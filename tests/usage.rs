@@ -92,7 +92,7 @@ async fn the_marketplace_stores_exactly_what_the_console_says_it_pushed() {
     let buyer = sim.world().buyers[0].clone();
     let bought: Vec<String> = (0..2)
         .map(|_| {
-            sim.open_service(&buyer, "cmgj00061912", "cmgj00061912-payg")
+            sim.open_service(&buyer, "cmgj00061912", "cmgj00061912-payg", &Default::default())
                 .unwrap()
                 .instance_id
         })

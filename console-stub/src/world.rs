@@ -61,6 +61,14 @@ pub struct WorldSku {
     pub name: String,
     /// The ids of the cluster plans an organisation on this SKU may create.
     pub plans: Vec<String>,
+    /// Whether its clusters' usage is reported (pay-as-you-go); a subscription's or a trial's
+    /// term covers it, and nothing is pushed.
+    #[serde(default = "metered_by_default")]
+    pub metered: bool,
+}
+
+fn metered_by_default() -> bool {
+    true
 }
 
 /// A size of cluster: what it holds, and so what an hour of it running reports.

@@ -10,7 +10,10 @@
 //!   control API.
 //! - [`opening`] — opening a world (or resuming one from a data directory) and resetting it: the
 //!   state put together with the rules it runs.
-//! - the marketplace's rules: [`purchase`] (开通: order, instance and the first scheduled SPI call),
+//! - the marketplace's rules: [`purchase`] (开通: order, instance, its term and the first scheduled
+//!   SPI call), [`lifecycle`] (life after 开通: renewals, upgrades, expiry, release and refunds,
+//!   by the buyer's orders and on the clock, its schedule running the transitions and then the
+//!   due deliveries as the clock moves),
 //!   [`delivery`] (every SPI notification — createInstance, renew, upgrade, expire, release, refund,
 //!   orderPay — with its retries, in order per instance, and the delivery journal),
 //!   [`cross_account`] (the cross-account link and its one-time tokens, for the 授权 page and
@@ -28,6 +31,7 @@ pub mod control;
 pub mod cross_account;
 pub mod delivery;
 pub mod faults;
+pub mod lifecycle;
 pub mod openapi;
 pub mod opening;
 pub mod pages;

@@ -3,7 +3,7 @@
 //! (`seed`) — and the clock and id generator a data directory kept, so a restarted world resumes
 //! both.
 
-use crate::delivery::JobRunner;
+use crate::lifecycle::schedule::JobRunner;
 use crate::spi_client::SpiClient;
 use crate::state::{id_seed, ClockMode, Options, Parts, Simulator, IDS_KEY};
 use crate::store::{Store, StoreError};

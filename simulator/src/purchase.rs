@@ -1,14 +1,19 @@
-//! 开通: a signed-in buyer opens a pay-as-you-go service. The order is paid at once (按量付费 has
-//! nothing to pay up front), the instance starts 开通中, and the first createInstance call is
-//! scheduled after the provisioning delay.
+//! 开通: a signed-in buyer buys a SKU — pay-as-you-go, a subscription term, or a trial. The order
+//! is paid at once (a term's price is charged with the order; pay-as-you-go has nothing to pay up
+//! front), the instance starts 开通中 with its term already running, and the first createInstance
+//! call is scheduled after the provisioning delay, carrying `expiredOn`, `trial` and the extra
+//! billing items chosen. A term's end is scheduled on the clock ([`crate::lifecycle`]).
 
 use crate::delivery::queue::create_instance_message;
+use crate::lifecycle::{dates, extras_for, price, Choice, LifecycleError};
 use crate::state::Simulator;
 use crate::store::orders::Order;
+use crate::store::terms::Transition;
 use crate::store::{StoreError, Tx};
-use crate::world::Buyer;
+use crate::world::{Buyer, Charge};
 use chrono::TimeDelta;
 use protocol::time::epoch_millis;
+use rust_decimal::Decimal;
 
 /// Why 开通 was refused.
 #[derive(Debug, thiserror::Error)]
@@ -17,19 +22,35 @@ pub enum PurchaseError {
     UnknownProduct(String),
     #[error("product {product} has no SKU {sku}")]
     UnknownSku { product: String, sku: String },
+    #[error("SKU {sku} does not sell a term of {months} months")]
+    TermNotSold { sku: String, months: u32 },
+    #[error("{0}")]
+    BadExtras(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
+impl From<PurchaseError> for LifecycleError {
+    fn from(e: PurchaseError) -> Self {
+        match e {
+            PurchaseError::TermNotSold { sku, months } => LifecycleError::TermNotSold { sku, months },
+            PurchaseError::Store(e) => LifecycleError::Store(e),
+            other => LifecycleError::BadExtras(other.to_string()),
+        }
+    }
+}
+
 impl Simulator {
-    /// Opens `sku_id` of `product_code` for `buyer`: order, instance and first SPI attempt.
+    /// Buys `sku_id` of `product_code` for `buyer` as `choice` says: order, instance, its term and
+    /// first SPI attempt.
     pub fn open_service(
         &self,
         buyer: &Buyer,
         product_code: &str,
         sku_id: &str,
+        choice: &Choice,
     ) -> Result<Order, PurchaseError> {
-        self.open_service_recording(buyer, product_code, sku_id, |_, _| Ok(()))
+        self.open_service_recording(buyer, product_code, sku_id, choice, |_, _| Ok(()))
     }
 
     /// [`Simulator::open_service`], writing with `record` whatever else must be kept with the
@@ -39,44 +60,95 @@ impl Simulator {
         buyer: &Buyer,
         product_code: &str,
         sku_id: &str,
+        choice: &Choice,
         record: impl FnOnce(&Tx<'_>, &Order) -> Result<(), StoreError>,
     ) -> Result<Order, PurchaseError> {
         let product = self
             .world()
             .product(product_code)
             .ok_or_else(|| PurchaseError::UnknownProduct(product_code.into()))?;
-        if product.sku(sku_id).is_none() {
-            return Err(PurchaseError::UnknownSku {
-                product: product_code.into(),
-                sku: sku_id.into(),
-            });
-        }
-        let order_id = self.fresh_id(|ids| format!("2{}", ids.digits(14)))?;
-        let instance_id = self.fresh_id(|ids| ids.digits(8))?;
+        let mut order = self.quote_purchase(buyer, product_code, sku_id, choice)?;
+        order.order_id = self.fresh_id(|ids| format!("2{}", ids.digits(14)))?;
+        order.instance_id = self.fresh_id(|ids| ids.digits(8))?;
         let now = self.clock().now();
         let delay =
             TimeDelta::from_std(self.world().settings.provisioning_delay).unwrap_or(TimeDelta::zero());
-        let order = Order {
-            order_id,
-            ali_uid: buyer.ali_uid.clone(),
-            product_code: product.code.clone(),
-            sku_id: sku_id.to_owned(),
-            order_type: "NEW".into(),
-            pay_status: "PAID".into(),
-            instance_id,
-            created_at: epoch_millis(now),
-        };
-        self.store().create_purchase(
-            &order,
-            &create_instance_message(&order, epoch_millis(now.checked_add_signed(delay).unwrap_or(now))),
-            record,
-        )?;
+        let first_call =
+            create_instance_message(&order, epoch_millis(now.checked_add_signed(delay).unwrap_or(now)));
+        let order_pay = self.order_pay_message(product, &order)?;
+        self.store().create_purchase(&order, &first_call, |tx, order| {
+            if let Some(end) = order.ends_at {
+                tx.schedule_transition(&order.instance_id, Transition::TermEnd, end)?;
+            }
+            if let Some(m) = &order_pay {
+                tx.enqueue_message(m)?;
+            }
+            record(tx, order)
+        })?;
         self.clock().wake();
         Ok(order)
     }
 
+    /// The order buying `sku_id` as `choice` says would make, priced, its ids not yet drawn
+    /// (DescribePrice's quote, and 开通's order).
+    pub fn quote_purchase(
+        &self,
+        buyer: &Buyer,
+        product_code: &str,
+        sku_id: &str,
+        choice: &Choice,
+    ) -> Result<Order, PurchaseError> {
+        let product = self
+            .world()
+            .product(product_code)
+            .ok_or_else(|| PurchaseError::UnknownProduct(product_code.into()))?;
+        let sku = product.sku(sku_id).ok_or_else(|| PurchaseError::UnknownSku {
+            product: product_code.into(),
+            sku: sku_id.into(),
+        })?;
+        let extras = extras_for(sku, &choice.extras).map_err(PurchaseError::BadExtras)?;
+        let now = self.clock().now();
+        let (order_type, months, ends, amount) = match sku.charge {
+            Charge::PayAsYouGo => ("NEW", None, None, Decimal::ZERO),
+            Charge::Trial => {
+                let days = sku.trial_days.unwrap_or(1);
+                ("TRIAL", None, Some(dates::add_days(now, days)), Decimal::ZERO)
+            }
+            Charge::Subscription => {
+                let months = choice
+                    .months
+                    .or_else(|| sku.terms.first().map(|t| t.months))
+                    .unwrap_or(1);
+                let amount = price::term(sku, months, &extras).ok_or(PurchaseError::TermNotSold {
+                    sku: sku.id.clone(),
+                    months,
+                })?;
+                ("NEW", Some(months), Some(dates::add_months(now, months)), amount)
+            }
+        };
+        Ok(Order {
+            order_id: String::new(),
+            ali_uid: buyer.ali_uid.clone(),
+            product_code: product.code.clone(),
+            sku_id: sku.id.clone(),
+            order_type: order_type.into(),
+            pay_status: "PAID".into(),
+            instance_id: String::new(),
+            created_at: epoch_millis(now),
+            months,
+            starts_at: ends.map(|_| epoch_millis(now)),
+            ends_at: ends.map(epoch_millis),
+            price: amount,
+            extras,
+            order_status: "NORMAL".into(),
+        })
+    }
+
     /// An id no order or instance has yet.
-    fn fresh_id(&self, draw: impl Fn(&mut protocol::ids::IdGen) -> String) -> Result<String, StoreError> {
+    pub(crate) fn fresh_id(
+        &self,
+        draw: impl Fn(&mut protocol::ids::IdGen) -> String,
+    ) -> Result<String, StoreError> {
         loop {
             let id = self.with_ids(&draw)?;
             if !self.store().id_taken(&id)? {

@@ -1,9 +1,12 @@
 //! The world a simulator starts from: settings, vendors, products and buyers, read from YAML.
 //! `fixtures/marketplace.yaml` is the default world, embedded in the binary.
 
+mod terms;
+
 use protocol::time::{parse_instant, serde_duration, Instant};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
+pub use terms::{period_type, term_words, ExtraItem, Term, MAX_MONTHS};
 
 /// The default world's YAML, as shipped in `fixtures/`.
 pub const DEFAULT_WORLD_YAML: &str = include_str!("../../fixtures/marketplace.yaml");
@@ -50,6 +53,14 @@ pub struct Settings {
     /// Real time one SPI call may take.
     #[serde(with = "serde_duration")]
     pub spi_timeout: Duration,
+    /// How long an expired subscription (or trial) is kept, frozen, before it is released
+    /// (releaseInstance with isRefund=false). The marketplace does not publish it.
+    #[serde(with = "serde_duration", default = "default_release_grace")]
+    pub release_grace: Duration,
+    /// How long after its purchase a subscription may be 退订 for a refund (releaseInstance with
+    /// isRefund=true): the marketplace's 五天无理由退款.
+    #[serde(with = "serde_duration", default = "default_refund_window")]
+    pub refund_window: Duration,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -89,6 +100,9 @@ pub struct Product {
     /// The metering items the vendor pushes usage in, as the product's publishing declares them.
     #[serde(default)]
     pub metering: Vec<MeteringItem>,
+    /// Whether the vendor is sent orderPay after each paid order (订单支付成功通知).
+    #[serde(default)]
+    pub order_pay: bool,
 }
 
 /// A metering item of a product: a Key of contract §5.1 and the `meteringAssit` that selects it.
@@ -109,6 +123,22 @@ pub struct Sku {
     pub id: String,
     pub name: String,
     pub charge: Charge,
+    /// 购买时长: the terms a subscription SKU sells, shortest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub terms: Vec<Term>,
+    /// A trial's length in days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_days: Option<u32>,
+    /// 额外计费项 the buyer chooses at purchase and may change by upgrading.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extras: Vec<ExtraItem>,
+}
+
+impl Sku {
+    /// The term of `months` this SKU sells.
+    pub fn term(&self, months: u32) -> Option<&Term> {
+        self.terms.iter().find(|t| t.months == months)
+    }
 }
 
 /// How a SKU is paid for.
@@ -117,6 +147,10 @@ pub struct Sku {
 pub enum Charge {
     /// 按量付费: opened at once, billed from metering.
     PayAsYouGo,
+    /// 包年包月: a term paid up front, renewed or left to expire.
+    Subscription,
+    /// 免费试用: a term of `trial_days`, free, never renewed.
+    Trial,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -146,6 +180,14 @@ pub struct StsCredential {
 
 fn default_notification_retry_interval() -> Duration {
     Duration::from_secs(5 * 60)
+}
+
+fn default_release_grace() -> Duration {
+    Duration::from_secs(15 * 24 * 3600)
+}
+
+fn default_refund_window() -> Duration {
+    Duration::from_secs(5 * 24 * 3600)
 }
 
 fn default_delivery_concurrency() -> usize {
@@ -211,6 +253,8 @@ impl World {
             ("spi_retry_interval", s.spi_retry_interval),
             ("notification_retry_interval", s.notification_retry_interval),
             ("provisioning_delay", s.provisioning_delay),
+            ("release_grace", s.release_grace),
+            ("refund_window", s.refund_window),
         ] {
             if interval > MAX_RETRY_INTERVAL {
                 return bad(format!("settings.{name} may be at most 30 days"));
@@ -236,6 +280,11 @@ impl World {
             }
             if let Some(s) = p.skus.iter().find(|s| !s.id.starts_with(&format!("{}-", p.code))) {
                 return bad(format!("SKU `{}` should start with `{}-`", s.id, p.code));
+            }
+            for sku in &p.skus {
+                if let Err(m) = sku.check() {
+                    return bad(format!("SKU {}: {m}", sku.id));
+                }
             }
             for m in &p.metering {
                 if !protocol::metering::KEYS.contains(&m.key.as_str()) {

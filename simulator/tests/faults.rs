@@ -282,7 +282,7 @@ async fn served() -> Served {
     let sim = simulator(world_with_vendor(&vendor.spi_url()));
     let buyer = sim.world().buyers[0].clone();
     let order = sim
-        .open_service(&buyer, "cmgj00061912", "cmgj00061912-payg")
+        .open_service(&buyer, "cmgj00061912", "cmgj00061912-payg", &Default::default())
         .unwrap();
     sim.clock().advance(Duration::from_secs(120)).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -10,7 +10,7 @@ fn first_order(deterministic: bool) -> (String, String) {
     let sim = Simulator::open(World::default_world(), options).unwrap();
     let buyer = sim.world().buyers[0].clone();
     let order = sim
-        .open_service(&buyer, "cmgj00061912", "cmgj00061912-payg")
+        .open_service(&buyer, "cmgj00061912", "cmgj00061912-payg", &Default::default())
         .unwrap();
     (order.order_id, order.instance_id)
 }

@@ -189,6 +189,8 @@ pub(super) fn open_instances(sim: &Simulator, count: usize) -> anyhow::Result<Ve
                 pay_status: "PAID".into(),
                 instance_id: instance_id.clone(),
                 created_at: now,
+                order_status: "NORMAL".into(),
+                ..Order::default()
             })?;
             tx.insert_instance(&Instance {
                 instance_id: instance_id.clone(),
@@ -206,6 +208,8 @@ pub(super) fn open_instances(sim: &Simulator, count: usize) -> anyhow::Result<Ve
                 failure: None,
                 created_at: now,
                 opened_at: Some(now),
+                expires_at: None,
+                extras: Default::default(),
             })?;
         }
         Ok::<_, simulator::store::StoreError>(())

@@ -61,8 +61,9 @@ pub const STORE_FILE: Floors = &[
 ];
 
 /// `simulator`: router → pages, the OpenAPI's dispatch, control API side by side → the OpenAPI's
-/// families → what the families are built from → opening a world → the marketplace's rules → the
-/// state handle → the store, the world and the SPI transport at the ground.
+/// families → what the families are built from, opening a world and 开通 → the lifecycle → the
+/// marketplace's other rules → the state handle → the store, the world and the SPI transport at
+/// the ground.
 pub const SIMULATOR: Floors = &[
     ("", 8, "router"),
     ("pages", 7, "pages"),
@@ -75,8 +76,11 @@ pub const SIMULATOR: Floors = &[
     ("openapi::answer", 5, "OpenAPI calls and answers"),
     ("openapi::error", 5, "OpenAPI calls and answers"),
     // Opening or resetting a world: builds the state, the job runner, and seeds it.
-    ("opening", 4, "opening"),
-    ("purchase", 4, "purchase"),
+    ("opening", 5, "opening"),
+    // 开通 makes an order with its term and schedules the term's end.
+    ("purchase", 5, "purchase"),
+    // Life after 开通, and the schedule that runs its transitions and the deliveries.
+    ("lifecycle", 4, "lifecycle"),
     // Arming a fault checks it against the rules (the actions there are) and the store.
     ("faults", 4, "faults"),
     ("delivery", 3, "SPI delivery"),

@@ -24,6 +24,8 @@ pub struct HourRun {
     /// The marketplace's id of the instance that pays for the cluster (its `orderBizId`): the
     /// pushed `InstanceId`.
     pub marketplace_instance: String,
+    /// The SKU the instance is on now: a subscription's clusters are not metered.
+    pub sku_id: String,
     pub plan: String,
     pub started: Instant,
     pub ended: Option<Instant>,
@@ -248,7 +250,7 @@ impl Db {
     /// by cluster then start.
     pub fn hour_runs(&self, from: Instant, to: Instant) -> Result<Vec<HourRun>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT r.cluster_id, c.org_id, i.order_biz_id, c.plan, r.started_at, r.ended_at
+            "SELECT r.cluster_id, c.org_id, i.order_biz_id, c.plan, r.started_at, r.ended_at, i.sku_id
              FROM cluster_runs r JOIN clusters c ON c.id = r.cluster_id JOIN instances i ON i.id = c.instance_id
              WHERE r.started_at < ?2 AND (r.ended_at IS NULL OR r.ended_at > ?1)
              ORDER BY r.cluster_id, r.started_at",
@@ -258,6 +260,7 @@ impl Db {
                 cluster_id: r.get(0)?,
                 org_id: r.get(1)?,
                 marketplace_instance: r.get(2)?,
+                sku_id: r.get(6)?,
                 plan: r.get(3)?,
                 started: instant(r.get(4)?),
                 ended: r.get::<_, Option<i64>>(5)?.map(instant),

@@ -46,7 +46,7 @@ pub fn accrue(hour: Instant, runs: &[HourRun], world: &ConsoleWorld) -> Vec<Usag
         }
         let seconds = ms / 1000;
         ms = 0;
-        if seconds == 0 {
+        if seconds == 0 || !world.sku(&run.sku_id).is_none_or(|s| s.metered) {
             continue;
         }
         let Some(plan) = world.plan(&run.plan) else {
@@ -81,6 +81,7 @@ mod tests {
 
     fn run(cluster: &str, plan: &str, started: &str, ended: Option<&str>) -> HourRun {
         HourRun {
+            sku_id: "cmgj00061912-payg".into(),
             cluster_id: cluster.into(),
             org_id: "org-a".into(),
             marketplace_instance: "8000001".into(),

@@ -18,14 +18,12 @@ pub mod judge;
 pub mod queue;
 
 use crate::faults::book::SpiFault;
-use crate::state::{Shared, Simulator};
+use crate::state::Simulator;
 use crate::store::jobs::Job;
 use crate::store::messages::{DueDelivery, Message};
 use crate::store::StoreError;
 use attempt::{Attempted, Undeliverable};
-use protocol::clock::{BoxFuture, Timers};
 use protocol::time::{epoch_millis, Instant};
-use std::sync::Weak;
 
 /// The faults one delivery goes out with.
 pub(crate) struct Faults {
@@ -48,42 +46,11 @@ impl Faults {
     }
 }
 
-/// The simulator's scheduled work, as the clock sees it.
-pub(crate) struct JobRunner {
-    sim: Weak<Shared>,
-}
-
-impl JobRunner {
-    pub(crate) fn new(sim: Weak<Shared>) -> Self {
-        JobRunner { sim }
-    }
-
-    fn simulator(&self) -> Option<Simulator> {
-        self.sim.upgrade().map(|shared| Simulator { shared })
-    }
-}
-
-impl Timers for JobRunner {
-    fn next_due(&self) -> Option<Instant> {
-        let sim = self.simulator()?;
-        let due = sim.store().next_job_due().ok().flatten()?;
-        chrono::DateTime::from_timestamp_millis(due)
-    }
-
-    fn run_due(&self, now: Instant) -> BoxFuture<'_> {
-        Box::pin(async move {
-            if let Some(sim) = self.simulator() {
-                sim.deliver_due(now).await;
-            }
-        })
-    }
-}
-
 impl Simulator {
     /// Delivers everything due at or before `now`, a batch of up to `delivery_concurrency` calls at
     /// a time, until nothing is due. A job that cannot be delivered or recorded is dropped (and
     /// logged); the rest go on.
-    async fn deliver_due(&self, now: Instant) {
+    pub(crate) async fn deliver_due(&self, now: Instant) {
         let batch_size = self.world().settings.delivery_concurrency.max(1);
         loop {
             let due = match self.store().due_deliveries(epoch_millis(now), batch_size) {

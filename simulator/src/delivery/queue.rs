@@ -6,7 +6,7 @@
 use super::action::{Action, Subject};
 use crate::state::Simulator;
 use crate::store::messages::{Message, NewMessage, ResendRefusal};
-use crate::store::orders::{Instance, Status};
+use crate::store::orders::{Instance, Order, Status};
 use crate::store::StoreError;
 use protocol::time::{epoch_millis, spi_format};
 
@@ -56,26 +56,7 @@ impl Simulator {
     ) -> Result<Message, QueueError> {
         let action = Action::parse(action).map_err(QueueError::UnknownAction)?;
         let instance = self.instance_for(instance_id)?;
-        self.queue(&instance, action, extra, None)
-    }
-
-    /// Expires an open instance: 已过期 at once, and expiredInstance goes out.
-    pub fn expire(&self, instance_id: &str) -> Result<Message, QueueError> {
-        let instance = self.instance_for(instance_id)?;
-        self.check_status(&instance, &[Status::Opened], "open", "expired")?;
-        self.queue(&instance, Action::ExpiredInstance, &[], Some(Status::Expired))
-    }
-
-    /// Releases an open or expired instance: 已释放 at once, and releaseInstance goes out.
-    pub fn release(&self, instance_id: &str) -> Result<Message, QueueError> {
-        let instance = self.instance_for(instance_id)?;
-        self.check_status(
-            &instance,
-            &[Status::Opened, Status::Expired],
-            "open or expired",
-            "released",
-        )?;
-        self.queue(&instance, Action::ReleaseInstance, &[], Some(Status::Closed))
+        self.queue(&instance, action, extra)
     }
 
     /// Sends message `id`, which gave up, once more — with its tries counted from zero again when
@@ -88,13 +69,13 @@ impl Simulator {
         Ok(message)
     }
 
-    fn instance_for(&self, instance_id: &str) -> Result<Instance, QueueError> {
+    pub(crate) fn instance_for(&self, instance_id: &str) -> Result<Instance, QueueError> {
         self.store()
             .instance(instance_id)?
             .ok_or_else(|| QueueError::UnknownInstance(instance_id.to_owned()))
     }
 
-    fn check_status(
+    pub(crate) fn check_status(
         &self,
         instance: &Instance,
         allowed: &[Status],
@@ -112,13 +93,26 @@ impl Simulator {
         })
     }
 
-    fn queue(
+    pub(crate) fn queue(
         &self,
         instance: &Instance,
         action: Action,
         extra: &[(String, String)],
-        becomes: Option<Status>,
     ) -> Result<Message, QueueError> {
+        let message = self.message_to(instance, action, extra)?;
+        let id = self.store().transaction(|tx| tx.enqueue_message(&message))?;
+        self.clock().wake();
+        self.store().message(id)?.ok_or(QueueError::Reset)
+    }
+
+    /// The message that takes `action` to `instance` now, with `extra` parameters added (or
+    /// replacing the defaults of the same name); the caller stores it.
+    pub(crate) fn message_to(
+        &self,
+        instance: &Instance,
+        action: Action,
+        extra: &[(String, String)],
+    ) -> Result<NewMessage, QueueError> {
         if action.needs_vendor_instance() && instance.vendor_instance_id.is_none() {
             return Err(QueueError::NotOpened {
                 instance: instance.instance_id.clone(),
@@ -159,7 +153,7 @@ impl Simulator {
             }
         }
         let at = epoch_millis(now);
-        let message = NewMessage {
+        Ok(NewMessage {
             instance_id: instance.instance_id.clone(),
             action: action.name().to_owned(),
             request_id: params
@@ -170,26 +164,42 @@ impl Simulator {
             params,
             created_at: at,
             due_at: at,
-        };
-        let id = self.store().transaction(|tx| {
-            if let Some(status) = becomes {
-                tx.set_instance_status(&instance.instance_id, status)?;
-            }
-            tx.enqueue_message(&message)
-        })?;
-        self.clock().wake();
-        self.store().message(id)?.ok_or(QueueError::Reset)
+        })
     }
 }
 
-/// The createInstance message a purchase makes, its first attempt due at `due_at`.
-pub fn create_instance_message(order: &crate::store::orders::Order, due_at: i64) -> NewMessage {
+/// The createInstance message a purchase makes, its first attempt due at `due_at`: with `trial`
+/// true for a trial, the term's end as `expiredOn`, and each extra item chosen as a parameter.
+pub fn create_instance_message(order: &Order, due_at: i64) -> NewMessage {
+    let mut params = Action::CreateInstance.params(&Subject::from(order), "", None);
+    if order.order_type == "TRIAL" {
+        if let Some(slot) = params.iter_mut().find(|(k, _)| k == "trial") {
+            slot.1 = "true".into();
+        }
+    }
+    if let Some(end) = order.ends_at.and_then(chrono::DateTime::from_timestamp_millis) {
+        params.push(("expiredOn".into(), spi_format(end)));
+    }
+    params.extend(order.extras.iter().map(|(k, v)| (k.clone(), v.to_string())));
     NewMessage {
         instance_id: order.instance_id.clone(),
         action: Action::CreateInstance.name().to_owned(),
-        params: Action::CreateInstance.params(&Subject::from(order), "", None),
+        params,
         request_id: None,
         created_at: order.created_at,
         due_at,
+    }
+}
+
+/// The orderPay message that tells the vendor `order` was paid: its own `requestId`, after what
+/// the instance has pending.
+pub fn order_pay_message(order: &Order, request_id: &str, at: i64) -> NewMessage {
+    NewMessage {
+        instance_id: order.instance_id.clone(),
+        action: Action::OrderPay.name().to_owned(),
+        params: Action::OrderPay.params(&Subject::from(order), "", Some(request_id)),
+        request_id: Some(request_id.to_owned()),
+        created_at: at,
+        due_at: at,
     }
 }

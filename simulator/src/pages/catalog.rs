@@ -3,16 +3,19 @@
 //! that run it), and the notice 开通申请已提交 after 开通.
 
 use super::error::PageError;
-use super::layout::{self, csrf_field};
+use super::layout::{self, csrf_field, when, yuan};
 use super::session::{self, check_csrf, form_fields, see_other, SignedIn};
+use crate::lifecycle::Choice;
 use crate::purchase::PurchaseError;
 use crate::state::Simulator;
-use crate::world::Product;
+use crate::store::orders::Extras;
+use crate::world::{term_words, Charge, Product, Sku};
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup, PreEscaped};
+use std::collections::HashMap;
 
 /// The agreement a buyer must tick before 开通.
 pub const AGREEMENT: &str = "同意商品在线协议及云市场平台服务协议";
@@ -70,24 +73,93 @@ pub async fn show(
             p { (p.summary) }
             p.muted { "服务商：" (vendor) " · 商品编码：" (p.code) }
             h3 { "规格" }
-            ul { @for sku in &p.skus { li { (sku.name) " — 按实际用量计费，费用计入阿里云账单" } } }
+            ul { @for sku in &p.skus {
+                li { a href={ "/products/" (p.code) "/open?sku=" (sku.id) } { (sku.name) } " — " (charge_words(sku)) }
+            } }
             p { a.primary href={ "/products/" (p.code) "/open" } { "立即开通" } }
         },
     ))
 }
 
-fn open_dialog(p: &Product, signed_in: &SignedIn, error: Option<&str>) -> Markup {
-    let sku = &p.skus[0];
+/// What a SKU costs, in the words of the product page and the 开通 dialog.
+fn charge_words(sku: &Sku) -> String {
+    match sku.charge {
+        Charge::PayAsYouGo => "按实际用量计费，费用计入阿里云账单".into(),
+        Charge::Subscription => {
+            let terms: Vec<String> = sku
+                .terms
+                .iter()
+                .map(|t| format!("{} {}", term_words(t.months), yuan(t.price)))
+                .collect();
+            format!("包年包月：{}", terms.join("，"))
+        }
+        Charge::Trial => format!("免费试用 {} 天，到期后停止服务", sku.trial_days.unwrap_or(0)),
+    }
+}
+
+/// The 开通 dialog for the SKU, term and extra items `chosen` (a query or a refused form): a form
+/// that chooses them (查看价格 shows the price without JavaScript), the price, and the form that
+/// buys them.
+fn open_dialog(
+    sim: &Simulator,
+    p: &Product,
+    signed_in: &SignedIn,
+    chosen: &HashMap<String, String>,
+    error: Option<&str>,
+) -> Markup {
+    let sku = chosen.get("sku").and_then(|id| p.sku(id)).unwrap_or(&p.skus[0]);
+    let choice = choice_from(chosen).unwrap_or_default();
+    let months = choice.months.or_else(|| sku.terms.first().map(|t| t.months));
+    let quote = sim.quote_purchase(&signed_in.buyer, &p.code, &sku.id, &choice);
+    let title = match sku.charge {
+        Charge::PayAsYouGo => "开通按量服务",
+        Charge::Subscription => "开通包年包月服务",
+        Charge::Trial => "开通免费试用",
+    };
     layout::dialog(
-        "开通按量服务",
+        title,
         Some(signed_in),
         html! {
             @if let Some(e) = error { p.error role="alert" { (e) } }
             p { "商品：" (p.name) }
-            p { "规格：" (sku.name) "（按量付费，开通免费，按实际用量出账）" }
+            form method="get" id="choose-form" {
+                p { label { "规格 " select name="sku" {
+                    @for s in &p.skus { option value=(s.id) selected[s.id == sku.id] { (s.name) } }
+                } } }
+                @if !sku.terms.is_empty() {
+                    p { label { "购买时长 " select name="months" {
+                        @for t in &sku.terms {
+                            option value=(t.months) selected[Some(t.months) == months] { (term_words(t.months)) }
+                        }
+                    } } }
+                }
+                @for e in &sku.extras {
+                    p { label { (e.name) " "
+                        input type="number" name={ "extra." (e.key) } min=(e.min) max=(e.max)
+                            value=(choice.extras.get(&e.key).copied().unwrap_or(e.default));
+                        " （" (e.min) "–" (e.max) "，每个每月 " (yuan(e.monthly_price)) "）"
+                    } }
+                }
+                p { button type="submit" id="price-button" { "查看价格" } }
+            }
+            p { "规格：" (sku.name) "（" (charge_words(sku)) "）" }
+            @match &quote {
+                Ok(order) => {
+                    p id="price" { "应付金额：" (yuan(order.price)) }
+                    @if let Some(end) = order.ends_at { p { "到期时间：" (when(end)) } }
+                }
+                Err(e) => p.error role="alert" { (e) },
+            }
             form method="post" action={ "/products/" (p.code) "/open" } id="open-form" {
                 (csrf_field(&signed_in.session.csrf))
                 input type="hidden" name="sku" value=(sku.id);
+                @if let Some(m) = months.filter(|_| !sku.terms.is_empty()) {
+                    input type="hidden" name="months" value=(m);
+                }
+                @for e in &sku.extras {
+                    input type="hidden" name={ "extra." (e.key) }
+                        value=(choice.extras.get(&e.key).copied().unwrap_or(e.default));
+                }
                 p { label { input type="checkbox" name="agree" value="yes" id="agree"; " " (AGREEMENT) } }
                 p.actions {
                     button.primary type="submit" id="open-button" { "开通" }
@@ -105,11 +177,13 @@ fn open_dialog(p: &Product, signed_in: &SignedIn, error: Option<&str>) -> Markup
 pub async fn open_form(
     State(sim): State<Simulator>,
     Path(code): Path<String>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let p = product(&sim, &code)?;
     let signed_in = session::require(&sim, &headers, &format!("/products/{code}/open"))?;
-    Ok(open_dialog(p, &signed_in, None).into_response())
+    let chosen = form_fields(query.unwrap_or_default().as_bytes());
+    Ok(open_dialog(&sim, p, &signed_in, &chosen, None).into_response())
 }
 
 pub async fn open_submit(
@@ -123,12 +197,19 @@ pub async fn open_submit(
     let f = form_fields(&body);
     check_csrf(&signed_in, &f)?;
     if f.get("agree").map(String::as_str) != Some("yes") {
-        let page = open_dialog(p, &signed_in, Some(&format!("请先阅读并勾选“{AGREEMENT}”。")));
+        let page = open_dialog(
+            &sim,
+            p,
+            &signed_in,
+            &f,
+            Some(&format!("请先阅读并勾选“{AGREEMENT}”。")),
+        );
         return Ok((StatusCode::BAD_REQUEST, page).into_response());
     }
     let sku = f.get("sku").cloned().unwrap_or_else(|| p.skus[0].id.clone());
+    let choice = choice_from(&f)?;
     let order = sim
-        .open_service(&signed_in.buyer, &p.code, &sku)
+        .open_service(&signed_in.buyer, &p.code, &sku, &choice)
         .map_err(|e| match e {
             PurchaseError::Store(e) => PageError::Store(e),
             other => PageError::BadRequest(format!("{other}。")),
@@ -157,4 +238,26 @@ pub async fn submitted(
         },
     )
     .into_response())
+}
+
+/// The term (`months`) and extra items (`extra.<Key>`) a form chose; a field that is not a count
+/// is refused.
+pub(super) fn choice_from(f: &HashMap<String, String>) -> Result<Choice, PageError> {
+    let count = |name: &str, value: &str| {
+        value
+            .trim()
+            .parse::<u32>()
+            .map_err(|_| PageError::BadRequest(format!("{name} 须为正整数。")))
+    };
+    let months = match f.get("months").filter(|m| !m.trim().is_empty()) {
+        Some(m) => Some(count("购买时长", m)?),
+        None => None,
+    };
+    let mut extras = Extras::new();
+    for (name, value) in f {
+        if let Some(key) = name.strip_prefix("extra.") {
+            extras.insert(key.to_owned(), count(key, value)?);
+        }
+    }
+    Ok(Choice { months, extras })
 }

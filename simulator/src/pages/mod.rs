@@ -1,6 +1,7 @@
 //! The marketplace's pages, server-rendered and usable without JavaScript. The buyer's:
-//! [`catalog`] (products, 立即开通, 开通按量服务, 开通申请已提交), [`services`] (已购买服务列表, 详情,
-//! 使用指南, 免登), [`bills`], [`cross_account`] (跨账号授权). The vendor's: [`messages`] (生产消息,
+//! [`catalog`] (products, 立即开通, 开通服务 with its SKU, term and extra items, 开通申请已提交),
+//! [`services`] (已购买服务列表, 详情, 使用指南, 免登), [`terms`] (续费, 升级, 退订, 自动续费),
+//! [`bills`], [`cross_account`] (跨账号授权). The vendor's: [`messages`] (生产消息,
 //! the SPI messages to its products' instances) and [`message`] (one message's attempts, 重新发送,
 //! 重置生产次数). Both sign in on [`signin`] (with [`return_path`], where it leads); [`layout`]
 //! frames them, [`session`] knows who is signed in, buyer or vendor, and [`error`] renders what
@@ -20,6 +21,7 @@ pub mod return_path;
 pub mod services;
 pub mod session;
 pub mod signin;
+pub mod terms;
 
 use crate::state::Simulator;
 use axum::routing::{get, post};
@@ -43,6 +45,22 @@ pub fn routes() -> Router<Simulator> {
         .route(
             "/console/services/{id}/sso",
             get(services::sso_notice).post(services::sso_go),
+        )
+        .route(
+            "/console/services/{id}/renew",
+            get(terms::renew_form).post(terms::renew_submit),
+        )
+        .route(
+            "/console/services/{id}/upgrade",
+            get(terms::upgrade_form).post(terms::upgrade_submit),
+        )
+        .route(
+            "/console/services/{id}/refund",
+            get(terms::refund_form).post(terms::refund_submit),
+        )
+        .route(
+            "/console/services/{id}/auto-renew",
+            post(terms::auto_renew_submit),
         )
         .route("/console/bills", get(bills::show))
         .route(messages::LIST, get(messages::list))

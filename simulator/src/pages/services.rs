@@ -4,12 +4,14 @@
 //! Another buyer's instance is "not found", never "forbidden", so ids cannot be probed.
 
 use super::error::PageError;
-use super::layout::{self, csrf_field, when};
+use super::layout::{self, csrf_field, when, yuan};
 use super::session::{self, check_csrf, form_fields, see_other, SignedIn};
+use super::terms;
 use crate::delivery::judge::outcome_words;
 use crate::state::Simulator;
 use crate::store::deliveries::JournalFilter;
 use crate::store::orders::{Instance, Status};
+use crate::world::{term_words, Charge};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -57,7 +59,7 @@ pub async fn list(State(sim): State<Simulator>, headers: HeaderMap) -> Result<Re
             p.muted { "您还没有购买服务。" a href="/products" { "去云市场看看" } }
         } @else {
             table {
-                tr { th { "服务名称" } th { "实例ID" } th { "规格" } th { "状态" } th { "购买时间" } th { "操作" } }
+                tr { th { "服务名称" } th { "实例ID" } th { "规格" } th { "状态" } th { "购买时间" } th { "到期时间" } th { "操作" } }
                 @for i in &instances {
                     tr {
                         td { (product_name(&sim, i)) }
@@ -70,12 +72,14 @@ pub async fn list(State(sim): State<Simulator>, headers: HeaderMap) -> Result<Re
                             }
                         }
                         td { (when(i.created_at)) }
+                        td { (i.expires_at.map(when).unwrap_or_else(|| "—".into())) }
                         td.actions {
                             a href={ "/console/services/" (i.instance_id) "/guide" } { "使用指南" }
                             a href={ "/console/services/" (i.instance_id) } { "详情" }
                             @if i.status == Status::Opened && i.auth_url().is_some() {
                                 a href={ "/console/services/" (i.instance_id) "/sso" } { "免登" }
                             }
+                            (term_links(&sim, i))
                         }
                     }
                 }
@@ -84,6 +88,25 @@ pub async fn list(State(sim): State<Simulator>, headers: HeaderMap) -> Result<Re
     };
     let refresh = opening.then_some(REFRESH_SECONDS);
     Ok(layout::page_with_refresh("已购买服务列表", Some(&signed_in), refresh, body).into_response())
+}
+
+/// 续费, 升级 and 退订, where the instance's SKU and state allow them.
+fn term_links(sim: &Simulator, i: &Instance) -> Markup {
+    let subscription = sim
+        .world()
+        .product(&i.product_code)
+        .and_then(|p| p.sku(&i.sku_id))
+        .is_some_and(|s| s.charge == Charge::Subscription);
+    let live = matches!(i.status, Status::Opened | Status::Expired);
+    html! {
+        @if subscription && live {
+            a href={ "/console/services/" (i.instance_id) "/renew" } { "续费" }
+            @if i.status == Status::Opened {
+                a href={ "/console/services/" (i.instance_id) "/upgrade" } { "升级" }
+            }
+            a href={ "/console/services/" (i.instance_id) "/refund" } { "退订" }
+        }
+    }
 }
 
 pub async fn detail(
@@ -100,6 +123,13 @@ pub async fn detail(
     };
     // The buyer sees how opening went; the vendor's other notifications are the vendor's page.
     let (attempts, _) = sim.store().journal(&filter, 0, 1000)?;
+    let orders = sim.store().orders_of(&i.instance_id)?;
+    let auto_renewal = sim.store().purchase_extras(&i.instance_id)?.auto_renewal;
+    let sku = sim
+        .world()
+        .product(&i.product_code)
+        .and_then(|p| p.sku(&i.sku_id));
+    let subscription = sku.filter(|s| s.charge == Charge::Subscription);
     let json_block = |label: &str, value: &Option<String>| -> Markup {
         html! {
             h3 { (label) }
@@ -120,8 +150,31 @@ pub async fn detail(
             tr { th { "状态" } td { (i.status.words()) } }
             tr { th { "购买时间" } td { (when(i.created_at)) } }
             tr { th { "开通时间" } td { (i.opened_at.map(when).unwrap_or_else(|| "—".into())) } }
+            tr { th { "到期时间" } td { (i.expires_at.map(when).unwrap_or_else(|| "—（按量付费）".into())) } }
+            @for (key, count) in &i.extras { tr { th { (key) } td { (count) } } }
+            @if let Some(sku) = subscription {
+                @if !matches!(i.status, Status::Closed | Status::OpenFailed) {
+                    tr { th { "自动续费" } td { (terms::auto_renew_form(&signed_in, &i, sku, auto_renewal.as_ref())) } }
+                }
+            }
             @if let Some(next) = i.next_attempt_at { tr { th { "下次尝试" } td { (when(next)) } } }
             @if let Some(reason) = &i.failure { tr { th { "开通失败原因" } td.error { (reason) } } }
+        }
+        p.actions { (term_links(&sim, &i)) }
+        h3 { "订单" }
+        table {
+            tr { th { "订单号" } th { "类型" } th { "规格" } th { "时长" } th { "金额" } th { "状态" } th { "下单时间" } }
+            @for o in &orders {
+                tr {
+                    td { (o.order_id) }
+                    td { (order_words(&o.order_type)) }
+                    td { (o.sku_id) }
+                    td { (o.months.map(term_words).unwrap_or_else(|| "—".into())) }
+                    td { (yuan(o.price)) }
+                    td { @if o.is_refunded() { "已退款" } @else { "已支付" } }
+                    td { (when(o.created_at)) }
+                }
+            }
         }
         (json_block("应用信息", &i.app_info))
         (json_block("主机&备案信息", &i.host_info))
@@ -142,6 +195,17 @@ pub async fn detail(
         p { a href="/console/services" { "返回已购买服务列表" } }
     };
     Ok(layout::page("详情", Some(&signed_in), body).into_response())
+}
+
+/// An order's type in the buyer's words.
+fn order_words(order_type: &str) -> &str {
+    match order_type {
+        "NEW" => "新购",
+        "TRIAL" => "试用",
+        "RENEW" => "续费",
+        "UPGRADE" => "升级",
+        other => other,
+    }
 }
 
 fn pretty(text: &str) -> String {

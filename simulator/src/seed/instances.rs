@@ -85,6 +85,8 @@ pub fn seed(sim: &Simulator) -> Result<(), StoreError> {
                 pay_status: "PAID".into(),
                 instance_id: p.instance_id.clone(),
                 created_at: created,
+                order_status: "NORMAL".into(),
+                ..Order::default()
             })?;
             tx.insert_instance(&Instance {
                 instance_id: p.instance_id.clone(),
@@ -102,6 +104,8 @@ pub fn seed(sim: &Simulator) -> Result<(), StoreError> {
                 failure: p.failure.clone(),
                 created_at: created,
                 opened_at: p.opened_at.as_deref().map(at),
+                expires_at: None,
+                extras: Default::default(),
             })?;
             if let Some(image) = &p.image {
                 let image = Image {

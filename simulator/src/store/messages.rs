@@ -269,7 +269,8 @@ impl Store {
     pub fn due_deliveries(&self, now: i64, limit: usize) -> Result<Vec<DueDelivery>, StoreError> {
         let conn = self.conn();
         let mut jobs = conn.prepare_cached(
-            "SELECT id, due_at, kind, subject, attempt FROM jobs WHERE due_at <= ?1 ORDER BY due_at, id LIMIT ?2",
+            "SELECT id, due_at, kind, subject, attempt FROM jobs WHERE kind = 'deliver' AND due_at <= ?1
+             ORDER BY due_at, id LIMIT ?2",
         )?;
         let due: Vec<Job> = jobs
             .query_map(params![now, limit as i64], |r| {

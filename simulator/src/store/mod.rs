@@ -26,6 +26,7 @@ pub mod orders;
 pub mod projects;
 pub mod purchases;
 pub mod sessions;
+pub mod terms;
 
 use rusqlite::{Connection, OptionalExtension};
 use std::path::Path;

@@ -6,6 +6,12 @@
 use super::messages::NewMessage;
 use super::{Store, StoreError, Tx};
 use rusqlite::{params, OptionalExtension, Row};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// The extra billing items (额外计费项) chosen, by key: what createInstance and upgradeInstance
+/// carry as top-level parameters.
+pub type Extras = BTreeMap<String, u32>;
 
 /// Where an instance stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,17 +58,36 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Order {
     pub order_id: String,
     pub ali_uid: String,
     pub product_code: String,
+    /// The SKU bought, renewed, or upgraded to.
     pub sku_id: String,
-    /// NEW for a first purchase.
+    /// NEW, TRIAL, RENEW or UPGRADE.
     pub order_type: String,
     pub pay_status: String,
     pub instance_id: String,
     pub created_at: i64,
+    /// The subscription term bought or renewed, in months.
+    pub months: Option<u32>,
+    /// The term the order pays for (epoch ms): a trial's days, a subscription's months; an upgrade's
+    /// is the rest of the term it upgrades. None for pay-as-you-go.
+    pub starts_at: Option<i64>,
+    pub ends_at: Option<i64>,
+    /// What the buyer paid, CNY.
+    pub price: Decimal,
+    /// The extra items the order was made with.
+    pub extras: Extras,
+    /// NORMAL, or REFUND once refunded.
+    pub order_status: String,
+}
+
+impl Order {
+    pub fn is_refunded(&self) -> bool {
+        self.order_status == "REFUND"
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -86,6 +111,10 @@ pub struct Instance {
     pub failure: Option<String>,
     pub created_at: i64,
     pub opened_at: Option<i64>,
+    /// When the term ends (epoch ms): a subscription's or trial's; None for pay-as-you-go.
+    pub expires_at: Option<i64>,
+    /// The extra items the instance has now.
+    pub extras: Extras,
 }
 
 impl Instance {
@@ -116,10 +145,22 @@ fn instance_from_row(r: &Row<'_>) -> rusqlite::Result<Instance> {
         failure: r.get("failure")?,
         created_at: r.get("created_at")?,
         opened_at: r.get("opened_at")?,
+        expires_at: r.get("expires_at")?,
+        extras: extras_from(&r.get::<_, String>("extras")?),
     })
 }
 
-fn order_from_row(r: &Row<'_>) -> rusqlite::Result<Order> {
+/// Extras as stored (a JSON object of counts); a damaged text reads as none.
+fn extras_from(text: &str) -> Extras {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+/// Extras as stored.
+pub(super) fn extras_text(extras: &Extras) -> String {
+    serde_json::to_string(extras).unwrap_or_else(|_| "{}".into())
+}
+
+pub(super) fn order_from_row(r: &Row<'_>) -> rusqlite::Result<Order> {
     Ok(Order {
         order_id: r.get("order_id")?,
         ali_uid: r.get("ali_uid")?,
@@ -129,6 +170,12 @@ fn order_from_row(r: &Row<'_>) -> rusqlite::Result<Order> {
         pay_status: r.get("pay_status")?,
         instance_id: r.get("instance_id")?,
         created_at: r.get("created_at")?,
+        months: r.get("months")?,
+        starts_at: r.get("starts_at")?,
+        ends_at: r.get("ends_at")?,
+        price: r.get::<_, String>("price")?.parse().unwrap_or_default(),
+        extras: extras_from(&r.get::<_, String>("extras")?),
+        order_status: r.get("order_status")?,
     })
 }
 
@@ -144,10 +191,11 @@ impl Store {
         self.transaction(|tx| {
             tx.insert_order(order)?;
             tx.execute(
-                "INSERT INTO instances (instance_id, order_id, ali_uid, product_code, sku_id, status, next_attempt_at, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'OPENING', ?6, ?7)",
+                "INSERT INTO instances (instance_id, order_id, ali_uid, product_code, sku_id, status, next_attempt_at,
+                     created_at, expires_at, extras)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'OPENING', ?6, ?7, ?8, ?9)",
                 params![order.instance_id, order.order_id, order.ali_uid, order.product_code, order.sku_id,
-                    first_call.due_at, order.created_at],
+                    first_call.due_at, order.created_at, order.ends_at, extras_text(&order.extras)],
             )?;
             tx.enqueue_message(first_call)?;
             record(tx, order)
@@ -198,10 +246,12 @@ impl Store {
 impl Tx<'_> {
     pub fn insert_order(&self, order: &Order) -> Result<(), StoreError> {
         self.execute(
-            "INSERT INTO orders (order_id, ali_uid, product_code, sku_id, order_type, pay_status, instance_id, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO orders (order_id, ali_uid, product_code, sku_id, order_type, pay_status, instance_id, created_at,
+                 months, starts_at, ends_at, price, extras, order_status)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![order.order_id, order.ali_uid, order.product_code, order.sku_id, order.order_type,
-                order.pay_status, order.instance_id, order.created_at],
+                order.pay_status, order.instance_id, order.created_at, order.months, order.starts_at,
+                order.ends_at, order.price.to_string(), extras_text(&order.extras), order.order_status],
         )?;
         Ok(())
     }
@@ -211,11 +261,11 @@ impl Tx<'_> {
         self.execute(
             "INSERT INTO instances (instance_id, order_id, ali_uid, product_code, sku_id, status,
                  vendor_instance_id, app_info, host_info, info, attempts, next_attempt_at, failure, created_at,
-                 opened_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                 opened_at, expires_at, extras)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
             params![i.instance_id, i.order_id, i.ali_uid, i.product_code, i.sku_id, i.status.code(),
                 i.vendor_instance_id, i.app_info, i.host_info, i.info, i.attempts, i.next_attempt_at, i.failure,
-                i.created_at, i.opened_at],
+                i.created_at, i.opened_at, i.expires_at, extras_text(&i.extras)],
         )?;
         Ok(())
     }
@@ -257,6 +307,8 @@ mod tests {
             pay_status: "PAID".into(),
             instance_id: "10000001".into(),
             created_at: 0,
+            order_status: "NORMAL".into(),
+            ..Order::default()
         };
         let first_call = NewMessage {
             instance_id: order.instance_id.clone(),

@@ -252,8 +252,17 @@ fn describe_price_is_for_buyers_and_refuses_what_it_cannot_price() {
     );
     assert_eq!(buy(r#"{"productCode":"cmgj00000000"}"#).code(), "ReturnNull");
     assert_eq!(
-        buy(r#"{"productCode":"cmgj00061912","skuCode":"prepay"}"#).code(),
+        buy(r#"{"productCode":"cmgj00061912","skuCode":"gold"}"#).code(),
         "ReturnNull"
+    );
+    // A term the SKU does not sell, and days for a subscription.
+    assert_eq!(
+        buy(r#"{"productCode":"cmgj00061912","skuCode":"standard","duration":2}"#).code(),
+        "InvalidCommodity"
+    );
+    assert_eq!(
+        buy(r#"{"productCode":"cmgj00061912","skuCode":"prepay","pricingCycle":"Day"}"#).code(),
+        "InvalidCommodity"
     );
     let e = err(
         &sim,
@@ -285,4 +294,55 @@ fn describe_price_is_for_buyers_and_refuses_what_it_cannot_price() {
         &[("OrderType", "INSTANCE_RENEW"), ("Commodity", renew)],
     );
     assert_eq!(e.code(), "InvalidInstanceId.NotFound");
+}
+
+#[test]
+fn describe_price_quotes_a_term_with_its_extra_items_from_the_worlds_catalog() {
+    let sim = Simulator::for_tests();
+    let b = buyer(&sim, "buyer-1");
+    let price = |commodity: &str| {
+        let v = ok(
+            &sim,
+            &b,
+            "DescribePrice",
+            &[("OrderType", "INSTANCE_BUY"), ("Commodity", commodity)],
+        );
+        (
+            v["TradePrice"].as_f64().unwrap(),
+            v["Cycle"].as_str().unwrap().to_owned(),
+            v["Duration"].as_i64().unwrap(),
+        )
+    };
+    assert_eq!(
+        price(r#"{"productCode":"cmgj00061912","skuCode":"standard","duration":1,"pricingCycle":"Year"}"#),
+        (2990.0, "YEAR".to_owned(), 1)
+    );
+    assert_eq!(
+        price(r#"{"productCode":"cmgj00061912","skuCode":"standard","duration":3,"pricingCycle":"Month"}"#),
+        (849.0, "MONTH".to_owned(), 3)
+    );
+    // 999 for the month, and two more clusters than none at 200 a month each: 3 × 200.
+    assert_eq!(
+        price(
+            r#"{"productCode":"cmgj00061912","skuCode":"dedicated","components":{"package_version":"x","Count":3}}"#
+        ),
+        (1599.0, "MONTH".to_owned(), 1)
+    );
+    assert_eq!(
+        price(r#"{"productCode":"cmgj00061912","skuCode":"trial"}"#),
+        (0.0, "MONTH".to_owned(), 1)
+    );
+    let e = err(
+        &sim,
+        &b,
+        "DescribePrice",
+        &[
+            ("OrderType", "INSTANCE_BUY"),
+            (
+                "Commodity",
+                r#"{"productCode":"cmgj00061912","skuCode":"dedicated","components":{"Count":11}}"#,
+            ),
+        ],
+    );
+    assert_eq!(e.code(), "InvalidCommodity");
 }

@@ -63,7 +63,12 @@ fn commodity(product: &str, sku: &str) -> String {
 
 /// Buys through CreateOrder; returns (OrderId, InstanceId).
 fn buy(sim: &Simulator, login: &str, product: &str, token: &str) -> (String, String) {
-    let sku = format!("{product}-payg");
+    buy_sku(sim, login, product, "payg", token)
+}
+
+/// Buys `<product>-<sku>` (1 month of a subscription) through CreateOrder: (order, instance).
+fn buy_sku(sim: &Simulator, login: &str, product: &str, sku: &str, token: &str) -> (String, String) {
+    let sku = format!("{product}-{sku}");
     let answer = ok(
         sim,
         &buyer(sim, login),

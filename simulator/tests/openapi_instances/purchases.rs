@@ -83,23 +83,41 @@ fn the_same_client_token_from_the_same_buyer_returns_the_first_order() {
 }
 
 #[test]
-fn renew_and_upgrade_orders_are_refused_because_they_do_not_exist_yet() {
+fn renew_and_upgrade_orders_name_an_instance_the_buyer_has_and_a_term_it_can_take() {
     let sim = Simulator::for_tests();
-    for order_type in ["INSTANCE_RENEW", "INSTANCE_UPGRADE"] {
-        let e = err(
+    let (_, payg) = buy(&sim, "buyer-1", "cmgj00061912", "payg");
+    let (_, other) = buy(&sim, "buyer-2", "cmgj00061912", "other");
+    let tokens = std::cell::Cell::new(0);
+    let order = |order_type: &str, commodity: Value| {
+        tokens.set(tokens.get() + 1);
+        err(
             &sim,
             &buyer(&sim, "buyer-1"),
             "CreateOrder",
             &[
                 ("OrderType", order_type),
-                ("Commodity", &commodity("cmgj00061912", "postpay")),
+                ("Commodity", &commodity.to_string()),
                 ("PaymentType", "AUTO"),
-                ("ClientToken", order_type),
+                ("ClientToken", &format!("lifecycle-{}", tokens.get())),
             ],
-        );
-        assert_eq!((e.status(), e.code()), (400, "InvalidOrderType.NotSupported"));
-    }
-    assert!(sim.store().instances_of("1763420985012345").unwrap().is_empty());
+        )
+    };
+    let renew = |c: Value| order("INSTANCE_RENEW", c);
+    let upgrade = |c: Value| order("INSTANCE_UPGRADE", c);
+    assert_eq!(
+        renew(json!({"productCode": "cmgj00061912"})).code(),
+        "MissingInstanceId"
+    );
+    assert_eq!(
+        renew(json!({"instanceId": other})).code(),
+        "InvalidInstanceId.NotFound"
+    );
+    // Pay-as-you-go has no term; an opening instance is not yet renewable.
+    let e = renew(json!({"instanceId": payg, "duration": 1, "pricingCycle": "Month"}));
+    assert_eq!(e.code(), "IncorrectInstanceStatus", "{}", e.message());
+    let e = upgrade(json!({"instanceId": payg, "skuCode": "standard"}));
+    assert_eq!(e.code(), "IncorrectInstanceStatus", "{}", e.message());
+    assert_eq!(sim.store().orders_of(&payg).unwrap().len(), 1);
 }
 
 #[test]
@@ -178,8 +196,13 @@ fn create_order_refuses_unusable_parameters_and_buys_nothing() {
         ),
         (
             "Commodity",
-            r#"{"productCode":"cmgj00061912","skuCode":"prepay"}"#,
+            r#"{"productCode":"cmgj00061912","skuCode":"gold"}"#,
             "InvalidSkuCode.NotFound",
+        ),
+        (
+            "Commodity",
+            r#"{"productCode":"cmgj00061912","skuCode":"standard","duration":2}"#,
+            "InvalidCommodity",
         ),
     ];
     for (name, value, code) in cases {
@@ -211,7 +234,7 @@ fn create_order_refuses_unusable_parameters_and_buys_nothing() {
 fn auto_renewal_turned_on_shows_in_the_isv_view_and_turning_it_off_empties_it() {
     let sim = Simulator::for_tests();
     let b = buyer(&sim, "buyer-1");
-    let (_, instance) = buy(&sim, "buyer-1", "cmgj00061912", "renew");
+    let (_, instance) = buy_sku(&sim, "buyer-1", "cmgj00061912", "standard", "renew");
     let isv_view = || {
         ok(
             &sim,
@@ -230,14 +253,14 @@ fn auto_renewal_turned_on_shows_in_the_isv_view_and_turning_it_off_empties_it() 
             ("OrderBizId", &instance),
             ("Type", "open"),
             ("AutoRenewCycle", "Year"),
-            ("AutoRenewDuration", "2"),
+            ("AutoRenewDuration", "1"),
         ],
     );
     assert_model(&on, AUTO_RENEW, &[]);
     assert_eq!(on["Data"], true);
     assert_eq!(
         inner(&isv_view(), "AutoRenewal"),
-        json!({"autoRenewCycle": "Year", "autoRenewDuration": 2})
+        json!({"autoRenewCycle": "Year", "autoRenewDuration": 1})
     );
     let buyer_view = ok(&sim, &b, "DescribeInstance", &[("InstanceId", &instance)]);
     assert_eq!(buyer_view["AutoRenewal"], isv_view()["AutoRenewal"]);

@@ -118,7 +118,7 @@ async fn create_order_answers_a_signed_request_and_the_buyer_reads_the_purchase(
 async fn auto_renew_instance_answers_a_signed_request_with_its_parameters_in_the_form_body() {
     let sim = Simulator::for_tests();
     let app = http::app(&sim);
-    let (_, instance) = buy(&sim, "buyer-1", "cmgj00061912", "http-renew");
+    let (_, instance) = buy_sku(&sim, "buyer-1", "cmgj00061912", "standard", "http-renew");
     let (status, body) = http::send_as(
         &app,
         &buyer(&sim, "buyer-1"),

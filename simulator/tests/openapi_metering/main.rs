@@ -76,7 +76,9 @@ async fn opened() -> Opened {
     let buyer = sim.world().buyers[0].clone();
     let mut ids = Vec::new();
     for p in [PRODUCT, SECOND_PRODUCT, OTHER_VENDORS_PRODUCT] {
-        let order = sim.open_service(&buyer, p, &format!("{p}-payg")).unwrap();
+        let order = sim
+            .open_service(&buyer, p, &format!("{p}-payg"), &Default::default())
+            .unwrap();
         ids.push((p.to_owned(), order.instance_id));
     }
     sim.clock().advance(Duration::from_secs(120)).await.unwrap();

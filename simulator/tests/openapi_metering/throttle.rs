@@ -39,7 +39,7 @@ async fn the_sixty_second_rule_holds_across_a_restart_of_the_data_directory() {
     let first = Simulator::open(bigger_world(&vendor.spi_url()), options()).unwrap();
     let buyer = first.world().buyers[0].clone();
     let id = first
-        .open_service(&buyer, PRODUCT, &format!("{PRODUCT}-payg"))
+        .open_service(&buyer, PRODUCT, &format!("{PRODUCT}-payg"), &Default::default())
         .unwrap()
         .instance_id;
     first.clock().advance(Duration::from_secs(120)).await.unwrap();
@@ -63,7 +63,7 @@ async fn a_reset_world_forgets_last_pushes_though_it_reuses_the_instance_ids() {
     o.sim.reset().await.unwrap();
     let reopened = o
         .sim
-        .open_service(&buyer, PRODUCT, &format!("{PRODUCT}-payg"))
+        .open_service(&buyer, PRODUCT, &format!("{PRODUCT}-payg"), &Default::default())
         .unwrap()
         .instance_id;
     assert_eq!(reopened, id, "the id generator starts again from the seed");
@@ -79,7 +79,7 @@ async fn opened_many(n: usize) -> (Simulator, Vec<String>, Vendor) {
     let buyer = sim.world().buyers[0].clone();
     let ids = (0..n)
         .map(|_| {
-            sim.open_service(&buyer, PRODUCT, &format!("{PRODUCT}-payg"))
+            sim.open_service(&buyer, PRODUCT, &format!("{PRODUCT}-payg"), &Default::default())
                 .unwrap()
                 .instance_id
         })

@@ -110,7 +110,10 @@ async fn measure(world: &RunningWorld, args: &OpenapiArgs) -> anyhow::Result<()>
     let prepared = Instant::now();
     let mut instances = Vec::with_capacity(args.instances);
     for _ in 0..args.instances {
-        instances.push(sim.open_service(&buyer, &product.code, &sku)?.instance_id);
+        instances.push(
+            sim.open_service(&buyer, &product.code, &sku, &Default::default())?
+                .instance_id,
+        );
     }
     wait_until_opened(sim, &instances).await?;
     let prepared = prepared.elapsed();

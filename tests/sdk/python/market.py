@@ -198,12 +198,18 @@ def advance(by: str) -> None:
     control("/__marketsim/clock/advance", {"by": by})
 
 
-def buy(api: Api, client_token: str) -> market_models.CreateOrderResponseBody:
-    """A new pay-as-you-go purchase of the world's product through CreateOrder, as a buyer."""
+def buy(api: Api, client_token: str, sku: str = "payg", **commodity) -> market_models.CreateOrderResponseBody:
+    """A new purchase of the world's product through CreateOrder, as a buyer: pay-as-you-go, or
+    `sku` with the rest of the Commodity (`duration`, `pricingCycle`, `components`)."""
+    return order(api, client_token, "INSTANCE_BUY", {"productCode": PRODUCT, "skuCode": sku, **commodity})
+
+
+def order(api: Api, client_token: str, order_type: str, commodity: dict) -> market_models.CreateOrderResponseBody:
+    """CreateOrder of `order_type` for `commodity`, paid at once."""
     return api.create_order(
         market_models.CreateOrderRequest(
-            order_type="INSTANCE_BUY",
-            commodity=json.dumps({"productCode": PRODUCT, "skuCode": "payg"}),
+            order_type=order_type,
+            commodity=json.dumps(commodity),
             payment_type="AUTO",
             client_token=client_token,
         )

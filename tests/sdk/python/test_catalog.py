@@ -29,10 +29,13 @@ def test_describe_product_answers_the_listing_with_its_skus_and_shop(buyer):
     assert product.shop_info.telephones.telephone == LISTING["shop"]["telephones"]
     skus = product.product_skus.product_sku
     assert [s.code for s in skus] == [sku["id"] for sku in WORLD_PRODUCT["skus"]]
-    for sku in skus:
-        assert (sku.charge_type, sku.hidden) == ("POSTPAY", False), sku.code
-        [module] = sku.modules.module
-        assert module.code == "package_version"
+    for sku, world_sku in zip(skus, WORLD_PRODUCT["skus"]):
+        charge = "POSTPAY" if world_sku["charge"] == "pay_as_you_go" else "PREPAY"
+        assert (sku.charge_type, sku.hidden) == (charge, False), sku.code
+        assert sku.modules.module[0].code == "package_version"
+        periods = [p.period_type for p in sku.order_periods.order_period]
+        terms = {1: "MONTH", 3: "SEASON", 6: "HALFYEAR", 12: "YEAR"}
+        assert periods == [terms[t["months"]] for t in world_sku.get("terms", [])], sku.code
 
 
 def test_describe_products_finds_the_product_by_search_term_and_nothing_for_another(vendor):
@@ -76,6 +79,22 @@ def test_describe_price_of_a_pay_as_you_go_sku_is_zero_up_front(buyer):
     assert price.product_code == market.PRODUCT
     assert (price.original_price, price.trade_price, price.discount_price) == (0.0, 0.0, 0.0)
     assert (price.currency, price.cycle, price.duration, price.cuxiao) == ("CNY", "MONTH", 3, False)
+
+
+def test_describe_price_quotes_each_term_of_a_subscription_from_the_worlds_catalog(buyer):
+    sku = next(s for s in WORLD_PRODUCT["skus"] if s["charge"] == "subscription")
+    for term in sku["terms"]:
+        cycle, duration = ("Year", term["months"] // 12) if term["months"] % 12 == 0 else ("Month", term["months"])
+        price = buyer.describe_price(
+            m.DescribePriceRequest(
+                order_type="INSTANCE_BUY",
+                commodity=json.dumps(
+                    {"productCode": market.PRODUCT, "skuCode": sku["id"], "pricingCycle": cycle, "duration": duration}
+                ),
+            )
+        )
+        assert price.trade_price == float(term["price"]), term
+        assert (price.cycle, price.duration) == (cycle.upper(), duration)
 
 
 def test_describe_distribution_products_and_their_links_list_the_distribution_catalogue(vendor):

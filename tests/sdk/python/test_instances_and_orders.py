@@ -110,16 +110,15 @@ def test_describe_instances_pages_the_buyer_purchases_newest_first(buyer, opened
     assert none.total_count == 0
 
 
-def test_auto_renew_instance_turns_renewal_on_and_off_as_describe_instance_for_isv_shows(
-    buyer, vendor, opened_purchases
-):
-    instance_id, _ = opened_purchases[0]
+def test_auto_renew_instance_turns_renewal_on_and_off_as_describe_instance_for_isv_shows(buyer, vendor):
+    order = market.buy(buyer, uuid.uuid4().hex, "standard", duration=1, pricingCycle="Month")
+    instance_id = int(order.instance_ids.instance_id[0])
     on = buyer.auto_renew_instance(
-        m.AutoRenewInstanceRequest(order_biz_id=instance_id, type="open", auto_renew_cycle="Year", auto_renew_duration=2)
+        m.AutoRenewInstanceRequest(order_biz_id=instance_id, type="open", auto_renew_cycle="Year", auto_renew_duration=1)
     )
     assert (on.success, on.data) == (True, True)
     seen = vendor.describe_instance_for_isv(m.DescribeInstanceForIsvRequest(instance_id=str(instance_id)))
-    assert json.loads(seen.auto_renewal) == {"autoRenewCycle": "Year", "autoRenewDuration": 2}
+    assert json.loads(seen.auto_renewal) == {"autoRenewCycle": "Year", "autoRenewDuration": 1}
 
     off = buyer.auto_renew_instance(m.AutoRenewInstanceRequest(order_biz_id=instance_id, type="close"))
     assert (off.success, off.data) == (True, True)

@@ -66,8 +66,9 @@ pub enum ErrorCode {
     // Instances and orders.
     /// `InvalidExceptCodes` (400): `ExceptCodes` beside `Codes`.
     ExceptCodesWithCodes,
-    /// `InvalidOrderType.NotSupported` (400): a renew or upgrade order.
-    OrderTypeNotSupported,
+    /// `IncorrectInstanceStatus` (400): the instance's state or SKU does not allow the order; the
+    /// refusal says why.
+    IncorrectInstanceStatus,
     /// `InvalidCommodity` (400), with what is wrong with it.
     InvalidCommodity(String),
     /// `IdempotentParameterMismatch` (400): a client token reused with other parameters.
@@ -155,7 +156,7 @@ impl ErrorCode {
             PermissionDenied => "Permission.Denied",
             CallerType => "Auth.CallerType",
             ExceptCodesWithCodes => "InvalidExceptCodes",
-            OrderTypeNotSupported => "InvalidOrderType.NotSupported",
+            IncorrectInstanceStatus => "IncorrectInstanceStatus",
             InvalidCommodity(_) => "InvalidCommodity",
             IdempotentParameterMismatch => "IdempotentParameterMismatch",
             MeteringInvalid => "Invalid.Parameter.Metering",
@@ -236,9 +237,7 @@ impl ErrorCode {
             PermissionDenied => "PushMeteringData cannot be called with STS credentials or as a RAM user.",
             CallerType => "RAM users or STS tokens are not supported.",
             ExceptCodesWithCodes => "ExceptCodes cannot be specified together with Codes.",
-            OrderTypeNotSupported => {
-                "Only INSTANCE_BUY orders can be created: the marketplace has no renew or upgrade orders yet."
-            }
+            IncorrectInstanceStatus => "The current status of the instance does not support this operation.",
             InvalidCommodity(detail) => {
                 return Cow::Owned(format!("Specified parameter Commodity is not valid: {detail}"))
             }

@@ -3,6 +3,7 @@
 //! fixture data is put there by `seed`.
 
 pub mod catalog;
+pub mod commodity;
 pub mod instances;
 pub mod licenses;
 pub mod metering;

@@ -90,21 +90,21 @@ pub struct DescribeProductResponseBodyProductSkusProductSku<'a> {
     pub charge_type: String,
     pub constraints: &'a str,
     pub hidden: bool,
-    pub order_periods: DescribeProductResponseBodyProductSkusProductSkuOrderPeriods<'a>,
+    pub order_periods: DescribeProductResponseBodyProductSkusProductSkuOrderPeriods,
     pub modules: DescribeProductResponseBodyProductSkusProductSkuModules<'a>,
 }
 
 #[derive(Serialize)]
-pub struct DescribeProductResponseBodyProductSkusProductSkuOrderPeriods<'a> {
+pub struct DescribeProductResponseBodyProductSkusProductSkuOrderPeriods {
     #[serde(rename = "OrderPeriod")]
-    pub order_period: Vec<DescribeProductResponseBodyProductSkusProductSkuOrderPeriodsOrderPeriod<'a>>,
+    pub order_period: Vec<DescribeProductResponseBodyProductSkusProductSkuOrderPeriodsOrderPeriod>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct DescribeProductResponseBodyProductSkusProductSkuOrderPeriodsOrderPeriod<'a> {
-    pub name: &'a str,
-    pub period_type: &'a str,
+pub struct DescribeProductResponseBodyProductSkusProductSkuOrderPeriodsOrderPeriod {
+    pub name: String,
+    pub period_type: &'static str,
 }
 
 #[derive(Serialize)]

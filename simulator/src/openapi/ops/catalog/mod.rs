@@ -3,7 +3,7 @@
 //! requests (DescribeInvoiceForIsv, ModifyInvoiceForIsv).
 //!
 //! The world's products are the catalog; `fixtures/openapi/catalog.yaml` adds what the world file does
-//! not say (listing, shop, modules, prices, the distribution catalogue). The invoice requests
+//! not say (listing, shop, modules, the distribution catalogue); prices and terms are the world's. The invoice requests
 //! (`fixtures/openapi/invoices.yaml`) live in the store (`store::invoices`) because
 //! ModifyInvoiceForIsv changes them; `seed` puts them there. [`answers`] holds the SDK's models the
 //! operations answer with.
@@ -114,18 +114,7 @@ struct Extra {
 #[serde(deny_unknown_fields, default)]
 struct SkuDetail {
     code: String,
-    charge_type: String,
-    /// Price of one period (CNY) by cycle (`day`, `month`, `year`).
-    prices: BTreeMap<String, f64>,
-    order_periods: Vec<OrderPeriod>,
     modules: Vec<Module>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct OrderPeriod {
-    name: String,
-    period_type: String,
 }
 
 #[derive(Deserialize)]

@@ -5,8 +5,12 @@ use super::{filters, fixture, millis, Listing, Module, SkuDetail};
 use crate::openapi::answer::json;
 use crate::openapi::call::Call;
 use crate::openapi::error::{ApiError, ErrorCode};
+use crate::openapi::ops::commodity::{
+    invalid, lifecycle_error, purchase_error, sku_of, Commodity, OrderType,
+};
 use crate::openapi::ops::{buyer, PRODUCT_TYPES};
-use crate::world::{Charge, Product};
+use crate::world::{period_type, term_words, Charge, Product};
+use rust_decimal::prelude::ToPrimitive;
 use serde_json::Value;
 
 fn listing(code: &str) -> Option<&'static Listing> {
@@ -39,20 +43,17 @@ pub(super) fn describe_product(call: &Call<'_>) -> Result<Value, ApiError> {
         .iter()
         .map(|sku| {
             let d = sku_detail(found, &sku.id);
-            let charge_type = d
-                .map(|d| d.charge_type.clone())
-                .filter(|c| !c.is_empty())
-                .unwrap_or_else(|| match sku.charge {
-                    Charge::PayAsYouGo => "POSTPAY".to_owned(),
-                });
-            let order_period = d
-                .map(|d| d.order_periods.as_slice())
-                .unwrap_or_default()
+            let charge_type = match sku.charge {
+                Charge::PayAsYouGo => "POSTPAY".to_owned(),
+                Charge::Subscription | Charge::Trial => "PREPAY".to_owned(),
+            };
+            let order_period = sku
+                .terms
                 .iter()
                 .map(
-                    |p| DescribeProductResponseBodyProductSkusProductSkuOrderPeriodsOrderPeriod {
-                        name: &p.name,
-                        period_type: &p.period_type,
+                    |t| DescribeProductResponseBodyProductSkusProductSkuOrderPeriodsOrderPeriod {
+                        name: term_words(t.months),
+                        period_type: period_type(t.months),
                     },
                 )
                 .collect();
@@ -286,68 +287,69 @@ fn no_result() -> ApiError {
     ErrorCode::ReturnNull.into()
 }
 
-/// A number that may come as a JSON number or a JSON string.
-fn number(v: &Value) -> Option<i64> {
-    v.as_i64()
-        .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
-}
-
+/// DescribePrice (buyer): what CreateOrder would charge for the same `OrderType` and `Commodity`
+/// ([`crate::openapi::ops::commodity`]), from the world's catalog; the same refusals, except that
+/// an unknown product or SKU is `ReturnNull`.
 pub(super) fn describe_price(call: &Call<'_>) -> Result<Value, ApiError> {
     let buyer = buyer(call)?;
-    let order_type = call.params.required("OrderType")?;
-    if !["INSTANCE_BUY", "INSTANCE_RENEW", "INSTANCE_UPGRADE"].contains(&order_type) {
-        return Err(ErrorCode::Invalid("OrderType".into()).into());
-    }
-    let commodity: Value = serde_json::from_str(call.params.required("Commodity")?)
-        .ok()
-        .filter(Value::is_object)
-        .ok_or_else(|| ErrorCode::Invalid("Commodity".into()))?;
-    let text = |key: &str| {
-        commodity
-            .get(key)
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-    };
-    let code = text("productCode").ok_or_else(|| ErrorCode::Invalid("Commodity".into()))?;
-    let product = call.sim.world().product(code).ok_or_else(no_result)?;
-    let sku = match text("skuCode") {
-        None => product.skus.first(),
-        // The SDK's own words: `postpay` is the pay-as-you-go SKU, `prepay` the subscription one.
-        Some("postpay") => product.skus.iter().find(|k| k.charge == Charge::PayAsYouGo),
-        Some("prepay") => product.skus.iter().find(|k| k.charge != Charge::PayAsYouGo),
-        Some(s) => product
-            .skus
-            .iter()
-            .find(|k| k.id == s || k.id.strip_prefix(&format!("{code}-")) == Some(s)),
-    }
-    .ok_or_else(no_result)?;
-    let cycle = match text("pricingCycle").map(str::to_ascii_uppercase).as_deref() {
-        None => "MONTH".to_owned(),
-        Some(c @ ("DAY" | "MONTH" | "YEAR")) => c.to_owned(),
-        Some(_) => return Err(ErrorCode::Invalid("Commodity".into()).into()),
-    };
-    let duration = match commodity.get("duration") {
-        None => 1,
-        Some(v) => number(v)
-            .filter(|d| *d >= 1)
-            .ok_or_else(|| ErrorCode::Invalid("Commodity".into()))?,
-    };
-    if order_type != "INSTANCE_BUY" {
-        let id = text("instanceId")
-            .or_else(|| text("InstanceId"))
-            .ok_or_else(|| ErrorCode::Missing("InstanceId".into()))?;
-        match call.sim.store().instance(id)? {
-            Some(i) if i.ali_uid == buyer.ali_uid && i.product_code == product.code => {}
-            _ => return Err(ErrorCode::NotFound("InstanceId".into()).into()),
+    let order_type = OrderType::of(call)?;
+    let commodity = Commodity::of(call)?;
+    let (product, order) = match order_type {
+        OrderType::Buy => {
+            let code = commodity
+                .product_code
+                .as_deref()
+                .ok_or_else(|| invalid("productCode is missing"))?;
+            let product = call.sim.world().product(code).ok_or_else(no_result)?;
+            let sku = match commodity.sku_code.as_deref() {
+                None => product.skus.first().map(|s| s.id.as_str()),
+                Some(c) => sku_of(product, c),
+            }
+            .ok_or_else(no_result)?;
+            let choice = commodity.choice(product, sku)?;
+            let order = call
+                .sim
+                .quote_purchase(buyer, code, sku, &choice)
+                .map_err(purchase_error)?;
+            (product, order)
         }
-    }
-    let price = match sku.charge {
-        // Pay-as-you-go is billed from metering: nothing is paid up front.
-        Charge::PayAsYouGo => 0.0,
+        OrderType::Renew | OrderType::Upgrade => {
+            let id = commodity.instance()?;
+            let instance = call
+                .sim
+                .store()
+                .instance(id)?
+                .filter(|i| i.ali_uid == buyer.ali_uid)
+                .ok_or_else(|| ErrorCode::NotFound("InstanceId".into()))?;
+            let product = call
+                .sim
+                .world()
+                .product(&instance.product_code)
+                .ok_or_else(no_result)?;
+            if commodity
+                .product_code
+                .as_deref()
+                .is_some_and(|c| c != product.code)
+            {
+                return Err(ErrorCode::NotFound("InstanceId".into()).into());
+            }
+            let order = if order_type == OrderType::Renew {
+                call.sim.quote_renewal(id, commodity.renewal_months()?)
+            } else {
+                let code = commodity.sku_code.as_deref().unwrap_or(&instance.sku_id);
+                call.sim
+                    .quote_upgrade(id, sku_of(product, code).unwrap_or(code), &commodity.extras)
+            }
+            .map_err(lifecycle_error)?;
+            (product, order)
+        }
     };
-    let price = sku_detail(listing(code), &sku.id)
-        .and_then(|d| d.prices.get(&cycle.to_ascii_lowercase()))
-        .map_or(price, |unit| unit * duration as f64);
+    let price = order.price.to_f64().unwrap_or_default();
+    let (cycle, duration) = match order.months {
+        Some(m) if m % 12 == 0 && commodity.cycle == "Year" => ("YEAR".to_owned(), m / 12),
+        Some(m) => ("MONTH".to_owned(), m),
+        None => (commodity.cycle.to_ascii_uppercase(), commodity.duration),
+    };
     Ok(json(&DescribePriceResponseBody {
         product_code: &product.code,
         original_price: price,
@@ -355,7 +357,7 @@ pub(super) fn describe_price(call: &Call<'_>) -> Result<Value, ApiError> {
         discount_price: 0.0,
         currency: "CNY",
         cycle,
-        duration,
+        duration: i64::from(duration),
         cuxiao: false,
         info_title: "",
         expression_code: "",

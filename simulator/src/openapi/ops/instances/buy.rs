@@ -5,8 +5,10 @@ use super::{buyer, id_param, visible_instance};
 use crate::openapi::answer;
 use crate::openapi::call::Call;
 use crate::openapi::error::{ApiError, ErrorCode};
-use crate::purchase::PurchaseError;
-use crate::store::orders::Order;
+use crate::openapi::ops::commodity::{
+    invalid, lifecycle_error, purchase_error, sku_of, Commodity, OrderType,
+};
+use crate::store::orders::{Instance, Order, Status};
 use crate::store::purchases::AutoRenewal;
 use crate::store::Tx;
 use crate::world::{Charge, Product};
@@ -22,111 +24,122 @@ static PURCHASES: Mutex<()> = Mutex::new(());
 /// The longest `ClientToken` (ASCII).
 pub const MAX_CLIENT_TOKEN: usize = 64;
 
-fn commodity_error(message: &str) -> ApiError {
-    ErrorCode::InvalidCommodity(message.to_owned()).into()
-}
-
-/// The SKU a Commodity's `skuCode` names: the SKU's id (`cmgj00061912-payg`), the part after
-/// `<productCode>-` (`payg`), or `postpay` for the product's pay-as-you-go SKU.
-fn sku_of<'a>(product: &'a Product, sku_code: &str) -> Option<&'a str> {
-    let suffixed = format!("{}-{sku_code}", product.code);
-    product
-        .skus
-        .iter()
-        .find(|s| s.id == sku_code || s.id == suffixed)
-        .or_else(|| {
-            (sku_code == "postpay")
-                .then(|| product.skus.iter().find(|s| s.charge == Charge::PayAsYouGo))
-                .flatten()
-        })
-        .map(|s| s.id.as_str())
-}
-
-/// CreateOrder (buyer): `OrderType`* (INSTANCE_BUY; INSTANCE_RENEW and INSTANCE_UPGRADE refused),
-/// `Commodity`* (JSON object: `productCode`, `skuCode`; `quantity` 1 if given; `duration`,
-/// `pricingCycle`, `components` and the rest accepted and unused: a pay-as-you-go SKU has no period),
-/// `PaymentType`* (AUTO/HAND: nothing is due up front, the order is paid either way), `ClientToken`*
-/// (≤64 ASCII: the same buyer's same token returns the first order).
+/// CreateOrder (buyer): `OrderType`* — INSTANCE_BUY (a purchase: order, instance and the
+/// createInstance SPI, as 开通 on the page), INSTANCE_RENEW (续费 of `instanceId`: renewInstance),
+/// INSTANCE_UPGRADE (升级 of `instanceId` to `skuCode` and `components`: upgradeInstance) —
+/// `Commodity`* (see [`commodity`](crate::openapi::ops::commodity)), `PaymentType`* (AUTO/HAND: the
+/// order is paid at once either way), `ClientToken`* (≤64 ASCII: the same buyer's same token
+/// returns the first order).
 pub fn create_order(call: &Call<'_>) -> Result<Value, ApiError> {
     let buyer = buyer(call)?;
     let token = call.params.required("ClientToken")?;
     if token.len() > MAX_CLIENT_TOKEN || !token.bytes().all(|c| c.is_ascii() && !c.is_ascii_control()) {
         return Err(ErrorCode::Invalid("ClientToken".into()).into());
     }
-    let order_type = call.params.required("OrderType")?;
-    match order_type {
-        "INSTANCE_BUY" => {}
-        "INSTANCE_RENEW" | "INSTANCE_UPGRADE" => return Err(ErrorCode::OrderTypeNotSupported.into()),
-        _ => return Err(ErrorCode::Invalid("OrderType".into()).into()),
-    }
+    let order_type_text = call.params.required("OrderType")?;
+    let order_type = OrderType::of(call)?;
     let payment_type = call.params.required("PaymentType")?;
     if !matches!(payment_type, "AUTO" | "HAND") {
         return Err(ErrorCode::Invalid("PaymentType".into()).into());
     }
-    let commodity: Value =
-        serde_json::from_str(call.params.required("Commodity")?).map_err(|_| commodity_error("not JSON"))?;
-    let fields = commodity
-        .as_object()
-        .ok_or_else(|| commodity_error("not a JSON object"))?;
-    let text = |name: &str| {
-        fields
-            .get(name)
-            .and_then(Value::as_str)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| commodity_error(&format!("{name} is missing")))
-    };
-    let product_code = text("productCode")?;
-    let sku_code = text("skuCode")?;
-    if let Some(quantity) = fields.get("quantity") {
-        let one = quantity.as_i64() == Some(1) || quantity.as_str().map(str::trim) == Some("1");
-        if !one {
-            return Err(commodity_error("quantity must be 1"));
+    let commodity = Commodity::of(call)?;
+    let request =
+        json!({"OrderType": order_type_text, "PaymentType": payment_type, "Commodity": commodity.raw})
+            .to_string();
+
+    let _one_at_a_time = PURCHASES.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(earlier) = call.sim.store().token_purchase(&buyer.ali_uid, token)? {
+        if earlier.request != request {
+            return Err(ErrorCode::IdempotentParameterMismatch.into());
         }
+        let order = call
+            .sim
+            .store()
+            .order(&earlier.order_id)?
+            .ok_or(ErrorCode::Internal)?;
+        return Ok(answer_order(&order));
     }
+    // The token is kept in the order's own transaction: a crash cannot leave an order whose token
+    // a retry would not find.
+    let remember_token = |tx: &Tx<'_>, order: &Order| tx.remember_client_token(token, &request, order);
+    let order = match order_type {
+        OrderType::Buy => {
+            let (product, sku_id) = product_and_sku(call, &commodity)?;
+            let choice = commodity.choice(product, sku_id)?;
+            call.sim
+                .open_service_recording(buyer, &product.code, sku_id, &choice, remember_token)
+                .map_err(purchase_error)?
+        }
+        OrderType::Renew => {
+            let instance = own_instance(call, &commodity)?;
+            call.sim
+                .renew(&instance.instance_id, commodity.renewal_months()?, remember_token)
+                .map_err(lifecycle_error)?
+        }
+        OrderType::Upgrade => {
+            let instance = own_instance(call, &commodity)?;
+            let product = call
+                .sim
+                .world()
+                .product(&instance.product_code)
+                .ok_or_else(|| ApiError::from(ErrorCode::NotFound("InstanceId".into())))?;
+            let code = commodity
+                .sku_code
+                .as_deref()
+                .ok_or_else(|| invalid("skuCode is missing"))?;
+            let target = sku_of(product, code).unwrap_or(code);
+            call.sim
+                .upgrade(&instance.instance_id, target, &commodity.extras, remember_token)
+                .map_err(lifecycle_error)?
+        }
+    };
+    Ok(answer_order(&order))
+}
+
+/// The product and SKU a purchase's Commodity names.
+pub(super) fn product_and_sku<'a>(
+    call: &Call<'a>,
+    commodity: &Commodity,
+) -> Result<(&'a Product, &'a str), ApiError> {
+    let code = commodity
+        .product_code
+        .as_deref()
+        .ok_or_else(|| invalid("productCode is missing"))?;
+    let sku_code = commodity
+        .sku_code
+        .as_deref()
+        .ok_or_else(|| invalid("skuCode is missing"))?;
     let product = call
         .sim
         .world()
-        .product(product_code)
+        .product(code)
         .ok_or_else(|| ErrorCode::NotFound("ProductCode".into()))?;
     let sku_id = sku_of(product, sku_code).ok_or_else(|| ErrorCode::NotFound("SkuCode".into()))?;
-    let request =
-        json!({"OrderType": order_type, "PaymentType": payment_type, "Commodity": commodity}).to_string();
+    Ok((product, sku_id))
+}
 
-    let _one_at_a_time = PURCHASES.lock().unwrap_or_else(|p| p.into_inner());
-    let earlier = call.sim.store().token_purchase(&buyer.ali_uid, token)?;
-    let order = match earlier {
-        Some(earlier) => {
-            if earlier.request != request {
-                return Err(ErrorCode::IdempotentParameterMismatch.into());
-            }
-            call.sim
-                .store()
-                .order(&earlier.order_id)?
-                .ok_or(ErrorCode::Internal)?
+/// The buyer's instance a renewal or upgrade names; its product must be the Commodity's when that
+/// names one.
+pub(super) fn own_instance(call: &Call<'_>, commodity: &Commodity) -> Result<Instance, ApiError> {
+    let instance = visible_instance(call, commodity.instance()?, "InstanceId")?;
+    if let Some(code) = &commodity.product_code {
+        if *code != instance.product_code {
+            return Err(invalid(&format!(
+                "productCode {code} is not the instance's product {}",
+                instance.product_code
+            )));
         }
-        None => {
-            // The token is kept in the purchase's own transaction: a crash cannot leave a
-            // purchase whose token a retry would not find.
-            let remember_token =
-                |tx: &Tx<'_>, order: &Order| tx.remember_client_token(token, &request, order);
-            call.sim
-                .open_service_recording(buyer, &product.code, sku_id, remember_token)
-                .map_err(|e| match e {
-                    PurchaseError::UnknownProduct(_) => {
-                        ApiError::from(ErrorCode::NotFound("ProductCode".into()))
-                    }
-                    PurchaseError::UnknownSku { .. } => ApiError::from(ErrorCode::NotFound("SkuCode".into())),
-                    PurchaseError::Store(e) => e.into(),
-                })?
-        }
-    };
-    Ok(answer::json(&CreateOrderResponseBody {
+    }
+    Ok(instance)
+}
+
+fn answer_order(order: &Order) -> Value {
+    answer::json(&CreateOrderResponseBody {
         order_id: &order.order_id,
         instance_ids: CreateOrderResponseBodyInstanceIds {
             instance_id: [&order.instance_id],
         },
-    }))
+    })
 }
 
 /// CreateOrder's answer: the order's id (a string here) and its instance's.
@@ -144,7 +157,9 @@ pub struct CreateOrderResponseBodyInstanceIds<'a> {
 }
 
 /// AutoRenewInstance (buyer): `OrderBizId`* (the instance), `Type`* `open`/`close`; to open,
-/// `AutoRenewCycle`* (Day/Month/Year) and `AutoRenewDuration`* (≥ 1). Answers `Data: true`.
+/// `AutoRenewCycle`* (Month/Year; Day is refused, terms being months) and `AutoRenewDuration`*
+/// (≥ 1), a term the SKU sells. Only a subscription not released or failed renews itself; at
+/// its term's end ([`crate::lifecycle`]). Answers `Data: true`.
 pub fn auto_renew_instance(call: &Call<'_>) -> Result<Value, ApiError> {
     buyer(call)?;
     let id = id_param(call, "OrderBizId")?;
@@ -161,13 +176,12 @@ pub fn auto_renew_instance(call: &Call<'_>) -> Result<Value, ApiError> {
             .to_ascii_lowercase()
             .as_str()
         {
-            "day" => "Day",
             "month" => "Month",
             "year" => "Year",
             _ => return Err(ErrorCode::Invalid("AutoRenewCycle".into()).into()),
         };
         let duration = call.params.required_int("AutoRenewDuration")?;
-        if duration < 1 {
+        if !(1..=i64::from(crate::world::MAX_MONTHS)).contains(&duration) {
             return Err(ErrorCode::Invalid("AutoRenewDuration".into()).into());
         }
         Some(AutoRenewal {
@@ -178,6 +192,34 @@ pub fn auto_renew_instance(call: &Call<'_>) -> Result<Value, ApiError> {
         None
     };
     let instance = visible_instance(call, id, "OrderBizId")?;
+    let sku = call
+        .sim
+        .world()
+        .product(&instance.product_code)
+        .and_then(|p| p.sku(&instance.sku_id));
+    let refuse = |why: &str| Err(ErrorCode::IncorrectInstanceStatus.with_message(why));
+    if !sku.is_some_and(|s| s.charge == Charge::Subscription) {
+        return refuse(
+            "Only a subscription (包年包月) renews automatically; this instance has no term to renew.",
+        );
+    }
+    if matches!(instance.status, Status::Closed | Status::OpenFailed) {
+        return refuse("The instance is released or failed to open: it cannot be renewed.");
+    }
+    if let (Some(renewal), Some(sku)) = (&renewal, sku) {
+        let months = match renewal.cycle.as_str() {
+            "Year" => renewal.duration * 12,
+            _ => renewal.duration,
+        };
+        if u32::try_from(months).ok().and_then(|m| sku.term(m)).is_none() {
+            return Err(
+                ErrorCode::Invalid("AutoRenewDuration".into()).with_message(format!(
+                    "The SKU {} does not sell a term of {months} months.",
+                    sku.id
+                )),
+            );
+        }
+    }
     let now = epoch_millis(call.sim.clock().now());
     call.sim
         .store()

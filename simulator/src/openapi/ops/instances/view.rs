@@ -8,9 +8,11 @@ use crate::openapi::answer::Long;
 use crate::state::Simulator;
 use crate::store::orders::{Instance, Order, Status};
 use crate::store::StoreError;
-use crate::world::{Product, Sku};
+use crate::world::{period_type, term_words, Product, Sku};
+use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 use serde_json::json;
+use std::collections::BTreeMap;
 
 /// `EndOn` of a pay-as-you-go instance, which never ends: 2099-12-31 23:59:59 (+08:00), the date
 /// Alibaba Cloud gives pay-as-you-go resources as their expiry.
@@ -128,7 +130,7 @@ impl<'a> InstanceCore<'a> {
             supplier_name: supplier,
             created_on: i.created_at,
             began_on: i.opened_at,
-            end_on: PAY_AS_YOU_GO_END,
+            end_on: i.expires_at.unwrap_or(PAY_AS_YOU_GO_END),
             app_json: i.app_info.clone().unwrap_or_default(),
             host_json: i.host_info.clone().unwrap_or_default(),
             extend_json: "",
@@ -165,10 +167,18 @@ impl<'a> InstanceDetail<'a> {
         let relational_data = (core.product_type == "SERVICE").then_some(RelationalData {
             service_status: core.status,
         });
+        let mut components = serde_json::Map::new();
+        components.insert("package_version".into(), json!(i.sku_id));
+        for (key, count) in &i.extras {
+            components.insert(key.clone(), json!(count.to_string()));
+        }
+        let is_trial = catalog(sim, &i.product_code, &i.sku_id)
+            .1
+            .is_some_and(|s| s.charge == crate::world::Charge::Trial);
         InstanceDetail {
             core,
-            component_json: json!({"package_version": i.sku_id}).to_string(),
-            is_trial: false,
+            component_json: serde_json::Value::Object(components).to_string(),
+            is_trial,
             active_address: "",
             license_code: "",
             auto_renewal: extras.auto_renewal_json(),
@@ -381,8 +391,10 @@ pub struct OrderCore<'a> {
     product_name: &'a str,
     product_sku_code: &'a str,
     order_type: &'a str,
-    order_status: &'static str,
+    order_status: &'a str,
     pay_status: &'a str,
+    /// A term's: MONTH, SEASON, HALFYEAR, YEAR, TWOYEARS; ONCE for a trial or pay-as-you-go.
+    period_type: &'static str,
     quantity: i64,
     account_quantity: i64,
     created_on: i64,
@@ -392,27 +404,58 @@ pub struct OrderCore<'a> {
     total_price: f64,
     payment_price: f64,
     coupon_price: f64,
-    /// A JSON object in the model (`Components: any`), keyed by module.
-    components: Components<'a>,
+    /// A JSON object in the model (`Components: any`), keyed by module: `package_version` (the
+    /// SKU), `ord_time` (a term's months) and each extra billing item.
+    components: BTreeMap<String, Component>,
 }
 
 #[derive(Serialize)]
-pub struct Components<'a> {
-    package_version: Component<'a>,
-}
-
-#[derive(Serialize)]
-pub struct Component<'a> {
-    code: &'static str,
+pub struct Component {
+    code: String,
     #[serde(rename = "globarKey")]
     globar_key: String,
-    name: &'a str,
-    value: &'a str,
+    name: String,
+    value: String,
+}
+
+impl Component {
+    fn of(product_code: &str, code: &str, name: String, value: String) -> Component {
+        Component {
+            globar_key: format!("{product_code}_{code}_{code}_{value}"),
+            code: code.to_owned(),
+            name,
+            value,
+        }
+    }
 }
 
 impl<'a> OrderCore<'a> {
     fn of(sim: &'a Simulator, o: &'a Order) -> OrderCore<'a> {
         let (product, sku) = catalog(sim, &o.product_code, &o.sku_id);
+        let mut components = BTreeMap::new();
+        let sku_name = sku.map(|s| s.name.clone()).unwrap_or_default();
+        components.insert(
+            "package_version".to_owned(),
+            Component::of(&o.product_code, "package_version", sku_name, o.sku_id.clone()),
+        );
+        if let Some(months) = o.months {
+            components.insert(
+                "ord_time".to_owned(),
+                Component::of(
+                    &o.product_code,
+                    "ord_time",
+                    term_words(months),
+                    format!("{months}:Month"),
+                ),
+            );
+        }
+        for (key, count) in &o.extras {
+            components.insert(
+                key.clone(),
+                Component::of(&o.product_code, key, count.to_string(), count.to_string()),
+            );
+        }
+        let price = o.price.to_f64().unwrap_or_default();
         OrderCore {
             order_id: Long(&o.order_id),
             ali_uid: Long(&o.ali_uid),
@@ -420,24 +463,18 @@ impl<'a> OrderCore<'a> {
             product_name: product.map(|p| p.name.as_str()).unwrap_or(""),
             product_sku_code: &o.sku_id,
             order_type: &o.order_type,
-            order_status: "NORMAL",
+            order_status: &o.order_status,
             pay_status: &o.pay_status,
+            period_type: o.months.map_or("ONCE", period_type),
             quantity: 1,
             account_quantity: 1,
             created_on: o.created_at,
             paid_on: (o.pay_status == "PAID").then_some(o.created_at),
-            original_price: 0.0,
-            total_price: 0.0,
-            payment_price: 0.0,
+            original_price: price,
+            total_price: price,
+            payment_price: price,
             coupon_price: 0.0,
-            components: Components {
-                package_version: Component {
-                    code: "package_version",
-                    globar_key: format!("{}_package_version_package_version_{}", o.product_code, o.sku_id),
-                    name: sku.map(|s| s.name.as_str()).unwrap_or(""),
-                    value: &o.sku_id,
-                },
-            },
+            components,
         }
     }
 }

@@ -1,0 +1,129 @@
+//! What a SKU sells beside pay-as-you-go: the terms of a subscription (购买时长) with their prices,
+//! a trial's length, and the extra billing items (额外计费项) a buyer chooses at purchase. Prices
+//! are decimals in CNY, written as strings in the world file (`"299.00"`), never floats.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// One term a subscription SKU sells: so many months for a price.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    pub months: u32,
+    /// CNY for the whole term, before extra items.
+    pub price: Decimal,
+}
+
+/// An extra billing item chosen at purchase, a count between `min` and `max`, sent to the vendor
+/// as a top-level parameter named `key` (createInstance, upgradeInstance).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtraItem {
+    /// The parameter's name, e.g. `Count`.
+    pub key: String,
+    pub name: String,
+    pub min: u32,
+    pub max: u32,
+    /// What the 开通 dialog offers first.
+    pub default: u32,
+    /// CNY per unit per month of the term.
+    pub monthly_price: Decimal,
+}
+
+/// The SPI's own parameter names, which an extra item cannot take.
+const SPI_PARAMS: [&str; 15] = [
+    "action",
+    "token",
+    "key",
+    "aliUid",
+    "orderBizId",
+    "orderId",
+    "productCode",
+    "skuId",
+    "trial",
+    "expiredOn",
+    "instanceId",
+    "isRefund",
+    "requestId",
+    "template",
+    "ecsInstanceId",
+];
+
+/// The longest term or trial a world may sell: ten years.
+pub const MAX_MONTHS: u32 = 120;
+
+/// The period name DescribeOrder gives a term of `months`.
+pub fn period_type(months: u32) -> &'static str {
+    match months {
+        1 => "MONTH",
+        3 => "SEASON",
+        6 => "HALFYEAR",
+        12 => "YEAR",
+        24 => "TWOYEARS",
+        _ => "MONTH",
+    }
+}
+
+/// 购买时长 as the pages write it: `1个月`, `1年`, `2年`.
+pub fn term_words(months: u32) -> String {
+    if months % 12 == 0 {
+        format!("{}年", months / 12)
+    } else {
+        format!("{months}个月")
+    }
+}
+
+impl super::Sku {
+    /// What a SKU must say for its kind of charge, in words when it does not.
+    pub(super) fn check(&self) -> Result<(), String> {
+        use super::Charge;
+        let money = |d: &Decimal| !d.is_sign_negative() && d.scale() <= 2;
+        match self.charge {
+            Charge::PayAsYouGo | Charge::Trial if !self.terms.is_empty() => {
+                return Err("only a subscription SKU sells terms".into())
+            }
+            Charge::PayAsYouGo | Charge::Trial if !self.extras.is_empty() => {
+                return Err("only a subscription SKU has extra billing items".into())
+            }
+            Charge::Subscription if self.terms.is_empty() => {
+                return Err("a subscription SKU sells at least one term".into())
+            }
+            _ => {}
+        }
+        match (self.charge, self.trial_days) {
+            (Charge::Trial, Some(1..=366)) | (Charge::PayAsYouGo | Charge::Subscription, None) => {}
+            (Charge::Trial, _) => return Err("a trial SKU gives trial_days between 1 and 366".into()),
+            _ => return Err("only a trial SKU gives trial_days".into()),
+        }
+        let mut last = 0;
+        for t in &self.terms {
+            if t.months <= last || t.months > MAX_MONTHS {
+                return Err(format!(
+                    "terms are in months between 1 and {MAX_MONTHS}, each longer than the one before"
+                ));
+            }
+            if !money(&t.price) {
+                return Err(format!("the price of {} months is not CNY to the fen", t.months));
+            }
+            last = t.months;
+        }
+        for e in &self.extras {
+            let mut chars = e.key.chars();
+            let is_name = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+                && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !is_name || SPI_PARAMS.contains(&e.key.as_str()) {
+                return Err(format!("extra item `{}` is not a parameter name", e.key));
+            }
+            if !(e.min <= e.default && e.default <= e.max) {
+                return Err(format!("extra item {}: min ≤ default ≤ max", e.key));
+            }
+            if !money(&e.monthly_price) {
+                return Err(format!(
+                    "extra item {}: the monthly price is not CNY to the fen",
+                    e.key
+                ));
+            }
+        }
+        Ok(())
+    }
+}
