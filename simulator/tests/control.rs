@@ -199,3 +199,23 @@ async fn bad_control_requests_on_deliveries_get_a_clear_refusal() {
     let (_, journal) = control(&sim, "GET", "/__marketsim/deliveries", "").await;
     assert_eq!(journal["total"], 0, "nothing refused went out");
 }
+
+#[tokio::test]
+async fn arrears_are_switched_for_a_known_buyer_and_refused_for_anything_else() {
+    let sim = simulator(world_with_vendor("http://127.0.0.1:9/spi"));
+    let path = "/__marketsim/buyers/arrears";
+    let (status, on) = control(&sim, "POST", path, r#"{"buyer":"buyer-1","arrears":true}"#).await;
+    assert_eq!(status, StatusCode::OK, "{on}");
+    assert_eq!(
+        (on["arrears"].clone(), on["messages"].clone()),
+        (Value::Bool(true), serde_json::json!([]))
+    );
+    assert!(sim.store().arrears_since("1763420985012345").unwrap().is_some());
+    let (status, _) = control(&sim, "POST", path, r#"{"buyer":"buyer-9","arrears":true}"#).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = control(&sim, "POST", path, r#"{"buyer":"buyer-1","arrears":"yes"}"#).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = control(&sim, "POST", path, r#"{"buyer":"buyer-1","arrears":false}"#).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(sim.store().arrears_since("1763420985012345").unwrap().is_none());
+}

@@ -180,6 +180,8 @@ pub struct MarketplaceStep {
     pub release: Option<String>,
     /// Send the latest message of an action to an instance that gave up again.
     pub resend: Option<ResendStep>,
+    /// Put a buyer in arrears or out of them: their pay-as-you-go instances expired, or renewed.
+    pub arrears: Option<ArrearsStep>,
     /// Arm a fault toward the vendor's SPI or its OpenAPI calls (the control API's fields).
     pub fault: Option<simulator::faults::spec::FaultSpec>,
 }
@@ -196,6 +198,15 @@ pub struct DeliverStep {
     /// Parameters added to the action's own, or replacing them (`expiredOn`, extra billing items).
     #[serde(default)]
     pub params: BTreeMap<String, String>,
+}
+
+/// `arrears: { buyer, on }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArrearsStep {
+    /// The buyer's login.
+    pub buyer: String,
+    pub on: bool,
 }
 
 /// `resend: { instance, action, reset }`.

@@ -96,6 +96,12 @@ pub static ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         method: Method::POST,
+        path: "/__marketsim/buyers/arrears",
+        example: actions::ARREARS_EXAMPLE,
+        handler: |m| on(m, actions::arrears),
+    },
+    Endpoint {
+        method: Method::POST,
         path: "/__marketsim/messages/resend",
         example: actions::RESEND_EXAMPLE,
         handler: |m| on(m, actions::resend),

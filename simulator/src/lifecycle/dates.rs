@@ -4,6 +4,10 @@
 use chrono::{Months, TimeDelta, Utc};
 use protocol::time::{local, Instant};
 
+/// Where a pay-as-you-go instance's term ends, as it never does: 2099-12-31 23:59:59 (+08:00), the
+/// date Alibaba Cloud gives pay-as-you-go resources as their expiry (epoch ms).
+pub const PAY_AS_YOU_GO_END: i64 = 4_102_415_999_000;
+
 /// `months` calendar months after `start`.
 pub fn add_months(start: Instant, months: u32) -> Instant {
     local(start)

@@ -13,8 +13,12 @@
 //! - [`price`] and [`dates`]: what an order costs and where a term ends; [`Choice`]: what a buyer
 //!   chooses beside the SKU.
 //!
+//! - [`arrears`]: a buyer put in arrears (by the control API, until bills exist) has its
+//!   pay-as-you-go instances expired, and taken out of them renewed.
+//!
 //! orderPay follows every paid order of a product whose world entry asks for it.
 
+mod arrears;
 mod choice;
 mod clock;
 pub mod dates;

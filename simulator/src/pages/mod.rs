@@ -59,6 +59,10 @@ pub fn routes() -> Router<Simulator> {
             get(terms::refund_form).post(terms::refund_submit),
         )
         .route(
+            "/console/services/{id}/refund-renewal",
+            post(terms::refund_renewal_submit),
+        )
+        .route(
             "/console/services/{id}/auto-renew",
             post(terms::auto_renew_submit),
         )

@@ -1,12 +1,12 @@
 //! What the lifecycle keeps: an instance's orders (the purchase, its renewals and upgrades), its
-//! term and extra items now, and the transitions scheduled for it on the clock — `term_end` when
-//! its term runs out, `release` when its grace period does. An instance has at most one scheduled
-//! transition: scheduling one replaces the other.
+//! term and extra items now, the transitions scheduled for it on the clock — `term_end` when its
+//! term runs out, `release` when its grace period does — and the buyers in arrears. An instance
+//! has at most one scheduled transition: scheduling one replaces the other.
 
 use super::jobs::Job;
 use super::orders::{extras_text, Extras, Order};
 use super::{Store, StoreError, Tx};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 /// What a scheduled transition does when it falls due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +68,15 @@ impl Store {
         Ok(rows)
     }
 
+    /// Since when the buyer is in arrears, if they are.
+    pub fn arrears_since(&self, ali_uid: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT since FROM arrears WHERE ali_uid = ?1")?
+            .query_row([ali_uid], |r| r.get(0))
+            .optional()?)
+    }
+
     /// The transition scheduled for an instance, and when.
     pub fn scheduled_transition(&self, instance_id: &str) -> Result<Option<(Transition, i64)>, StoreError> {
         let conn = self.conn();
@@ -127,6 +136,18 @@ impl Tx<'_> {
             "UPDATE instances SET sku_id = ?2, expires_at = ?3, extras = ?4 WHERE instance_id = ?1",
             params![instance_id, sku_id, expires_at, extras_text(extras)],
         )?;
+        Ok(())
+    }
+
+    /// Puts the buyer in arrears since `since`, or out of them (None).
+    pub fn set_arrears(&self, ali_uid: &str, since: Option<i64>) -> Result<(), StoreError> {
+        match since {
+            Some(at) => self.execute(
+                "INSERT OR IGNORE INTO arrears (ali_uid, since) VALUES (?1, ?2)",
+                params![ali_uid, at],
+            )?,
+            None => self.execute("DELETE FROM arrears WHERE ali_uid = ?1", [ali_uid])?,
+        };
         Ok(())
     }
 

@@ -1,6 +1,7 @@
 //! `marketplace` steps: the simulator's control hooks. `reset` empties the marketplace and puts
 //! its clock back at the start, so the transcript's deliveries count from zero again; `deliver`,
-//! `expire`, `release` and `resend` make a message for one instance and run what is due at once,
+//! `expire`, `release` and `resend` make a message for one instance, `arrears` one for each of a
+//! buyer's pay-as-you-go instances, and each runs what is due at once,
 //! as the control API does; `fault` arms a fault.
 
 use super::error::StepError;
@@ -40,6 +41,18 @@ impl Run {
         }
         if let Some(instance) = &m.release {
             queued.push(sim.release(instance)?);
+        }
+        if let Some(a) = &m.arrears {
+            let buyer = sim
+                .world()
+                .buyer(&a.buyer)
+                .ok_or_else(|| StepError::UnknownBuyer(a.buyer.clone()))?;
+            queued.extend(sim.set_arrears(&buyer.ali_uid, a.on)?);
+            self.transcript.note(format!(
+                "marketplace put {} {} arrears",
+                a.buyer,
+                if a.on { "in" } else { "out of" }
+            ));
         }
         if let Some(r) = &m.resend {
             let filter = MessageFilter {

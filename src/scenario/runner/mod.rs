@@ -191,8 +191,16 @@ impl Run {
             &describe::describe(&step),
         );
         let outcome = match &step {
-            Step::Buyer(b) => self.buyer(b).await,
-            Step::Vendor(v) => self.vendor(v).await,
+            // What a buyer's or a vendor's request made due now (a renewal's renewInstance, say)
+            // goes out at this instant, as the marketplace would send it at once.
+            Step::Buyer(b) => {
+                let outcome = self.buyer(b).await;
+                self.run_due_now(outcome).await
+            }
+            Step::Vendor(v) => {
+                let outcome = self.vendor(v).await;
+                self.run_due_now(outcome).await
+            }
             Step::Marketplace(m) => self.marketplace(m).await,
             Step::Clock(c) => self.clock(c).await,
             Step::Expect(e) => self.expect(e),
@@ -205,6 +213,12 @@ impl Run {
         self.record_deliveries();
         self.record_usage_pushes();
         self.record_openapi_faults();
+        outcome
+    }
+
+    /// `outcome`, after running what is due at the clock's instant.
+    async fn run_due_now(&self, outcome: Result<(), StepError>) -> Result<(), StepError> {
+        self.world.sim.clock().run_due_now().await;
         outcome
     }
 

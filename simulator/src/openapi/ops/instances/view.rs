@@ -4,6 +4,7 @@
 //! `DescribeOrderForIsvResponseBody`, …) flattens in the parts the views share: [`InstanceCore`],
 //! [`InstanceDetail`], [`OrderCore`].
 
+use crate::lifecycle::dates::PAY_AS_YOU_GO_END;
 use crate::openapi::answer::Long;
 use crate::state::Simulator;
 use crate::store::orders::{Instance, Order, Status};
@@ -13,10 +14,6 @@ use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeMap;
-
-/// `EndOn` of a pay-as-you-go instance, which never ends: 2099-12-31 23:59:59 (+08:00), the date
-/// Alibaba Cloud gives pay-as-you-go resources as their expiry.
-pub const PAY_AS_YOU_GO_END: i64 = 4_102_415_999_000;
 
 /// What this family keeps beside an instance.
 #[derive(Debug, Default)]
