@@ -309,3 +309,37 @@ async fn the_control_expire_is_the_terms_end_and_its_release_follows_the_grace_p
         ]
     );
 }
+
+#[tokio::test]
+async fn what_the_state_machine_does_not_allow_is_refused_and_changes_nothing() {
+    let vendor = vendor().await;
+    let (sim, id) = bought(&vendor, "standard", months(1)).await;
+    let orders = || sim.store().orders_of(&id).unwrap().len();
+    let other_product = sim.upgrade(&id, "cmgj00099999-standard", &Extras::new(), |_, _| Ok(()));
+    assert!(other_product
+        .unwrap_err()
+        .to_string()
+        .contains("not a SKU of cmgj00061912"));
+    let not_sold = sim.renew(&id, 2, |_, _| Ok(())).unwrap_err();
+    assert!(
+        not_sold.to_string().contains("does not sell a term of 2 months"),
+        "{not_sold}"
+    );
+    assert_eq!(orders(), 1);
+
+    sim.release(&id).unwrap();
+    assert!(sim.release(&id).is_err(), "released twice");
+    let renewed = sim.renew(&id, 1, |_, _| Ok(())).unwrap_err().to_string();
+    assert!(renewed.contains("CLOSED"), "{renewed}");
+    assert!(sim.refund(&id).is_err());
+    assert!(sim.refund_renewal(&id).is_err());
+    assert_eq!(orders(), 1);
+    sim.clock().advance(Duration::from_secs(60 * DAY)).await.unwrap();
+    let done = actions(&sim, &id);
+    let names: Vec<&str> = done.iter().map(|(_, a, _)| a.as_str()).collect();
+    assert_eq!(
+        names,
+        ["releaseInstance"],
+        "nothing after the release: no term end, no second release"
+    );
+}
