@@ -10,6 +10,26 @@ use md5::{Digest, Md5};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
+/// Every parameter the marketplace's own SPI actions carry (contract §1.3, §2.1, §6.1): an extra
+/// billing item, sent beside them as a top-level parameter, is any other name.
+pub const ACTION_PARAMS: &[&str] = &[
+    "action",
+    "token",
+    "aliUid",
+    "orderBizId",
+    "orderId",
+    "productCode",
+    "skuId",
+    "trial",
+    "expiredOn",
+    "template",
+    "ecsInstanceId",
+    "instanceId",
+    "isRefund",
+    "requestId",
+    "timeStamp",
+];
+
 /// The token over `params` (decoded names and values; a `token` among them is skipped).
 pub fn token<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)], key: &str) -> String {
     let mut pairs: Vec<(&str, &str)> = params

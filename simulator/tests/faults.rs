@@ -14,21 +14,15 @@ use protocol::openapi::client::{Client, ClientError};
 use rstest::rstest;
 use serde_json::{json, Value};
 use std::time::Duration;
-use testkit::vendor::Vendor;
-use wiremock::matchers::method;
-use wiremock::{Mock, ResponseTemplate};
+use testkit::vendor::{any_action, success, Vendor};
+use wiremock::ResponseTemplate;
 
 /// The seeded open instance of the world's product.
 const INSTANCE: &str = "15511111";
 
 async fn vendor_answering_ok() -> Vendor {
     let vendor = Vendor::start().await;
-    vendor
-        .mount(
-            Mock::given(method("GET"))
-                .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"success":true}"#)),
-        )
-        .await;
+    vendor.mount(any_action().respond_with(success())).await;
     vendor
 }
 
@@ -95,15 +89,11 @@ async fn each_spi_fault_reaches_the_vendor_or_not_and_fails_the_attempt_it_fires
 async fn a_duplicate_reaches_the_vendor_twice_with_the_same_token_and_is_judged_on_the_second_answer() {
     let vendor = Vendor::start().await;
     vendor
-        .mount(
-            Mock::given(method("GET"))
-                .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"success":true}"#))
-                .up_to_n_times(1),
-        )
+        .mount(any_action().respond_with(success()).up_to_n_times(1))
         .await;
     // The vendor takes the first and refuses the repeat: the marketplace sees a failure and retries.
     vendor
-        .mount(Mock::given(method("GET")).respond_with(ResponseTemplate::new(409)))
+        .mount(any_action().respond_with(ResponseTemplate::new(409)))
         .await;
     let sim = simulator(world_with_vendor(&vendor.spi_url()));
     sim.arm_fault(&spec(json!({"spi": "duplicate", "action": "orderPay"})))

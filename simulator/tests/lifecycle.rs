@@ -13,25 +13,13 @@ use protocol::time::spi_format;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 use std::time::Duration;
-use testkit::vendor::{create_instance, ready, Vendor};
-use wiremock::matchers::method;
-use wiremock::{Mock, ResponseTemplate};
+use testkit::vendor::Vendor;
 
 const DAY: u64 = 24 * 3600;
 
 /// A vendor that opens every instance and takes every other action.
 async fn vendor() -> Vendor {
-    let vendor = Vendor::start().await;
-    vendor
-        .mount(create_instance().respond_with(ready("zc-1", "http://vendor/sso")))
-        .await;
-    vendor
-        .mount(
-            Mock::given(method("GET"))
-                .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"success":true}"#)),
-        )
-        .await;
-    vendor
+    Vendor::taking_everything("zc-1", "http://vendor/sso").await
 }
 
 /// Buys `sku` for buyer-1 as `choice` says and lets createInstance open it: (sim, instance).

@@ -10,20 +10,11 @@ use marketsim_simulator::store::orders::Status;
 use marketsim_simulator::Simulator;
 use std::time::Duration;
 use testkit::vendor::Vendor;
-use wiremock::matchers::method;
-use wiremock::{Mock, ResponseTemplate};
 
 const PRODUCT: &str = "cmgj00061912";
 
 async fn vendor() -> Vendor {
-    let vendor = Vendor::answering("zc-1", "http://vendor/sso").await;
-    vendor
-        .mount(
-            Mock::given(method("GET"))
-                .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"success":true}"#)),
-        )
-        .await;
-    vendor
+    Vendor::taking_everything("zc-1", "http://vendor/sso").await
 }
 
 /// Opens `sku` for `months` through the 开通 dialog (查看价格, then 开通) and lets it open.

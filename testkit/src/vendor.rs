@@ -25,6 +25,16 @@ pub fn ready(instance_id: &str, auth_url: &str) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_string(body)
 }
 
+/// Any call, whatever its action: chain an answer, mount it after the more particular ones.
+pub fn any_action() -> MockBuilder {
+    Mock::given(method("GET"))
+}
+
+/// The answer that takes a notification (renewInstance, expiredInstance, …): `{"success":true}`.
+pub fn success() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_string(r#"{"success":true}"#)
+}
+
 impl Vendor {
     /// A vendor that answers nothing yet (every call is a 404 until a mock is mounted).
     pub async fn start() -> Vendor {
@@ -39,6 +49,14 @@ impl Vendor {
         vendor
             .mount(create_instance().respond_with(ready(instance_id, auth_url)))
             .await;
+        vendor
+    }
+
+    /// A vendor opening every instance as `instance_id` with `auth_url`, and taking every other
+    /// action.
+    pub async fn taking_everything(instance_id: &str, auth_url: &str) -> Vendor {
+        let vendor = Vendor::answering(instance_id, auth_url).await;
+        vendor.mount(any_action().respond_with(success())).await;
         vendor
     }
 

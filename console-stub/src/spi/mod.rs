@@ -28,23 +28,9 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use params::Params;
-use protocol::spi::{decode_query, AppInfo, CreateInstanceAnswer};
+use protocol::spi::{decode_query, AppInfo, CreateInstanceAnswer, ACTION_PARAMS};
 use serde_json::json;
 use std::collections::BTreeMap;
-
-/// The parameters contract §1.3.1 names for createInstance: any other is an extra billing item.
-const CREATE_PARAMS: &[&str] = &[
-    "action",
-    "aliUid",
-    "orderBizId",
-    "orderId",
-    "productCode",
-    "skuId",
-    "trial",
-    "expiredOn",
-    "template",
-    "ecsInstanceId",
-];
 
 /// What a call that was taken answers.
 #[derive(Debug)]
@@ -127,7 +113,7 @@ fn create_instance(console: &Console, params: Params<'_>) -> Result<Answer, SpiE
         ali_uid: params.one("aliUid")?,
         sku_id: params.one("skuId")?,
         expired_on: params.optional_date("expiredOn")?,
-        extras: params.extras(CREATE_PARAMS)?,
+        extras: params.extras(ACTION_PARAMS)?,
         params_json: serde_json::to_string(&recorded).unwrap_or_default(),
     };
     let now = console.now();

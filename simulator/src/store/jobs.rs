@@ -16,6 +16,20 @@ pub struct Job {
     pub attempt: u32,
 }
 
+/// The columns [`job_from_row`] reads, in its order.
+pub(super) const JOB_COLUMNS: &str = "id, due_at, kind, subject, attempt";
+
+/// A job from a row of [`JOB_COLUMNS`].
+pub(super) fn job_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Job> {
+    Ok(Job {
+        id: r.get(0)?,
+        due_at: r.get(1)?,
+        kind: r.get(2)?,
+        subject: r.get(3)?,
+        attempt: r.get(4)?,
+    })
+}
+
 impl Store {
     /// When the earliest job is due.
     pub fn next_job_due(&self) -> Result<Option<i64>, StoreError> {

@@ -6,7 +6,7 @@
 //! orderPay kept for DescribeFailedNotifications — is one transaction.
 
 use super::deliveries::Delivery;
-use super::jobs::Job;
+use super::jobs::{job_from_row, Job, JOB_COLUMNS};
 use super::notifications::FailedNotification;
 use super::orders::Status;
 use super::{Store, StoreError, Tx};
@@ -268,20 +268,12 @@ impl Store {
     /// message (None when the message is gone, or its row is damaged).
     pub fn due_deliveries(&self, now: i64, limit: usize) -> Result<Vec<DueDelivery>, StoreError> {
         let conn = self.conn();
-        let mut jobs = conn.prepare_cached(
-            "SELECT id, due_at, kind, subject, attempt FROM jobs WHERE kind = 'deliver' AND due_at <= ?1
-             ORDER BY due_at, id LIMIT ?2",
-        )?;
+        let mut jobs = conn.prepare_cached(&format!(
+            "SELECT {JOB_COLUMNS} FROM jobs WHERE kind = 'deliver' AND due_at <= ?1
+             ORDER BY due_at, id LIMIT ?2"
+        ))?;
         let due: Vec<Job> = jobs
-            .query_map(params![now, limit as i64], |r| {
-                Ok(Job {
-                    id: r.get(0)?,
-                    due_at: r.get(1)?,
-                    kind: r.get(2)?,
-                    subject: r.get(3)?,
-                    attempt: r.get(4)?,
-                })
-            })?
+            .query_map(params![now, limit as i64], job_from_row)?
             .collect::<Result<_, _>>()?;
         let mut message = conn.prepare_cached(&format!(
             "SELECT {MESSAGE_COLUMNS},

@@ -3,7 +3,7 @@
 //! term runs out, `release` when its grace period does — and the buyers in arrears. An instance
 //! has at most one scheduled transition: scheduling one replaces the other.
 
-use super::jobs::Job;
+use super::jobs::{job_from_row, Job, JOB_COLUMNS};
 use super::orders::{extras_text, Extras, Order};
 use super::{Store, StoreError, Tx};
 use rusqlite::{params, OptionalExtension};
@@ -50,20 +50,12 @@ impl Store {
     /// Up to `limit` transitions due at or before `now`, in (due, id) order.
     pub fn due_transitions(&self, now: i64, limit: usize) -> Result<Vec<Job>, StoreError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT id, due_at, kind, subject, attempt FROM jobs
-             WHERE kind IN ('term_end', 'release') AND due_at <= ?1 ORDER BY due_at, id LIMIT ?2",
-        )?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {JOB_COLUMNS} FROM jobs
+             WHERE kind IN ('term_end', 'release') AND due_at <= ?1 ORDER BY due_at, id LIMIT ?2"
+        ))?;
         let rows = stmt
-            .query_map(params![now, limit as i64], |r| {
-                Ok(Job {
-                    id: r.get(0)?,
-                    due_at: r.get(1)?,
-                    kind: r.get(2)?,
-                    subject: r.get(3)?,
-                    attempt: r.get(4)?,
-                })
-            })?
+            .query_map(params![now, limit as i64], job_from_row)?
             .collect::<Result<_, _>>()?;
         Ok(rows)
     }

@@ -30,25 +30,6 @@ pub struct ExtraItem {
     pub monthly_price: Decimal,
 }
 
-/// The SPI's own parameter names, which an extra item cannot take.
-const SPI_PARAMS: [&str; 15] = [
-    "action",
-    "token",
-    "key",
-    "aliUid",
-    "orderBizId",
-    "orderId",
-    "productCode",
-    "skuId",
-    "trial",
-    "expiredOn",
-    "instanceId",
-    "isRefund",
-    "requestId",
-    "template",
-    "ecsInstanceId",
-];
-
 /// The longest term or trial a world may sell: ten years.
 pub const MAX_MONTHS: u32 = 120;
 
@@ -111,7 +92,9 @@ impl super::Sku {
             let mut chars = e.key.chars();
             let is_name = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
                 && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
-            if !is_name || SPI_PARAMS.contains(&e.key.as_str()) {
+            // `key` ends the token's string (contract §1.2); the rest are the actions' own.
+            let reserved = e.key == "key" || protocol::spi::ACTION_PARAMS.contains(&e.key.as_str());
+            if !is_name || reserved {
                 return Err(format!("extra item `{}` is not a parameter name", e.key));
             }
             if !(e.min <= e.default && e.default <= e.max) {
