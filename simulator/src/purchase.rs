@@ -5,7 +5,7 @@
 //! billing items chosen. A term's end is scheduled on the clock ([`crate::lifecycle`]).
 
 use crate::delivery::queue::create_instance_message;
-use crate::lifecycle::{dates, extras_for, price, Choice, LifecycleError};
+use crate::lifecycle::{dates, extras_for, price, Choice, ExtrasError, LifecycleError};
 use crate::state::Simulator;
 use crate::store::orders::Order;
 use crate::store::terms::Transition;
@@ -24,8 +24,8 @@ pub enum PurchaseError {
     UnknownSku { product: String, sku: String },
     #[error("SKU {sku} does not sell a term of {months} months")]
     TermNotSold { sku: String, months: u32 },
-    #[error("{0}")]
-    BadExtras(String),
+    #[error(transparent)]
+    BadExtras(#[from] ExtrasError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -35,7 +35,10 @@ impl From<PurchaseError> for LifecycleError {
         match e {
             PurchaseError::TermNotSold { sku, months } => LifecycleError::TermNotSold { sku, months },
             PurchaseError::Store(e) => LifecycleError::Store(e),
-            other => LifecycleError::BadExtras(other.to_string()),
+            PurchaseError::BadExtras(e) => LifecycleError::BadExtras(e),
+            e @ (PurchaseError::UnknownProduct(_) | PurchaseError::UnknownSku { .. }) => {
+                LifecycleError::UpgradeTarget(e.to_string())
+            }
         }
     }
 }
@@ -106,7 +109,7 @@ impl Simulator {
             product: product_code.into(),
             sku: sku_id.into(),
         })?;
-        let extras = extras_for(sku, &choice.extras).map_err(PurchaseError::BadExtras)?;
+        let extras = extras_for(sku, &choice.extras)?;
         let now = self.clock().now();
         let (order_type, months, ends, amount) = match sku.charge {
             Charge::PayAsYouGo => ("NEW", None, None, Decimal::ZERO),

@@ -59,6 +59,9 @@ pub(crate) struct Shared {
     /// Faults armed toward the vendor's SPI and its OpenAPI calls.
     pub faults: FaultBook,
     pub deterministic: bool,
+    /// Held while the lifecycle reads an instance and writes what follows from it (an order, a
+    /// transition), so two orders cannot both be made from the same term.
+    pub terms: Mutex<()>,
     /// Kept alive here; the clock holds it weakly.
     _jobs: Arc<dyn Timers>,
 }
@@ -106,6 +109,7 @@ impl Simulator {
             spi: parts.spi,
             faults: FaultBook::default(),
             deterministic: parts.deterministic,
+            terms: Mutex::new(()),
             _jobs: jobs(weak.clone()),
         });
         shared.clock.register(&shared._jobs);

@@ -331,3 +331,27 @@ async fn what_the_state_machine_does_not_allow_is_refused_and_changes_nothing() 
         "nothing after the release: no term end, no second release"
     );
 }
+
+#[tokio::test]
+async fn two_renewals_at_once_each_extend_the_term_the_other_left() {
+    let vendor = vendor().await;
+    let (sim, id) = bought(&vendor, "standard", months(1)).await;
+    let both: Vec<_> = (0..2)
+        .map(|_| {
+            let (sim, id) = (sim.clone(), id.clone());
+            std::thread::spawn(move || sim.renew(&id, 1, |_, _| Ok(())).unwrap())
+        })
+        .collect();
+    let mut starts: Vec<i64> = both
+        .into_iter()
+        .map(|t| t.join().unwrap().starts_at.unwrap())
+        .collect();
+    starts.sort();
+    let ends = |ms: i64| spi_format(chrono::DateTime::from_timestamp_millis(ms).unwrap());
+    assert_eq!(
+        starts.iter().map(|s| ends(*s)).collect::<Vec<_>>(),
+        ["2023-09-15 10:00:00", "2023-10-15 10:00:00"]
+    );
+    let end = sim.store().instance(&id).unwrap().unwrap().expires_at.unwrap();
+    assert_eq!(ends(end), "2023-11-15 10:00:00");
+}

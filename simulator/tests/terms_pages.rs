@@ -71,7 +71,11 @@ async fn the_open_dialog_prices_the_term_and_extra_items_before_buying_them() {
             "/products/{PRODUCT}/open?sku={PRODUCT}-dedicated&extra.Count=11"
         ))
         .await;
-    assert!(too_many.text().contains("between 1 and 10"), "{}", too_many.body);
+    assert!(
+        too_many.text().contains("集群数须在 1 到 10 之间"),
+        "{}",
+        too_many.body
+    );
 }
 
 #[tokio::test]

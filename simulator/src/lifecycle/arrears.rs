@@ -17,6 +17,7 @@ use protocol::time::{epoch_millis, spi_format};
 impl Simulator {
     /// Puts the buyer `ali_uid` in arrears (`on`) or out of them; returns the messages made.
     pub fn set_arrears(&self, ali_uid: &str, on: bool) -> Result<Vec<Message>, QueueError> {
+        let _one = self.one_term_change();
         let was = self.store().arrears_since(ali_uid)?.is_some();
         if was == on {
             return Ok(Vec::new());

@@ -55,6 +55,7 @@ impl Simulator {
     }
 
     fn run_transition(&self, job: &Job) -> Result<(), super::LifecycleError> {
+        let _one = self.one_term_change();
         let finish = || self.store().transaction(|tx| tx.finish_job(job.id));
         let Some(transition) = Transition::from_kind(&job.kind) else {
             return Ok(finish()?);

@@ -26,7 +26,7 @@ mod orders;
 pub mod price;
 pub(crate) mod schedule;
 
-pub use choice::{extras_for, Choice};
+pub use choice::{extras_for, Choice, ExtrasError};
 
 use crate::delivery::action::Action;
 use crate::delivery::queue::{order_pay_message, QueueError};
@@ -60,8 +60,8 @@ pub enum LifecycleError {
     TermNotSold { sku: String, months: u32 },
     #[error("{0}")]
     UpgradeTarget(String),
-    #[error("{0}")]
-    BadExtras(String),
+    #[error(transparent)]
+    BadExtras(#[from] ExtrasError),
     #[error("the refund window closed at {0}")]
     RefundWindowClosed(String),
     #[error("instance {0} has no renewal that is not yet in force")]
@@ -73,9 +73,15 @@ pub enum LifecycleError {
 }
 
 impl Simulator {
+    /// One change of a term at a time ([`crate::state::Shared::terms`]).
+    pub(crate) fn one_term_change(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.shared.terms.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// Expires an open instance now, as a term ending unrenewed does: 已过期, expiredInstance, and
     /// its release scheduled a grace period later.
     pub fn expire(&self, instance_id: &str) -> Result<Message, QueueError> {
+        let _one = self.one_term_change();
         let instance = self.instance_for(instance_id)?;
         self.check_status(&instance, &[Status::Opened], "open", "expired")?;
         self.expire_now(&instance, None)
@@ -84,6 +90,7 @@ impl Simulator {
     /// Releases an open or expired instance now, as a grace period running out does: 已释放, and
     /// releaseInstance with `isRefund=false`.
     pub fn release(&self, instance_id: &str) -> Result<Message, QueueError> {
+        let _one = self.one_term_change();
         let instance = self.instance_for(instance_id)?;
         self.check_status(
             &instance,

@@ -52,6 +52,7 @@ impl Simulator {
         months: u32,
         record: impl FnOnce(&Tx<'_>, &Order) -> Result<(), StoreError>,
     ) -> Result<Order, LifecycleError> {
+        let _one = self.one_term_change();
         let (instance, product, sku) = self.bought(instance_id)?;
         let mut order = self.renewal(&instance, sku, months)?;
         order.order_id = self.fresh_id(|ids| format!("2{}", ids.digits(14)))?;
@@ -168,6 +169,7 @@ impl Simulator {
         chosen: &Extras,
         record: impl FnOnce(&Tx<'_>, &Order) -> Result<(), StoreError>,
     ) -> Result<Order, LifecycleError> {
+        let _one = self.one_term_change();
         let (instance, product, _) = self.bought(instance_id)?;
         let mut order = self.quote_upgrade(instance_id, target_sku, chosen)?;
         order.order_id = self.fresh_id(|ids| format!("2{}", ids.digits(14)))?;
@@ -226,7 +228,7 @@ impl Simulator {
             .map(|(k, v)| (k.clone(), *v))
             .collect();
         wanted.extend(chosen.iter().map(|(k, v)| (k.clone(), *v)));
-        let extras = extras_for(target, &wanted).map_err(LifecycleError::BadExtras)?;
+        let extras = extras_for(target, &wanted)?;
         if target.id == sku.id && extras == instance.extras {
             return Err(LifecycleError::UpgradeTarget(format!(
                 "the instance is already {} with these extra items",
@@ -260,6 +262,7 @@ impl Simulator {
     /// 退订: a subscription bought within the world's refund window is released now with
     /// `isRefund=true`, and every order of it refunded. Returns the purchase.
     pub fn refund(&self, instance_id: &str) -> Result<Order, LifecycleError> {
+        let _one = self.one_term_change();
         let (instance, _, sku) = self.bought(instance_id)?;
         if sku.charge != Charge::Subscription {
             return Err(LifecycleError::NoTerm {
@@ -309,6 +312,7 @@ impl Simulator {
     /// Refunds the instance's latest renewal that is not yet in force: its term rolls back to end
     /// where the renewal would have begun, and refundRenewInstance carries that `expiredOn`.
     pub fn refund_renewal(&self, instance_id: &str) -> Result<Order, LifecycleError> {
+        let _one = self.one_term_change();
         let (instance, _, _) = self.bought(instance_id)?;
         if instance.status != Status::Opened {
             return Err(wrong_status(

@@ -81,6 +81,19 @@ pub async fn show(
     ))
 }
 
+/// A refused purchase in the buyer's words.
+fn purchase_words(e: &PurchaseError) -> String {
+    match e {
+        PurchaseError::UnknownProduct(code) => format!("没有商品 {code}。"),
+        PurchaseError::UnknownSku { sku, .. } => format!("该商品没有规格 {sku}。"),
+        PurchaseError::TermNotSold { months, .. } => {
+            format!("该规格不提供{}的购买时长。", term_words(*months))
+        }
+        PurchaseError::BadExtras(e) => format!("额外计费项不正确：{}。", e.words()),
+        PurchaseError::Store(_) => "系统繁忙，请稍后重试。".into(),
+    }
+}
+
 /// What a SKU costs, in the words of the product page and the 开通 dialog.
 fn charge_words(sku: &Sku) -> String {
     match sku.charge {
@@ -148,7 +161,7 @@ fn open_dialog(
                     p id="price" { "应付金额：" (yuan(order.price)) }
                     @if let Some(end) = order.ends_at { p { "到期时间：" (when(end)) } }
                 }
-                Err(e) => p.error role="alert" { (e) },
+                Err(e) => p.error role="alert" { (purchase_words(e)) },
             }
             form method="post" action={ "/products/" (p.code) "/open" } id="open-form" {
                 (csrf_field(&signed_in.session.csrf))
@@ -212,7 +225,7 @@ pub async fn open_submit(
         .open_service(&signed_in.buyer, &p.code, &sku, &choice)
         .map_err(|e| match e {
             PurchaseError::Store(e) => PageError::Store(e),
-            other => PageError::BadRequest(format!("{other}。")),
+            other => PageError::BadRequest(purchase_words(&other)),
         })?;
     Ok(see_other(&format!("/orders/{}/submitted", order.order_id)))
 }

@@ -50,8 +50,10 @@ fn refusal(e: &LifecycleError) -> String {
         LifecycleError::TermNotSold { months, .. } => {
             format!("该规格不提供{}的购买时长。", term_words(*months))
         }
-        LifecycleError::UpgradeTarget(why) => format!("不能升级到所选规格：{why}。"),
-        LifecycleError::BadExtras(why) => format!("额外计费项不正确：{why}。"),
+        LifecycleError::UpgradeTarget(_) => {
+            "不能升级到所选规格：升级须在同一商品内，包年包月只能升级到包年包月，按量付费只能升级到按量付费，且须有所变化。".into()
+        }
+        LifecycleError::BadExtras(e) => format!("额外计费项不正确：{}。", e.words()),
         LifecycleError::RefundWindowClosed(at) => format!("已超过无理由退订期限（{at}）。"),
         LifecycleError::NoPendingRenewal(_) => "没有尚未生效的续费订单可以退订。".into(),
         LifecycleError::UnknownInstance(id) => format!("没有实例 {id}。"),
