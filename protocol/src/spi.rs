@@ -10,6 +10,14 @@ use md5::{Digest, Md5};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
+/// Whether `name` can be an SPI parameter of its own: letters, digits and `_`, starting with a
+/// letter (what an extra billing item or a caller's addition may be called).
+pub fn is_param_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// Every parameter the marketplace's own SPI actions carry (contract §1.3, §2.1, §6.1): an extra
 /// billing item, sent beside them as a top-level parameter, is any other name.
 pub const ACTION_PARAMS: &[&str] = &[

@@ -5,7 +5,7 @@
 //! billing items chosen. A term's end is scheduled on the clock ([`crate::lifecycle`]).
 
 use crate::delivery::queue::create_instance_message;
-use crate::lifecycle::{dates, extras_for, price, Choice, ExtrasError, LifecycleError};
+use crate::lifecycle::{dates, extras_for, price, Choice, ExtrasError};
 use crate::state::Simulator;
 use crate::store::orders::Order;
 use crate::store::terms::Transition;
@@ -26,21 +26,10 @@ pub enum PurchaseError {
     TermNotSold { sku: String, months: u32 },
     #[error(transparent)]
     BadExtras(#[from] ExtrasError),
+    #[error("the buyer is in arrears: pay-as-you-go cannot be bought until the debt is paid")]
+    InArrears,
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-impl From<PurchaseError> for LifecycleError {
-    fn from(e: PurchaseError) -> Self {
-        match e {
-            PurchaseError::TermNotSold { sku, months } => LifecycleError::TermNotSold { sku, months },
-            PurchaseError::Store(e) => LifecycleError::Store(e),
-            PurchaseError::BadExtras(e) => LifecycleError::BadExtras(e),
-            e @ (PurchaseError::UnknownProduct(_) | PurchaseError::UnknownSku { .. }) => {
-                LifecycleError::UpgradeTarget(e.to_string())
-            }
-        }
-    }
 }
 
 impl Simulator {
@@ -71,7 +60,7 @@ impl Simulator {
             .product(product_code)
             .ok_or_else(|| PurchaseError::UnknownProduct(product_code.into()))?;
         let mut order = self.quote_purchase(buyer, product_code, sku_id, choice)?;
-        order.order_id = self.fresh_id(|ids| format!("2{}", ids.digits(14)))?;
+        order.order_id = self.order_id()?;
         order.instance_id = self.fresh_id(|ids| ids.digits(8))?;
         let now = self.clock().now();
         let delay =
@@ -111,6 +100,9 @@ impl Simulator {
         })?;
         let extras = extras_for(sku, &choice.extras)?;
         let now = self.clock().now();
+        if sku.charge == Charge::PayAsYouGo && self.store().arrears_since(&buyer.ali_uid)?.is_some() {
+            return Err(PurchaseError::InArrears);
+        }
         let (order_type, months, ends, amount) = match sku.charge {
             Charge::PayAsYouGo => ("NEW", None, None, Decimal::ZERO),
             Charge::Trial => {
@@ -145,18 +137,5 @@ impl Simulator {
             extras,
             order_status: "NORMAL".into(),
         })
-    }
-
-    /// An id no order or instance has yet.
-    pub(crate) fn fresh_id(
-        &self,
-        draw: impl Fn(&mut protocol::ids::IdGen) -> String,
-    ) -> Result<String, StoreError> {
-        loop {
-            let id = self.with_ids(&draw)?;
-            if !self.store().id_taken(&id)? {
-                return Ok(id);
-            }
-        }
     }
 }

@@ -355,3 +355,100 @@ async fn two_renewals_at_once_each_extend_the_term_the_other_left() {
     let end = sim.store().instance(&id).unwrap().unwrap().expires_at.unwrap();
     assert_eq!(ends(end), "2023-11-15 10:00:00");
 }
+
+#[tokio::test]
+async fn a_term_that_runs_out_while_the_instance_is_still_opening_ends_when_it_opens() {
+    let vendor = Vendor::start().await;
+    // createInstance answers "not ready" until the 45th day, then opens; other actions are taken.
+    vendor
+        .mount(
+            testkit::vendor::create_instance()
+                .respond_with(wiremock::ResponseTemplate::new(200).set_body_string(r#"{"instanceId":"0"}"#))
+                .up_to_n_times(45),
+        )
+        .await;
+    vendor
+        .mount(
+            testkit::vendor::create_instance().respond_with(testkit::vendor::ready("zc-1", "http://v/sso")),
+        )
+        .await;
+    vendor
+        .mount(testkit::vendor::any_action().respond_with(testkit::vendor::success()))
+        .await;
+    let mut world = world_with_vendor(&vendor.spi_url());
+    world.settings.spi_retry_interval = Duration::from_secs(DAY);
+    let sim = simulator(world);
+    let buyer = sim.world().buyer("buyer-1").unwrap().clone();
+    let order = sim
+        .open_service(&buyer, "cmgj00061912", "cmgj00061912-standard", &months(1))
+        .unwrap();
+    sim.clock().advance(Duration::from_secs(50 * DAY)).await.unwrap();
+    let done = actions(&sim, &order.instance_id);
+    let when: Vec<(&str, &str)> = done.iter().map(|(t, a, _)| (t.as_str(), a.as_str())).collect();
+    // Opened on the 46th attempt, 45 days after the first: past the term's end, so expired at once.
+    assert_eq!(when, [("2023-09-29 10:02:00", "expiredInstance")]);
+}
+
+#[tokio::test]
+async fn a_buyer_in_arrears_buys_no_pay_as_you_go_until_the_debt_is_paid() {
+    let vendor = vendor().await;
+    let (sim, id) = bought(&vendor, "payg", Choice::default()).await;
+    let buyer = sim.world().buyer("buyer-1").unwrap().clone();
+    sim.set_arrears(&buyer.ali_uid, true).unwrap();
+    let refused = sim.open_service(&buyer, "cmgj00061912", "cmgj00061912-payg", &Choice::default());
+    assert!(refused.unwrap_err().to_string().contains("arrears"));
+    // A subscription is paid up front, so it can still be bought.
+    sim.open_service(&buyer, "cmgj00061912", "cmgj00061912-standard", &months(1))
+        .unwrap();
+    sim.set_arrears(&buyer.ali_uid, false).unwrap();
+    sim.open_service(&buyer, "cmgj00061912", "cmgj00061912-payg", &Choice::default())
+        .unwrap();
+    sim.clock().advance(Duration::from_secs(1)).await.unwrap();
+    let names: Vec<String> = actions(&sim, &id).into_iter().map(|(_, a, _)| a).collect();
+    assert_eq!(names, ["expiredInstance", "renewInstance"]);
+}
+
+#[tokio::test]
+async fn expiring_an_instance_early_ends_its_term_so_a_renewal_counts_from_then() {
+    let vendor = vendor().await;
+    let (sim, id) = bought(&vendor, "standard", months(1)).await;
+    sim.expire(&id).unwrap();
+    let end = sim.store().instance(&id).unwrap().unwrap().expires_at.unwrap();
+    assert_eq!(
+        spi_format(chrono::DateTime::from_timestamp_millis(end).unwrap()),
+        "2023-08-15 10:02:00"
+    );
+}
+
+#[tokio::test]
+async fn auto_renewal_renews_for_the_skus_shortest_term_when_it_no_longer_sells_the_one_chosen() {
+    let vendor = vendor().await;
+    let mut world = world_with_vendor(&vendor.spi_url());
+    let dedicated = world.products[0]
+        .skus
+        .iter_mut()
+        .find(|s| s.id == "cmgj00061912-dedicated")
+        .unwrap();
+    dedicated.terms.retain(|t| t.months == 12);
+    let sim = simulator(world);
+    let buyer = sim.world().buyer("buyer-1").unwrap().clone();
+    let order = sim
+        .open_service(&buyer, "cmgj00061912", "cmgj00061912-standard", &months(1))
+        .unwrap();
+    let id = order.instance_id;
+    sim.clock().advance(Duration::from_secs(120)).await.unwrap();
+    let monthly = AutoRenewal {
+        cycle: "Month".into(),
+        duration: 1,
+    };
+    sim.store().set_auto_renewal(&id, Some(&monthly), 0).unwrap();
+    sim.upgrade(&id, "cmgj00061912-dedicated", &Extras::new(), |_, _| Ok(()))
+        .unwrap();
+    sim.clock().advance(Duration::from_secs(31 * DAY)).await.unwrap();
+    let renewals: Vec<Option<String>> = actions(&sim, &id)
+        .iter()
+        .filter(|(_, a, _)| a == "renewInstance")
+        .map(|(_, _, p)| param(p, "expiredOn").map(str::to_owned))
+        .collect();
+    assert_eq!(renewals, [Some("2024-09-15 10:00:00".to_owned())]);
+}

@@ -46,7 +46,7 @@ pub fn accrue(hour: Instant, runs: &[HourRun], world: &ConsoleWorld) -> Vec<Usag
         }
         let seconds = ms / 1000;
         ms = 0;
-        if seconds == 0 || !world.sku(&run.sku_id).is_none_or(|s| s.metered) {
+        if seconds == 0 || world.sku(&run.sku_id).is_some_and(|s| !s.metered) {
             continue;
         }
         let Some(plan) = world.plan(&run.plan) else {

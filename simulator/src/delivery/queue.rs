@@ -124,10 +124,7 @@ impl Simulator {
             if RESERVED.contains(&name.as_str()) {
                 return Err(QueueError::ReservedParam(name.clone()));
             }
-            let mut chars = name.chars();
-            let is_name = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-                && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
-            if !is_name {
+            if !protocol::spi::is_param_name(name) {
                 return Err(QueueError::BadParamName(name.clone()));
             }
         }

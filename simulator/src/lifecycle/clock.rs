@@ -17,12 +17,7 @@ const BATCH: usize = 256;
 
 /// The months an auto-renewal renews `sku` for.
 pub(crate) fn auto_renewal_months(renewal: &AutoRenewal, sku: &Sku) -> u32 {
-    let duration = u32::try_from(renewal.duration).unwrap_or(1);
-    let months = match renewal.cycle.as_str() {
-        "Year" => duration.saturating_mul(12),
-        "Month" => duration,
-        _ => 0,
-    };
+    let months = renewal.months();
     if sku.term(months).is_some() {
         months
     } else {
@@ -71,7 +66,7 @@ impl Simulator {
                     Some(renewal) if sku.charge == crate::world::Charge::Subscription => {
                         let months = auto_renewal_months(&renewal, sku);
                         let mut order = self.renewal(&instance, sku, months)?;
-                        order.order_id = self.fresh_id(|ids| format!("2{}", ids.digits(14)))?;
+                        order.order_id = self.order_id()?;
                         self.commit_renewal(&instance, product, &order, Some(job.id), |_, _| Ok(()))?;
                     }
                     _ => {

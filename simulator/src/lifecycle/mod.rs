@@ -101,14 +101,17 @@ impl Simulator {
         self.release_now(&instance, None, |_| Ok(()), None)
     }
 
-    /// 已过期 and expiredInstance, with the release scheduled after the world's grace period.
-    /// `job` is the transition being run, finished in the same transaction.
+    /// 已过期 and expiredInstance, with the release scheduled after the world's grace period; a
+    /// term that had not run out yet ends now. `job` is the transition being run, finished in the
+    /// same transaction.
     fn expire_now(&self, instance: &Instance, job: Option<i64>) -> Result<Message, QueueError> {
         let message = self.message_to(instance, Action::ExpiredInstance, &[])?;
         let now = self.clock().now();
         let grace = TimeDelta::from_std(self.world().settings.release_grace).unwrap_or_default();
         let release_at = epoch_millis(now.checked_add_signed(grace).unwrap_or(now));
+        let ends = instance.expires_at.map(|end| end.min(epoch_millis(now)));
         self.commit(job, &[message], |tx| {
+            tx.set_term(&instance.instance_id, &instance.sku_id, ends, &instance.extras)?;
             tx.set_instance_status(&instance.instance_id, Status::Expired)?;
             tx.schedule_transition(&instance.instance_id, Transition::Release, release_at)
         })
@@ -161,6 +164,24 @@ impl Simulator {
         self.clock().wake();
         let id = first.ok_or(QueueError::Reset)?;
         self.store().message(id)?.ok_or(QueueError::Reset)
+    }
+
+    /// An id no order or instance has yet.
+    pub(crate) fn fresh_id(
+        &self,
+        draw: impl Fn(&mut protocol::ids::IdGen) -> String,
+    ) -> Result<String, StoreError> {
+        loop {
+            let id = self.with_ids(&draw)?;
+            if !self.store().id_taken(&id)? {
+                return Ok(id);
+            }
+        }
+    }
+
+    /// A new order's id.
+    pub(crate) fn order_id(&self) -> Result<String, StoreError> {
+        self.fresh_id(|ids| format!("2{}", ids.digits(14)))
     }
 
     /// orderPay for `order`, when its product asks for it.

@@ -55,7 +55,7 @@ impl Simulator {
         let _one = self.one_term_change();
         let (instance, product, sku) = self.bought(instance_id)?;
         let mut order = self.renewal(&instance, sku, months)?;
-        order.order_id = self.fresh_id(|ids| format!("2{}", ids.digits(14)))?;
+        order.order_id = self.order_id()?;
         self.commit_renewal(&instance, product, &order, None, record)?;
         Ok(order)
     }
@@ -172,7 +172,7 @@ impl Simulator {
         let _one = self.one_term_change();
         let (instance, product, _) = self.bought(instance_id)?;
         let mut order = self.quote_upgrade(instance_id, target_sku, chosen)?;
-        order.order_id = self.fresh_id(|ids| format!("2{}", ids.digits(14)))?;
+        order.order_id = self.order_id()?;
         let mut params = vec![
             ("orderId".to_owned(), order.order_id.clone()),
             ("skuId".to_owned(), order.sku_id.clone()),
@@ -259,6 +259,24 @@ impl Simulator {
         })
     }
 
+    /// When 退订 of the purchase `purchase` stops being refunded (epoch ms): the world's
+    /// `refund_window` after it was made.
+    pub fn refund_window_closes(&self, purchase: &Order) -> i64 {
+        let window = chrono::TimeDelta::from_std(self.world().settings.refund_window).unwrap_or_default();
+        purchase.created_at + window.num_milliseconds()
+    }
+
+    /// The instance's latest renewal not yet in force: what 退订续费 refunds.
+    pub fn pending_renewal(&self, instance_id: &str) -> Result<Option<Order>, StoreError> {
+        let now = epoch_millis(self.clock().now());
+        Ok(self
+            .store()
+            .orders_of(instance_id)?
+            .into_iter()
+            .rev()
+            .find(|o| o.order_type == "RENEW" && !o.is_refunded() && o.starts_at.is_some_and(|s| s > now)))
+    }
+
     /// 退订: a subscription bought within the world's refund window is released now with
     /// `isRefund=true`, and every order of it refunded. Returns the purchase.
     pub fn refund(&self, instance_id: &str) -> Result<Order, LifecycleError> {
@@ -286,12 +304,9 @@ impl Simulator {
             .iter()
             .find(|o| o.order_type == "NEW")
             .ok_or_else(|| LifecycleError::UnknownInstance(instance_id.into()))?;
-        let window = chrono::TimeDelta::from_std(self.world().settings.refund_window).unwrap_or_default();
-        let closes = at(purchase.created_at)
-            .checked_add_signed(window)
-            .unwrap_or_default();
-        if self.clock().now() > closes {
-            return Err(LifecycleError::RefundWindowClosed(spi_format(closes)));
+        let closes = self.refund_window_closes(purchase);
+        if epoch_millis(self.clock().now()) > closes {
+            return Err(LifecycleError::RefundWindowClosed(spi_format(at(closes))));
         }
         let refunded: Vec<&str> = orders
             .iter()
@@ -320,14 +335,10 @@ impl Simulator {
                 "only an open instance has a renewal to refund",
             ));
         }
-        let now = epoch_millis(self.clock().now());
-        let orders = self.store().orders_of(instance_id)?;
-        let renewal = orders
-            .iter()
-            .rev()
-            .find(|o| o.order_type == "RENEW" && !o.is_refunded() && o.starts_at.is_some_and(|s| s > now))
+        let renewal = self
+            .pending_renewal(instance_id)?
             .ok_or_else(|| LifecycleError::NoPendingRenewal(instance_id.into()))?;
-        let rolled_back = renewal.starts_at.unwrap_or(now);
+        let rolled_back = renewal.starts_at.unwrap_or_default();
         let message = self.message_to(
             &instance,
             Action::RefundRenewInstance,

@@ -90,6 +90,7 @@ fn purchase_words(e: &PurchaseError) -> String {
             format!("该规格不提供{}的购买时长。", term_words(*months))
         }
         PurchaseError::BadExtras(e) => format!("额外计费项不正确：{}。", e.words()),
+        PurchaseError::InArrears => "您的账户已欠费，请结清欠款后再开通按量付费服务。".into(),
         PurchaseError::Store(_) => "系统繁忙，请稍后重试。".into(),
     }
 }

@@ -40,12 +40,12 @@ impl<'a> From<&'a SignedInVendor> for Account<'a> {
     }
 }
 
-/// A virtual instant (epoch ms) as the pages show it, in Asia/Shanghai.
 /// An amount in CNY as pages write it: `¥299.00`.
 pub fn yuan(amount: rust_decimal::Decimal) -> String {
     format!("¥{amount:.2}")
 }
 
+/// A virtual instant (epoch ms) as the pages show it, in Asia/Shanghai.
 pub fn when(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .map(spi_format)

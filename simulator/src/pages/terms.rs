@@ -264,17 +264,6 @@ pub async fn upgrade_submit(
 
 // --- 退订 ---
 
-/// The renewal 退订 would refund: the latest one not yet in force.
-fn pending_renewal(sim: &Simulator, i: &Instance) -> Result<Option<Order>, PageError> {
-    let now = epoch_millis(sim.clock().now());
-    Ok(sim
-        .store()
-        .orders_of(&i.instance_id)?
-        .into_iter()
-        .rev()
-        .find(|o| o.order_type == "RENEW" && !o.is_refunded() && o.starts_at.is_some_and(|s| s > now)))
-}
-
 fn refund_page(
     sim: &Simulator,
     signed_in: &SignedIn,
@@ -283,13 +272,12 @@ fn refund_page(
 ) -> Result<Markup, PageError> {
     let orders = sim.store().orders_of(&i.instance_id)?;
     let paid: rust_decimal::Decimal = orders.iter().filter(|o| !o.is_refunded()).map(|o| o.price).sum();
-    let renewal = pending_renewal(sim, i)?;
+    let renewal = sim.pending_renewal(&i.instance_id)?;
     let path = format!("{}/refund", detail_path(&i.instance_id));
-    let window = chrono::TimeDelta::from_std(sim.world().settings.refund_window).unwrap_or_default();
     let closes = orders
         .iter()
         .find(|o| o.order_type == "NEW")
-        .map(|o| o.created_at + window.num_milliseconds());
+        .map(|o| sim.refund_window_closes(o));
     Ok(layout::dialog(
         "退订",
         Some(signed_in),
@@ -372,17 +360,14 @@ async fn refund_with(
 
 /// 自动续费 on 详情: on with a term the SKU sells, or off.
 pub fn auto_renew_form(signed_in: &SignedIn, i: &Instance, sku: &Sku, on: Option<&AutoRenewal>) -> Markup {
-    let months = on.map(|r| match r.cycle.as_str() {
-        "Year" => r.duration * 12,
-        _ => r.duration,
-    });
+    let months = on.map(AutoRenewal::months);
     html! {
         form method="post" action={ (detail_path(&i.instance_id)) "/auto-renew" } id="auto-renew-form" {
             (csrf_field(&signed_in.session.csrf))
             @match on {
                 Some(_) => {
                     input type="hidden" name="on" value="no";
-                    "已开启，每次续费 " (term_words(months.and_then(|m| u32::try_from(m).ok()).unwrap_or(1))) " "
+                    "已开启，每次续费 " (term_words(months.unwrap_or(1))) " "
                     button type="submit" id="auto-renew-button" { "关闭自动续费" }
                 }
                 None => {
@@ -420,15 +405,7 @@ pub async fn auto_renew_submit(
                     term_words(months)
                 )));
             }
-            let (cycle, duration) = if months % 12 == 0 {
-                ("Year", months / 12)
-            } else {
-                ("Month", months)
-            };
-            Some(AutoRenewal {
-                cycle: cycle.into(),
-                duration: i64::from(duration),
-            })
+            Some(AutoRenewal::for_months(months))
         }
         Some("no") => None,
         _ => return Err(PageError::BadRequest("请选择开启或关闭自动续费。".into())),

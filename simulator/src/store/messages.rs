@@ -555,6 +555,15 @@ impl Tx<'_> {
                     params![instance_id, Status::Opened.code(), vendor_instance_id, app_info, host_info, info,
                         attempt, at],
                 )?;
+                // A term that ran out while the instance was still opening (its term_end found
+                // nothing open and was dropped) ends now that it is open.
+                self.execute(
+                    "INSERT INTO jobs (due_at, kind, subject, attempt)
+                     SELECT max(expires_at, ?2), 'term_end', instance_id, 1 FROM instances
+                     WHERE instance_id = ?1 AND expires_at IS NOT NULL AND NOT EXISTS
+                         (SELECT 1 FROM jobs WHERE kind IN ('term_end', 'release') AND subject = ?1)",
+                    params![instance_id, at],
+                )?;
             }
             (_, Some(Opening::Failed { reason })) => {
                 self.execute(

@@ -22,6 +22,31 @@ pub struct AutoRenewal {
     pub duration: i64,
 }
 
+impl AutoRenewal {
+    /// The term it renews for, in months (Year × 12; 0 for a cycle of days, which no term is).
+    pub fn months(&self) -> u32 {
+        let duration = u32::try_from(self.duration).unwrap_or(0);
+        match self.cycle.as_str() {
+            "Year" => duration.saturating_mul(12),
+            "Month" => duration,
+            _ => 0,
+        }
+    }
+
+    /// The auto-renewal for a term of `months`: whole years as Year.
+    pub fn for_months(months: u32) -> AutoRenewal {
+        let (cycle, duration) = if months % 12 == 0 {
+            ("Year", months / 12)
+        } else {
+            ("Month", months)
+        };
+        AutoRenewal {
+            cycle: cycle.into(),
+            duration: i64::from(duration),
+        }
+    }
+}
+
 /// The ECS instance and image an image purchase runs on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Image {

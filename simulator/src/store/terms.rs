@@ -68,21 +68,6 @@ impl Store {
             .query_row([ali_uid], |r| r.get(0))
             .optional()?)
     }
-
-    /// The transition scheduled for an instance, and when.
-    pub fn scheduled_transition(&self, instance_id: &str) -> Result<Option<(Transition, i64)>, StoreError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT kind, due_at FROM jobs WHERE kind IN ('term_end', 'release') AND subject = ?1",
-        )?;
-        let mut rows = stmt.query([instance_id])?;
-        Ok(match rows.next()? {
-            Some(r) => Transition::from_kind(&r.get::<_, String>(0)?)
-                .map(|t| Ok::<_, rusqlite::Error>((t, r.get(1)?)))
-                .transpose()?,
-            None => None,
-        })
-    }
 }
 
 impl Tx<'_> {

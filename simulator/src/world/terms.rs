@@ -33,6 +33,12 @@ pub struct ExtraItem {
 /// The longest term or trial a world may sell: ten years.
 pub const MAX_MONTHS: u32 = 120;
 
+/// A price (CNY) a world may set is below this.
+const MAX_PRICE: u64 = 1_000_000_000;
+
+/// The most of one extra item a SKU may sell.
+const MAX_COUNT: u32 = 1_000_000;
+
 /// The period name DescribeOrder gives a term of `months`.
 pub fn period_type(months: u32) -> &'static str {
     match months {
@@ -58,7 +64,9 @@ impl super::Sku {
     /// What a SKU must say for its kind of charge, in words when it does not.
     pub(super) fn check(&self) -> Result<(), String> {
         use super::Charge;
-        let money = |d: &Decimal| !d.is_sign_negative() && d.scale() <= 2;
+        // CNY to the fen, below a billion: a term's price, extras and all, stays far inside what a
+        // decimal holds.
+        let money = |d: &Decimal| !d.is_sign_negative() && d.scale() <= 2 && *d < Decimal::from(MAX_PRICE);
         match self.charge {
             Charge::PayAsYouGo | Charge::Trial if !self.terms.is_empty() => {
                 return Err("only a subscription SKU sells terms".into())
@@ -84,21 +92,21 @@ impl super::Sku {
                 ));
             }
             if !money(&t.price) {
-                return Err(format!("the price of {} months is not CNY to the fen", t.months));
+                return Err(format!(
+                    "the price of {} months is not CNY to the fen below {MAX_PRICE}",
+                    t.months
+                ));
             }
             last = t.months;
         }
         for e in &self.extras {
-            let mut chars = e.key.chars();
-            let is_name = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-                && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
             // `key` ends the token's string (contract §1.2); the rest are the actions' own.
             let reserved = e.key == "key" || protocol::spi::ACTION_PARAMS.contains(&e.key.as_str());
-            if !is_name || reserved {
+            if !protocol::spi::is_param_name(&e.key) || reserved {
                 return Err(format!("extra item `{}` is not a parameter name", e.key));
             }
-            if !(e.min <= e.default && e.default <= e.max) {
-                return Err(format!("extra item {}: min ≤ default ≤ max", e.key));
+            if !(e.min <= e.default && e.default <= e.max && e.max <= MAX_COUNT) {
+                return Err(format!("extra item {}: min ≤ default ≤ max ≤ {MAX_COUNT}", e.key));
             }
             if !money(&e.monthly_price) {
                 return Err(format!(

@@ -73,6 +73,8 @@ pub enum ErrorCode {
     InvalidCommodity(String),
     /// `IdempotentParameterMismatch` (400): a client token reused with other parameters.
     IdempotentParameterMismatch,
+    /// `Account.Arrearage` (400): a buyer in arrears buying pay-as-you-go.
+    Arrearage,
 
     // Metering.
     /// `Invalid.Parameter.Metering` (400): the refusal says which rule.
@@ -159,6 +161,7 @@ impl ErrorCode {
             IncorrectInstanceStatus => "IncorrectInstanceStatus",
             InvalidCommodity(_) => "InvalidCommodity",
             IdempotentParameterMismatch => "IdempotentParameterMismatch",
+            Arrearage => "Account.Arrearage",
             MeteringInvalid => "Invalid.Parameter.Metering",
             MeteringExceeded => "Metering.Data.Exceeded",
             MeteringInstance => "Invalid.Parameter.Instance",
@@ -242,6 +245,7 @@ impl ErrorCode {
                 return Cow::Owned(format!("Specified parameter Commodity is not valid: {detail}"))
             }
             IdempotentParameterMismatch => "The ClientToken was used before with other parameters.",
+            Arrearage => "Your account has an outstanding payment: pay it before buying pay-as-you-go services.",
             MeteringInvalid => "Specified parameter Metering is not valid.",
             MeteringExceeded => "The number of metering entities must not exceed 100.",
             MeteringInstance => "The instance is not in service.",

@@ -1,19 +1,20 @@
 //! The order a buyer's `OrderType` and `Commodity` describe, as CreateOrder places it and
-//! DescribePrice quotes it: the same parsing and the same refusals for both.
+//! DescribePrice quotes it: the same parsing and the same refusals for both (except that
+//! DescribePrice, without a `skuCode`, quotes the product's first SKU or the instance's own).
 //!
 //! `Commodity` is a JSON object. `productCode` and `skuCode` name what is bought (`skuCode` may be
 //! the SKU's id, the part after `<productCode>-`, `postpay` for the pay-as-you-go SKU or `prepay`
 //! for the first subscription SKU); `instanceId` (or `InstanceId`) names the instance a renewal or
-//! an upgrade is for; `duration` × `pricingCycle` (`Month` or `Year`; default 1 × Month) is the
-//! term; `components` holds the extra billing items as `{"<Key>": <count>}` beside
+//! an upgrade is for; `duration` × `pricingCycle` (`Month` or `Year`; the SKU's shortest term
+//! when neither is given) is the term; `components` holds the extra billing items as `{"<Key>": <count>}` beside
 //! `package_version`, which is accepted and not used. `quantity` must be 1 when given.
 
 use crate::lifecycle::{Choice, LifecycleError};
 use crate::openapi::call::Call;
 use crate::openapi::error::{ApiError, ErrorCode};
 use crate::purchase::PurchaseError;
-use crate::store::orders::Extras;
-use crate::world::{Charge, Product};
+use crate::store::orders::{Extras, Instance};
+use crate::world::{Buyer, Charge, Product};
 use serde_json::{Map, Value};
 
 /// What `OrderType` names.
@@ -139,19 +140,44 @@ impl Commodity {
         })
     }
 
-    /// The renewal's months: refused for days.
-    pub fn renewal_months(&self) -> Result<u32, ApiError> {
+    /// The renewal's months (the SKU's shortest term when none is given): refused for days.
+    pub fn renewal_months(&self, call: &Call<'_>, instance: &Instance) -> Result<u32, ApiError> {
         if self.cycle == "Day" {
             return Err(invalid("a renewal is months or years, not days"));
         }
-        Ok(self.months.unwrap_or(1))
+        let shortest = call
+            .sim
+            .world()
+            .product(&instance.product_code)
+            .and_then(|p| p.sku(&instance.sku_id))
+            .and_then(|s| s.terms.first())
+            .map(|t| t.months);
+        Ok(self.months.or(shortest).unwrap_or(1))
     }
 
-    /// The instance a renewal or upgrade names.
-    pub fn instance(&self) -> Result<&str, ApiError> {
-        self.instance_id
+    /// The buyer's instance a renewal or an upgrade names (`MissingInstanceId`; unknown or another
+    /// buyer's: `InvalidInstanceId.NotFound`); a `productCode`, when given, must be its product's
+    /// (`InvalidCommodity`).
+    pub fn instance(&self, call: &Call<'_>, buyer: &Buyer) -> Result<Instance, ApiError> {
+        let id = self
+            .instance_id
             .as_deref()
-            .ok_or_else(|| ErrorCode::Missing("InstanceId".into()).into())
+            .ok_or_else(|| ApiError::from(ErrorCode::Missing("InstanceId".into())))?;
+        let instance = call
+            .sim
+            .store()
+            .instance(id)?
+            .filter(|i| i.ali_uid == buyer.ali_uid)
+            .ok_or_else(|| ApiError::from(ErrorCode::NotFound("InstanceId".into())))?;
+        if let Some(code) = &self.product_code {
+            if *code != instance.product_code {
+                return Err(invalid(&format!(
+                    "productCode {code} is not the instance's product {}",
+                    instance.product_code
+                )));
+            }
+        }
+        Ok(instance)
     }
 }
 
@@ -179,6 +205,7 @@ pub fn purchase_error(e: PurchaseError) -> ApiError {
         PurchaseError::UnknownProduct(_) => ErrorCode::NotFound("ProductCode".into()).into(),
         PurchaseError::UnknownSku { .. } => ErrorCode::NotFound("SkuCode".into()).into(),
         e @ (PurchaseError::TermNotSold { .. } | PurchaseError::BadExtras(_)) => invalid(&e.to_string()),
+        PurchaseError::InArrears => ErrorCode::Arrearage.into(),
         PurchaseError::Store(e) => e.into(),
     }
 }

@@ -1,3 +1,3 @@
--- Migration 6: buyers in arrears (欠费) since when (epoch ms). While a buyer is here, their
--- pay-as-you-go instances stay expired; leaving it renews them.
+-- Migration 6: buyers in arrears (欠费) since when (epoch ms). Entering it expires their open
+-- pay-as-you-go instances, and they buy no new ones while here; leaving it renews those expired.
 CREATE TABLE arrears (ali_uid TEXT PRIMARY KEY, since INTEGER NOT NULL);

@@ -314,27 +314,16 @@ pub(super) fn describe_price(call: &Call<'_>) -> Result<Value, ApiError> {
             (product, order)
         }
         OrderType::Renew | OrderType::Upgrade => {
-            let id = commodity.instance()?;
-            let instance = call
-                .sim
-                .store()
-                .instance(id)?
-                .filter(|i| i.ali_uid == buyer.ali_uid)
-                .ok_or_else(|| ErrorCode::NotFound("InstanceId".into()))?;
+            let instance = commodity.instance(call, buyer)?;
+            let id = instance.instance_id.as_str();
             let product = call
                 .sim
                 .world()
                 .product(&instance.product_code)
                 .ok_or_else(no_result)?;
-            if commodity
-                .product_code
-                .as_deref()
-                .is_some_and(|c| c != product.code)
-            {
-                return Err(ErrorCode::NotFound("InstanceId".into()).into());
-            }
             let order = if order_type == OrderType::Renew {
-                call.sim.quote_renewal(id, commodity.renewal_months()?)
+                call.sim
+                    .quote_renewal(id, commodity.renewal_months(call, &instance)?)
             } else {
                 let code = commodity.sku_code.as_deref().unwrap_or(&instance.sku_id);
                 call.sim

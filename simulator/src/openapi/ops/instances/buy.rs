@@ -8,7 +8,7 @@ use crate::openapi::error::{ApiError, ErrorCode};
 use crate::openapi::ops::commodity::{
     invalid, lifecycle_error, purchase_error, sku_of, Commodity, OrderType,
 };
-use crate::store::orders::{Instance, Order, Status};
+use crate::store::orders::{Order, Status};
 use crate::store::purchases::AutoRenewal;
 use crate::store::Tx;
 use crate::world::{Charge, Product};
@@ -71,13 +71,14 @@ pub fn create_order(call: &Call<'_>) -> Result<Value, ApiError> {
                 .map_err(purchase_error)?
         }
         OrderType::Renew => {
-            let instance = own_instance(call, &commodity)?;
+            let instance = commodity.instance(call, buyer)?;
+            let months = commodity.renewal_months(call, &instance)?;
             call.sim
-                .renew(&instance.instance_id, commodity.renewal_months()?, remember_token)
+                .renew(&instance.instance_id, months, remember_token)
                 .map_err(lifecycle_error)?
         }
         OrderType::Upgrade => {
-            let instance = own_instance(call, &commodity)?;
+            let instance = commodity.instance(call, buyer)?;
             let product = call
                 .sim
                 .world()
@@ -116,21 +117,6 @@ pub(super) fn product_and_sku<'a>(
         .ok_or_else(|| ErrorCode::NotFound("ProductCode".into()))?;
     let sku_id = sku_of(product, sku_code).ok_or_else(|| ErrorCode::NotFound("SkuCode".into()))?;
     Ok((product, sku_id))
-}
-
-/// The buyer's instance a renewal or upgrade names; its product must be the Commodity's when that
-/// names one.
-pub(super) fn own_instance(call: &Call<'_>, commodity: &Commodity) -> Result<Instance, ApiError> {
-    let instance = visible_instance(call, commodity.instance()?, "InstanceId")?;
-    if let Some(code) = &commodity.product_code {
-        if *code != instance.product_code {
-            return Err(invalid(&format!(
-                "productCode {code} is not the instance's product {}",
-                instance.product_code
-            )));
-        }
-    }
-    Ok(instance)
 }
 
 fn answer_order(order: &Order) -> Value {
@@ -207,11 +193,8 @@ pub fn auto_renew_instance(call: &Call<'_>) -> Result<Value, ApiError> {
         return refuse("The instance is released or failed to open: it cannot be renewed.");
     }
     if let (Some(renewal), Some(sku)) = (&renewal, sku) {
-        let months = match renewal.cycle.as_str() {
-            "Year" => renewal.duration * 12,
-            _ => renewal.duration,
-        };
-        if u32::try_from(months).ok().and_then(|m| sku.term(m)).is_none() {
+        let months = renewal.months();
+        if sku.term(months).is_none() {
             return Err(
                 ErrorCode::Invalid("AutoRenewDuration".into()).with_message(format!(
                     "The SKU {} does not sell a term of {months} months.",
