@@ -385,9 +385,9 @@ pub fn auto_renew_form(signed_in: &SignedIn, i: &Instance, sku: &Sku, on: Option
                 }
                 None => {
                     input type="hidden" name="on" value="yes";
-                    select name="months" {
+                    label { "每次续费 " select name="months" {
                         @for t in &sku.terms { option value=(t.months) { (term_words(t.months)) } }
-                    }
+                    } }
                     " "
                     button type="submit" id="auto-renew-button" { "开启自动续费" }
                 }
