@@ -201,3 +201,27 @@ async fn orders_without_the_sessions_token_or_for_another_buyers_instance_change
     assert_eq!(theirs.status, StatusCode::NOT_FOUND);
     assert_eq!(sim.store().orders_of(&id).unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn what_a_signed_out_buyer_chose_survives_signing_in() {
+    let vendor = vendor().await;
+    let (sim, mut client) = signed_in(&vendor).await;
+    let id = open(&mut client, "standard", "1").await;
+
+    // The product page's link to a SKU, followed signed out: 登录, then the dialog as chosen.
+    let mut browser = Client::new(&sim).browser;
+    let chosen = format!("/products/{PRODUCT}/open?sku={PRODUCT}-standard&months=12");
+    let signin = browser.open(&chosen).await;
+    let buyer = [("login", "buyer-1"), ("password", "buyer-1-pass")];
+    let dialog = browser.submit(&signin, "/signin", &buyer).await;
+    assert!(dialog.text().contains("开通包年包月服务"), "{}", dialog.body);
+    assert!(dialog.text().contains("应付金额：¥2990.00"), "{}", dialog.body);
+
+    // A 续费 priced signed in, opened again after the session is gone.
+    let mut browser = Client::new(&sim).browser;
+    let signin = browser
+        .open(&format!("/console/services/{id}/renew?months=12"))
+        .await;
+    let renew = browser.submit(&signin, "/signin", &buyer).await;
+    assert!(renew.text().contains("应付金额：¥2990.00"), "{}", renew.body);
+}

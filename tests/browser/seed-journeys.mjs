@@ -62,6 +62,20 @@ const LABEL = {
   channel: '云市场扣费渠道',
   marketplaceBill: '查看阿里云账单',
   bill: '账单详情',
+  // 包年包月: the 开通 dialog's choices, 详情, 续费 and 自动续费.
+  plan: '规格',
+  term: '购买时长',
+  quote: '查看价格',
+  subscriptionDialog: '开通包年包月服务',
+  expires: '到期时间',
+  detail: '详情',
+  renew: '续费',
+  renewTerm: '续费时长',
+  renewConfirm: '确认续费',
+  autoRenewal: '自动续费',
+  autoRenewalTerm: '每次续费',
+  autoRenewalOn: '开启自动续费',
+  autoRenewalOff: '关闭自动续费',
 };
 
 const PRODUCT = 'Zilliz Cloud';
@@ -72,6 +86,8 @@ const BUYERS = {
 const ADMIN = { email: 'miaomiao@zilliz.com', password: 'miaomiao-pass-1', name: 'miaomiao', org: 'Zilliz' };
 const MEMBER = { email: 'xiaoming@zilliz.com', password: 'xiaoming-pass-1', name: 'xiaoming' };
 const NEWCOMER = { email: 'dawei@example.com', password: 'dawei-pass-1', name: 'dawei', org: 'Dawei Lab' };
+// fixtures/marketplace.yaml's cmgj00061912-standard: ¥299.00 a month, ¥2990.00 for 12 months (1年).
+const STANDARD = { plan: '包年包月 标准版', month: '1个月', monthPrice: '¥299.00', year: '1年', yearPrice: '¥2990.00' };
 
 // ---------------------------------------------------------------------------------------------
 // Screenshots: one PNG per key page, taken with JavaScript on, when not in CI.
@@ -83,6 +99,7 @@ const ADMIN_BINDS = 'existing-admin-signs-in-and-binds';
 const AGAIN = 'bound-instance-goes-straight-in-twice';
 const MEMBER_CREATES = 'member-creates-org-and-binds';
 const SIGNED_IN_FIRST = 'signed-in-admin-goes-straight-to-step-2';
+const SUBSCRIPTION = 'subscription-bought-and-renewed';
 const SHOTS = [
   ['01-product', '商品页：Zilliz Cloud，立即开通', ADMIN_BINDS],
   ['02-marketplace-signin', '登录阿里云账号', ADMIN_BINDS],
@@ -99,6 +116,8 @@ const SHOTS = [
   ['13-console-projects', 'Zilliz Cloud 控制台：项目（再次单击免登，无须登录）', AGAIN],
   ['14-billing-overview', '账单概览：云市场扣费渠道，阿里云 云市场，查看阿里云账单', ADMIN_BINDS],
   ['15-marketplace-bill', '阿里云云市场：账单详情（查看阿里云账单）', ADMIN_BINDS],
+  ['16-renew', '续费：续费时长 1年，查看价格（应付金额，新的到期时间）', SUBSCRIPTION],
+  ['17-service-detail', '详情：到期时间，自动续费，订单（新购、续费）', SUBSCRIPTION],
 ];
 const shotsTaken = new Set();
 
@@ -140,6 +159,8 @@ function step(ctx, what) {
 const link = (scope, name) => scope.getByRole('link', { name, exact: true });
 const button = (scope, name) => scope.getByRole('button', { name, exact: true });
 const field = (scope, label) => scope.getByLabel(label, { exact: true });
+// A select named by its label (getByLabel would also read the options inside the <label>).
+const choice = (scope, label) => scope.getByRole('combobox', { name: label, exact: true });
 
 async function visible(locator, timeout = NAVIGATION_TIMEOUT) {
   await locator.waitFor({ state: 'visible', timeout });
@@ -169,8 +190,11 @@ async function onOrigin(ctx, origin) {
 // ---------------------------------------------------------------------------------------------
 // The journey's parts
 
-/** 立即开通 → 登录 → 开通按量服务 → 开通 → 提示 → 确定 → 已购买服务列表, until 已开通. */
-async function openService(ctx, buyer, { alreadyOnProductPage = false } = {}) {
+/**
+ * 立即开通 → 登录 → 开通按量服务 → 开通 → 提示 → 确定 → 已购买服务列表, until 已开通. `choose`, if
+ * given, chooses in the dialog before 开通 and returns the title of the dialog it leads to.
+ */
+async function openService(ctx, buyer, { alreadyOnProductPage = false, choose } = {}) {
   const { page, sandbox } = ctx;
   if (!alreadyOnProductPage) {
     step(ctx, `open the product page ${sandbox.productUrl}`);
@@ -186,10 +210,15 @@ async function openService(ctx, buyer, { alreadyOnProductPage = false } = {}) {
   step(ctx, `sign in to the marketplace as ${buyer.login}`);
   await field(page, '账号名').fill(buyer.login);
   await field(page, '密码').fill(buyer.password);
-  const dialog = page.getByRole('dialog', { name: LABEL.openDialog });
+  let title = LABEL.openDialog;
+  let dialog = page.getByRole('dialog', { name: title });
   await clickTo(button(page, '登录'), dialog);
+  if (choose) {
+    title = await choose(ctx, dialog);
+    dialog = page.getByRole('dialog', { name: title });
+  }
 
-  step(ctx, `${LABEL.openDialog}: ${LABEL.openButton} needs ${LABEL.agreement}`);
+  step(ctx, `${title}: ${LABEL.openButton} needs ${LABEL.agreement}`);
   const agree = dialog.getByRole('checkbox', { name: LABEL.agreement, exact: true });
   const open = button(dialog, LABEL.openButton);
   await visible(agree);
@@ -198,7 +227,7 @@ async function openService(ctx, buyer, { alreadyOnProductPage = false } = {}) {
     await expectTrue(open.isDisabled(), `with JavaScript on, ${LABEL.openButton} is enabled before ${LABEL.agreement} is ticked`);
     await screenshot(ctx, '03-open-dialog');
   } else {
-    step(ctx, `${LABEL.openDialog}: ${LABEL.openButton} without ticking the agreement is refused`);
+    step(ctx, `${title}: ${LABEL.openButton} without ticking the agreement is refused`);
     await clickTo(open, page.getByRole('alert').filter({ hasText: LABEL.agreementRefusal }));
     await visible(agree);
   }
@@ -313,6 +342,44 @@ async function toMarketplaceBill(ctx, user) {
   await visible(page.getByRole('heading', { name: LABEL.bill, exact: true }));
   await visible(page.getByRole('listitem').filter({ hasText: LABEL.opened }));
   await screenshot(ctx, '15-marketplace-bill');
+}
+
+/** In the 开通 dialog: 规格 包年包月 标准版, 查看价格; 购买时长 1个月, 查看价格: 应付金额 ¥299.00. */
+async function chooseStandardMonth(ctx, dialog) {
+  const { page } = ctx;
+  step(ctx, `${LABEL.openDialog}: ${LABEL.plan} ${STANDARD.plan}, ${LABEL.quote}`);
+  await choice(dialog, LABEL.plan).selectOption({ label: STANDARD.plan }, { timeout: ACTION_TIMEOUT });
+  const subscription = page.getByRole('dialog', { name: LABEL.subscriptionDialog });
+  await clickTo(button(dialog, LABEL.quote), subscription);
+  await visible(subscription.getByText(`${LABEL.plan}：${STANDARD.plan}（`, { exact: false }));
+  step(ctx, `${LABEL.subscriptionDialog}: ${LABEL.term} ${STANDARD.month}, ${LABEL.quote}`);
+  await choice(subscription, LABEL.term).selectOption({ label: STANDARD.month }, { timeout: ACTION_TIMEOUT });
+  // 1个月 is the first term, so the price does not change: wait for the form's choice in the
+  // address instead, so the agreement is ticked on the page that 查看价格 brought.
+  await clickTo(button(subscription, LABEL.quote));
+  await page.waitForURL((url) => url.searchParams.get('months') === '1', { timeout: NAVIGATION_TIMEOUT });
+  await visible(subscription.getByText(`应付金额：${STANDARD.monthPrice}`, { exact: true }));
+  return LABEL.subscriptionDialog;
+}
+
+/** The cell of `row` under the column headed `column` in 已购买服务列表. */
+async function cellUnder(page, row, column) {
+  const columns = await page.getByRole('columnheader').allInnerTexts();
+  const i = columns.map((c) => c.trim()).indexOf(column);
+  if (i < 0) throw new Error(`no column ${column} in ${columns.join(' | ')}`);
+  return (await row.getByRole('cell').nth(i).innerText()).trim();
+}
+
+/** The value in the row headed `name` on 详情. */
+function detailValue(page, name) {
+  return page.getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) }).getByRole('cell');
+}
+
+/** A date and time as the marketplace writes them. */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+
+function expectDateTime(text, what) {
+  if (!DATE_TIME.test(text)) throw new Error(`${what} is not a date and time: ${text}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -439,6 +506,60 @@ const JOURNEYS = [
       await expectTrue(orgRadio(page, org).isEnabled(), `${org} cannot be chosen by its admin`);
       await bindOrg(ctx, org);
       await toMarketplaceBill(ctx, MEMBER);
+    },
+  },
+  {
+    // 包年包月: 标准版 bought for a month, then renewed for a year from 详情; 自动续费 on and off.
+    name: SUBSCRIPTION,
+    async run(ctx) {
+      const { page } = ctx;
+      await openService(ctx, BUYERS.one, { choose: chooseStandardMonth });
+      step(ctx, `${LABEL.purchased}: ${PRODUCT} ${STANDARD.plan} ${LABEL.opened} with a ${LABEL.expires}`);
+      const row = serviceRow(page);
+      await visible(row.getByRole('cell', { name: STANDARD.plan, exact: true }));
+      const expires = await cellUnder(page, row, LABEL.expires);
+      expectDateTime(expires, `${LABEL.expires} in ${LABEL.purchased}`);
+
+      step(ctx, `${LABEL.purchased}: click ${LABEL.detail}`);
+      await clickTo(link(row, LABEL.detail), page.getByRole('heading', { name: LABEL.detail, exact: true }));
+      await visible(detailValue(page, LABEL.expires).getByText(expires, { exact: true }));
+
+      step(ctx, `${LABEL.detail}: click ${LABEL.renew}`);
+      const renewal = page.getByRole('dialog', { name: LABEL.renew });
+      await clickTo(link(page.getByRole('main'), LABEL.renew), renewal);
+      await visible(renewal.getByText(`当前${LABEL.expires}：${expires}`, { exact: true }));
+      step(ctx, `${LABEL.renew}: ${LABEL.renewTerm} ${STANDARD.year}, ${LABEL.quote}`);
+      await choice(renewal, LABEL.renewTerm).selectOption({ label: `${STANDARD.year} ${STANDARD.yearPrice}` }, { timeout: ACTION_TIMEOUT });
+      await clickTo(button(renewal, LABEL.quote), renewal.getByText(`应付金额：${STANDARD.yearPrice}`, { exact: true }));
+      const newEnd = (await renewal.getByText(new RegExp(`^${LABEL.expires}：`)).innerText()).trim().replace(`${LABEL.expires}：`, '');
+      expectDateTime(newEnd, `the new ${LABEL.expires}`);
+      if (newEnd <= expires) throw new Error(`${LABEL.renew} ${STANDARD.year} ends ${newEnd}, not after ${expires}`);
+      await screenshot(ctx, '16-renew');
+
+      step(ctx, `${LABEL.renew}: click ${LABEL.renewConfirm}`);
+      await clickTo(button(renewal, LABEL.renewConfirm), page.getByRole('heading', { name: LABEL.detail, exact: true }));
+      step(ctx, `${LABEL.detail}: a ${LABEL.renew} order of ${STANDARD.yearPrice}, ${LABEL.expires} ${newEnd}`);
+      const order = page
+        .getByRole('row')
+        .filter({ has: page.getByRole('cell', { name: LABEL.renew, exact: true }) })
+        .filter({ has: page.getByRole('cell', { name: STANDARD.yearPrice, exact: true }) });
+      await visible(order.getByRole('cell', { name: STANDARD.year, exact: true }));
+      await visible(detailValue(page, LABEL.expires).getByText(newEnd, { exact: true }));
+      await screenshot(ctx, '17-service-detail');
+
+      step(ctx, `${LABEL.detail}: ${LABEL.autoRenewal} on, ${LABEL.autoRenewalTerm} ${STANDARD.year}`);
+      const auto = detailValue(page, LABEL.autoRenewal);
+      await choice(auto, LABEL.autoRenewalTerm).selectOption({ label: STANDARD.year }, { timeout: ACTION_TIMEOUT });
+      await clickTo(button(auto, LABEL.autoRenewalOn), button(auto, LABEL.autoRenewalOff));
+      await visible(auto.getByText(`已开启，${LABEL.autoRenewalTerm} ${STANDARD.year}`, { exact: false }));
+      step(ctx, `${LABEL.detail}: ${LABEL.autoRenewal} off`);
+      await clickTo(button(auto, LABEL.autoRenewalOff), button(auto, LABEL.autoRenewalOn));
+      await visible(choice(auto, LABEL.autoRenewalTerm));
+
+      step(ctx, `${LABEL.detail}: 返回${LABEL.purchased}: ${LABEL.expires} ${newEnd}`);
+      await clickTo(link(page, `返回${LABEL.purchased}`), page.getByRole('heading', { name: LABEL.purchased, exact: true }));
+      const listed = await cellUnder(page, serviceRow(page), LABEL.expires);
+      if (listed !== newEnd) throw new Error(`${LABEL.purchased} shows ${LABEL.expires} ${listed}, not ${newEnd}`);
     },
   },
 ];

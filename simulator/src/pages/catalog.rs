@@ -195,7 +195,8 @@ pub async fn open_form(
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let p = product(&sim, &code)?;
-    let signed_in = session::require(&sim, &headers, &format!("/products/{code}/open"))?;
+    let here = session::with_query(format!("/products/{code}/open"), query.as_deref());
+    let signed_in = session::require(&sim, &headers, &here)?;
     let chosen = form_fields(query.unwrap_or_default().as_bytes());
     Ok(open_dialog(&sim, p, &signed_in, &chosen, None).into_response())
 }

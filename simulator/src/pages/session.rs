@@ -71,6 +71,15 @@ pub fn require(sim: &Simulator, headers: &HeaderMap, return_to: &str) -> Result<
     current(sim, headers)?.ok_or_else(|| PageError::SignInFirst(return_to.to_owned()))
 }
 
+/// `path` with the `query` a GET form or link brought, if any: where signing in leads back to, so
+/// what the buyer chose survives it.
+pub fn with_query(path: String, query: Option<&str>) -> String {
+    match query.filter(|q| !q.is_empty()) {
+        Some(q) => format!("{path}?{q}"),
+        None => path,
+    }
+}
+
 /// The session's vendor, if any: a buyer's session has none.
 pub fn current_vendor(sim: &Simulator, headers: &HeaderMap) -> Result<Option<SignedInVendor>, PageError> {
     let Some(session) = of_browser(sim, headers)? else {

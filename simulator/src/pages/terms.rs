@@ -143,7 +143,8 @@ pub async fn renew_form(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let signed_in = session::require(&sim, &headers, &format!("/console/services/{id}/renew"))?;
+    let here = session::with_query(format!("/console/services/{id}/renew"), raw.as_deref());
+    let signed_in = session::require(&sim, &headers, &here)?;
     let (i, _, sku) = bought(&sim, &signed_in, &id)?;
     let months = months_of(&query(raw), sku)?;
     Ok(renew_page(&sim, &signed_in, &i, sku, months, None).into_response())
@@ -234,7 +235,8 @@ pub async fn upgrade_form(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let signed_in = session::require(&sim, &headers, &format!("/console/services/{id}/upgrade"))?;
+    let here = session::with_query(format!("/console/services/{id}/upgrade"), raw.as_deref());
+    let signed_in = session::require(&sim, &headers, &here)?;
     let (i, product, _) = bought(&sim, &signed_in, &id)?;
     Ok(upgrade_page(&sim, &signed_in, &i, product, &query(raw), None).into_response())
 }
@@ -372,9 +374,9 @@ pub fn auto_renew_form(signed_in: &SignedIn, i: &Instance, sku: &Sku, on: Option
                 }
                 None => {
                     input type="hidden" name="on" value="yes";
-                    select name="months" {
+                    label { "每次续费 " select name="months" {
                         @for t in &sku.terms { option value=(t.months) { (term_words(t.months)) } }
-                    }
+                    } }
                     " "
                     button type="submit" id="auto-renew-button" { "开启自动续费" }
                 }
