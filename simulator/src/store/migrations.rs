@@ -13,4 +13,5 @@ pub(super) const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/003_spi_messages.sql")),
     M::up(include_str!("migrations/004_metering_by_record.sql")),
     M::up(include_str!("migrations/005_terms.sql")),
+    M::up(include_str!("migrations/006_jobs_by_subject.sql")),
 ];
