@@ -234,11 +234,12 @@ impl Store {
 
     /// Whether an id is taken by an order or an instance (ids are random; collisions are re-drawn).
     pub fn id_taken(&self, id: &str) -> Result<bool, StoreError> {
-        let n: i64 = self.conn().query_row(
-            "SELECT (SELECT count(*) FROM orders WHERE order_id = ?1) + (SELECT count(*) FROM instances WHERE instance_id = ?1)",
-            [id],
-            |r| r.get(0),
-        )?;
+        let n: i64 = self
+            .conn()
+            .prepare_cached(
+                "SELECT (SELECT count(*) FROM orders WHERE order_id = ?1) + (SELECT count(*) FROM instances WHERE instance_id = ?1)",
+            )?
+            .query_row([id], |r| r.get(0))?;
         Ok(n > 0)
     }
 }
