@@ -45,8 +45,8 @@ enum Command {
     },
     /// Run the vendor console stub alone, pointed at a marketplace by URL.
     Console(crate::console_cmd::ConsoleArgs),
-    /// Benchmarks: `bench scenario <file>` (a scenario's wall time over many runs) and
-    /// `bench openapi` (signed PushMeteringData throughput beside the health check).
+    /// Benchmarks (release build): `scenario <file>`, `openapi`, `delivery`, `usage`, `lifecycle`;
+    /// `marketsim bench --help` lists what each measures.
     #[command(subcommand)]
     Bench(crate::bench::BenchCommand),
     /// Run the fake marketplace alone, pointed at a vendor's own SPI endpoint.

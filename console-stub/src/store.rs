@@ -133,11 +133,12 @@ impl Db {
 
     /// Persists the id generator, so a reopened store continues the same sequence.
     fn save_ids(&self) -> rusqlite::Result<()> {
-        self.conn.execute(
-            "INSERT INTO meta (key, value) VALUES ('ids', ?1)
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![self.ids.state().to_string()],
-        )?;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO meta (key, value) VALUES ('ids', ?1)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            )?
+            .execute(params![self.ids.state().to_string()])?;
         Ok(())
     }
 

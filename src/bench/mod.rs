@@ -9,8 +9,12 @@
 //!   retry schedule, every call answered 500 by a vendor over loopback.
 //! - `marketsim bench usage` ([`usage`]): a month of the console stub's hourly usage reporting
 //!   through the signed OpenAPI of a simulator, the clock advanced hour by hour.
+//! - `marketsim bench lifecycle` ([`lifecycle`]): a virtual year of subscriptions renewing
+//!   themselves month by month, a few expiring and released, every action delivered over loopback
+//!   to the console stub.
 
 pub mod delivery;
+pub mod lifecycle;
 pub mod openapi;
 pub mod usage;
 
@@ -70,6 +74,9 @@ pub enum BenchCommand {
     /// A month of hourly usage of many running clusters, reckoned and pushed by the console stub
     /// to the simulator's OpenAPI as the clock is advanced hour by hour: records per second.
     Usage(usage::UsageArgs),
+    /// A virtual year of one-month subscriptions renewed automatically, a tenth expired and
+    /// released, every SPI action delivered to the console stub: deliveries per second.
+    Lifecycle(lifecycle::LifecycleArgs),
 }
 
 /// Runs the benchmark `command` names.
@@ -79,5 +86,17 @@ pub async fn dispatch(command: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Openapi(args) => openapi::run(args).await,
         BenchCommand::Delivery(args) => delivery::run(args).await,
         BenchCommand::Usage(args) => usage::run(args).await,
+        BenchCommand::Lifecycle(args) => lifecycle::run(args).await,
     }
+}
+
+/// CPU time this process has used (user and system, every thread), from `/proc/self/stat` on
+/// Linux; None elsewhere.
+pub(crate) fn process_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command name (which may hold spaces) in parentheses: state is the first,
+    // utime the 12th and stime the 13th, in clock ticks of 1/100 s.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
 }

@@ -91,12 +91,17 @@ pub fn check(dir: &Path, layout: &Layout) -> Result<Found, Refusal> {
 /// than in a `:memory:` page cache: a `:memory:` database walks its whole page cache on every commit
 /// that follows a page split, a cost that grows with everything the store holds, so a long run
 /// slowed down hour by hour. `memdb` holds up to 1 GiB; a world larger than that needs a data
-/// directory.
+/// directory. Like [`Connection::open`]'s, the connection takes no mutex of its own on each call
+/// (`SQLITE_OPEN_NO_MUTEX`): a `Connection` is used by one thread at a time, which its owner's lock
+/// already ensures.
 pub fn in_memory() -> rusqlite::Result<Connection> {
     use rusqlite::OpenFlags;
     Connection::open_with_flags(
         "file:store?vfs=memdb",
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_URI,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
 }
 

@@ -142,7 +142,11 @@ impl Db {
     /// The instance with the console's id `id`.
     pub fn instance(&self, id: &str) -> Result<Option<Instance>, StoreError> {
         let sql = format!("SELECT {INSTANCE_COLUMNS} FROM instances WHERE id = ?1");
-        let found = self.conn.query_row(&sql, params![id], instance_row).optional()?;
+        let found = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(params![id], instance_row)
+            .optional()?;
         Ok(found)
     }
 
@@ -247,19 +251,17 @@ impl Tx<'_> {
 
     /// Sets the status of `instance_id` (not for releasing it: [`Tx::release_instance`]).
     pub fn set_instance_status(&self, instance_id: &str, status: InstanceStatus) -> Result<(), StoreError> {
-        self.conn.execute(
-            "UPDATE instances SET status = ?2 WHERE id = ?1",
-            params![instance_id, status.as_str()],
-        )?;
+        self.conn
+            .prepare_cached("UPDATE instances SET status = ?2 WHERE id = ?1")?
+            .execute(params![instance_id, status.as_str()])?;
         Ok(())
     }
 
     /// Records the expiry the marketplace sent for `instance_id`, as it wrote it.
     pub fn set_expired_on(&self, instance_id: &str, expired_on: &str) -> Result<(), StoreError> {
-        self.conn.execute(
-            "UPDATE instances SET expired_on = ?2 WHERE id = ?1",
-            params![instance_id, expired_on],
-        )?;
+        self.conn
+            .prepare_cached("UPDATE instances SET expired_on = ?2 WHERE id = ?1")?
+            .execute(params![instance_id, expired_on])?;
         Ok(())
     }
 

@@ -84,7 +84,8 @@ impl Simulator {
         let _one = self.one_term_change();
         let instance = self.instance_for(instance_id)?;
         self.check_status(&instance, &[Status::Opened], "open", "expired")?;
-        self.expire_now(&instance, None)
+        let id = self.expire_now(&instance, None)?;
+        self.stored_message(id)
     }
 
     /// Releases an open or expired instance now, as a grace period running out does: 已释放, and
@@ -98,13 +99,19 @@ impl Simulator {
             "open or expired",
             "released",
         )?;
-        self.release_now(&instance, None, |_| Ok(()), None)
+        let id = self.release_now(&instance, None, |_| Ok(()), None)?;
+        self.stored_message(id)
+    }
+
+    /// Message `id` as stored.
+    fn stored_message(&self, id: i64) -> Result<Message, QueueError> {
+        self.store().message(id)?.ok_or(QueueError::Reset)
     }
 
     /// 已过期 and expiredInstance, with the release scheduled after the world's grace period; a
     /// term that had not run out yet ends now. `job` is the transition being run, finished in the
-    /// same transaction.
-    fn expire_now(&self, instance: &Instance, job: Option<i64>) -> Result<Message, QueueError> {
+    /// same transaction. Returns the message's id.
+    fn expire_now(&self, instance: &Instance, job: Option<i64>) -> Result<i64, QueueError> {
         let message = self.message_to(instance, Action::ExpiredInstance, &[])?;
         let now = self.clock().now();
         let grace = TimeDelta::from_std(self.world().settings.release_grace).unwrap_or_default();
@@ -118,14 +125,14 @@ impl Simulator {
     }
 
     /// 已释放 and releaseInstance — `isRefund=true` with the refunded order's id when `refund`
-    /// names one — after `also` has written what else goes with it.
+    /// names one — after `also` has written what else goes with it. Returns the message's id.
     fn release_now(
         &self,
         instance: &Instance,
         refund: Option<&Order>,
         also: impl FnOnce(&Tx<'_>) -> Result<(), StoreError>,
         job: Option<i64>,
-    ) -> Result<Message, QueueError> {
+    ) -> Result<i64, QueueError> {
         let extra: Vec<(String, String)> = match refund {
             Some(order) => vec![
                 ("isRefund".into(), "true".into()),
@@ -142,13 +149,13 @@ impl Simulator {
     }
 
     /// Writes `writes` and queues `messages` in one transaction, finishing the transition `job`
-    /// when one is running; the first message is returned as stored.
+    /// when one is running; returns the first message's id (read back only by those that show it).
     fn commit(
         &self,
         job: Option<i64>,
         messages: &[NewMessage],
         writes: impl FnOnce(&Tx<'_>) -> Result<(), StoreError>,
-    ) -> Result<Message, QueueError> {
+    ) -> Result<i64, QueueError> {
         let first = self.store().transaction(|tx| {
             if let Some(job) = job {
                 tx.finish_job(job)?;
@@ -162,8 +169,7 @@ impl Simulator {
             Ok::<_, StoreError>(first)
         })?;
         self.clock().wake();
-        let id = first.ok_or(QueueError::Reset)?;
-        self.store().message(id)?.ok_or(QueueError::Reset)
+        first.ok_or(QueueError::Reset)
     }
 
     /// An id no order or instance has yet.

@@ -167,8 +167,7 @@ impl Tx<'_> {
                 m.request_id, m.created_at],
         )?;
         let id = self.tx.last_insert_rowid();
-        self.tx
-            .execute("UPDATE spi_messages SET queue_order = id WHERE id = ?1", [id])?;
+        self.execute("UPDATE spi_messages SET queue_order = id WHERE id = ?1", [id])?;
         if first {
             self.schedule_message(id, m.due_at)?;
         }

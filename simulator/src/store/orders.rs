@@ -128,25 +128,30 @@ impl Instance {
     }
 }
 
+/// The columns [`instance_from_row`] reads, in its order: a row is read by position, which costs
+/// nothing, where reading by name searches the statement's columns for each field.
+const INSTANCE_COLUMNS: &str = "instance_id, order_id, ali_uid, product_code, sku_id, status, vendor_instance_id, \
+     app_info, host_info, info, attempts, next_attempt_at, failure, created_at, opened_at, expires_at, extras";
+
 fn instance_from_row(r: &Row<'_>) -> rusqlite::Result<Instance> {
     Ok(Instance {
-        instance_id: r.get("instance_id")?,
-        order_id: r.get("order_id")?,
-        ali_uid: r.get("ali_uid")?,
-        product_code: r.get("product_code")?,
-        sku_id: r.get("sku_id")?,
-        status: Status::from_code(&r.get::<_, String>("status")?),
-        vendor_instance_id: r.get("vendor_instance_id")?,
-        app_info: r.get("app_info")?,
-        host_info: r.get("host_info")?,
-        info: r.get("info")?,
-        attempts: r.get("attempts")?,
-        next_attempt_at: r.get("next_attempt_at")?,
-        failure: r.get("failure")?,
-        created_at: r.get("created_at")?,
-        opened_at: r.get("opened_at")?,
-        expires_at: r.get("expires_at")?,
-        extras: extras_from(&r.get::<_, String>("extras")?),
+        instance_id: r.get(0)?,
+        order_id: r.get(1)?,
+        ali_uid: r.get(2)?,
+        product_code: r.get(3)?,
+        sku_id: r.get(4)?,
+        status: Status::from_code(&r.get::<_, String>(5)?),
+        vendor_instance_id: r.get(6)?,
+        app_info: r.get(7)?,
+        host_info: r.get(8)?,
+        info: r.get(9)?,
+        attempts: r.get(10)?,
+        next_attempt_at: r.get(11)?,
+        failure: r.get(12)?,
+        created_at: r.get(13)?,
+        opened_at: r.get(14)?,
+        expires_at: r.get(15)?,
+        extras: extras_from(&r.get::<_, String>(16)?),
     })
 }
 
@@ -216,7 +221,9 @@ impl Store {
     pub fn instance(&self, instance_id: &str) -> Result<Option<Instance>, StoreError> {
         Ok(self
             .conn()
-            .prepare_cached("SELECT * FROM instances WHERE instance_id = ?1")?
+            .prepare_cached(&format!(
+                "SELECT {INSTANCE_COLUMNS} FROM instances WHERE instance_id = ?1"
+            ))?
             .query_row([instance_id], instance_from_row)
             .optional()?)
     }
@@ -225,7 +232,9 @@ impl Store {
     pub fn instances_of(&self, ali_uid: &str) -> Result<Vec<Instance>, StoreError> {
         let conn = self.conn();
         let mut stmt =
-            conn.prepare("SELECT * FROM instances WHERE ali_uid = ?1 ORDER BY created_at DESC, rowid DESC")?;
+            conn.prepare(&format!(
+                "SELECT {INSTANCE_COLUMNS} FROM instances WHERE ali_uid = ?1 ORDER BY created_at DESC, rowid DESC"
+            ))?;
         let rows = stmt
             .query_map([ali_uid], instance_from_row)?
             .collect::<Result<_, _>>()?;
@@ -234,11 +243,12 @@ impl Store {
 
     /// Whether an id is taken by an order or an instance (ids are random; collisions are re-drawn).
     pub fn id_taken(&self, id: &str) -> Result<bool, StoreError> {
-        let n: i64 = self.conn().query_row(
-            "SELECT (SELECT count(*) FROM orders WHERE order_id = ?1) + (SELECT count(*) FROM instances WHERE instance_id = ?1)",
-            [id],
-            |r| r.get(0),
-        )?;
+        let n: i64 = self
+            .conn()
+            .prepare_cached(
+                "SELECT (SELECT count(*) FROM orders WHERE order_id = ?1) + (SELECT count(*) FROM instances WHERE instance_id = ?1)",
+            )?
+            .query_row([id], |r| r.get(0))?;
         Ok(n > 0)
     }
 }
@@ -283,7 +293,7 @@ impl Tx<'_> {
     pub fn instance(&self, instance_id: &str) -> Result<Option<Instance>, StoreError> {
         Ok(self
             .query_row(
-                "SELECT * FROM instances WHERE instance_id = ?1",
+                &format!("SELECT {INSTANCE_COLUMNS} FROM instances WHERE instance_id = ?1"),
                 [instance_id],
                 instance_from_row,
             )

@@ -98,28 +98,24 @@ impl Store {
     pub fn purchase_extras(&self, instance_id: &str) -> Result<PurchaseExtras, StoreError> {
         let conn = self.conn();
         let auto_renewal = conn
-            .query_row(
-                "SELECT cycle, duration FROM openapi_auto_renewals WHERE instance_id = ?1",
-                [instance_id],
-                |r| {
-                    Ok(AutoRenewal {
-                        cycle: r.get(0)?,
-                        duration: r.get(1)?,
-                    })
-                },
-            )
+            .prepare_cached("SELECT cycle, duration FROM openapi_auto_renewals WHERE instance_id = ?1")?
+            .query_row([instance_id], |r| {
+                Ok(AutoRenewal {
+                    cycle: r.get(0)?,
+                    duration: r.get(1)?,
+                })
+            })
             .optional()?;
         let image = conn
-            .query_row(
+            .prepare_cached(
                 "SELECT ecs_instance_id, image_id FROM openapi_instance_images WHERE instance_id = ?1",
-                [instance_id],
-                |r| {
-                    Ok(Image {
-                        ecs_instance_id: r.get(0)?,
-                        image_id: r.get(1)?,
-                    })
-                },
-            )
+            )?
+            .query_row([instance_id], |r| {
+                Ok(Image {
+                    ecs_instance_id: r.get(0)?,
+                    image_id: r.get(1)?,
+                })
+            })
             .optional()?;
         Ok(PurchaseExtras { auto_renewal, image })
     }

@@ -193,9 +193,9 @@ where
         }));
     }
     tokio::time::sleep_until(measure_from.into()).await;
-    let cpu_before = process_cpu();
+    let cpu_before = crate::bench::process_cpu();
     tokio::time::sleep_until(until.into()).await;
-    let cpu = process_cpu()
+    let cpu = crate::bench::process_cpu()
         .zip(cpu_before)
         .map(|(after, before)| after.saturating_sub(before));
     let mut all = Tally::default();
@@ -224,15 +224,4 @@ where
         window: args.duration,
         cpu,
     })
-}
-
-/// CPU time this process has used (user and system, every thread), from `/proc/self/stat` on
-/// Linux; None elsewhere.
-fn process_cpu() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // The fields after the command name (which may hold spaces) in parentheses: state is the first,
-    // utime the 12th and stime the 13th, in clock ticks of 1/100 s.
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    Some(Duration::from_millis(ticks * 10))
 }
