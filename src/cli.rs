@@ -56,10 +56,15 @@ enum Command {
 /// Runs the command line and returns the process's exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // A bench makes thousands of calls whose every line would be noise in its figures (and time
+    // in them): only warnings, unless RUST_LOG says otherwise.
+    let default_filter = match cli.command {
+        Command::Bench(_) => "warn",
+        _ => "warn,marketsim=info",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "warn,marketsim=info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| default_filter.into()),
         )
         .with_writer(std::io::stderr)
         .init();
