@@ -61,8 +61,8 @@ fn check(
 ) -> Result<Checked, ApiError> {
     let named: Vec<&str> = records.iter().map(|r| r.instance_id.as_str()).collect();
     let mut targets = tx.metering_targets(&named)?;
-    let mut product: Option<String> = None;
-    let mut rules: Option<Rules> = None;
+    // The request's product, and the rules its billing granularity and the world put in force.
+    let mut product: Option<(String, Rules)> = None;
     let mut instances: HashMap<String, bool> = HashMap::new();
     for (i, record) in records.iter().enumerate() {
         let n = i + 1;
@@ -91,27 +91,28 @@ fn check(
                     )))
                 }
             };
-            match &product {
+            let rules = match &product {
                 None => {
-                    let r = Rules {
+                    let rules = Rules {
                         billing: sim.world().product(&code).map(|p| p.billing).unwrap_or_default(),
                         on: sim.world().settings.metering_rules,
                     };
-                    r.record_count(records.len())?;
-                    rules = Some(r);
-                    product = Some(code);
+                    rules.record_count(records.len())?;
+                    product = Some((code, rules));
+                    rules
                 }
-                Some(p) if *p == code => {}
+                Some((p, rules)) if *p == code => *rules,
                 Some(_) => return Err(ErrorCode::MeteringProducts.into()),
-            }
-            if let (Some(last), Some(r)) = (last_push, rules) {
-                r.throttle(epoch_millis(now) - last)?;
+            };
+            if let Some(last) = last_push {
+                rules.throttle(epoch_millis(now) - last)?;
             }
             instances.insert(record.instance_id.clone(), billable);
         }
-        let product = product.as_deref().unwrap_or_default();
-        let in_force = rules.expect("set with the product");
-        in_force.window(n, record.start, record.end)?;
+        let Some((product, rules)) = &product else {
+            unreachable!("the first record's instance sets the product or refuses the request")
+        };
+        rules.window(n, record.start, record.end)?;
         for entity in &record.entities {
             if !assit_matches(&entity.assit, product, entity.key) {
                 return Err(metering_error(format!(
@@ -120,10 +121,10 @@ fn check(
                 )));
             }
         }
-        in_force.on_time(n, record.end, now.timestamp())?;
+        rules.on_time(n, record.end, now.timestamp())?;
     }
     Ok(Checked {
-        product: product.unwrap_or_default(),
+        product: product.map(|(code, _)| code).unwrap_or_default(),
         billable: instances,
     })
 }
