@@ -61,6 +61,36 @@ pub struct Settings {
     /// isRefund=true): the marketplace's 五天无理由退款.
     #[serde(with = "serde_duration", default = "default_refund_window")]
     pub refund_window: Duration,
+    /// PushMeteringData's rules (contract §3.3.1), each on unless the world turns it off.
+    #[serde(default)]
+    pub metering_rules: MeteringRules,
+}
+
+/// PushMeteringData's rules by name, each `true` (applied) unless the world says `false`, so that
+/// a vendor can test one thing at a time. An unknown name is refused when the world is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MeteringRules {
+    /// Hourly and daily products: one request per instance per 60 s.
+    pub rate_limit: bool,
+    /// At most 100 records a request (hourly, daily) or 10 (real-time, minute).
+    pub record_limit: bool,
+    /// Hourly and daily products: a window longer than 5 minutes. Off, any window with EndTime
+    /// after StartTime is taken, as for real-time products.
+    pub window_length: bool,
+    /// A window pushed after its deadline is refused as late (and not billed).
+    pub deadline: bool,
+}
+
+impl Default for MeteringRules {
+    fn default() -> Self {
+        MeteringRules {
+            rate_limit: true,
+            record_limit: true,
+            window_length: true,
+            deadline: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -103,6 +133,24 @@ pub struct Product {
     /// Whether the vendor is sent orderPay after each paid order (订单支付成功通知).
     #[serde(default)]
     pub order_pay: bool,
+    /// How the product's usage is billed, which decides PushMeteringData's rules.
+    #[serde(default)]
+    pub billing: Billing,
+}
+
+/// A product's billing granularity (contract §5.2).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Billing {
+    /// Billed by the hour: a window is due before the end of the next hour.
+    #[default]
+    Hourly,
+    /// Billed by the day (Asia/Shanghai): a window is due before 01:59 of the next day.
+    Daily,
+    /// Billed as usage arrives (large-model metering): no rate limit, at most 10 records.
+    Realtime,
+    /// Real-time pushes aggregated per minute: the same rules as `realtime`.
+    Minute,
 }
 
 /// A metering item of a product: a Key of contract §5.1 and the `meteringAssit` that selects it.
@@ -454,6 +502,55 @@ mod tests {
         let text = DEFAULT_WORLD_YAML.replace("login: zilliz-seller", "login: buyer-2");
         let err = World::from_yaml(&text).unwrap_err().to_string();
         assert!(err.contains("login `buyer-2` names two accounts"), "{err}");
+    }
+
+    #[test]
+    fn products_are_billed_hourly_and_every_metering_rule_is_on_unless_the_world_says() {
+        let w = World::default_world();
+        assert_eq!(w.products[0].billing, Billing::Hourly);
+        assert_eq!(w.settings.metering_rules, MeteringRules::default());
+        // Without the fixture's lines, the same.
+        let text = DEFAULT_WORLD_YAML
+            .replace("    billing: hourly\n", "")
+            .replace("  metering_rules:\n", "")
+            .replace("    rate_limit: true\n", "")
+            .replace("    record_limit: true\n", "")
+            .replace("    window_length: true\n", "")
+            .replace("    deadline: true\n", "");
+        assert_eq!(World::from_yaml(&text).unwrap(), World::default_world());
+        let text = DEFAULT_WORLD_YAML
+            .replace("    billing: hourly\n", "    billing: daily\n")
+            .replace("    rate_limit: true\n", "    rate_limit: false\n")
+            .replace("    deadline: true\n", "")
+            .replace("    window_length: true\n", "    deadline: false\n");
+        let w = World::from_yaml(&text).unwrap();
+        assert_eq!(w.products[0].billing, Billing::Daily);
+        let rules = w.settings.metering_rules;
+        assert_eq!(
+            (
+                rules.rate_limit,
+                rules.record_limit,
+                rules.window_length,
+                rules.deadline
+            ),
+            (false, true, true, false)
+        );
+    }
+
+    #[test]
+    fn an_unknown_metering_rule_or_granularity_is_refused_with_the_known_names() {
+        let text = DEFAULT_WORLD_YAML.replace("    rate_limit: true\n", "    throttle: false\n");
+        let err = World::from_yaml(&text).unwrap_err().to_string();
+        assert!(err.contains("unknown field `throttle`"), "{err}");
+        for name in ["rate_limit", "record_limit", "window_length", "deadline"] {
+            assert!(err.contains(name), "{err}");
+        }
+        let text = DEFAULT_WORLD_YAML.replace("    billing: hourly\n", "    billing: weekly\n");
+        let err = World::from_yaml(&text).unwrap_err().to_string();
+        assert!(err.contains("unknown variant `weekly`"), "{err}");
+        for name in ["hourly", "daily", "realtime", "minute"] {
+            assert!(err.contains(name), "{err}");
+        }
     }
 
     #[test]

@@ -1,14 +1,17 @@
 //! The metering family: PushMeteringData's rules one by one (and that a refused push stores
-//! nothing), its 60-second rule on the world's clock, concurrent pushes each stored once,
-//! PushTimesUsage's ClientToken window, and DescribeApiMetering over the fixture's packages.
+//! nothing), by billing granularity and as the world switches them, its 60-second rule on the
+//! world's clock, concurrent pushes each stored once, PushTimesUsage's ClientToken window, and
+//! DescribeApiMetering over the fixture's packages.
 //!
-//! Layout: the world and the pushes every test starts from are here; the tests are by what they own —
-//! [`rules`] (PushMeteringData's rules one by one, and who may push), [`throttle`] (the 60-second rule
-//! across the clock, a restart and a reset, and concurrent pushes), [`usage`] (PushTimesUsage and
-//! DescribeApiMetering) and [`signed`] (the family as signed HTTP requests).
+//! Layout: the world and the pushes every test starts from are here; the tests are by what they
+//! own — [`rules`] (PushMeteringData's rules one by one, and who may push), [`granularity`] (the
+//! rules by the product's billing granularity, and the world's switches for them), [`throttle`]
+//! (the 60-second rule across the clock, a restart and a reset, and concurrent pushes), [`usage`]
+//! (PushTimesUsage and DescribeApiMetering) and [`signed`] (the family as signed HTTP requests).
 
 #[path = "../common/mod.rs"]
 mod common;
+mod granularity;
 mod rules;
 mod signed;
 mod throttle;
@@ -71,8 +74,15 @@ impl Opened {
 }
 
 async fn opened() -> Opened {
+    opened_with(|_| {}).await
+}
+
+/// [`opened`] in the bigger world as `edit` leaves it.
+async fn opened_with(edit: impl FnOnce(&mut World)) -> Opened {
     let vendor = vendor_answering().await;
-    let sim = simulator(bigger_world(&vendor.spi_url()));
+    let mut world = bigger_world(&vendor.spi_url());
+    edit(&mut world);
+    let sim = simulator(world);
     let buyer = sim.world().buyers[0].clone();
     let mut ids = Vec::new();
     for p in [PRODUCT, SECOND_PRODUCT, OTHER_VENDORS_PRODUCT] {

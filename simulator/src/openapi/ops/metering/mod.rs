@@ -2,7 +2,8 @@
 //!
 //! - [`push`]: PushMeteringData — pay-as-you-go usage windows, validated per contract §3.3.1 and
 //!   stored with the marketplace's receive time (rating them into bills is the billing issue's);
-//!   [`records`] reads its `Metering` text.
+//!   [`records`] reads its `Metering` text; [`rules`] holds the rules that follow the product's
+//!   billing granularity (hourly, daily, real-time, minute) and the world's switches for them.
 //! - [`times`]: PushTimesUsage — deductions from a buyer's count package, once per ClientToken per
 //!   24 h — and DescribeApiMetering, the buyer's packages (fixtures/openapi/metering.yaml) minus
 //!   what was deducted.
@@ -11,6 +12,7 @@
 
 pub mod push;
 pub mod records;
+pub mod rules;
 pub mod times;
 
 use super::vendor;

@@ -2,11 +2,13 @@
 //!
 //! The `Metering` text is read into records and checked for shape first ([`super::records`]). Then,
 //! in one transaction, each instance is checked — the caller's product's, OPENED (or EXPIRED,
-//! stored as not billable), one product per request, `meteringAssit` naming that product and key,
-//! the deadline on the world's clock, the 60-second rule — and the records are written: a request
-//! is stored whole or not at all, and a refused one writes nothing.
+//! stored as not billable), one product per request, `meteringAssit` naming that product and key —
+//! and the rules of the product's billing granularity are applied ([`super::rules`]: the record
+//! limit, the window width, the deadline on the world's clock, the 60-second rule); then the
+//! records are written: a request is stored whole or not at all, and a refused one writes nothing.
 
 use super::records::{metering_error, parse, Record};
+use super::rules::Rules;
 use super::{bad_instance, sells, vendor};
 use crate::openapi::answer::json;
 use crate::openapi::call::Call;
@@ -20,9 +22,6 @@ use protocol::time::{epoch_millis, Instant};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
-
-/// Virtual seconds between two pushes for the same instance.
-pub const THROTTLE_SECONDS: i64 = 60;
 
 pub fn push_metering_data(call: &Call<'_>) -> Result<Value, ApiError> {
     let vendor = vendor(call)?;
@@ -62,7 +61,8 @@ fn check(
 ) -> Result<Checked, ApiError> {
     let named: Vec<&str> = records.iter().map(|r| r.instance_id.as_str()).collect();
     let mut targets = tx.metering_targets(&named)?;
-    let mut product: Option<String> = None;
+    // The request's product, and the rules its billing granularity and the world put in force.
+    let mut product: Option<(String, Rules)> = None;
     let mut instances: HashMap<String, bool> = HashMap::new();
     for (i, record) in records.iter().enumerate() {
         let n = i + 1;
@@ -91,17 +91,28 @@ fn check(
                     )))
                 }
             };
-            match &product {
-                None => product = Some(code),
-                Some(p) if *p == code => {}
+            let rules = match &product {
+                None => {
+                    let rules = Rules {
+                        billing: sim.world().product(&code).map(|p| p.billing).unwrap_or_default(),
+                        on: sim.world().settings.metering_rules,
+                    };
+                    rules.record_count(records.len())?;
+                    product = Some((code, rules));
+                    rules
+                }
+                Some((p, rules)) if *p == code => *rules,
                 Some(_) => return Err(ErrorCode::MeteringProducts.into()),
-            }
+            };
             if let Some(last) = last_push {
-                throttle(epoch_millis(now) - last)?;
+                rules.throttle(epoch_millis(now) - last)?;
             }
             instances.insert(record.instance_id.clone(), billable);
         }
-        let product = product.as_deref().unwrap_or_default();
+        let Some((product, rules)) = &product else {
+            unreachable!("the first record's instance sets the product or refuses the request")
+        };
+        rules.window(n, record.start, record.end)?;
         for entity in &record.entities {
             if !assit_matches(&entity.assit, product, entity.key) {
                 return Err(metering_error(format!(
@@ -110,28 +121,12 @@ fn check(
                 )));
             }
         }
-        let due = deadline(record.end);
-        if now.timestamp() >= due {
-            return Err(metering_error(format!(
-                "Record {n}: the window ending at {} had to be pushed before {due}; late data is not billed.",
-                record.end
-            )));
-        }
+        rules.on_time(n, record.end, now.timestamp())?;
     }
     Ok(Checked {
-        product: product.unwrap_or_default(),
+        product: product.map(|(code, _)| code).unwrap_or_default(),
         billable: instances,
     })
-}
-
-/// `Service.Flow.Control` when an instance was last pushed `elapsed_ms` ago, less than
-/// [`THROTTLE_SECONDS`]; it says in `x-acs-retry-after` when the instance may push again.
-fn throttle(elapsed_ms: i64) -> Result<(), ApiError> {
-    if elapsed_ms >= THROTTLE_SECONDS * 1000 {
-        return Ok(());
-    }
-    let wait_ms = THROTTLE_SECONDS * 1000 - elapsed_ms.max(0);
-    Err(ApiError::from(ErrorCode::FlowControl).with_retry_after(((wait_ms + 999) / 1000).max(1) as u64))
 }
 
 /// Writes every record of `records`, received at `now_ms`.
@@ -158,25 +153,4 @@ fn insert(tx: &Tx<'_>, records: &[Record], checked: &Checked, now_ms: i64) -> Re
         })
         .collect();
     Ok(tx.insert_metering(&rows)?)
-}
-
-/// The moment (Unix seconds) after which a window ending at `end` is late: every product is billed
-/// hourly, and an hour's data must arrive before the end of the next hour.
-pub fn deadline(end: i64) -> i64 {
-    let hour = (end - 1).div_euclid(3600) * 3600;
-    hour + 2 * 3600
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_deadline_is_the_end_of_the_hour_after_the_window() {
-        // 08:10–08:20 UTC+8 on 2023-08-15 must arrive before 10:00.
-        let base = 1_692_057_600; // 2023-08-15 08:00:00 +08:00
-        assert_eq!(deadline(base + 1200), base + 7200);
-        // A window ending exactly on the hour belongs to the hour before it.
-        assert_eq!(deadline(base + 3600), base + 7200);
-    }
 }

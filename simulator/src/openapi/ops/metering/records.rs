@@ -1,5 +1,6 @@
 //! PushMeteringData's `Metering` text read into records, with every rule that needs nothing but the
-//! text (contract §3.3.1).
+//! text (contract §3.3.1); the rules that depend on the product's billing granularity — how many
+//! records, how wide a window — are [`super::rules`]'.
 //!
 //! The text is read as a JSON value first, so it is refused exactly where `serde_json` refuses a
 //! value (syntax, nesting deeper than 128, an unpaired surrogate escape, a number out of range),
@@ -12,12 +13,6 @@ use crate::openapi::error::{ApiError, ErrorCode};
 use protocol::metering::KEYS;
 use serde::Deserialize;
 use serde_json::Value;
-
-/// Records one request may carry (hourly/daily products).
-pub const MAX_RECORDS: usize = 100;
-
-/// A window of a non-real-time product must be wider than this (seconds).
-pub const MIN_WINDOW_SECONDS: i64 = 5 * 60;
 
 /// Unix seconds above this are milliseconds sent by mistake (year 5138 in seconds).
 const SECONDS_CEILING: i64 = 99_999_999_999;
@@ -79,9 +74,6 @@ pub fn parse(text: &str) -> Result<Vec<Record>, ApiError> {
     if items.is_empty() {
         return Err(metering_error("Metering holds no record."));
     }
-    if items.len() > MAX_RECORDS {
-        return Err(ErrorCode::MeteringExceeded.into());
-    }
     items
         .into_iter()
         .enumerate()
@@ -108,11 +100,6 @@ fn record(n: usize, item: Value) -> Result<Record, ApiError> {
     };
     let start = time_field(n, fields.start_time, "StartTime")?;
     let end = time_field(n, fields.end_time, "EndTime")?;
-    if end - start <= MIN_WINDOW_SECONDS {
-        return Err(metering_error(format!(
-            "Record {n}: EndTime - StartTime must be more than {MIN_WINDOW_SECONDS} seconds."
-        )));
-    }
     let entities = match fields.entities {
         Some(Value::Array(e)) if !e.is_empty() => e,
         Some(Value::Array(_)) => return Err(metering_error(format!("Record {n}: Entities is empty."))),
