@@ -29,9 +29,6 @@ pub const MIN_WINDOW_SECONDS: i64 = 5 * 60;
 /// Seconds after 00:00 (Asia/Shanghai) of the next day by which a daily window must arrive: 01:59.
 pub const DAILY_DEADLINE_SECONDS: i64 = 3600 + 59 * 60;
 
-/// Asia/Shanghai's offset from UTC (seconds); it keeps no daylight saving.
-const SHANGHAI_OFFSET: i64 = 8 * 3600;
-
 /// The rules in force for one product in one world.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rules {
@@ -112,8 +109,10 @@ pub fn deadline(billing: Billing, end: i64) -> i64 {
             hour + 2 * 3600
         }
         Billing::Daily => {
-            let local = end - 1 + SHANGHAI_OFFSET;
-            let day = local.div_euclid(86_400) * 86_400 - SHANGHAI_OFFSET;
+            // Asia/Shanghai keeps no daylight saving: its offset is the same every day.
+            let offset = i64::from(protocol::time::shanghai().local_minus_utc());
+            let local = end - 1 + offset;
+            let day = local.div_euclid(86_400) * 86_400 - offset;
             day + 86_400 + DAILY_DEADLINE_SECONDS
         }
     }
