@@ -84,7 +84,7 @@ pub struct Figures {
 impl Figures {
     /// Deliveries per second of wall time.
     pub fn per_second(&self) -> f64 {
-        self.deliveries as f64 / self.elapsed.as_secs_f64().max(f64::MIN_POSITIVE)
+        super::per_second(self.deliveries, self.elapsed)
     }
 }
 

@@ -90,6 +90,11 @@ pub async fn dispatch(command: BenchCommand) -> anyhow::Result<()> {
     }
 }
 
+/// `count` things over `elapsed`, per second (a zero time counts as the smallest there is).
+pub(crate) fn per_second(count: u64, elapsed: Duration) -> f64 {
+    count as f64 / elapsed.as_secs_f64().max(f64::MIN_POSITIVE)
+}
+
 /// CPU time this process has used (user and system, every thread), from `/proc/self/stat` on
 /// Linux; None elsewhere.
 pub(crate) fn process_cpu() -> Option<Duration> {

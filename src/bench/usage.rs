@@ -70,7 +70,7 @@ pub struct Figures {
 impl Figures {
     /// Records reported per second of wall time.
     pub fn per_second(&self) -> f64 {
-        self.records as f64 / self.elapsed.as_secs_f64().max(f64::MIN_POSITIVE)
+        super::per_second(self.records, self.elapsed)
     }
 }
 
