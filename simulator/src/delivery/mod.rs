@@ -10,7 +10,8 @@
 //! the order they were made (unless a swap fault reorders them, [`crate::faults`]); jobs due at one instant for different instances go out up to the
 //! world's `delivery_concurrency` at a time, and are recorded in the order they were due, so a run
 //! reads the same whatever order the answers come back in. [`queue`] makes messages: the control
-//! actions that deliver one, expire or release an instance, and send a message that gave up again.
+//! action that delivers one, the ones the lifecycle and a purchase send, and a message that gave up
+//! sent again.
 
 pub mod action;
 mod attempt;

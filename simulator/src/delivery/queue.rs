@@ -1,7 +1,8 @@
-//! Making messages: deliver an action to an instance now, expire or release an instance (its
-//! status changes at once, and the vendor is told), and send a message that gave up again. Each
-//! message gets the action's parameters for the instance ([`Action::params`]) with the caller's
-//! additions, and goes out after whatever its instance has pending.
+//! Making messages: deliver an action to an instance now (the control API's `deliver`, which changes
+//! nothing else), the message another rule sends with what it changes (the lifecycle's renewals,
+//! expiries, releases; a purchase's createInstance and orderPay), and a message that gave up sent
+//! again. Each message gets the action's parameters for the instance ([`Action::params`]) with the
+//! caller's additions, and goes out after whatever its instance has pending.
 
 use super::action::{Action, Subject};
 use crate::state::Simulator;
