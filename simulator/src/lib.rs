@@ -27,6 +27,7 @@
 //! listener until a shutdown future resolves, through `serving` (the Host names it answers to,
 //! timeouts, a connection cap). The simulator meets vendors only over HTTP.
 
+pub mod billing;
 pub mod control;
 pub mod cross_account;
 pub mod delivery;

@@ -4,9 +4,10 @@
 mod terms;
 
 use protocol::time::{parse_instant, serde_duration, Instant};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
-pub use terms::{period_type, term_words, ExtraItem, Term, MAX_MONTHS};
+pub use terms::{period_type, term_words, ExtraItem, PlanPrice, Term, MAX_MONTHS};
 
 /// The default world's YAML, as shipped in `fixtures/`.
 pub const DEFAULT_WORLD_YAML: &str = include_str!("../../fixtures/marketplace.yaml");
@@ -64,6 +65,27 @@ pub struct Settings {
     /// PushMeteringData's rules (contract §3.3.1), each on unless the world turns it off.
     #[serde(default)]
     pub metering_rules: MeteringRules,
+    /// How exact duplicates of a metering record (same instance, window, Key, meteringAssit and
+    /// SerialNo) are billed: `additive` (each one, as the contract reads; flagged on the bill
+    /// line) or `once`.
+    #[serde(default)]
+    pub duplicates: Duplicates,
+    /// How long a buyer's balance may stay below zero before their pay-as-you-go instances are
+    /// stopped (expiredInstance); `release_grace` later they are released. The marketplace does
+    /// not publish it.
+    #[serde(with = "serde_duration", default = "default_arrears_grace")]
+    pub arrears_grace: Duration,
+}
+
+/// How exact duplicates of a metering record are billed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Duplicates {
+    /// Each one adds to the bill (contract §5.3: no idempotency key is documented).
+    #[default]
+    Additive,
+    /// Only the first is billed.
+    Once,
 }
 
 /// PushMeteringData's rules by name, each `true` (applied) unless the world says `false`, so that
@@ -80,6 +102,9 @@ pub struct MeteringRules {
     pub window_length: bool,
     /// A window pushed after its deadline is refused as late (and not billed).
     pub deadline: bool,
+    /// A window that runs past the end of its bill window (an hour, a day, a minute) is refused;
+    /// off, it is billed whole in the bill window it starts in.
+    pub bill_window: bool,
 }
 
 impl Default for MeteringRules {
@@ -89,6 +114,7 @@ impl Default for MeteringRules {
             record_limit: true,
             window_length: true,
             deadline: true,
+            bill_window: true,
         }
     }
 }
@@ -138,6 +164,43 @@ pub struct Product {
     pub billing: Billing,
 }
 
+impl Product {
+    /// Each pay-as-you-go SKU prices every metering item of the product once, and nothing else.
+    fn check_plans(&self) -> Result<(), String> {
+        let mut seen = std::collections::HashSet::new();
+        for m in &self.metering {
+            if !seen.insert(m.assit.as_str()) {
+                return Err(format!("metering item {} is declared twice", m.assit));
+            }
+        }
+        for sku in self.skus.iter().filter(|s| s.charge == Charge::PayAsYouGo) {
+            for price in &sku.plan {
+                if !seen.contains(price.assit.as_str()) {
+                    return Err(format!(
+                        "SKU {} prices {}, which is not one of the product's metering items",
+                        sku.id, price.assit
+                    ));
+                }
+            }
+            for m in &self.metering {
+                let prices = sku.plan.iter().filter(|p| p.assit == m.assit).count();
+                if prices != 1 {
+                    return Err(format!(
+                        "SKU {} must price metering item {} once (it does {prices} times)",
+                        sku.id, m.assit
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The metering item `assit` of this product.
+    pub fn metering_item(&self, assit: &str) -> Option<&MeteringItem> {
+        self.metering.iter().find(|m| m.assit == assit)
+    }
+}
+
 /// A product's billing granularity (contract §5.2).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -180,6 +243,9 @@ pub struct Sku {
     /// 额外计费项 the buyer chooses at purchase and may change by upgrading.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extras: Vec<ExtraItem>,
+    /// A pay-as-you-go SKU's price plan: a unit price for each of its product's metering items.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plan: Vec<PlanPrice>,
 }
 
 impl Sku {
@@ -210,6 +276,9 @@ pub struct Buyer {
     pub name: String,
     /// The Alibaba Cloud account UID, 16 digits.
     pub ali_uid: String,
+    /// 账户余额 (CNY) before anything is billed: pay-as-you-go bills draw on it, 充值 adds to it.
+    #[serde(default)]
+    pub balance: Decimal,
     pub access_key_id: String,
     pub access_key_secret: String,
 }
@@ -236,6 +305,10 @@ fn default_release_grace() -> Duration {
 
 fn default_refund_window() -> Duration {
     Duration::from_secs(5 * 24 * 3600)
+}
+
+fn default_arrears_grace() -> Duration {
+    Duration::from_secs(24 * 3600)
 }
 
 fn default_delivery_concurrency() -> usize {
@@ -303,6 +376,7 @@ impl World {
             ("provisioning_delay", s.provisioning_delay),
             ("release_grace", s.release_grace),
             ("refund_window", s.refund_window),
+            ("arrears_grace", s.arrears_grace),
         ] {
             if interval > MAX_RETRY_INTERVAL {
                 return bad(format!("settings.{name} may be at most 30 days"));
@@ -350,8 +424,17 @@ impl World {
                     ));
                 }
             }
+            if let Err(m) = p.check_plans() {
+                return bad(format!("product {}: {m}", p.code));
+            }
         }
         for b in &self.buyers {
+            if b.balance.scale() > 2 || b.balance.abs() >= Decimal::from(1_000_000_000) {
+                return bad(format!(
+                    "buyer {}'s balance {} is not CNY to the fen below 1000000000",
+                    b.login, b.balance
+                ));
+            }
             if b.ali_uid.len() != 16 || !b.ali_uid.bytes().all(|c| c.is_ascii_digit()) {
                 return bad(format!(
                     "buyer {}'s ali_uid `{}` must be 16 digits",
@@ -516,7 +599,10 @@ mod tests {
             .replace("    rate_limit: true\n", "")
             .replace("    record_limit: true\n", "")
             .replace("    window_length: true\n", "")
-            .replace("    deadline: true\n", "");
+            .replace("    deadline: true\n", "")
+            .replace("    bill_window: true\n", "")
+            .replace("  duplicates: additive\n", "")
+            .replace("  arrears_grace: 1d\n", "");
         assert_eq!(World::from_yaml(&text).unwrap(), World::default_world());
         let text = DEFAULT_WORLD_YAML
             .replace("    billing: hourly\n", "    billing: daily\n")

@@ -201,21 +201,56 @@ async fn bad_control_requests_on_deliveries_get_a_clear_refusal() {
 }
 
 #[tokio::test]
-async fn arrears_are_switched_for_a_known_buyer_and_refused_for_anything_else() {
+async fn a_balance_is_charged_and_paid_into_for_a_known_buyer_and_bad_amounts_are_refused() {
     let sim = simulator(world_with_vendor("http://127.0.0.1:9/spi"));
-    let path = "/__marketsim/buyers/arrears";
-    let (status, on) = control(&sim, "POST", path, r#"{"buyer":"buyer-1","arrears":true}"#).await;
-    assert_eq!(status, StatusCode::OK, "{on}");
+    let path = "/__marketsim/buyers/balance";
+    let (status, charged) = control(&sim, "POST", path, r#"{"buyer":"buyer-1","charge":"1000.50"}"#).await;
+    assert_eq!(status, StatusCode::OK, "{charged}");
     assert_eq!(
-        (on["arrears"].clone(), on["messages"].clone()),
-        (Value::Bool(true), serde_json::json!([]))
+        (charged["balance"].clone(), charged["in_arrears"].clone()),
+        (Value::from("-0.50"), Value::Bool(true))
     );
     assert!(sim.store().arrears_since("1763420985012345").unwrap().is_some());
-    let (status, _) = control(&sim, "POST", path, r#"{"buyer":"buyer-9","arrears":true}"#).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = control(&sim, "POST", path, r#"{"buyer":"buyer-1","arrears":"yes"}"#).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    let (status, _) = control(&sim, "POST", path, r#"{"buyer":"buyer-1","arrears":false}"#).await;
+    for (body, expected) in [
+        (r#"{"buyer":"buyer-9","top_up":"1.00"}"#, StatusCode::NOT_FOUND),
+        (r#"{"buyer":"buyer-1","top_up":"-1.00"}"#, StatusCode::BAD_REQUEST),
+        (r#"{"buyer":"buyer-1","top_up":"0"}"#, StatusCode::BAD_REQUEST),
+        (r#"{"buyer":"buyer-1","top_up":"0.001"}"#, StatusCode::BAD_REQUEST),
+        (r#"{"buyer":"buyer-1","top_up":"1e9"}"#, StatusCode::BAD_REQUEST),
+        (
+            r#"{"buyer":"buyer-1","top_up":"100000000.01"}"#,
+            StatusCode::BAD_REQUEST,
+        ),
+        (r#"{"buyer":"buyer-1","top_up":"lots"}"#, StatusCode::BAD_REQUEST),
+        (r#"{"buyer":"buyer-1","top_up":1}"#, StatusCode::BAD_REQUEST),
+        (
+            r#"{"buyer":"buyer-1","top_up":"1.00","charge":"1.00"}"#,
+            StatusCode::BAD_REQUEST,
+        ),
+        (r#"{"buyer":"buyer-1"}"#, StatusCode::BAD_REQUEST),
+    ] {
+        let (status, answer) = control(&sim, "POST", path, body).await;
+        assert_eq!(status, expected, "{body}: {answer}");
+    }
+    // Nothing refused changed the balance.
+    let (_, bill) = control(&sim, "GET", "/__marketsim/bills?buyer=buyer-1", "").await;
+    assert_eq!(bill["balance"], "-0.50");
+    let (status, paid) = control(&sim, "POST", path, r#"{"buyer":"buyer-1","top_up":"0.50"}"#).await;
     assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (paid["balance"].clone(), paid["in_arrears"].clone()),
+        (Value::from("0.00"), Value::Bool(false))
+    );
     assert!(sim.store().arrears_since("1763420985012345").unwrap().is_none());
+    let (_, bill) = control(&sim, "GET", "/__marketsim/bills?buyer=buyer-1&month=2023-08", "").await;
+    assert_eq!(bill["total"], "1000.50");
+    assert_eq!(bill["lines"][0]["kind"], "Adjustment");
+    for query in [
+        "?buyer=buyer-1&month=2023-13",
+        "?buyer=buyer-1&month=23-08",
+        "?month=2023-08",
+    ] {
+        let (status, _) = control(&sim, "GET", &format!("/__marketsim/bills{query}"), "").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
+    }
 }

@@ -390,17 +390,23 @@ async fn a_term_that_runs_out_while_the_instance_is_still_opening_ends_when_it_o
 }
 
 #[tokio::test]
-async fn a_buyer_in_arrears_buys_no_pay_as_you_go_until_the_debt_is_paid() {
+async fn a_buyer_in_arrears_buys_no_pay_as_you_go_and_is_stopped_until_the_debt_is_paid() {
     let vendor = vendor().await;
     let (sim, id) = bought(&vendor, "payg", Choice::default()).await;
     let buyer = sim.world().buyer("buyer-1").unwrap().clone();
-    sim.set_arrears(&buyer.ali_uid, true).unwrap();
+    let over = sim.balance(&buyer.ali_uid).unwrap() + Decimal::new(1, 2);
+    let charged = sim.charge(&buyer.ali_uid, over, "调账").unwrap();
+    assert_eq!(charged.balance, Decimal::new(-1, 2));
+    assert!(charged.in_arrears);
     let refused = sim.open_service(&buyer, "cmgj00061912", "cmgj00061912-payg", &Choice::default());
     assert!(refused.unwrap_err().to_string().contains("arrears"));
     // A subscription is paid up front, so it can still be bought.
     sim.open_service(&buyer, "cmgj00061912", "cmgj00061912-standard", &months(1))
         .unwrap();
-    sim.set_arrears(&buyer.ali_uid, false).unwrap();
+    // The world's arrears_grace (a day) later, the pay-as-you-go instance stops.
+    sim.clock().advance(Duration::from_secs(DAY)).await.unwrap();
+    let paid = sim.top_up(&buyer.ali_uid, Decimal::new(1, 2)).unwrap();
+    assert_eq!((paid.balance, paid.in_arrears), (Decimal::ZERO, false));
     sim.open_service(&buyer, "cmgj00061912", "cmgj00061912-payg", &Choice::default())
         .unwrap();
     sim.clock().advance(Duration::from_secs(1)).await.unwrap();

@@ -180,8 +180,8 @@ pub struct MarketplaceStep {
     pub release: Option<String>,
     /// Send the latest message of an action to an instance that gave up again.
     pub resend: Option<ResendStep>,
-    /// Put a buyer in arrears or out of them: their pay-as-you-go instances expired, or renewed.
-    pub arrears: Option<ArrearsStep>,
+    /// Pay into a buyer's balance (充值) or charge it by hand: a balance below zero is arrears.
+    pub balance: Option<BalanceStep>,
     /// Arm a fault toward the vendor's SPI or its OpenAPI calls (the control API's fields).
     pub fault: Option<simulator::faults::spec::FaultSpec>,
 }
@@ -200,13 +200,18 @@ pub struct DeliverStep {
     pub params: BTreeMap<String, String>,
 }
 
-/// `arrears: { buyer, on }`.
+/// `balance: { buyer, top_up: "100.00" }` or `balance: { buyer, charge: "10.00", reason }`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ArrearsStep {
+pub struct BalanceStep {
     /// The buyer's login.
     pub buyer: String,
-    pub on: bool,
+    /// CNY paid into the balance (充值).
+    pub top_up: Option<String>,
+    /// CNY charged to it, an Adjustment line on the bill.
+    pub charge: Option<String>,
+    /// What the charge's line says.
+    pub reason: Option<String>,
 }
 
 /// `resend: { instance, action, reset }`.

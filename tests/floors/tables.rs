@@ -81,6 +81,12 @@ pub const SIMULATOR: Floors = &[
     ("purchase", 5, "purchase"),
     // Life after 开通, and the schedule that runs its transitions and the deliveries.
     ("lifecycle", 4, "lifecycle"),
+    // Bill runs and balances share the lifecycle's room: the schedule runs the bill runs, and
+    // arrears stop and resume instances through the lifecycle.
+    ("billing", 4, "lifecycle"),
+    // What a window of usage costs, and which window it is: arithmetic on the world's terms.
+    ("billing::rating", 1, "rating"),
+    ("billing::windows", 1, "rating"),
     // Arming a fault checks it against the rules (the actions there are) and the store.
     ("faults", 4, "faults"),
     ("delivery", 3, "SPI delivery"),

@@ -23,53 +23,6 @@ pub(super) const DELIVER_EXAMPLE: &str =
     r#"{"instance": "15511111", "action": "renewInstance", "params": {"expiredOn": "2024-08-15 10:00:00"}}"#;
 pub(super) const INSTANCE_EXAMPLE: &str = r#"{"instance": "15511111"}"#;
 pub(super) const RESEND_EXAMPLE: &str = r#"{"message": 1, "reset": true}"#;
-pub(super) const ARREARS_EXAMPLE: &str = r#"{"buyer": "buyer-1", "arrears": true}"#;
-
-/// `{"buyer": "buyer-1", "arrears": true}`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Arrears {
-    buyer: String,
-    arrears: bool,
-}
-
-/// Puts a buyer in arrears or out of them: their pay-as-you-go instances expired, or renewed;
-/// answers with the messages made, their first attempts run.
-pub(super) async fn arrears(State(sim): State<Simulator>, body: Bytes) -> Response {
-    let request: Arrears = match read_json(&body, ARREARS_EXAMPLE) {
-        Ok(r) => r,
-        Err(e) => return refuse(StatusCode::BAD_REQUEST, e),
-    };
-    let Some(buyer) = sim.world().buyer(&request.buyer).cloned() else {
-        return refuse(StatusCode::NOT_FOUND, format!("no buyer {}", request.buyer));
-    };
-    let made = match sim.set_arrears(&buyer.ali_uid, request.arrears) {
-        Ok(made) => made,
-        Err(e) => {
-            tracing::error!("switching arrears: {e}");
-            return refuse(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the store could not be written",
-            );
-        }
-    };
-    let clock = sim.clock().clone();
-    run_detached(async move { clock.run_due_now().await }).await;
-    let messages: Vec<_> = made
-        .iter()
-        .map(|m| {
-            message_json(
-                &sim.store()
-                    .message(m.id)
-                    .ok()
-                    .flatten()
-                    .unwrap_or_else(|| m.clone()),
-            )
-        })
-        .collect();
-    Json(json!({"buyer": request.buyer, "arrears": request.arrears, "messages": messages})).into_response()
-}
-
 /// `{"instance": "…", "action": "…", "params": {…}}`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,11 +1,12 @@
 //! The control API under `/__marketsim/`: what the harness and the sandbox use to drive a world —
 //! read and move the clock, read the delivery journal and the outbox ([`journal`]), deliver an
-//! action, expire or release an instance, send a message again ([`actions`]), arm faults
-//! ([`faults`]), reset. JSON in and out; errors as `{"error": "..."}` with a 4xx status. Every
+//! action, expire or release an instance, send a message again ([`actions`]), read a buyer's bill
+//! and pay into or charge their balance ([`bills`]), arm faults ([`faults`]), reset. JSON in and out; errors as `{"error": "..."}` with a 4xx status. Every
 //! route is a row of [`ENDPOINTS`], and every request that could change the world passes
 //! [`guard`] first.
 
 mod actions;
+mod bills;
 mod faults;
 pub mod guard;
 mod journal;
@@ -96,9 +97,15 @@ pub static ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         method: Method::POST,
-        path: "/__marketsim/buyers/arrears",
-        example: actions::ARREARS_EXAMPLE,
-        handler: |m| on(m, actions::arrears),
+        path: "/__marketsim/buyers/balance",
+        example: bills::BALANCE_EXAMPLE,
+        handler: |m| on(m, bills::balance),
+    },
+    Endpoint {
+        method: Method::GET,
+        path: "/__marketsim/bills",
+        example: "",
+        handler: |m| on(m, bills::bill),
     },
     Endpoint {
         method: Method::POST,

@@ -1,61 +1,61 @@
-//! Pay-as-you-go arrears (欠费), switched by the control API until bills and a balance exist: a
-//! buyer put in arrears has each open pay-as-you-go instance expired (expiredInstance; kept, not
-//! released), and taken out of them has each such expired instance opened again (renewInstance,
-//! its `expiredOn` the pay-as-you-go end, 2099-12-31 23:59:59). Subscriptions are not touched:
-//! their terms are paid. Switching to where the buyer already is changes nothing.
+//! Pay-as-you-go instances stopped for arrears (欠费停机, contract §5.2) and opened again once the
+//! debt is paid. Stopping expires each open pay-as-you-go instance of the buyer (expiredInstance;
+//! kept, not released) with its release scheduled the world's grace period later, as any expiry
+//! does — prolonged arrears release. Resuming opens each such expired instance again
+//! (renewInstance, its `expiredOn` the pay-as-you-go end, 2099-12-31 23:59:59) and calls its
+//! release off. Subscriptions are not touched: their terms are paid. When a buyer is in arrears,
+//! and when that stops them, is billing's to say (`crate::billing`).
 
 use super::dates::PAY_AS_YOU_GO_END;
 use crate::delivery::action::Action;
 use crate::delivery::queue::QueueError;
 use crate::state::Simulator;
-use crate::store::messages::Message;
 use crate::store::orders::{Instance, Status};
 use crate::world::Charge;
 use chrono::DateTime;
-use protocol::time::{epoch_millis, spi_format};
+use protocol::time::spi_format;
 
 impl Simulator {
-    /// Puts the buyer `ali_uid` in arrears (`on`) or out of them; returns the messages made.
-    pub fn set_arrears(&self, ali_uid: &str, on: bool) -> Result<Vec<Message>, QueueError> {
-        let _one = self.one_term_change();
-        let was = self.store().arrears_since(ali_uid)?.is_some();
-        if was == on {
-            return Ok(Vec::new());
+    /// Stops every open pay-as-you-go instance of the buyer, finishing the scheduled stop `job`
+    /// with the first; returns how many were stopped. The caller holds [`Simulator::one_term_change`].
+    pub(crate) fn stop_for_arrears(&self, ali_uid: &str, job: i64) -> Result<usize, QueueError> {
+        let open = self.pay_as_you_go_of(ali_uid, Status::Opened)?;
+        let mut job = Some(job);
+        for i in &open {
+            self.expire_now(i, job.take())?;
         }
-        let now = epoch_millis(self.clock().now());
-        let affected: Vec<Instance> = self
+        if let Some(job) = job {
+            self.store().transaction(|tx| tx.finish_job(job))?;
+        }
+        Ok(open.len())
+    }
+
+    /// Opens again every expired pay-as-you-go instance of the buyer; returns the messages' ids.
+    /// The caller holds [`Simulator::one_term_change`].
+    pub(crate) fn resume_after_arrears(&self, ali_uid: &str) -> Result<Vec<i64>, QueueError> {
+        let end = DateTime::from_timestamp_millis(PAY_AS_YOU_GO_END).unwrap_or_default();
+        let mut ids = Vec::new();
+        for i in self.pay_as_you_go_of(ali_uid, Status::Expired)? {
+            let renew = self.message_to(
+                &i,
+                Action::RenewInstance,
+                &[("expiredOn".into(), spi_format(end))],
+            )?;
+            ids.push(self.commit(None, &[renew], |tx| {
+                tx.set_instance_status(&i.instance_id, Status::Opened)?;
+                tx.cancel_transitions(&i.instance_id)
+            })?);
+        }
+        Ok(ids)
+    }
+
+    fn pay_as_you_go_of(&self, ali_uid: &str, status: Status) -> Result<Vec<Instance>, QueueError> {
+        Ok(self
             .store()
             .instances_of(ali_uid)?
             .into_iter()
-            .filter(|i| i.status == if on { Status::Opened } else { Status::Expired })
-            .filter(|i| self.is_pay_as_you_go(i))
-            .collect();
-        let end = DateTime::from_timestamp_millis(PAY_AS_YOU_GO_END).unwrap_or_default();
-        let mut messages = Vec::new();
-        for i in &affected {
-            messages.push(if on {
-                self.message_to(i, Action::ExpiredInstance, &[])?
-            } else {
-                self.message_to(i, Action::RenewInstance, &[("expiredOn".into(), spi_format(end))])?
-            });
-        }
-        let ids = self.store().transaction(|tx| {
-            tx.set_arrears(ali_uid, on.then_some(now))?;
-            let status = if on { Status::Expired } else { Status::Opened };
-            let mut ids = Vec::new();
-            for (i, m) in affected.iter().zip(&messages) {
-                tx.set_instance_status(&i.instance_id, status)?;
-                tx.cancel_transitions(&i.instance_id)?;
-                ids.push(tx.enqueue_message(m)?);
-            }
-            Ok::<_, crate::store::StoreError>(ids)
-        })?;
-        self.clock().wake();
-        let mut made = Vec::new();
-        for id in ids {
-            made.extend(self.store().message(id)?);
-        }
-        Ok(made)
+            .filter(|i| i.status == status && self.is_pay_as_you_go(i))
+            .collect())
     }
 
     fn is_pay_as_you_go(&self, i: &Instance) -> bool {

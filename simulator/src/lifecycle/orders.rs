@@ -308,6 +308,7 @@ impl Simulator {
         if epoch_millis(self.clock().now()) > closes {
             return Err(LifecycleError::RefundWindowClosed(spi_format(at(closes))));
         }
+        let now = epoch_millis(self.clock().now());
         let refunded: Vec<&str> = orders
             .iter()
             .filter(|o| !o.is_refunded())
@@ -316,7 +317,7 @@ impl Simulator {
         self.release_now(
             &instance,
             Some(purchase),
-            |tx| refunded.iter().try_for_each(|id| tx.refund_order(id)),
+            |tx| refunded.iter().try_for_each(|id| tx.refund_order(id, now)),
             None,
         )?;
         let mut refunded = purchase.clone();
@@ -345,7 +346,7 @@ impl Simulator {
             &[("expiredOn".into(), spi_format(at(rolled_back)))],
         )?;
         self.commit(None, &[message], |tx| {
-            tx.refund_order(&renewal.order_id)?;
+            tx.refund_order(&renewal.order_id, epoch_millis(self.clock().now()))?;
             tx.set_term(
                 &instance.instance_id,
                 &instance.sku_id,

@@ -73,6 +73,7 @@ mod tests {
                 })
                 .collect(),
             trial_days: None,
+            plan: Vec::new(),
             extras: extra_monthly
                 .map(|p| ExtraItem {
                     key: "Count".into(),

@@ -1,6 +1,7 @@
-//! The marketplace's scheduled work as the clock sees it: at each instant, the lifecycle's
-//! transitions due (a term's end, a grace period's end) and then the deliveries due, so an
-//! action a transition makes goes out at the same instant.
+//! The marketplace's scheduled work as the clock sees it: at each instant, the bill runs due (and
+//! the stops for arrears they lead to), the lifecycle's transitions due (a term's end, a grace
+//! period's end) and then the deliveries due, so an action any of them makes goes out at the same
+//! instant.
 
 use crate::state::{Shared, Simulator};
 use protocol::clock::{BoxFuture, Timers};
@@ -24,13 +25,16 @@ impl JobRunner {
 impl Timers for JobRunner {
     fn next_due(&self) -> Option<Instant> {
         let sim = self.simulator()?;
-        let due = sim.store().next_job_due().ok().flatten()?;
+        let job = sim.store().next_job_due().ok().flatten();
+        let bill = sim.store().next_bill_due().ok().flatten();
+        let due = job.into_iter().chain(bill).min()?;
         chrono::DateTime::from_timestamp_millis(due)
     }
 
     fn run_due(&self, now: Instant) -> BoxFuture<'_> {
         Box::pin(async move {
             if let Some(sim) = self.simulator() {
+                sim.run_bills_due(now);
                 sim.run_transitions_due(now);
                 sim.deliver_due(now).await;
             }

@@ -40,7 +40,9 @@ pub struct NewMetering<'a> {
     pub end_time: i64,
     pub entities: Vec<EntityRow<'a>>,
     pub received_at: i64,
-    pub billable: bool,
+    /// When the record's bill window is billed (epoch ms); None for data that is not billed (an
+    /// expired instance's).
+    pub bill_at: Option<i64>,
 }
 
 /// An entity as `metering_records.entities` holds it, with the request's field names (text read
@@ -57,10 +59,23 @@ pub struct EntityRow<'a> {
     pub serial_no: Option<Cow<'a, str>>,
 }
 
+impl EntityRow<'_> {
+    /// The entity, owning its text.
+    pub fn into_owned(self) -> EntityRow<'static> {
+        EntityRow {
+            key: Cow::Owned(self.key.into_owned()),
+            value: self.value,
+            metering_assit: Cow::Owned(self.metering_assit.into_owned()),
+            serial_no: self.serial_no.map(|s| Cow::Owned(s.into_owned())),
+        }
+    }
+}
+
 /// What a push needs to know of an instance it names.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MeteringTarget {
     pub product_code: String,
+    pub sku_id: String,
     pub status: Status,
     /// When its last metering arrived (epoch ms), if ever.
     pub last_push: Option<i64>,
@@ -209,7 +224,8 @@ impl Tx<'_> {
             .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
         let mut find = self.tx.prepare_cached(
             "SELECT i.instance_id, i.product_code, i.status,
-                    (SELECT max(m.received_at) FROM metering_records m WHERE m.instance_id = i.instance_id)
+                    (SELECT max(m.received_at) FROM metering_records m WHERE m.instance_id = i.instance_id),
+                    i.sku_id
              FROM instances i WHERE i.instance_id IN (SELECT value FROM json_each(?1))",
         )?;
         let rows = find.query_map([ids], |r| {
@@ -217,6 +233,7 @@ impl Tx<'_> {
                 r.get(0)?,
                 MeteringTarget {
                     product_code: r.get(1)?,
+                    sku_id: r.get(4)?,
                     status: Status::from_code(&r.get::<_, String>(2)?),
                     last_push: r.get(3)?,
                 },
@@ -229,7 +246,7 @@ impl Tx<'_> {
     pub fn insert_metering(&self, records: &[NewMetering<'_>]) -> Result<(), StoreError> {
         let mut insert = self.tx.prepare_cached(
             "INSERT INTO metering_records (instance_id, product_code, start_time, end_time, entities,
-             received_at, billable) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+             received_at, billable, bill_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
         for m in records {
             let entities = serde_json::to_string(&m.entities)
@@ -241,7 +258,8 @@ impl Tx<'_> {
                 m.end_time,
                 entities,
                 m.received_at,
-                m.billable
+                m.bill_at.is_some(),
+                m.bill_at
             ])?;
         }
         Ok(())
@@ -315,7 +333,7 @@ mod tests {
                 entity("StorageGigaByte", 5, None),
             ],
             received_at: 9,
-            billable: true,
+            bill_at: Some(7_200_000),
         };
         store.transaction(|tx| tx.insert_metering(&[record])).unwrap();
         let stored = store.metering_of("1001").unwrap();

@@ -14,6 +14,7 @@
 //! together runs in a [`Tx`], one transaction whose typed reads and writes commit together or not
 //! at all ([`Store::transaction`]).
 
+pub mod bills;
 pub mod deliveries;
 pub mod invoices;
 pub mod jobs;

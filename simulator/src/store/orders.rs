@@ -263,7 +263,7 @@ impl Tx<'_> {
                 order.pay_status, order.instance_id, order.created_at, order.months, order.starts_at,
                 order.ends_at, order.price.to_string(), extras_text(&order.extras), order.order_status],
         )?;
-        Ok(())
+        self.insert_order_line(order)
     }
 
     /// Writes an instance as it stands (a purchase made before the world's clock started).

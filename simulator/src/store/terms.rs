@@ -1,6 +1,6 @@
 //! What the lifecycle keeps: an instance's orders (the purchase, its renewals and upgrades), its
 //! term and extra items now, the transitions scheduled for it on the clock — `term_end` when its
-//! term runs out, `release` when its grace period does — and the buyers in arrears. An instance
+//! term runs out, `release` when its grace period does. An instance
 //! has at most one scheduled transition: scheduling one replaces the other.
 
 use super::jobs::{job_from_row, Job, JOB_COLUMNS};
@@ -59,15 +59,6 @@ impl Store {
             .collect::<Result<_, _>>()?;
         Ok(rows)
     }
-
-    /// Since when the buyer is in arrears, if they are.
-    pub fn arrears_since(&self, ali_uid: &str) -> Result<Option<i64>, StoreError> {
-        Ok(self
-            .conn()
-            .prepare_cached("SELECT since FROM arrears WHERE ali_uid = ?1")?
-            .query_row([ali_uid], |r| r.get(0))
-            .optional()?)
-    }
 }
 
 impl Tx<'_> {
@@ -116,24 +107,23 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Puts the buyer in arrears since `since`, or out of them (None).
-    pub fn set_arrears(&self, ali_uid: &str, since: Option<i64>) -> Result<(), StoreError> {
-        match since {
-            Some(at) => self.execute(
-                "INSERT OR IGNORE INTO arrears (ali_uid, since) VALUES (?1, ?2)",
-                params![ali_uid, at],
-            )?,
-            None => self.execute("DELETE FROM arrears WHERE ali_uid = ?1", [ali_uid])?,
+    /// Marks an order refunded at `at` (epoch ms), with its negative bill line; an order already
+    /// refunded is left as it is.
+    pub fn refund_order(&self, order_id: &str, at: i64) -> Result<(), StoreError> {
+        let order = self
+            .query_row(
+                "SELECT * FROM orders WHERE order_id = ?1",
+                [order_id],
+                super::orders::order_from_row,
+            )
+            .optional()?;
+        let Some(order) = order.filter(|o| !o.is_refunded()) else {
+            return Ok(());
         };
-        Ok(())
-    }
-
-    /// Marks an order refunded.
-    pub fn refund_order(&self, order_id: &str) -> Result<(), StoreError> {
         self.execute(
             "UPDATE orders SET order_status = 'REFUND' WHERE order_id = ?1",
             [order_id],
         )?;
-        Ok(())
+        self.insert_refund_line(&order, at)
     }
 }

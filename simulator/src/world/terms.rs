@@ -30,6 +30,21 @@ pub struct ExtraItem {
     pub monthly_price: Decimal,
 }
 
+/// A pay-as-you-go SKU's unit price for one of its product's metering items (contract §5.1): CNY
+/// per billing unit of the item's Key — per hour of `Period`, per MB of `Storage`, per thousand
+/// `KTokens`, per unit pushed of the rest. Up to six decimals: tiny prices are how real-time
+/// products are priced, and the bill, not the price, is truncated to the fen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanPrice {
+    /// The item's `meteringAssit`, one of the product's `metering`.
+    pub assit: String,
+    pub price: Decimal,
+}
+
+/// The most decimals a unit price may carry.
+const MAX_UNIT_PRICE_SCALE: u32 = 6;
+
 /// The longest term or trial a world may sell: ten years.
 pub const MAX_MONTHS: u32 = 120;
 
@@ -74,6 +89,9 @@ impl super::Sku {
             Charge::PayAsYouGo | Charge::Trial if !self.extras.is_empty() => {
                 return Err("only a subscription SKU has extra billing items".into())
             }
+            Charge::Subscription | Charge::Trial if !self.plan.is_empty() => {
+                return Err("only a pay-as-you-go SKU has a price plan".into())
+            }
             Charge::Subscription if self.terms.is_empty() => {
                 return Err("a subscription SKU sells at least one term".into())
             }
@@ -115,6 +133,22 @@ impl super::Sku {
                 ));
             }
         }
+        for p in &self.plan {
+            let unit_price = !p.price.is_sign_negative()
+                && p.price.scale() <= MAX_UNIT_PRICE_SCALE
+                && p.price < Decimal::from(MAX_PRICE);
+            if !unit_price {
+                return Err(format!(
+                    "the price of {} is not CNY below {MAX_PRICE} with at most {MAX_UNIT_PRICE_SCALE} decimals",
+                    p.assit
+                ));
+            }
+        }
         Ok(())
+    }
+
+    /// The unit price of the metering item `assit` on this SKU's plan.
+    pub fn unit_price(&self, assit: &str) -> Option<Decimal> {
+        self.plan.iter().find(|p| p.assit == assit).map(|p| p.price)
     }
 }

@@ -40,19 +40,32 @@ async fn vendor_answering() -> Vendor {
     Vendor::answering("zc-1", "http://vendor/sso").await
 }
 
+/// The default world's product under another code: its SKUs, metering items and plans renamed.
+fn renamed(world: &World, code: &str) -> marketsim_simulator::world::Product {
+    let mut p = world.products[0].clone();
+    let rename = |s: &mut String| *s = s.replace(&p.code, code);
+    for m in &mut p.metering {
+        rename(&mut m.assit);
+    }
+    for sku in &mut p.skus {
+        rename(&mut sku.id);
+        for price in &mut sku.plan {
+            rename(&mut price.assit);
+        }
+    }
+    p.code = code.into();
+    p
+}
+
 /// The default world plus a second product of the same vendor and another vendor with a product.
 fn bigger_world(spi_url: &str) -> World {
     let mut world = world_with_vendor(spi_url);
-    let mut second = world.products[0].clone();
-    second.code = SECOND_PRODUCT.into();
-    second.skus[0].id = format!("{SECOND_PRODUCT}-payg");
+    let second = renamed(&world, SECOND_PRODUCT);
     let mut other_vendor = world.vendors[0].clone();
     other_vendor.id = "other".into();
     other_vendor.access_key_id = "LTAI5tOtherVendor0001".into();
-    let mut foreign = world.products[0].clone();
-    foreign.code = OTHER_VENDORS_PRODUCT.into();
+    let mut foreign = renamed(&world, OTHER_VENDORS_PRODUCT);
     foreign.vendor = "other".into();
-    foreign.skus[0].id = format!("{OTHER_VENDORS_PRODUCT}-payg");
     world.products.push(second);
     world.products.push(foreign);
     world.vendors.push(other_vendor);

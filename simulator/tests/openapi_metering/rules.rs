@@ -12,7 +12,7 @@ async fn a_valid_push_is_stored_with_the_marketplace_receive_time_and_answers_su
     r["Entities"]
         .as_array_mut()
         .unwrap()
-        .push(json!({"Key": "Storage", "Value": 524288, "meteringAssit": format!("{PRODUCT}-Storage-2"), "SerialNo": "req-1"}));
+        .push(json!({"Key": "StorageGigaByte", "Value": 524288, "meteringAssit": format!("{PRODUCT}-StorageGigaByte-1"), "SerialNo": "req-1"}));
     r["StartTime"] = json!(TEN_AM - 600);
     let answer = push(&o.sim, &json!([r])).unwrap();
     assert_eq!(answer, json!({"Success": true}));

@@ -67,6 +67,10 @@ pub enum StepError {
     Store(#[from] StoreError),
     #[error("no buyer `{0}` in the world")]
     UnknownBuyer(String),
+    #[error("`balance:` gives exactly one of `top_up` and `charge`")]
+    BalanceStep,
+    #[error(transparent)]
+    Balance(#[from] simulator::billing::BalanceError),
     #[error("a buyer call needs `account:` or an earlier `sign_in`")]
     NoCallingAccount,
     #[error("the world has no vendor")]

@@ -1,13 +1,14 @@
 //! `marketplace` steps: the simulator's control hooks. `reset` empties the marketplace and puts
 //! its clock back at the start, so the transcript's deliveries count from zero again; `deliver`,
-//! `expire`, `release` and `resend` make a message for one instance, `arrears` one for each of a
-//! buyer's pay-as-you-go instances, and each runs what is due at once,
-//! as the control API does; `fault` arms a fault.
+//! `expire`, `release` and `resend` make a message for one instance, `balance` pays into a buyer's
+//! balance or charges it (a payment that ends arrears opens their pay-as-you-go instances again),
+//! and each runs what is due at once, as the control API does; `fault` arms a fault.
 
 use super::error::StepError;
 use super::Run;
 use crate::scenario::model::MarketplaceStep;
 use protocol::time::spi_format;
+use simulator::billing::balance::parse_amount;
 use simulator::faults::book::{Effect, Fault};
 use simulator::store::messages::{MessageFilter, MessageState};
 
@@ -42,17 +43,32 @@ impl Run {
         if let Some(instance) = &m.release {
             queued.push(sim.release(instance)?);
         }
-        if let Some(a) = &m.arrears {
+        if let Some(b) = &m.balance {
             let buyer = sim
                 .world()
-                .buyer(&a.buyer)
-                .ok_or_else(|| StepError::UnknownBuyer(a.buyer.clone()))?;
-            queued.extend(sim.set_arrears(&buyer.ali_uid, a.on)?);
+                .buyer(&b.buyer)
+                .ok_or_else(|| StepError::UnknownBuyer(b.buyer.clone()))?;
+            let (change, what) = match (&b.top_up, &b.charge) {
+                (Some(amount), None) => (
+                    parse_amount(amount).and_then(|a| sim.top_up(&buyer.ali_uid, a)),
+                    format!("took a payment of ¥{amount} from"),
+                ),
+                (None, Some(amount)) => (
+                    parse_amount(amount).and_then(|a| {
+                        sim.charge(&buyer.ali_uid, a, b.reason.as_deref().unwrap_or("人工调账"))
+                    }),
+                    format!("charged ¥{amount} to"),
+                ),
+                _ => return Err(StepError::BalanceStep),
+            };
+            let change = change?;
             self.transcript.note(format!(
-                "marketplace put {} {} arrears",
-                a.buyer,
-                if a.on { "in" } else { "out of" }
+                "marketplace {what} {}: balance ¥{}{}",
+                b.buyer,
+                change.balance,
+                if change.in_arrears { ", in arrears" } else { "" }
             ));
+            queued.extend(change.messages);
         }
         if let Some(r) = &m.resend {
             let filter = MessageFilter {

@@ -4,12 +4,17 @@
 //! in one transaction, each instance is checked — the caller's product's, OPENED (or EXPIRED,
 //! stored as not billable), one product per request, `meteringAssit` naming that product and key —
 //! and the rules of the product's billing granularity are applied ([`super::rules`]: the record
-//! limit, the window width, the deadline on the world's clock, the 60-second rule); then the
-//! records are written: a request is stored whole or not at all, and a refused one writes nothing.
+//! limit, the window width, one bill window per record, the deadline on the world's clock, the
+//! 60-second rule); each entity's `meteringAssit` must be a billing item of the instance's SKU, and
+//! no value may cost more than a bill line can. Then the records are written, each waiting for
+//! the bill run of its window (`crate::billing`): a request is stored whole or not at all, and a
+//! refused one writes nothing.
 
 use super::records::{metering_error, parse, Record};
 use super::rules::Rules;
 use super::{bad_instance, sells, vendor};
+use crate::billing::rating;
+use crate::billing::windows::{bills_at, window_of};
 use crate::openapi::answer::json;
 use crate::openapi::call::Call;
 use crate::openapi::error::{ApiError, ErrorCode};
@@ -17,6 +22,7 @@ use crate::state::Simulator;
 use crate::store::metering::{EntityRow, MeteringTarget, NewMetering};
 use crate::store::orders::Status;
 use crate::store::Tx;
+use crate::world::Billing;
 use protocol::metering::assit_matches;
 use protocol::time::{epoch_millis, Instant};
 use serde::Serialize;
@@ -46,6 +52,7 @@ pub struct PushMeteringDataResponseBody {
 /// The request's product and instances, once every rule that reads the store has held.
 struct Checked {
     product: String,
+    billing: Billing,
     /// Each instance the request names, and whether it is billable (false for an EXPIRED
     /// instance: its data is stored but not billed).
     billable: HashMap<String, bool>,
@@ -64,6 +71,8 @@ fn check(
     // The request's product, and the rules its billing granularity and the world put in force.
     let mut product: Option<(String, Rules)> = None;
     let mut instances: HashMap<String, bool> = HashMap::new();
+    // The SKU each instance is on: its price plan names the items it may be billed for.
+    let mut skus: HashMap<String, String> = HashMap::new();
     for (i, record) in records.iter().enumerate() {
         let n = i + 1;
         // Several records of one instance are one push: the instance is judged once.
@@ -71,6 +80,7 @@ fn check(
             let target = targets.remove(&record.instance_id);
             let Some(MeteringTarget {
                 product_code: code,
+                sku_id,
                 status,
                 last_push,
             }) = target.filter(|t| sells(sim, vendor_id, &t.product_code))
@@ -108,11 +118,17 @@ fn check(
                 rules.throttle(epoch_millis(now) - last)?;
             }
             instances.insert(record.instance_id.clone(), billable);
+            skus.insert(record.instance_id.clone(), sku_id);
         }
         let Some((product, rules)) = &product else {
             unreachable!("the first record's instance sets the product or refuses the request")
         };
         rules.window(n, record.start, record.end)?;
+        rules.one_bill_window(n, record.start, record.end)?;
+        let sku = sim
+            .world()
+            .product(product)
+            .and_then(|p| p.sku(skus.get(&record.instance_id).map_or("", String::as_str)));
         for entity in &record.entities {
             if !assit_matches(&entity.assit, product, entity.key) {
                 return Err(metering_error(format!(
@@ -120,11 +136,24 @@ fn check(
                     entity.assit, entity.key
                 )));
             }
+            let Some(price) = sku.and_then(|s| s.unit_price(&entity.assit)) else {
+                return Err(metering_error(format!(
+                    "Record {n}: meteringAssit `{}` is not a billing item of the instance's SKU.",
+                    entity.assit
+                )));
+            };
+            if let Err(e) = rating::amount(entity.key, entity.value.into(), price) {
+                return Err(metering_error(format!("Record {n}: {e}.")));
+            }
         }
         rules.on_time(n, record.end, now.timestamp())?;
     }
+    let (product, billing) = product
+        .map(|(code, rules)| (code, rules.billing))
+        .unwrap_or_default();
     Ok(Checked {
-        product: product.map(|(code, _)| code).unwrap_or_default(),
+        product,
+        billing,
         billable: instances,
     })
 }
@@ -149,7 +178,8 @@ fn insert(tx: &Tx<'_>, records: &[Record], checked: &Checked, now_ms: i64) -> Re
                 })
                 .collect(),
             received_at: now_ms,
-            billable: checked.billable.get(&record.instance_id) == Some(&true),
+            bill_at: (checked.billable.get(&record.instance_id) == Some(&true))
+                .then(|| bills_at(checked.billing, window_of(checked.billing, record.start)) * 1000),
         })
         .collect();
     Ok(tx.insert_metering(&rows)?)

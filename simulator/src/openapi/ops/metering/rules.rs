@@ -11,6 +11,7 @@
 //! | realtime/minute| none                | ≤ 10    | EndTime > Start | the hourly one (the contract names none) |
 
 use super::records::metering_error;
+use crate::billing::windows::{deadline, spans_one_window};
 use crate::openapi::error::{ApiError, ErrorCode};
 use crate::world::{Billing, MeteringRules};
 
@@ -25,9 +26,6 @@ pub const MAX_REALTIME_RECORDS: usize = 10;
 
 /// A window of an hourly or daily product must be wider than this (seconds).
 pub const MIN_WINDOW_SECONDS: i64 = 5 * 60;
-
-/// Seconds after 00:00 (Asia/Shanghai) of the next day by which a daily window must arrive: 01:59.
-pub const DAILY_DEADLINE_SECONDS: i64 = 3600 + 59 * 60;
 
 /// The rules in force for one product in one world.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +80,25 @@ impl Rules {
         Err(ApiError::from(ErrorCode::FlowControl).with_retry_after(((wait_ms + 999) / 1000).max(1) as u64))
     }
 
+    /// Refuses record number `n`'s window, `start`–`end`, when it runs past the end of the bill
+    /// window it starts in: one record is billed in one window, never split.
+    /// Real-time and minute products push windows of any width: theirs are billed in the minute
+    /// they start in.
+    pub fn one_bill_window(self, n: usize, start: i64, end: i64) -> Result<(), ApiError> {
+        if self.realtime() || !self.on.bill_window || spans_one_window(self.billing, start, end) {
+            return Ok(());
+        }
+        let window = if self.billing == Billing::Daily {
+            "a day (Asia/Shanghai)"
+        } else {
+            "an hour"
+        };
+        Err(metering_error(format!(
+            "Record {n}: the window {start}–{end} runs past the end of its bill window ({window}); \
+             push each bill window's usage as a record of its own."
+        )))
+    }
+
     /// Refuses record number `n`, a window ending at `end`, pushed at `now` (Unix seconds) on or
     /// after its deadline.
     pub fn on_time(self, n: usize, end: i64, now: i64) -> Result<(), ApiError> {
@@ -92,29 +109,6 @@ impl Rules {
         Err(metering_error(format!(
             "Record {n}: the window ending at {end} had to be pushed before {due}; late data is not billed."
         )))
-    }
-}
-
-/// The moment (Unix seconds) from which a window ending at `end` is late.
-///
-/// Hourly: an hour's data must arrive before the end of the next hour (a window ending exactly on
-/// the hour belongs to the hour before it). Daily: before 01:59 (Asia/Shanghai) of the day after
-/// the window's day (a window ending exactly at midnight belongs to the day before it). Real-time
-/// and minute products: the contract names no deadline; the hourly one is taken, for their bills
-/// are made at least as often.
-pub fn deadline(billing: Billing, end: i64) -> i64 {
-    match billing {
-        Billing::Hourly | Billing::Realtime | Billing::Minute => {
-            let hour = (end - 1).div_euclid(3600) * 3600;
-            hour + 2 * 3600
-        }
-        Billing::Daily => {
-            // Asia/Shanghai keeps no daylight saving: its offset is the same every day.
-            let offset = i64::from(protocol::time::shanghai().local_minus_utc());
-            let local = end - 1 + offset;
-            let day = local.div_euclid(86_400) * 86_400 - offset;
-            day + 86_400 + DAILY_DEADLINE_SECONDS
-        }
     }
 }
 
@@ -132,6 +126,7 @@ mod tests {
         record_limit: true,
         window_length: true,
         deadline: true,
+        bill_window: true,
     };
 
     fn rules(billing: Billing) -> Rules {

@@ -1,0 +1,448 @@
+//! The buyers' bills (账单): metering records waiting for their bill run, the bill lines runs and
+//! orders make, each buyer's balance (账户余额) and what was paid into it (充值). Amounts are CNY as
+//! decimal text, read back as [`Decimal`]; months are Asia/Shanghai `yyyy-MM`, chosen by the caller.
+
+use super::jobs::{job_from_row, Job, JOB_COLUMNS};
+use super::metering::EntityRow;
+use super::{Store, StoreError, Tx};
+use rusqlite::{params, OptionalExtension};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// The job that stops a buyer's pay-as-you-go instances when arrears have lasted the world's
+/// `arrears_grace`; its subject is the buyer's ali_uid.
+const ARREARS_STOP: &str = "arrears_stop";
+
+/// What a bill line charges for (the bill item types of Alibaba Cloud's bills).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// Pay-as-you-go usage of one billing item in one bill window: drawn from the balance.
+    PayAsYouGo,
+    /// A subscription order (purchase, renewal, upgrade): paid when it was placed.
+    SubscriptionOrder,
+    /// A refunded order, a negative amount: paid back the way it was paid.
+    Refund,
+    /// A charge the marketplace made by hand (the control API): drawn from the balance.
+    Adjustment,
+}
+
+impl LineKind {
+    /// The bill item type, as Alibaba Cloud's bills name it.
+    pub fn code(self) -> &'static str {
+        match self {
+            LineKind::PayAsYouGo => "PayAsYouGoBill",
+            LineKind::SubscriptionOrder => "SubscriptionOrder",
+            LineKind::Refund => "Refund",
+            LineKind::Adjustment => "Adjustment",
+        }
+    }
+
+    fn from_code(code: &str) -> LineKind {
+        match code {
+            "SubscriptionOrder" => LineKind::SubscriptionOrder,
+            "Refund" => LineKind::Refund,
+            "Adjustment" => LineKind::Adjustment,
+            _ => LineKind::PayAsYouGo,
+        }
+    }
+}
+
+/// One line of a buyer's bill.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BillLine {
+    pub id: i64,
+    pub ali_uid: String,
+    /// The Asia/Shanghai month it is billed in, `yyyy-MM`.
+    pub month: String,
+    pub kind: LineKind,
+    pub product_code: String,
+    pub instance_id: String,
+    pub sku_id: String,
+    /// The order it bills (orders and refunds).
+    pub order_id: Option<String>,
+    /// What the bill calls it: the metering item's name, or the order's.
+    pub item: String,
+    pub metering_key: Option<String>,
+    pub metering_assit: Option<String>,
+    /// The bill window, Unix seconds (pay-as-you-go lines).
+    pub window: Option<(i64, i64)>,
+    /// Usage in the item's billing unit.
+    pub usage: Option<Decimal>,
+    pub unit_price: Option<Decimal>,
+    pub amount: Decimal,
+    /// How many pushed records were summed into it.
+    pub records: i64,
+    /// How many of those were exact duplicates of another (same window, Key, meteringAssit and
+    /// SerialNo).
+    pub duplicates: i64,
+    /// When it was made (epoch ms).
+    pub billed_at: i64,
+}
+
+/// A month of a buyer's bill, summed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthTotal {
+    pub month: String,
+    pub lines: i64,
+    pub total: Decimal,
+}
+
+/// A metering record whose bill run is due.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DueRecord {
+    pub instance_id: String,
+    pub product_code: String,
+    pub start_time: i64,
+    pub end_time: i64,
+    pub entities: Vec<EntityRow<'static>>,
+    pub received_at: i64,
+}
+
+/// The Asia/Shanghai month (`yyyy-MM`) of the instant `ms` (epoch ms): bill months are its.
+pub fn month_of(ms: i64) -> String {
+    let t = chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default();
+    protocol::time::local(t).format("%Y-%m").to_string()
+}
+
+/// A decimal read back from its text.
+fn decimal(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Decimal> {
+    let text: String = r.get(i)?;
+    Decimal::from_str(&text)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+fn optional_decimal(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<Decimal>> {
+    match r.get::<_, Option<String>>(i)? {
+        None => Ok(None),
+        Some(_) => decimal(r, i).map(Some),
+    }
+}
+
+fn line_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BillLine> {
+    let window = match (r.get::<_, Option<i64>>(11)?, r.get::<_, Option<i64>>(12)?) {
+        (Some(start), Some(end)) => Some((start, end)),
+        _ => None,
+    };
+    Ok(BillLine {
+        id: r.get(0)?,
+        ali_uid: r.get(1)?,
+        month: r.get(2)?,
+        kind: LineKind::from_code(&r.get::<_, String>(3)?),
+        product_code: r.get(4)?,
+        instance_id: r.get(5)?,
+        sku_id: r.get(6)?,
+        order_id: r.get(7)?,
+        item: r.get(8)?,
+        metering_key: r.get(9)?,
+        metering_assit: r.get(10)?,
+        window,
+        usage: optional_decimal(r, 13)?,
+        unit_price: optional_decimal(r, 14)?,
+        amount: decimal(r, 15)?,
+        records: r.get(16)?,
+        duplicates: r.get(17)?,
+        billed_at: r.get(18)?,
+    })
+}
+
+const LINE_COLUMNS: &str = "id, ali_uid, month, kind, product_code, instance_id, sku_id, order_id, item, \
+     metering_key, metering_assit, window_start, window_end, usage, unit_price, amount, records, duplicates, \
+     billed_at";
+
+impl Store {
+    /// When the earliest bill run is due (epoch ms), if any record waits for one.
+    pub fn next_bill_due(&self) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT min(bill_at) FROM metering_records WHERE bill_at IS NOT NULL")?
+            .query_row([], |r| r.get(0))?)
+    }
+
+    /// A buyer's bill lines of `month`, in the order they were made.
+    pub fn bill_lines(&self, ali_uid: &str, month: &str) -> Result<Vec<BillLine>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {LINE_COLUMNS} FROM bill_lines WHERE ali_uid = ?1 AND month = ?2 ORDER BY id"
+        ))?;
+        let lines = stmt
+            .query_map([ali_uid, month], line_from_row)?
+            .collect::<Result<_, _>>()?;
+        Ok(lines)
+    }
+
+    /// Every line of every buyer from `after` (a line id) on, at most `limit`, in the order made.
+    pub fn all_bill_lines(&self, after: i64, limit: usize) -> Result<Vec<BillLine>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {LINE_COLUMNS} FROM bill_lines WHERE id > ?1 ORDER BY id LIMIT ?2"
+        ))?;
+        let lines = stmt
+            .query_map(params![after, limit as i64], line_from_row)?
+            .collect::<Result<_, _>>()?;
+        Ok(lines)
+    }
+
+    /// The months a buyer has bill lines in, latest first, each summed.
+    pub fn bill_months(&self, ali_uid: &str) -> Result<Vec<MonthTotal>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT month, amount FROM bill_lines WHERE ali_uid = ?1 ORDER BY month DESC, id",
+        )?;
+        let mut rows = stmt.query([ali_uid])?;
+        let mut months: Vec<MonthTotal> = Vec::new();
+        while let Some(r) = rows.next()? {
+            let month: String = r.get(0)?;
+            let amount = decimal(r, 1)?;
+            match months.last_mut() {
+                Some(m) if m.month == month => {
+                    m.lines += 1;
+                    m.total += amount;
+                }
+                _ => months.push(MonthTotal {
+                    month,
+                    lines: 1,
+                    total: amount,
+                }),
+            }
+        }
+        Ok(months)
+    }
+
+    /// A buyer's balance: what the store keeps, or `initial` (the world's) if nothing touched it.
+    pub fn balance(&self, ali_uid: &str, initial: Decimal) -> Result<Decimal, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached("SELECT balance FROM balances WHERE ali_uid = ?1")?;
+        Ok(stmt
+            .query_row([ali_uid], |r| decimal(r, 0))
+            .optional()?
+            .unwrap_or(initial))
+    }
+
+    /// Since when the buyer is in arrears (their balance below zero), if they are.
+    pub fn arrears_since(&self, ali_uid: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT since FROM arrears WHERE ali_uid = ?1")?
+            .query_row([ali_uid], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Up to `limit` scheduled stops for arrears due at or before `now`, in (due, id) order.
+    pub fn due_arrears_stops(&self, now: i64, limit: usize) -> Result<Vec<Job>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {JOB_COLUMNS} FROM jobs WHERE kind = '{ARREARS_STOP}' AND due_at <= ?1
+             ORDER BY due_at, id LIMIT ?2"
+        ))?;
+        let rows = stmt
+            .query_map(params![now, limit as i64], job_from_row)?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
+    /// How many bill lines every buyer has together.
+    pub fn bill_line_count(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM bill_lines", [], |r| r.get(0))?)
+    }
+}
+
+/// A bill line to write ([`BillLine`] without its id).
+#[derive(Debug, Clone)]
+pub struct NewLine<'a> {
+    pub ali_uid: &'a str,
+    pub month: &'a str,
+    pub kind: LineKind,
+    pub product_code: &'a str,
+    pub instance_id: &'a str,
+    pub sku_id: &'a str,
+    pub order_id: Option<&'a str>,
+    pub item: &'a str,
+    pub metering_key: Option<&'a str>,
+    pub metering_assit: Option<&'a str>,
+    pub window: Option<(i64, i64)>,
+    pub usage: Option<Decimal>,
+    pub unit_price: Option<Decimal>,
+    pub amount: Decimal,
+    pub records: i64,
+    pub duplicates: i64,
+    pub billed_at: i64,
+}
+
+impl Tx<'_> {
+    /// The records waiting for the bill run due at `bill_at`, in the order received.
+    pub fn records_due(&self, bill_at: i64) -> Result<Vec<DueRecord>, StoreError> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT instance_id, product_code, start_time, end_time, entities, received_at
+             FROM metering_records WHERE bill_at = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([bill_at], |r| {
+            let entities: String = r.get(4)?;
+            let entities: Vec<EntityRow<'_>> = serde_json::from_str(&entities).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Text, Box::new(e))
+            })?;
+            Ok(DueRecord {
+                instance_id: r.get(0)?,
+                product_code: r.get(1)?,
+                start_time: r.get(2)?,
+                end_time: r.get(3)?,
+                entities: entities.into_iter().map(EntityRow::into_owned).collect(),
+                received_at: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Marks the records of the bill run due at `bill_at` billed.
+    pub fn mark_billed(&self, bill_at: i64) -> Result<(), StoreError> {
+        self.execute(
+            "UPDATE metering_records SET bill_at = NULL WHERE bill_at = ?1",
+            [bill_at],
+        )?;
+        Ok(())
+    }
+
+    pub fn insert_bill_line(&self, l: &NewLine<'_>) -> Result<(), StoreError> {
+        let text = |d: Option<Decimal>| d.map(|d| d.to_string());
+        self.execute(
+            "INSERT INTO bill_lines (ali_uid, month, kind, product_code, instance_id, sku_id, order_id, item,
+             metering_key, metering_assit, window_start, window_end, usage, unit_price, amount, records,
+             duplicates, billed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+            params![
+                l.ali_uid,
+                l.month,
+                l.kind.code(),
+                l.product_code,
+                l.instance_id,
+                l.sku_id,
+                l.order_id,
+                l.item,
+                l.metering_key,
+                l.metering_assit,
+                l.window.map(|w| w.0),
+                l.window.map(|w| w.1),
+                text(l.usage),
+                text(l.unit_price),
+                l.amount.to_string(),
+                l.records,
+                l.duplicates,
+                l.billed_at
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Adds `delta` to the buyer's balance (`initial` if nothing touched it yet); the new balance.
+    pub fn add_to_balance(
+        &self,
+        ali_uid: &str,
+        initial: Decimal,
+        delta: Decimal,
+    ) -> Result<Decimal, StoreError> {
+        let now: Option<Decimal> = self
+            .query_row(
+                "SELECT balance FROM balances WHERE ali_uid = ?1",
+                [ali_uid],
+                |r| decimal(r, 0),
+            )
+            .optional()?;
+        let balance = now.unwrap_or(initial) + delta;
+        self.execute(
+            "INSERT INTO balances (ali_uid, balance) VALUES (?1, ?2)
+             ON CONFLICT (ali_uid) DO UPDATE SET balance = excluded.balance",
+            params![ali_uid, balance.to_string()],
+        )?;
+        Ok(balance)
+    }
+
+    /// The line of a paid order (a subscription's purchase, renewal or upgrade): nothing for a free
+    /// one (a trial, a pay-as-you-go purchase).
+    pub(super) fn insert_order_line(&self, o: &super::orders::Order) -> Result<(), StoreError> {
+        if o.price.is_zero() {
+            return Ok(());
+        }
+        self.insert_bill_line(&NewLine {
+            ali_uid: &o.ali_uid,
+            month: &month_of(o.created_at),
+            kind: LineKind::SubscriptionOrder,
+            product_code: &o.product_code,
+            instance_id: &o.instance_id,
+            sku_id: &o.sku_id,
+            order_id: Some(&o.order_id),
+            item: &o.order_type,
+            metering_key: None,
+            metering_assit: None,
+            window: None,
+            usage: None,
+            unit_price: None,
+            amount: o.price,
+            records: 0,
+            duplicates: 0,
+            billed_at: o.created_at,
+        })
+    }
+
+    /// The negative line of a refunded order, in the month of the refund (`at`, epoch ms).
+    pub(super) fn insert_refund_line(&self, o: &super::orders::Order, at: i64) -> Result<(), StoreError> {
+        if o.price.is_zero() {
+            return Ok(());
+        }
+        self.insert_bill_line(&NewLine {
+            ali_uid: &o.ali_uid,
+            month: &month_of(at),
+            kind: LineKind::Refund,
+            product_code: &o.product_code,
+            instance_id: &o.instance_id,
+            sku_id: &o.sku_id,
+            order_id: Some(&o.order_id),
+            item: &o.order_type,
+            metering_key: None,
+            metering_assit: None,
+            window: None,
+            usage: None,
+            unit_price: None,
+            amount: -o.price,
+            records: 0,
+            duplicates: 0,
+            billed_at: at,
+        })
+    }
+
+    /// Puts the buyer in arrears since `at`, their pay-as-you-go instances to stop at `stop_at`
+    /// (epoch ms); false, changing nothing, when they already are.
+    pub fn enter_arrears(&self, ali_uid: &str, at: i64, stop_at: i64) -> Result<bool, StoreError> {
+        let entered = self.execute(
+            "INSERT OR IGNORE INTO arrears (ali_uid, since) VALUES (?1, ?2)",
+            params![ali_uid, at],
+        )? == 1;
+        if entered {
+            self.execute(
+                &format!(
+                    "INSERT INTO jobs (due_at, kind, subject, attempt) VALUES (?1, '{ARREARS_STOP}', ?2, 1)"
+                ),
+                params![stop_at, ali_uid],
+            )?;
+        }
+        Ok(entered)
+    }
+
+    /// Takes the buyer out of arrears, calling off a stop not yet made; false when they were not in.
+    pub fn leave_arrears(&self, ali_uid: &str) -> Result<bool, StoreError> {
+        self.execute(
+            &format!("DELETE FROM jobs WHERE kind = '{ARREARS_STOP}' AND subject = ?1"),
+            [ali_uid],
+        )?;
+        Ok(self.execute("DELETE FROM arrears WHERE ali_uid = ?1", [ali_uid])? == 1)
+    }
+
+    /// Records a payment (充值) into the buyer's balance.
+    pub fn insert_payment(&self, ali_uid: &str, amount: Decimal, at: i64) -> Result<(), StoreError> {
+        self.execute(
+            "INSERT INTO payments (ali_uid, amount, at) VALUES (?1, ?2, ?3)",
+            params![ali_uid, amount.to_string(), at],
+        )?;
+        Ok(())
+    }
+}
