@@ -200,3 +200,91 @@ fn sum(
     }
     sums
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::metering::EntityRow;
+    use crate::world::Billing;
+    use proptest::prelude::*;
+
+    /// 2023-08-15 08:00:00 +08:00.
+    const EIGHT_AM: i64 = 1_692_057_600;
+
+    fn record(instance: &str, start: i64, value: i64, serial: Option<&str>) -> DueRecord {
+        DueRecord {
+            instance_id: instance.into(),
+            product_code: "cmgj00000001".into(),
+            start_time: start,
+            end_time: start + 600,
+            entities: vec![EntityRow {
+                key: "Period".into(),
+                value,
+                metering_assit: "cmgj00000001-Period-1".into(),
+                serial_no: serial.map(|s| s.to_owned().into()),
+            }],
+            received_at: 0,
+        }
+    }
+
+    #[test]
+    fn lines_are_per_instance_item_and_window_in_the_order_first_received() {
+        let records = [
+            record("b", EIGHT_AM, 5, None),
+            record("a", EIGHT_AM + 600, 7, None),
+            record("b", EIGHT_AM + 1200, 1, None),
+            record("b", EIGHT_AM + 3600, 2, None),
+        ];
+        let sums = sum(&records, Duplicates::Additive, |_| Billing::Hourly);
+        let lines: Vec<_> = sums
+            .iter()
+            .map(|s| (s.instance_id, s.window.0 - EIGHT_AM, s.usage, s.records))
+            .collect();
+        assert_eq!(lines, [("b", 0, 6, 2), ("a", 0, 7, 1), ("b", 3600, 2, 1)]);
+    }
+
+    #[test]
+    fn a_retry_with_the_same_window_and_serial_is_a_duplicate_another_serial_is_not() {
+        let records = [
+            record("a", EIGHT_AM, 5, Some("s-1")),
+            record("a", EIGHT_AM, 5, Some("s-1")),
+            record("a", EIGHT_AM, 5, Some("s-2")),
+            record("a", EIGHT_AM, 5, None),
+        ];
+        let additive = sum(&records, Duplicates::Additive, |_| Billing::Hourly);
+        assert_eq!((additive[0].usage, additive[0].duplicates), (20, 1));
+        let once = sum(&records, Duplicates::Once, |_| Billing::Hourly);
+        assert_eq!((once[0].usage, once[0].duplicates), (15, 1));
+    }
+
+    proptest! {
+        /// Whatever is pushed, additive billing sums every value and `once` sums each distinct
+        /// record's first value; both count the same duplicates, and no line loses a unit.
+        #[test]
+        fn duplicates_are_billed_exactly_as_the_rule_says(
+            pushes in proptest::collection::vec((0usize..3, 0i64..4, 0i64..1000, proptest::option::of(0u8..3)), 1..60),
+        ) {
+            let instances = ["a", "b", "c"];
+            let serials = ["s-0", "s-1", "s-2"];
+            let records: Vec<DueRecord> = pushes
+                .iter()
+                .map(|(i, slot, value, serial)| {
+                    record(instances[*i], EIGHT_AM + slot * 600, *value, serial.map(|s| serials[s as usize]))
+                })
+                .collect();
+            let additive = sum(&records, Duplicates::Additive, |_| Billing::Hourly);
+            let once = sum(&records, Duplicates::Once, |_| Billing::Hourly);
+            let total: i128 = pushes.iter().map(|p| i128::from(p.2)).sum();
+            prop_assert_eq!(additive.iter().map(|s| s.usage).sum::<i128>(), total);
+            let mut first = std::collections::HashMap::new();
+            for (i, slot, value, serial) in &pushes {
+                first.entry((*i, *slot, *serial)).or_insert(i128::from(*value));
+            }
+            prop_assert_eq!(once.iter().map(|s| s.usage).sum::<i128>(), first.values().sum::<i128>());
+            let duplicates = (pushes.len() - first.len()) as i64;
+            prop_assert_eq!(additive.iter().map(|s| s.duplicates).sum::<i64>(), duplicates);
+            prop_assert_eq!(once.iter().map(|s| s.duplicates).sum::<i64>(), duplicates);
+            prop_assert_eq!(additive.iter().map(|s| s.records).sum::<i64>(), pushes.len() as i64);
+        }
+    }
+}
