@@ -62,6 +62,8 @@ pub(crate) struct Shared {
     /// Held while the lifecycle reads an instance and writes what follows from it (an order, a
     /// transition), so two orders cannot both be made from the same term.
     pub terms: Mutex<()>,
+    /// What the bill runs have cost so far.
+    pub bill_runs: Mutex<BillRunTimes>,
     /// Kept alive here; the clock holds it weakly.
     _jobs: Arc<dyn Timers>,
 }
@@ -75,6 +77,19 @@ impl Drop for Shared {
             }
         }
     }
+}
+
+/// The wall time the bill runs have taken, by part — reading the records and instances from the
+/// store, rating them, writing the lines and balances — and what they made: `marketsim bench`
+/// reports them apart.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct BillRunTimes {
+    pub runs: u64,
+    pub records: u64,
+    pub lines: u64,
+    pub reading: std::time::Duration,
+    pub rating: std::time::Duration,
+    pub writing: std::time::Duration,
 }
 
 /// A running fake marketplace.
@@ -110,6 +125,7 @@ impl Simulator {
             faults: FaultBook::default(),
             deterministic: parts.deterministic,
             terms: Mutex::new(()),
+            bill_runs: Mutex::new(BillRunTimes::default()),
             _jobs: jobs(weak.clone()),
         });
         shared.clock.register(&shared._jobs);
@@ -118,6 +134,11 @@ impl Simulator {
 
     pub fn world(&self) -> &World {
         &self.shared.world
+    }
+
+    /// What the bill runs have cost so far.
+    pub fn bill_run_times(&self) -> BillRunTimes {
+        *self.shared.bill_runs.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     pub fn store(&self) -> &Store {

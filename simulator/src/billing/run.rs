@@ -6,16 +6,57 @@
 //! world's `duplicates` setting says. Then the stops for arrears that fall due run.
 
 use super::rating;
-use crate::state::Simulator;
+use crate::state::{BillRunTimes, Simulator};
 use crate::store::bills::{month_of, DueRecord, LineKind, NewLine};
-use crate::store::{StoreError, Tx};
+use crate::store::StoreError;
 use crate::world::Duplicates;
-use protocol::time::{epoch_millis, Instant};
+use protocol::time::epoch_millis;
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
+use std::time::Instant as WallClock;
 
 /// How many due stops for arrears are read at a time.
 const BATCH: usize = 256;
+
+/// Whose an instance is, and on which SKU.
+struct Bought {
+    ali_uid: String,
+    sku_id: String,
+}
+
+/// A line rated: its sum, priced.
+struct Rated<'a> {
+    sum: &'a Sum<'a>,
+    bought: &'a Bought,
+    item: &'a str,
+    price: Decimal,
+    amount: Decimal,
+}
+
+impl Rated<'_> {
+    fn line(&self, billed_at: i64) -> NewLine<'_> {
+        let s = self.sum;
+        NewLine {
+            ali_uid: &self.bought.ali_uid,
+            month: month_of(s.window.0 * 1000),
+            kind: LineKind::PayAsYouGo,
+            product_code: s.product_code,
+            instance_id: s.instance_id,
+            sku_id: &self.bought.sku_id,
+            order_id: None,
+            item: self.item,
+            metering_key: Some(s.key),
+            metering_assit: Some(s.assit),
+            window: Some(s.window),
+            usage: rating::billing_usage(s.key, s.usage),
+            unit_price: Some(self.price),
+            amount: self.amount,
+            records: s.records,
+            duplicates: s.duplicates,
+            billed_at,
+        }
+    }
+}
 
 /// One line in the making: an instance's usage of one billing item in one bill window.
 struct Sum<'a> {
@@ -34,7 +75,7 @@ struct Sum<'a> {
 impl Simulator {
     /// Makes every bill run due at or before `now`, earliest first, then stops the buyers whose
     /// arrears have lasted long enough.
-    pub(crate) fn run_bills_due(&self, now: Instant) {
+    pub(crate) fn run_bills_due(&self, now: protocol::time::Instant) {
         let now = epoch_millis(now);
         loop {
             match self.store().next_bill_due() {
@@ -54,57 +95,75 @@ impl Simulator {
         self.run_arrears_stops_due(now);
     }
 
-    /// The bill run of the records waiting for `bill_at`.
+    /// The bill run of the records waiting for `bill_at`: read, rated, then written, in one
+    /// transaction.
     fn bill_run(&self, bill_at: i64) -> Result<(), StoreError> {
         let _one = self.one_term_change();
         let duplicates = self.world().settings.duplicates;
+        let mut times = BillRunTimes::default();
         self.store().transaction(|tx| {
+            let started = WallClock::now();
             let records = tx.records_due(bill_at)?;
             let sums = sum(&records, duplicates, |code| {
                 self.world().product(code).map(|p| p.billing).unwrap_or_default()
             });
-            let mut drawn: Vec<(String, Decimal)> = Vec::new();
-            let mut buyers: HashMap<&str, Option<(String, String)>> = HashMap::new();
+            let mut bought: HashMap<&str, Option<Bought>> = HashMap::new();
             for s in &sums {
-                let bought = match buyers.get(s.instance_id) {
-                    Some(b) => b.clone(),
-                    None => {
-                        let b = tx.instance(s.instance_id)?.map(|i| (i.ali_uid, i.sku_id));
-                        buyers.insert(s.instance_id, b.clone());
-                        b
-                    }
-                };
-                let Some((ali_uid, sku_id)) = bought else { continue };
-                let amount = self.write_line(tx, s, &ali_uid, &sku_id, bill_at)?;
-                match drawn.iter_mut().find(|(who, _)| *who == ali_uid) {
-                    Some((_, sum)) => *sum += amount,
-                    None => drawn.push((ali_uid, amount)),
+                if !bought.contains_key(s.instance_id) {
+                    let found = tx.instance(s.instance_id)?.map(|i| Bought {
+                        ali_uid: i.ali_uid,
+                        sku_id: i.sku_id,
+                    });
+                    bought.insert(s.instance_id, found);
+                }
+            }
+            times.reading = started.elapsed();
+
+            let started = WallClock::now();
+            let rated: Vec<Rated<'_>> = sums
+                .iter()
+                .filter_map(|s| Some(self.rate(s, bought.get(s.instance_id)?.as_ref()?)))
+                .collect();
+            times.rating = started.elapsed();
+
+            let started = WallClock::now();
+            let mut drawn: Vec<(&str, Decimal)> = Vec::new();
+            for r in &rated {
+                tx.insert_bill_line(&r.line(bill_at))?;
+                match drawn.iter_mut().find(|(who, _)| *who == r.bought.ali_uid) {
+                    Some((_, sum)) => *sum += r.amount,
+                    None => drawn.push((&r.bought.ali_uid, r.amount)),
                 }
             }
             for (ali_uid, amount) in &drawn {
                 self.draw(tx, ali_uid, *amount, bill_at)?;
             }
-            tx.mark_billed(bill_at)
+            tx.mark_billed(bill_at)?;
+            times.writing = started.elapsed();
+            times.records = records.len() as u64;
+            times.lines = rated.len() as u64;
+            Ok::<_, StoreError>(())
         })?;
+        let mut total = self.shared.bill_runs.lock().unwrap_or_else(|p| p.into_inner());
+        total.runs += 1;
+        total.records += times.records;
+        total.lines += times.lines;
+        total.reading += times.reading;
+        total.rating += times.rating;
+        total.writing += times.writing;
+        drop(total);
         self.clock().wake();
         Ok(())
     }
 
-    /// Writes the line of `s`, priced on the SKU the instance has now; its amount.
-    fn write_line(
-        &self,
-        tx: &Tx<'_>,
-        s: &Sum<'_>,
-        ali_uid: &str,
-        sku_id: &str,
-        billed_at: i64,
-    ) -> Result<Decimal, StoreError> {
+    /// `s` priced on the SKU the instance is on now.
+    fn rate<'a>(&'a self, s: &'a Sum<'a>, bought: &'a Bought) -> Rated<'a> {
         let product = self.world().product(s.product_code);
         let item = product
             .and_then(|p| p.metering_item(s.assit))
             .map_or(s.assit, |m| m.name.as_str());
         let price = product
-            .and_then(|p| p.sku(sku_id))
+            .and_then(|p| p.sku(&bought.sku_id))
             .and_then(|sku| sku.unit_price(s.assit))
             .unwrap_or_default();
         // A record is refused when pushed if it alone would cost more than a line may; a window
@@ -113,26 +172,13 @@ impl Simulator {
             tracing::error!("instance {}: {e}", s.instance_id);
             Decimal::from(rating::MAX_LINE_AMOUNT)
         });
-        tx.insert_bill_line(&NewLine {
-            ali_uid,
-            month: &month_of(s.window.0 * 1000),
-            kind: LineKind::PayAsYouGo,
-            product_code: s.product_code,
-            instance_id: s.instance_id,
-            sku_id,
-            order_id: None,
+        Rated {
+            sum: s,
+            bought,
             item,
-            metering_key: Some(s.key),
-            metering_assit: Some(s.assit),
-            window: Some(s.window),
-            usage: rating::billing_usage(s.key, s.usage),
-            unit_price: Some(price),
+            price,
             amount,
-            records: s.records,
-            duplicates: s.duplicates,
-            billed_at,
-        })?;
-        Ok(amount)
+        }
     }
 
     /// Runs each stop for arrears due at or before `now`: the buyer's pay-as-you-go instances stop.

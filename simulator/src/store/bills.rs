@@ -252,7 +252,7 @@ impl Store {
 #[derive(Debug, Clone)]
 pub struct NewLine<'a> {
     pub ali_uid: &'a str,
-    pub month: &'a str,
+    pub month: String,
     pub kind: LineKind,
     pub product_code: &'a str,
     pub instance_id: &'a str,
@@ -365,7 +365,7 @@ impl Tx<'_> {
         }
         self.insert_bill_line(&NewLine {
             ali_uid: &o.ali_uid,
-            month: &month_of(o.created_at),
+            month: month_of(o.created_at),
             kind: LineKind::SubscriptionOrder,
             product_code: &o.product_code,
             instance_id: &o.instance_id,
@@ -391,7 +391,7 @@ impl Tx<'_> {
         }
         self.insert_bill_line(&NewLine {
             ali_uid: &o.ali_uid,
-            month: &month_of(at),
+            month: month_of(at),
             kind: LineKind::Refund,
             product_code: &o.product_code,
             instance_id: &o.instance_id,
