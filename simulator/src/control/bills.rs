@@ -65,7 +65,7 @@ pub(super) async fn bill(State(sim): State<Simulator>, Query(q): Query<HashMap<S
         Ok(json!({
             "buyer": buyer.login,
             "month": month,
-            "total": total.to_string(),
+            "total": format!("{total:.2}"),
             "balance": sim.balance(&buyer.ali_uid)?.to_string(),
             "in_arrears": sim.store().arrears_since(&buyer.ali_uid)?.is_some(),
             "lines": lines.iter().map(line_json).collect::<Vec<_>>(),
