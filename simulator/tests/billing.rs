@@ -367,3 +367,50 @@ async fn usage_that_would_cost_more_than_a_line_may_is_refused_and_bills_nothing
     assert!(sim.store().metering_of(&id).unwrap().is_empty());
     assert_eq!(sim.store().bill_line_count().unwrap(), 0);
 }
+
+#[tokio::test]
+async fn a_bill_run_that_cannot_read_its_records_sets_them_aside_and_the_clock_moves_on() {
+    let vendor = vendor().await;
+    let dir = tempfile::tempdir().unwrap();
+    let options = || marketsim_simulator::Options {
+        data_dir: Some(dir.path().to_owned()),
+        ..Default::default()
+    };
+    let world = || world_with_vendor(&vendor.spi_url());
+    let id = {
+        let sim = Simulator::open(world(), options()).unwrap();
+        let buyer = sim.world().buyer("buyer-1").unwrap().clone();
+        let order = sim
+            .open_service(&buyer, PRODUCT, "cmgj00061912-payg", &Choice::default())
+            .unwrap();
+        advance_to(&sim, TEN_AM + HOUR + 60).await;
+        push(
+            &sim,
+            &order.instance_id,
+            TEN_AM,
+            TEN_AM + HOUR,
+            &[("Period", 3600, None)],
+        );
+        order.instance_id
+    };
+    let file = dir.path().join(marketsim_simulator::store::FILE_NAME);
+    let conn = rusqlite::Connection::open(&file).unwrap();
+    conn.execute("UPDATE metering_records SET entities = 'not json'", [])
+        .unwrap();
+    drop(conn);
+
+    let sim = Simulator::open(world(), options()).unwrap();
+    advance_to(&sim, TEN_AM + 3 * HOUR).await;
+    assert_eq!(sim.store().bill_line_count().unwrap(), 0);
+    assert_eq!(sim.store().next_bill_due().unwrap(), None);
+    assert_eq!(sim.clock().now().timestamp(), TEN_AM + 3 * HOUR);
+    let conn = rusqlite::Connection::open(&file).unwrap();
+    let kept: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM metering_records WHERE instance_id = ?1",
+            [&id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kept, 1, "the record is kept, unbilled");
+}

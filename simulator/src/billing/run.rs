@@ -81,8 +81,13 @@ impl Simulator {
             match self.store().next_bill_due() {
                 Ok(Some(due)) if due <= now => {
                     if let Err(e) = self.bill_run(due) {
-                        tracing::error!("the bill run due at {due}: {e}");
-                        return;
+                        // Left waiting, the run would be due again at once, forever: its records
+                        // are kept, unbilled, and the clock moves on.
+                        tracing::error!("the bill run due at {due}: {e}; its records are left unbilled");
+                        if let Err(e) = self.store().transaction(|tx| tx.mark_billed(due)) {
+                            tracing::error!("setting the bill run due at {due} aside: {e}");
+                            return;
+                        }
                     }
                 }
                 Ok(_) => break,
