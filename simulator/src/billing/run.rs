@@ -115,10 +115,9 @@ impl Simulator {
             let mut bought: HashMap<&str, Option<Bought>> = HashMap::new();
             for s in &sums {
                 if !bought.contains_key(s.instance_id) {
-                    let found = tx.instance(s.instance_id)?.map(|i| Bought {
-                        ali_uid: i.ali_uid,
-                        sku_id: i.sku_id,
-                    });
+                    let found = tx
+                        .instance_owner(s.instance_id)?
+                        .map(|(ali_uid, sku_id)| Bought { ali_uid, sku_id });
                     bought.insert(s.instance_id, found);
                 }
             }

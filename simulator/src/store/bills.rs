@@ -294,6 +294,17 @@ impl Tx<'_> {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Whose the instance is and the SKU it is on now: all a bill run asks of it.
+    pub fn instance_owner(&self, instance_id: &str) -> Result<Option<(String, String)>, StoreError> {
+        Ok(self
+            .query_row(
+                "SELECT ali_uid, sku_id FROM instances WHERE instance_id = ?1",
+                [instance_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
     /// Marks the records of the bill run due at `bill_at` billed.
     pub fn mark_billed(&self, bill_at: i64) -> Result<(), StoreError> {
         self.execute(
