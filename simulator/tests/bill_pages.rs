@@ -71,8 +71,8 @@ async fn advance(sim: &Simulator, seconds: u64) {
 /// - 10:00–11:00 compute, 5400 CU·s = 1.5 CU·h → ¥1.80
 ///
 /// 应付金额 ¥302.19; the balance (¥1000.00) paid the usage: ¥996.81. Returns the pay-as-you-go
-/// instance's id; the clock is at 12:03.
-async fn billed(sim: &Simulator) -> String {
+/// instance's id and the subscription order's; the clock is at 12:03.
+async fn billed(sim: &Simulator) -> (String, String) {
     let buyer = sim.world().buyer("buyer-1").unwrap().clone();
     let payg = sim
         .open_service(&buyer, PRODUCT, &format!("{PRODUCT}-payg"), &Choice::default())
@@ -82,8 +82,10 @@ async fn billed(sim: &Simulator) -> String {
         months: Some(1),
         ..Choice::default()
     };
-    sim.open_service(&buyer, PRODUCT, &format!("{PRODUCT}-standard"), &monthly)
-        .unwrap();
+    let order = sim
+        .open_service(&buyer, PRODUCT, &format!("{PRODUCT}-standard"), &monthly)
+        .unwrap()
+        .order_id;
     advance(sim, 120).await;
     let nine = TEN_AM - HOUR;
     let half_past = nine + HOUR / 2;
@@ -111,7 +113,7 @@ async fn billed(sim: &Simulator) -> String {
         )],
     );
     advance(sim, HOUR as u64 + 60).await;
-    payg
+    (payg, order)
 }
 
 fn balance(sim: &Simulator) -> Decimal {
@@ -138,7 +140,7 @@ async fn download(client: &Client, month: &str) -> (StatusCode, String, String, 
 #[tokio::test]
 async fn the_bill_shows_the_months_order_and_usage_to_the_fen() {
     let (_vendor, sim, mut client) = signed_in().await;
-    let payg = billed(&sim).await;
+    let (payg, order) = billed(&sim).await;
     let bill = client.browser.get("/console/bills?month=2023-08").await;
     assert_eq!(bill.status, StatusCode::OK, "{}", bill.body);
     assert_eq!(bill.texts("#bill-total"), ["¥302.19"]);
@@ -192,9 +194,10 @@ async fn the_bill_shows_the_months_order_and_usage_to_the_fen() {
         .into_iter()
         .filter(|r| r[1] == "包年包月订单")
         .collect();
+    let note = format!("订单 {order}");
     assert_eq!(
         orders,
-        [vec!["新购", "包年包月订单", "—", "—", "—", "¥299.00", ""]]
+        [vec!["新购", "包年包月订单", "—", "—", "—", "¥299.00", &note]]
     );
     assert!(bill.text().contains("Zilliz Cloud"), "the product is named");
     assert_eq!(bill.link("导出账单（CSV）"), "/console/bills.csv?month=2023-08");
@@ -225,10 +228,13 @@ async fn the_csv_export_has_the_pages_figures_one_row_per_line() {
     let as_page: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
-            let dup = match &r[14] {
-                "0" => String::new(),
-                n => format!("重复推送 {n} 条"),
-            };
+            let order = (!r[8].is_empty()).then(|| format!("订单 {}", &r[8]));
+            let duplicates = (&r[14] != "0").then(|| format!("重复推送 {} 条", &r[14]));
+            let note = [order, duplicates]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
             let unit = if r[11].is_empty() {
                 "—".into()
             } else {
@@ -241,7 +247,7 @@ async fn the_csv_export_has_the_pages_figures_one_row_per_line() {
                 or_dash(&r[10]),
                 unit,
                 format!("¥{}", &r[12]),
-                dup,
+                note,
             ]
         })
         .collect();
@@ -352,7 +358,7 @@ async fn a_payment_without_the_sessions_token_is_refused_and_changes_nothing() {
 #[tokio::test]
 async fn arrears_are_shown_and_a_payment_that_clears_them_opens_the_stopped_instance_again() {
     let (vendor, sim, mut client) = signed_in().await;
-    let payg = billed(&sim).await;
+    let (payg, _) = billed(&sim).await;
     sim.charge(BUYER, d("1000.00"), "人工调账").unwrap();
     let owing = client.browser.get("/console/bills?month=2023-08").await;
     assert_eq!(owing.texts("#balance"), ["¥-3.19"]);

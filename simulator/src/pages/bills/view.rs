@@ -1,7 +1,8 @@
 //! The bill page itself: the month's 应付金额 and the 账户余额, an 欠费 banner while the balance is
 //! below zero (when pay-as-you-go services stop, or that they have), a month picker and the months
 //! that have a bill, the 充值 form, then per instance a subtotal for each billing item and, folded
-//! in a `<details>`, every line of the month.
+//! in a `<details>`, every line of the month (备注: the order a line bills, and how many exact
+//! duplicates of a pushed record it summed).
 
 use super::statement::{month_words, Group, Statement};
 use super::{bill_path, month_from};
@@ -167,7 +168,10 @@ fn group(g: &Group) -> Markup {
                             td { (r.usage.as_deref().unwrap_or("—")) }
                             td { (r.unit_price.as_deref().map(|p| format!("¥{p}")).unwrap_or_else(|| "—".into())) }
                             td { (yuan(r.amount)) }
-                            td { (duplicates(r.duplicates)) }
+                            td {
+                                @if let Some(order) = &r.order_id { "订单 " (order) " " }
+                                (duplicates(r.duplicates))
+                            }
                         }
                     }
                 }
