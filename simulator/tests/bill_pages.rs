@@ -1,7 +1,7 @@
 //! The buyer's bill pages (费用与成本 → 账单详情): a month with an order line and usage lines the
-//! bill runs made from pushed metering, its figures on the page to the fen, the CSV export with the
-//! same figures, 充值 and its refusals, the 欠费 banner and a payment that opens a stopped instance
-//! again, and who may see any of it.
+//! bill runs made from pushed metering, its figures on the page to the fen, a refund netting its
+//! order out, the CSV export with the same figures, 充值 and its refusals, the 欠费 banner and a
+//! payment that opens a stopped instance again, and who may see any of it.
 
 mod common;
 
@@ -201,6 +201,37 @@ async fn the_bill_shows_the_months_order_and_usage_to_the_fen() {
     );
     assert!(bill.text().contains("Zilliz Cloud"), "the product is named");
     assert_eq!(bill.link("导出账单（CSV）"), "/console/bills.csv?month=2023-08");
+}
+
+#[tokio::test]
+async fn a_refund_is_a_negative_line_that_nets_the_order_out() {
+    let (_vendor, sim, mut client) = signed_in().await;
+    let buyer = sim.world().buyer("buyer-1").unwrap().clone();
+    let monthly = Choice {
+        months: Some(1),
+        ..Choice::default()
+    };
+    let id = sim
+        .open_service(&buyer, PRODUCT, &format!("{PRODUCT}-standard"), &monthly)
+        .unwrap()
+        .instance_id;
+    advance(&sim, 120).await;
+    sim.refund(&id).unwrap();
+    let bill = client.browser.get("/console/bills?month=2023-08").await;
+    assert_eq!(bill.texts("#bill-total"), ["¥0.00"]);
+    assert_eq!(
+        bill.table_rows(&format!("#instance-{id} table.subtotals")),
+        [
+            vec!["新购", "包年包月订单", "1", "—", "¥299.00", ""],
+            vec!["新购", "退款", "1", "—", "¥-299.00", ""],
+        ]
+    );
+    let (_, _, _, csv) = download(&client, "2023-08").await;
+    let amounts: Vec<String> = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(|r| r.unwrap()[12].to_owned())
+        .collect();
+    assert_eq!(amounts, ["299.00", "-299.00"]);
 }
 
 #[tokio::test]
