@@ -255,7 +255,7 @@ async fn 免登_is_refused_while_opening() {
 }
 
 #[tokio::test]
-async fn the_bill_page_asks_to_sign_in_and_is_honestly_empty() {
+async fn the_bill_page_asks_to_sign_in_and_says_when_a_month_has_no_bill() {
     let sim = simulator(world_with_vendor("http://127.0.0.1:9/"));
     let mut client = Client::new(&sim);
     let ask = client.browser.get("/console/bills").await;
@@ -266,7 +266,7 @@ async fn the_bill_page_asks_to_sign_in_and_is_honestly_empty() {
     let mut buyer = Client::signed_in(&sim, "buyer-1").await;
     let bill = buyer.browser.get("/console/bills").await.text();
     assert!(
-        bill.contains("2023年8月") && bill.contains("¥0.00") && bill.contains("暂无云市场计费账单"),
+        bill.contains("2023年8月") && bill.contains("¥0.00") && bill.contains("本账期暂无云市场账单"),
         "{bill}"
     );
     assert_eq!(

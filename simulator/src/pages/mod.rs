@@ -1,7 +1,7 @@
 //! The marketplace's pages, server-rendered and usable without JavaScript. The buyer's:
 //! [`catalog`] (products, 立即开通, 开通服务 with its SKU, term and extra items, 开通申请已提交),
 //! [`services`] (已购买服务列表, 详情, 使用指南, 免登), [`terms`] (续费, 升级, 退订, 自动续费),
-//! [`bills`], [`cross_account`] (跨账号授权). The vendor's: [`messages`] (生产消息,
+//! [`bills`] (账单详情, its CSV and 充值), [`cross_account`] (跨账号授权). The vendor's: [`messages`] (生产消息,
 //! the SPI messages to its products' instances) and [`message`] (one message's attempts, 重新发送,
 //! 重置生产次数). Both sign in on [`signin`] (with [`return_path`], where it leads); [`layout`]
 //! frames them, [`session`] knows who is signed in, buyer or vendor, and [`error`] renders what
@@ -67,6 +67,8 @@ pub fn routes() -> Router<Simulator> {
             post(terms::auto_renew_submit),
         )
         .route("/console/bills", get(bills::show))
+        .route("/console/bills.csv", get(bills::csv))
+        .route("/console/bills/top-up", post(bills::top_up))
         .route(messages::LIST, get(messages::list))
         .route("/seller/messages/{id}", get(message::show))
         .route("/seller/messages/{id}/resend", post(message::resend))

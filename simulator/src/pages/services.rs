@@ -198,7 +198,7 @@ pub async fn detail(
 }
 
 /// An order's type in the buyer's words.
-fn order_words(order_type: &str) -> &str {
+pub(super) fn order_words(order_type: &str) -> &str {
     match order_type {
         "NEW" => "新购",
         "TRIAL" => "试用",
