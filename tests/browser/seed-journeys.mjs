@@ -340,8 +340,14 @@ async function toMarketplaceBill(ctx, user) {
   await onOrigin(ctx, sandbox.marketplaceOrigin);
   step(ctx, `marketplace: ${LABEL.bill}`);
   await visible(page.getByRole('heading', { name: LABEL.bill, exact: true }));
-  await visible(page.getByRole('listitem').filter({ hasText: LABEL.opened }));
+  const balance = async () => Number((await page.locator('#balance').innerText()).replace(/[¥\s,]/g, ''));
+  const before = await balance();
+  if (!Number.isFinite(before)) throw new Error(`账户余额 is not an amount: ${await page.locator('#balance').innerText()}`);
   await screenshot(ctx, '15-marketplace-bill');
+  const after = `¥${(before + 12.34).toFixed(2)}`;
+  step(ctx, `${LABEL.bill}: 充值 ¥12.34 → 账户余额 ${after}`);
+  await field(page, '充值金额（元）').fill('12.34');
+  await clickTo(button(page, '充值'), page.locator('#balance').getByText(after, { exact: true }));
 }
 
 /** In the 开通 dialog: 规格 包年包月 标准版, 查看价格; 购买时长 1个月, 查看价格: 应付金额 ¥299.00. */
