@@ -10,7 +10,8 @@
 //! - credit left for part of it: the credit is spent to zero, and the usage whose cost the credit
 //!   did not cover is pushed, converted back to the pushed unit and rounded *down* — so what the
 //!   marketplace bills for it, truncated again, is never more than the part not covered; the
-//!   organisation is charged at most a fen less than the hour cost, never more;
+//!   organisation is charged never more than the item cost, and less by under a fen and one pushed
+//!   unit's price (a second of a CU·hour: nothing that shows at 1.20 an hour);
 //! - no credit left, or a SKU without prices: the item is pushed whole.
 //!
 //! What the organisation owes is then what was pushed, priced as the marketplace prices it (module
@@ -123,6 +124,7 @@ pub fn spend_hour<E>(
 mod tests {
     use super::*;
     use crate::usage::accrue;
+    use proptest::prelude::*;
     use protocol::time::parse_instant;
     use std::convert::Infallible;
 
@@ -247,6 +249,35 @@ mod tests {
         );
         assert!(rows.is_empty());
         assert_eq!(left, None);
+    }
+
+    fn price() -> impl Strategy<Value = Decimal> {
+        (0i64..10_000_000, 3u32..=6).prop_map(|(m, scale)| Decimal::new(m, scale))
+    }
+
+    proptest! {
+        /// Credit spent and the marketplace's charge for what is pushed never come to more than
+        /// the item costs, nor less by a fen and one pushed unit's price or more; credit is only
+        /// spent down, never below zero.
+        #[test]
+        fn credit_and_the_pushed_charge_make_up_the_cost_never_more(
+            key in proptest::sample::select(protocol::metering::KEYS),
+            value in 0i64..10_000_000,
+            price in price(),
+            credit_fen in 0i64..100_000,
+        ) {
+            let before = Decimal::new(credit_fen, 2);
+            let mut left = before;
+            let c = cover(key, value, price, &mut left);
+            let cost = c.cost.unwrap();
+            let billed = rating::amount(key, c.pushed.into(), price).unwrap();
+            prop_assert!(c.credit >= Decimal::ZERO && left >= Decimal::ZERO);
+            prop_assert_eq!(before - left, c.credit);
+            prop_assert!(c.pushed <= value);
+            prop_assert!(c.credit + billed <= cost);
+            let unit = price / Decimal::from(rating::units_per_billing_unit(key));
+            prop_assert!(cost - (c.credit + billed) < d("0.01") + unit);
+        }
     }
 
     #[test]
