@@ -1,9 +1,8 @@
 //! Reckoning an hour: the usage of every cluster that ran in it, the 免费额度 spent on it (each
 //! organisation's credit read, spent and written back under the same lock), and the requests that
 //! report what the credit did not cover, stored in one transaction with the mark of how far usage
-//! has been reckoned, so that what will
-//! be pushed is on disk before it is sent and a reopened console neither loses an hour nor
-//! reckons one twice. The requests are due at once, unless the hour's deadline has passed (a
+//! has been reckoned, so that what will be pushed is on disk before it is sent and a reopened
+//! console neither loses an hour nor reckons one twice (nor spends credit on it twice). The requests are due at once, unless the hour's deadline has passed (a
 //! console that was not running then): those are stored late, and never sent.
 
 use crate::state::Console;
