@@ -157,9 +157,9 @@ fn reads_back(fixture: &Fixture) {
         (
             membership.org.id.as_str(),
             membership.org.name.as_str(),
-            membership.org.free_credit
+            membership.org.free_credit.is_zero()
         ),
-        (ALICE_LABS, "Alice Labs", 0.0)
+        (ALICE_LABS, "Alice Labs", true)
     );
     assert_eq!((membership.role, membership.member_count), (Role::Admin, 1));
     assert_eq!(membership.bound_instance.as_deref(), Some(CONSOLE_INSTANCE));

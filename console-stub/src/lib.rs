@@ -21,8 +21,9 @@
 //! - the rules: [`accounts`] (registration, sign-in, passwords), [`orgs`] (creating one, who may
 //!   bind one), [`instances`] (idempotent createInstance, binding, and what each lifecycle
 //!   action does to an instance and its clusters), [`clusters`] (who may create and delete one,
-//!   and when) and [`usage`] (what running clusters accrue each hour, the requests that report
-//!   it, when a failed one is tried again).
+//!   and when) and [`usage`] (what running clusters accrue each hour, the 免费额度 spent on it,
+//!   the requests that report the rest, when a failed one is tried again, and what the month's
+//!   pushed usage costs).
 //! - [`store`] — SQLite, in memory or in a data directory: every table and query, typed rows;
 //!   and [`config`] — how the console runs.
 //! - [`world`] — who exists at the start, from YAML, and the words for it (roles, argon2 cost).

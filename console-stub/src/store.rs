@@ -48,6 +48,9 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("store/migrations/002_clusters_and_lifecycle.sql")),
     M::up(include_str!("store/migrations/003_usage.sql")),
     M::up(include_str!("store/migrations/004_usage_rows_by_org.sql")),
+    M::up(include_str!(
+        "store/migrations/005_credit_spent_before_pushing.sql"
+    )),
 ];
 
 /// The connection and everything that must change in step with it.
@@ -186,9 +189,56 @@ fn instant(ms: i64) -> Instant {
     chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
 
+/// The amount of money (CNY, stored as its decimal text) in column `idx`: text that is not a
+/// decimal is an error, never a guess.
+fn money(r: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<rust_decimal::Decimal> {
+    let text: String = r.get(idx)?;
+    text.parse()
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+/// Like [`money`], for a column that may be NULL.
+fn money_or_none(r: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<Option<rust_decimal::Decimal>> {
+    match r.get_ref(idx)? {
+        rusqlite::types::ValueRef::Null => Ok(None),
+        _ => money(r, idx).map(Some),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credit_and_usage_stored_before_credit_was_money_are_kept() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", false).unwrap();
+        let mut conn = conn;
+        LAYOUT.migrations().to_version(&mut conn, 4).unwrap();
+        conn.execute_batch(
+            "INSERT INTO orgs (id, name, free_credit, created_at) VALUES ('o1', 'Zilliz', 345.3, 0);
+             INSERT INTO usage_hours (org_id, hour, cluster_id, seconds, compute, storage, request_id)
+                 VALUES ('o1', 3600, 'c1', 3600, 7200, 10, 1);",
+        )
+        .unwrap();
+        LAYOUT.migrations().to_latest(&mut conn).unwrap();
+        let credit: String = conn
+            .query_row("SELECT free_credit FROM orgs", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(credit, "345.3");
+        let row: (Option<String>, String, i64, i64, Option<i64>) = conn
+            .query_row(
+                "SELECT amount, credit, pushed_compute, pushed_storage, request_id FROM usage_hours",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            row,
+            (None, "0".into(), 7200, 10, Some(1)),
+            "pushed all it accrued"
+        );
+    }
 
     #[test]
     fn usage_stored_before_the_rows_were_kept_by_organisation_is_all_kept() {

@@ -1,11 +1,12 @@
 //! The world a console starts from: its seed, the SPI key, AccessKey and product it shares with
-//! the marketplace, what it sells (the product's SKUs, the cluster plans each allows, the metering
-//! items usage is reported in), the argon2 cost of its password hashes, and the users,
+//! the marketplace, what it sells (the product's SKUs, the cluster plans each allows and the unit
+//! price of each metering item, the metering items usage is reported in), the argon2 cost of its password hashes, and the users,
 //! organisations and projects that exist before anyone registers. Read from YAML; [`ConsoleWorld::default_world`] is the
 //! embedded `fixtures/console.yaml` (the seed's Zilliz organisation). The lowest floor: plain
 //! data and its vocabulary ([`Role`], [`Argon2Cost`]), importing nothing of the console, so the
 //! store can speak it.
 
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
@@ -65,6 +66,21 @@ pub struct WorldSku {
     /// term covers it, and nothing is pushed.
     #[serde(default = "metered_by_default")]
     pub metered: bool,
+    /// A metered SKU's unit price of each metering item (CNY per billing unit of its Key), equal
+    /// to the marketplace's plan of the SKU: the console prices an hour by it to spend 免费额度
+    /// before pushing and to show what the month costs. Without it, usage is pushed in full and
+    /// no credit is spent on it.
+    #[serde(default)]
+    pub prices: Option<ItemPrices>,
+}
+
+/// The unit price of each of the two metering items, in CNY per billing unit of its Key (`Period`
+/// per hour, `StorageGigaByte` per GB·h).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemPrices {
+    pub compute: Decimal,
+    pub storage: Decimal,
 }
 
 fn metered_by_default() -> bool {
@@ -140,9 +156,10 @@ pub struct WorldOrg {
     /// `org-` and 22 lower-case letters, like `org-nuyzjwllbhfrjynvhlappa`.
     pub id: String,
     pub name: String,
-    /// 免费额度 in yuan, shown as written (`345.3` → `¥345.3`).
+    /// 免费额度: credit in CNY (at most two decimals), spent on the organisation's usage before
+    /// any is pushed to the marketplace.
     #[serde(default)]
-    pub free_credit: f64,
+    pub free_credit: Decimal,
     pub members: Vec<WorldMember>,
     #[serde(default)]
     pub projects: Vec<String>,
@@ -220,6 +237,11 @@ impl ConsoleWorld {
         self.sku(id).map(|s| s.name.as_str()).unwrap_or(id)
     }
 
+    /// The unit prices of the SKU `id`, when the world lists them.
+    pub fn prices(&self, id: &str) -> Option<&ItemPrices> {
+        self.sku(id).and_then(|s| s.prices.as_ref())
+    }
+
     /// The cluster plan `id`.
     pub fn plan(&self, id: &str) -> Option<&ClusterPlan> {
         self.plans.iter().find(|p| p.id == id)
@@ -227,7 +249,8 @@ impl ConsoleWorld {
 
     /// Refuses worlds the console could not honour: duplicate users or org ids, members who are
     /// not users, org ids of the wrong shape, a zero argon2 cost, a SKU of another product or
-    /// naming a plan there is not, half an AccessKey, a metering item not of the product.
+    /// naming a plan there is not, a negative price or 免费额度 (or one finer than a fen), half an
+    /// AccessKey, a metering item not of the product.
     pub fn validate(&self) -> Result<(), WorldError> {
         self.validate_people()?;
         self.validate_catalog()
@@ -254,6 +277,11 @@ impl ConsoleWorld {
             }
             if !skus.insert(sku.id.as_str()) {
                 return bad(format!("SKU `{}` appears twice", sku.id));
+            }
+            if let Some(prices) = &sku.prices {
+                if prices.compute.is_sign_negative() || prices.storage.is_sign_negative() {
+                    return bad(format!("SKU `{}` has a negative price", sku.id));
+                }
             }
             if let Some(p) = sku.plans.iter().find(|p| !plans.contains(p.as_str())) {
                 return bad(format!(
@@ -306,6 +334,12 @@ impl ConsoleWorld {
             }
             if !ids.insert(org.id.as_str()) {
                 return bad(format!("org id `{}` appears twice", org.id));
+            }
+            if org.free_credit.is_sign_negative() || org.free_credit.scale() > 2 {
+                return bad(format!(
+                    "org `{}`: free_credit must be CNY of at most two decimals, not below zero",
+                    org.id
+                ));
             }
             let mut seen = HashSet::new();
             for m in &org.members {

@@ -26,7 +26,7 @@ async fn 账单概览_before_binding_shows_the_seed_figures_and_an_entry_to_the_
         page.texts("section.card table td"),
         ["¥0.00", "2023年8月1日 - 2023年9月1日", "2023年9月1日"]
     );
-    assert!(page.text().contains("免费额度 ¥345.3"));
+    assert!(page.text().contains("免费额度 剩余 ¥0.00 本月已抵扣 ¥0.00"));
     assert_eq!(
         page.link("前往阿里云云市场"),
         "http://127.0.0.1:8080/products/cmgj00061912"

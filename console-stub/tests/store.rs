@@ -16,7 +16,12 @@ fn the_default_world_is_the_seed_organisation() {
     assert_eq!(world.spi_key, "zilliz-spi-key-8c1f2b7e");
     assert_eq!(world.orgs[0].id, ZILLIZ);
     assert_eq!(world.orgs[0].name, "Zilliz");
-    assert_eq!(world.orgs[0].free_credit, 345.3);
+    assert_eq!(world.orgs[0].free_credit, rust_decimal::Decimal::ZERO);
+    let payg = world.prices("cmgj00061912-payg").unwrap();
+    assert_eq!(
+        (payg.compute.to_string(), payg.storage.to_string()),
+        ("1.20".into(), "0.001".into())
+    );
     assert_eq!(world.orgs[0].members.len(), 2);
 }
 
@@ -40,6 +45,18 @@ fn worlds_with_bad_org_ids_strangers_or_duplicates_are_refused() {
             "appears twice",
         ),
         (base.replace("seed: 7", "seed: 7\ncolour: blue"), "unknown field"),
+        (
+            base.replace("free_credit: \"0.00\"", "free_credit: \"-1.00\""),
+            "free_credit must be CNY of at most two decimals",
+        ),
+        (
+            base.replace("free_credit: \"0.00\"", "free_credit: \"0.005\""),
+            "free_credit must be CNY of at most two decimals",
+        ),
+        (
+            base.replace("free_credit: \"0.00\"", "free_credit: \"a lot\""),
+            "free_credit",
+        ),
     ];
     for (yaml, expected) in cases {
         let err = ConsoleWorld::from_yaml(&yaml).unwrap_err();
@@ -69,6 +86,10 @@ fn worlds_selling_what_they_cannot_are_refused() {
         (
             base.replace("compute_units: 1\n", "compute_units: 0\n"),
             "needs compute_units >= 1",
+        ),
+        (
+            base.replace("compute: \"1.20\"", "compute: \"-1.20\""),
+            "has a negative price",
         ),
         (
             base.replace("access_key_secret: ZillizVendorSecret00000000000001\n", ""),

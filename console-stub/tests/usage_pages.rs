@@ -71,21 +71,30 @@ async fn each_clusters_hour_shows_what_became_of_its_push() {
                 "failing",
                 "1800 CU·秒",
                 "2 GB·时",
-                "重试中 2 次"
+                "重试中 2 次",
+                "¥0.90",
+                "¥0.00",
+                "1800 CU·秒 2 GB·时"
             ],
             [
                 "2023-08-15 10:00–11:00",
                 "refused",
                 "1800 CU·秒",
                 "2 GB·时",
-                "已拒绝 Invalid.Parameter.Instance"
+                "已拒绝 Invalid.Parameter.Instance",
+                "¥0.90",
+                "¥0.00",
+                "1800 CU·秒 2 GB·时"
             ],
             [
                 "2023-08-15 10:00–11:00",
                 "taken",
                 "1800 CU·秒",
                 "2 GB·时",
-                "已推送"
+                "已推送",
+                "¥0.90",
+                "¥0.00",
+                "1800 CU·秒 2 GB·时"
             ],
         ]
     );
@@ -94,8 +103,9 @@ async fn each_clusters_hour_shows_what_became_of_its_push() {
     assert_eq!(
         current.table_rows("section.card table"),
         [
-            ["计算 (Period)", "1800 CU·秒", "以阿里云账单为准"],
-            ["存储 (StorageGigaByte)", "2 GB·时", "以阿里云账单为准"],
+            // 企业版, 1.80 a CU·hour: 1800 CU·s cost 0.90; 2 GB·h cost 0.002, charged 0.
+            ["计算 (Period)", "1800 CU·秒", "¥0.90"],
+            ["存储 (StorageGigaByte)", "2 GB·时", "¥0.00"],
         ]
     );
     assert!(current.text().contains("另有 2 条集群小时用量未被云市场接收"));
@@ -103,7 +113,10 @@ async fn each_clusters_hour_shows_what_became_of_its_push() {
         current.link("查看阿里云账单"),
         format!("{}/console/bills", server.uri())
     );
-    assert!(!current.text().contains("¥1"), "no price is invented");
+    assert!(
+        current.text().contains("应付总额 ¥0.90"),
+        "only the pushed hour the marketplace took is owed"
+    );
 
     // Past the marketplace's deadline for the hour (12:00), the failing push is given up.
     advance_to(&clock, "12:30:00").await;
@@ -130,7 +143,18 @@ async fn usage_comes_a_hundred_rows_a_page_latest_first() {
     let rows = first.table_rows("section.card table");
     assert_eq!(rows.len(), 100);
     assert!(rows[..60].iter().all(|r| r[0] == "2023-08-15 11:00–12:00"));
-    assert_eq!(rows[0][2..], ["7200 CU·秒", "10 GB·时", "已推送"]);
+    // 7200 CU·s at 1.80 is 3.60, 10 GB·h at 0.001 is 0.01.
+    assert_eq!(
+        rows[0][2..],
+        [
+            "7200 CU·秒",
+            "10 GB·时",
+            "已推送",
+            "¥3.61",
+            "¥0.00",
+            "7200 CU·秒 10 GB·时"
+        ]
+    );
     assert!(first.text().contains("第 1 / 2 页"));
     let second = admin.open(&first.link("下一页")).await;
     assert_eq!(second.table_rows("section.card table").len(), 20);

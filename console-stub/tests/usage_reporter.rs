@@ -292,13 +292,13 @@ async fn a_request_of_several_instances_refused_for_one_goes_on_one_instance_per
     let second: Value = serde_json::from_str(&sent[1]).unwrap();
     assert_eq!(first[0], second[0]);
     let (lines, _) = console.lock().usage_lines(ZILLIZ, 0, 10).unwrap();
-    let statuses: Vec<(String, RequestStatus)> =
+    let statuses: Vec<(String, Option<RequestStatus>)> =
         lines.iter().map(|l| (l.cluster_name.clone(), l.status)).collect();
     assert_eq!(
         statuses,
         [
-            ("kept".to_owned(), RequestStatus::Pushed),
-            ("released".to_owned(), RequestStatus::Refused)
+            ("kept".to_owned(), Some(RequestStatus::Pushed)),
+            ("released".to_owned(), Some(RequestStatus::Refused))
         ]
     );
 }
@@ -461,5 +461,55 @@ async fn on_a_real_time_clock_the_clocks_driver_pushes_each_hour_as_it_ends() {
         records(&second)[0].2,
         values("3600", "5"),
         "the second hour ran whole"
+    );
+}
+
+#[tokio::test]
+async fn credit_is_spent_before_pushing_and_only_what_it_did_not_cover_is_pushed() {
+    let server = MockServer::start().await;
+    push().respond_with(success()).mount(&server).await;
+    let clock = seed_clock();
+    let mut world = ConsoleWorld::default_world();
+    world.orgs[0].free_credit = "2.00".parse().unwrap();
+    let console = metered_world(world, &server, &clock, None);
+    // 企业版: 1 CU at 1.80 an hour; 5 GB·h at 0.001 is 0.005, charged 0.00.
+    let zc = instance(&console, "8000001");
+    cluster(&console, &zc, "search", "standard-1cu");
+
+    clock.advance(Duration::from_secs(3 * 3600)).await.unwrap();
+
+    // 10:00–11:00 cost 1.80, covered: nothing pushed, 0.20 left. 11:00–12:00: the 0.20 covers
+    // part of compute, 1.60 is 3200 CU·s; storage finds no credit left. 12:00–13:00 goes whole.
+    let sent = received(&server).await;
+    let got: Vec<Record> = sent.iter().flat_map(|m| records(m)).collect();
+    assert_eq!(
+        got,
+        [
+            ("8000001".to_owned(), HOUR_11.to_owned(), values("3200", "5")),
+            ("8000001".to_owned(), HOUR_12.to_owned(), values("3600", "5")),
+        ]
+    );
+    let db = console.lock();
+    assert_eq!(db.free_credit(ZILLIZ).unwrap(), Some("0".parse().unwrap()));
+    let (lines, _) = db.usage_lines(ZILLIZ, 0, 10).unwrap();
+    let spent: Vec<(Option<RequestStatus>, String, String, i64)> = lines
+        .iter()
+        .map(|l| {
+            let amount = l.usage.amount.map(|a| a.to_string()).unwrap_or_default();
+            (
+                l.status,
+                amount,
+                l.usage.credit.to_string(),
+                l.usage.pushed_compute,
+            )
+        })
+        .collect();
+    assert_eq!(
+        spent,
+        [
+            (Some(RequestStatus::Pushed), "1.80".into(), "0".into(), 3600),
+            (Some(RequestStatus::Pushed), "1.80".into(), "0.20".into(), 3200),
+            (None, "1.80".into(), "1.80".into(), 0),
+        ]
     );
 }

@@ -20,6 +20,9 @@ fn usage(cluster_id: &str, marketplace_instance: &str, seconds: i64) -> UsageHou
         seconds,
         compute: seconds,
         storage: 5 * seconds / 3600,
+        pushed_compute: seconds,
+        pushed_storage: 5 * seconds / 3600,
+        ..UsageHour::default()
     }
 }
 
@@ -51,7 +54,7 @@ fn an_hours_rows_stored_in_one_call_read_back_as_the_requests_usage_and_the_orgs
                 status: RequestStatus::Pending,
                 next_attempt: Some(at("11:00:00")),
             })?;
-            tx.insert_usage_hours(&rows.iter().map(|u| (u, id)).collect::<Vec<_>>())?;
+            tx.insert_usage_hours(&rows.iter().map(|u| (u, Some(id))).collect::<Vec<_>>())?;
             Ok(id)
         })
         .unwrap();
@@ -65,16 +68,16 @@ fn an_hours_rows_stored_in_one_call_read_back_as_the_requests_usage_and_the_orgs
 
     let (lines, total) = db.usage_lines(ZILLIZ, 0, 10).unwrap();
     assert_eq!(total, 3);
-    let names: Vec<(&str, i64, RequestStatus)> = lines
+    let names: Vec<(&str, i64, Option<RequestStatus>)> = lines
         .iter()
         .map(|l| (l.cluster_name.as_str(), l.usage.compute, l.status))
         .collect();
     assert_eq!(
         names,
         [
-            ("logs", 1800, RequestStatus::Pending),
-            ("search", 3600, RequestStatus::Pending),
-            ("vectors", 600, RequestStatus::Pending)
+            ("logs", 1800, Some(RequestStatus::Pending)),
+            ("search", 3600, Some(RequestStatus::Pending)),
+            ("vectors", 600, Some(RequestStatus::Pending))
         ]
     );
     let totals = db.usage_totals(ZILLIZ, at("00:00:00"), at("23:00:00")).unwrap();
@@ -101,7 +104,7 @@ fn the_push_log_gives_each_attempt_the_totals_its_request_was_stored_with() {
             status: RequestStatus::Pending,
             next_attempt: Some(at("11:00:00")),
         })?;
-        tx.insert_usage_hours(&rows.iter().map(|u| (u, id)).collect::<Vec<_>>())?;
+        tx.insert_usage_hours(&rows.iter().map(|u| (u, Some(id))).collect::<Vec<_>>())?;
         tx.record_push(&Outcome {
             request_id: id,
             attempt: 1,
@@ -147,7 +150,7 @@ fn an_hour_of_more_rows_than_one_statement_stores_is_stored_whole() {
             status: RequestStatus::Pending,
             next_attempt: Some(at("11:00:00")),
         })?;
-        tx.insert_usage_hours(&rows.iter().map(|u| (u, id)).collect::<Vec<_>>())
+        tx.insert_usage_hours(&rows.iter().map(|u| (u, Some(id))).collect::<Vec<_>>())
     })
     .unwrap();
     let request = db.usage_request(1).unwrap().unwrap();

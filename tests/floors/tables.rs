@@ -85,7 +85,6 @@ pub const SIMULATOR: Floors = &[
     // arrears stop and resume instances through the lifecycle.
     ("billing", 4, "lifecycle"),
     // What a window of usage costs, and which window it is: arithmetic on the world's terms.
-    ("billing::rating", 1, "rating"),
     ("billing::windows", 1, "rating"),
     // Arming a fault checks it against the rules (the actions there are) and the store.
     ("faults", 4, "faults"),

@@ -37,7 +37,7 @@ fn store(sku: Option<&str>) -> Db {
             let org = Org {
                 id: id.into(),
                 name: id.into(),
-                free_credit: 0.0,
+                free_credit: rust_decimal::Decimal::ZERO,
             };
             tx.insert_org(&org, now())?;
             tx.insert_member(id, "usr-admin", Role::Admin, 0)?;

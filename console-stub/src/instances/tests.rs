@@ -39,7 +39,7 @@ fn store() -> (Db, User) {
             let org = Org {
                 id: id.into(),
                 name: id.into(),
-                free_credit: 0.0,
+                free_credit: rust_decimal::Decimal::ZERO,
             };
             tx.insert_org(&org, now())?;
             tx.insert_member(id, &admin.id, Role::Admin, 0)?;

@@ -1,21 +1,24 @@
 //! 账单: the tabs 账单概览, 用量明细 (module `usage`, beside this one) and 历史账单, and the 当月账单
-//! detail behind 查看当月账单. 账单概览 shows 应付总额 (¥0.00: what the organisation owes the console
-//! itself — usage paid through the marketplace is billed there), 账单周期 and 下个账单日 computed
-//! from the world's clock in Asia/Shanghai (the calendar month now running), 免费额度 from the
-//! organisation's data, and the 云市场扣费渠道: before binding an entry to the marketplace product
-//! page, after binding 阿里云 云市场 with 查看阿里云账单 (the marketplace's bill page). 当月账单
-//! sums this month's usage per metering item as the marketplace accepted it; the amounts stay with
-//! the marketplace.
+//! detail behind 查看当月账单. 账单概览 shows 应付总额 — this month's charges the 免费额度 did not
+//! cover: the usage pushed to and accepted by the marketplace, priced as its bill lines are
+//! (`usage::charges`), so it equals the marketplace's bill to the fen — 账单周期 and 下个账单日
+//! computed from the world's clock in Asia/Shanghai (the calendar month now running), the 免费额度
+//! the organisation has left, and the 云市场扣费渠道: before binding an entry to the marketplace
+//! product page, after binding 阿里云 云市场 with 查看阿里云账单 (the marketplace's bill page) and
+//! the month's marketplace charges. 当月账单 sums this month's pushed usage and its charges per
+//! metering item.
 
 use crate::pages::error::PageError;
 use crate::pages::layout::{console_page, Chrome, Nav};
 use crate::pages::session::Visitor;
 use crate::pages::{org_context, OrgContext};
 use crate::state::Console;
+use crate::usage::Charges;
 use axum::extract::{Path, State};
 use chrono::{Datelike, NaiveDate};
 use maud::{html, Markup};
 use protocol::time::{local, Instant};
+use rust_decimal::Decimal;
 
 /// The billing month containing `now` (Asia/Shanghai): its first day and the next month's first.
 pub fn billing_period(now: Instant) -> (NaiveDate, NaiveDate) {
@@ -35,14 +38,26 @@ pub fn chinese_date(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
-/// An amount due: `¥0.00`.
-pub fn yuan(amount: f64) -> String {
-    format!("¥{amount:.2}")
+/// An amount of money in yuan and fen: `¥345.30` (an amount finer than a fen is rounded to one,
+/// for display only; the console's amounts are fen already).
+pub fn yuan(amount: Decimal) -> String {
+    let mut amount = amount.round_dp(2);
+    amount.rescale(2);
+    format!("¥{amount}")
 }
 
-/// 免费额度 as the organisation's data writes it: `¥345.3`.
-pub fn credit(amount: f64) -> String {
-    format!("¥{amount}")
+/// This month's charges of `org_id`'s pushed usage and the 免费额度 spent on its usage.
+fn month_money(console: &Console, org_id: &str, now: Instant) -> Result<(Charges, Decimal), PageError> {
+    let (start, next) = billing_period(now);
+    let (from, to) = (month_start(start), month_start(next));
+    let db = console.lock();
+    let hours = db.pushed_hours(org_id, from, to)?;
+    let spent = db.credit_spent(org_id, from, to)?;
+    let charges = match console.world().metering.as_ref() {
+        Some(metering) => crate::usage::charges(&hours, console.world(), metering),
+        None => Charges::default(),
+    };
+    Ok((charges, spent))
 }
 
 /// The console frame of the 账单 pages.
@@ -84,6 +99,7 @@ pub async fn overview(
 ) -> Result<Markup, PageError> {
     let ctx = org_context(&console, &visitor, &org)?;
     let (start, next) = billing_period(console.now());
+    let (charges, spent) = month_money(&console, &org, console.now())?;
     let config = console.config();
     let body = html! {
         (tabs(&org, Tab::Overview))
@@ -93,7 +109,7 @@ pub async fn overview(
             table {
                 thead { tr { th { "应付总额" } th { "账单周期" } th { "下个账单日" } } }
                 tbody { tr {
-                    td { (yuan(0.0)) }
+                    td { (yuan(charges.total())) }
                     td { (chinese_date(start)) " - " (chinese_date(next)) }
                     td { (chinese_date(next)) }
                 } }
@@ -106,6 +122,7 @@ pub async fn overview(
                     a href=(config.product_page_url()) { "阿里云" } " 云市场 "
                     a href=(config.marketplace_bills_url()) { "查看阿里云账单" }
                 }
+                p { "本月云市场扣费 " (yuan(charges.total())) }
             } @else {
                 p { "尚未开通云市场扣费。通过阿里云云市场订阅 Zilliz Cloud 后，费用将计入您的阿里云账单。" }
                 p { a href=(config.product_page_url()) { "前往阿里云云市场" } }
@@ -113,7 +130,8 @@ pub async fn overview(
         }
         section.card {
             h2 { "免费额度" }
-            p { (credit(ctx.membership.org.free_credit)) }
+            p { "剩余 " (yuan(ctx.membership.org.free_credit)) }
+            p.hint { "本月已抵扣 " (yuan(spent)) "。用量先由免费额度抵扣，抵扣不足的部分推送至阿里云云市场计费。" }
         }
     };
     Ok(console_page(chrome(&ctx), "账单", body))
@@ -134,8 +152,7 @@ pub async fn history(
 }
 
 /// `GET /orgs/{org}/billing/current`: 当月账单 in detail — this month's usage per metering item,
-/// as the marketplace accepted it. The amounts are the marketplace's to compute (its bill, behind
-/// 查看阿里云账单); the console shows no price.
+/// as the marketplace accepted it, and what it costs, priced as the marketplace's bill lines are.
 pub async fn current(
     State(console): State<Console>,
     visitor: Visitor,
@@ -146,6 +163,7 @@ pub async fn current(
     let totals = console
         .lock()
         .usage_totals(&org, month_start(start), month_start(next))?;
+    let (charges, _) = month_money(&console, &org, console.now())?;
     let used = totals.pushed_compute > 0 || totals.pushed_storage > 0;
     let bills = console.config().marketplace_bills_url();
     let items = console.world().metering.as_ref();
@@ -161,12 +179,12 @@ pub async fn current(
                         tr {
                             td { "计算" @if let Some(m) = items { " (" (m.compute.key) ")" } }
                             td { (compute(totals.pushed_compute)) }
-                            td { "以阿里云账单为准" }
+                            td { (yuan(charges.compute)) }
                         }
                         tr {
                             td { "存储" @if let Some(m) = items { " (" (m.storage.key) ")" } }
                             td { (storage(totals.pushed_storage)) }
-                            td { "以阿里云账单为准" }
+                            td { (yuan(charges.storage)) }
                         }
                     } @else {
                         tr { td colspan="3" { "本月暂无用量。" } }
@@ -180,10 +198,10 @@ pub async fn current(
                 }
             }
             p.hint {
-                "用量为本月已推送至阿里云云市场的用量；金额由云市场按商品价格计算，计入您的阿里云账单。 "
+                "用量为本月免费额度抵扣后已推送至阿里云云市场的用量；金额按商品价格逐小时计算（保留两位小数，超过两位舍弃），计入您的阿里云账单。 "
                 a href=(bills) { "查看阿里云账单" }
             }
-            p { "应付总额 " (yuan(0.0)) }
+            p { "应付总额 " (yuan(charges.total())) }
         }
     };
     Ok(console_page(chrome(&ctx), "当月账单", body))

@@ -1,10 +1,12 @@
 //! 用量明细 (`GET /orgs/{org}/billing/usage`), a tab of 账单: the organisation's usage hour by
 //! hour and cluster by cluster, latest first, 100 rows a page (`?page=2`, with 上一页 / 下一页) —
-//! 时段 (the hour in Asia/Shanghai), 集群, 计算 and 存储 as pushed, and 推送状态: 已推送, 待推送,
-//! 重试中 N 次 (N attempts failed so far), 已拒绝 and the marketplace's code, or 逾期未推送 (the
-//! marketplace's deadline passed).
+//! 时段 (the hour in Asia/Shanghai), 集群, 计算 and 存储 as the cluster used them, 推送状态 (已推送,
+//! 待推送, 重试中 N 次 — N attempts failed so far —, 已拒绝 and the marketplace's code, 逾期未推送 —
+//! the marketplace's deadline passed —, or 免费额度抵扣 when the credit covered the hour and nothing
+//! was pushed), then 金额 (what the hour cost, each item truncated to the fen), 免费额度抵扣 (the
+//! credit spent on it) and 推送用量 (what was pushed after it).
 
-use crate::pages::billing::{chrome, compute, storage, tabs, Tab};
+use crate::pages::billing::{chrome, compute, storage, tabs, yuan, Tab};
 use crate::pages::error::PageError;
 use crate::pages::layout::console_page;
 use crate::pages::org_context;
@@ -28,7 +30,10 @@ pub struct UsageQuery {
 
 /// 推送状态 of a row.
 pub fn push_status(line: &UsageLine) -> String {
-    match line.status {
+    let Some(status) = line.status else {
+        return "免费额度抵扣".into();
+    };
+    match status {
         RequestStatus::Pushed => "已推送".into(),
         RequestStatus::Pending if line.attempts == 0 => "待推送".into(),
         RequestStatus::Pending => format!("重试中 {} 次", line.attempts),
@@ -71,7 +76,10 @@ pub async fn page(
             h2 { "用量明细" }
             p.hint { "每个运行中的集群每小时的用量，于整点推送至阿里云云市场（PushMeteringData）。时段为北京时间。" }
             table {
-                thead { tr { th { "时段" } th { "集群" } th { "计算" } th { "存储" } th { "推送状态" } } }
+                thead { tr {
+                    th { "时段" } th { "集群" } th { "计算" } th { "存储" } th { "推送状态" }
+                    th { "金额" } th { "免费额度抵扣" } th { "推送用量" }
+                } }
                 tbody {
                     @for line in &lines {
                         tr {
@@ -80,10 +88,16 @@ pub async fn page(
                             td { (compute(line.usage.compute)) }
                             td { (storage(line.usage.storage)) }
                             td { (push_status(line)) }
+                            td { @match line.usage.amount { Some(a) => (yuan(a)), None => "—" } }
+                            td { (yuan(line.usage.credit)) }
+                            td {
+                                (compute(line.usage.pushed_compute)) " "
+                                (storage(line.usage.pushed_storage))
+                            }
                         }
                     }
                     @if lines.is_empty() {
-                        tr { td colspan="5" { "暂无用量。" } }
+                        tr { td colspan="8" { "暂无用量。" } }
                     }
                 }
             }

@@ -1,6 +1,7 @@
 //! The usage reporter: the console's scheduled work on the world's clock. At each hour it reckons
-//! the hour just ended (`reckon`: each running cluster's usage and the PushMeteringData requests
-//! that report it, stored before anything is sent) and pushes them to the marketplace's OpenAPI
+//! the hour just ended (`reckon`: each running cluster's usage, the 免费额度 spent on it, and the
+//! PushMeteringData requests that report what the credit did not cover, stored before anything is
+//! sent) and pushes them to the marketplace's OpenAPI
 //! with the world's vendor AccessKey (`attempt`); a push that failed is tried again, with the
 //! same text, when the usage rules say, until it is pushed, refused or late. The pushes due
 //! together go out together, up to `IN_FLIGHT` at once, and are recorded in the order they were

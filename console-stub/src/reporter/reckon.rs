@@ -1,7 +1,8 @@
-//! Reckoning an hour: the usage of every cluster that ran in it and the requests that report it,
-//! stored in one transaction with the mark of how far usage has been reckoned, so that what will
-//! be pushed is on disk before it is sent and a reopened console neither loses an hour nor
-//! reckons one twice. The requests are due at once, unless the hour's deadline has passed (a
+//! Reckoning an hour: the usage of every cluster that ran in it, the 免费额度 spent on it (each
+//! organisation's credit read, spent and written back under the same lock), and the requests that
+//! report what the credit did not cover, stored in one transaction with the mark of how far usage
+//! has been reckoned, so that what will be pushed is on disk before it is sent and a reopened
+//! console neither loses an hour nor reckons one twice (nor spends credit on it twice). The requests are due at once, unless the hour's deadline has passed (a
 //! console that was not running then): those are stored late, and never sent.
 
 use crate::state::Console;
@@ -21,7 +22,10 @@ pub(super) fn hour(
 ) -> Result<(), StoreError> {
     let db = console.lock();
     let runs = db.hour_runs(hour, hour + HOUR)?;
-    let rows = usage::accrue(hour, &runs, console.world());
+    let mut rows = usage::accrue(hour, &runs, console.world());
+    let credit_left = usage::spend_hour(&mut rows, &runs, console.world(), metering, |org| {
+        db.free_credit(org).map(Option::unwrap_or_default)
+    })?;
     let due = usage::next_attempt(now, TimeDelta::zero(), usage::deadline(hour));
     let status = match due {
         Some(_) => RequestStatus::Pending,
@@ -70,13 +74,18 @@ pub(super) fn hour(
                 })?;
             }
         }
+        // A row the credit covered whole is kept with no request; one left to push whose request
+        // could not be written is not kept, as before.
         let mut carried: Vec<_> = rows
             .iter()
             .zip(carried_by)
-            .filter_map(|(usage, id)| Some((usage, id?)))
+            .filter(|(usage, id)| id.is_some() || !usage.to_push())
             .collect();
         carried.sort_by(|(a, _), (b, _)| (&a.org_id, &a.cluster_id).cmp(&(&b.org_id, &b.cluster_id)));
         tx.insert_usage_hours(&carried)?;
+        for (org, left) in &credit_left {
+            tx.set_free_credit(org, *left)?;
+        }
         tx.set_usage_through(hour + HOUR)
     })
 }

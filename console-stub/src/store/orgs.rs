@@ -5,10 +5,11 @@
 //! rule, above the store (module `orgs`).
 
 use super::accounts::User;
-use super::{instant, millis, Db, StoreError, Tx};
+use super::{instant, millis, money, Db, StoreError, Tx};
 use crate::world::Role;
 use protocol::time::Instant;
 use rusqlite::{params, Connection, OptionalExtension, Row};
+use rust_decimal::Decimal;
 
 /// The alphabet of org ids (`org-nuyzjwllbhfrjynvhlappa`).
 const ORG_ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
@@ -18,8 +19,8 @@ const ORG_ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
 pub struct Org {
     pub id: String,
     pub name: String,
-    /// 免费额度 in yuan.
-    pub free_credit: f64,
+    /// 免费额度 left, in CNY.
+    pub free_credit: Decimal,
 }
 
 /// One user's view of one organisation.
@@ -69,7 +70,7 @@ fn membership_row(r: &Row<'_>) -> rusqlite::Result<Membership> {
         org: Org {
             id: r.get(0)?,
             name: r.get(1)?,
-            free_credit: r.get(2)?,
+            free_credit: money(r, 2)?,
         },
         role: Role::parse(&r.get::<_, String>(3)?),
         member_count: r.get(4)?,
@@ -92,6 +93,14 @@ fn insert_event(
 }
 
 impl Db {
+    /// The 免费额度 `org_id` has left (None: no such organisation).
+    pub fn free_credit(&self, org_id: &str) -> Result<Option<Decimal>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT free_credit FROM orgs WHERE id = ?1")?;
+        Ok(stmt.query_row([org_id], |r| money(r, 0)).optional()?)
+    }
+
     /// Every organisation `user_id` belongs to, oldest first.
     pub fn memberships(&self, user_id: &str) -> Result<Vec<Membership>, StoreError> {
         let sql = format!("{MEMBERSHIP_SQL} ORDER BY o.created_at, o.rowid");
@@ -187,6 +196,15 @@ impl Db {
 }
 
 impl Tx<'_> {
+    /// Sets the 免费额度 `org_id` has left.
+    pub fn set_free_credit(&self, org_id: &str, left: Decimal) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("UPDATE orgs SET free_credit = ?2 WHERE id = ?1")?;
+        stmt.execute(params![org_id, left.to_string()])?;
+        Ok(())
+    }
+
     /// Appends a line to `org_id`'s 事件 log, in this transaction.
     pub fn add_event(&self, org_id: &str, at: Instant, text: &str, why: &str) -> Result<(), StoreError> {
         insert_event(self.conn, org_id, at, text, why)
@@ -196,7 +214,7 @@ impl Tx<'_> {
     pub fn insert_org(&self, org: &Org, created_at: Instant) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT INTO orgs (id, name, free_credit, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![org.id, org.name, org.free_credit, millis(created_at)],
+            params![org.id, org.name, org.free_credit.to_string(), millis(created_at)],
         )?;
         Ok(())
     }
@@ -231,7 +249,7 @@ impl Tx<'_> {
         let org = Org {
             id: ids.org.clone(),
             name: name.to_string(),
-            free_credit: 0.0,
+            free_credit: Decimal::ZERO,
         };
         self.insert_org(&org, now)?;
         self.insert_member(&org.id, &admin.id, Role::Admin, 0)?;

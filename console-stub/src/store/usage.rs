@@ -3,17 +3,20 @@
 //! carried by a PushMeteringData request ([`UsageRequest`]) whose `Metering` text is kept as
 //! every attempt sends it; [`Push`] is the log of what each attempt got. Also how far usage has
 //! been reckoned (`meta` key `usage_through`) and the runs an hour's usage is reckoned from
-//! ([`Db::hour_runs`], read across `cluster_runs`, `clusters` and `instances`). How usage accrues
-//! and when a request is tried again are rules, above the store (module `usage`).
+//! ([`Db::hour_runs`], read across `cluster_runs`, `clusters` and `instances`). A row also keeps
+//! what its hour cost, the 免费额度 spent on it and what was pushed after that; an hour the credit
+//! covered whole is carried by no request. How usage accrues, how credit is spent and when a
+//! request is tried again are rules, above the store (module `usage`).
 
-use super::{instant, millis, Db, StoreError, Tx};
+use super::{instant, millis, money, money_or_none, Db, StoreError, Tx};
 use protocol::time::Instant;
 use rusqlite::{params, OptionalExtension, Row, ToSql};
+use rust_decimal::Decimal;
 
 /// Where `meta` keeps the end of the last hour whose usage was reckoned.
 const THROUGH_KEY: &str = "usage_through";
 
-/// Usage rows stored by one INSERT (of 7 values each).
+/// Usage rows stored by one INSERT (of 11 values each).
 pub const HOURS_A_STATEMENT: usize = 100;
 
 /// A run of a cluster that overlaps an hour, with what its usage is reckoned from.
@@ -31,8 +34,8 @@ pub struct HourRun {
     pub ended: Option<Instant>,
 }
 
-/// What one cluster ran in one hour, as reported.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What one cluster ran in one hour, what it cost, and what was pushed of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UsageHour {
     /// The hour's start: the pushed `StartTime`.
     pub hour: Instant,
@@ -47,6 +50,22 @@ pub struct UsageHour {
     pub compute: i64,
     /// The storage item's value (GB·hours).
     pub storage: i64,
+    /// What the hour cost in CNY, each item priced and truncated to the fen as the marketplace
+    /// rates it; None when its SKU has no prices.
+    pub amount: Option<Decimal>,
+    /// The 免费额度 spent on it.
+    pub credit: Decimal,
+    /// The values pushed, after the credit: `compute` and `storage` when none was spent, 0 and 0
+    /// when it covered the hour.
+    pub pushed_compute: i64,
+    pub pushed_storage: i64,
+}
+
+impl UsageHour {
+    /// Whether anything of the hour is left to push.
+    pub fn to_push(&self) -> bool {
+        self.pushed_compute > 0 || self.pushed_storage > 0
+    }
 }
 
 /// Where a request stands.
@@ -158,14 +177,27 @@ pub struct Outcome<'a> {
     pub next_attempt: Option<Instant>,
 }
 
-/// A row of 用量明细: an hour of a cluster, and how its request stands.
+/// A row of 用量明细: an hour of a cluster, and how its request stands (None: the credit covered
+/// it, and nothing was to be pushed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UsageLine {
     pub usage: UsageHour,
     pub cluster_name: String,
-    pub status: RequestStatus,
+    pub status: Option<RequestStatus>,
     pub attempts: u32,
     pub code: Option<String>,
+}
+
+/// One instance's usage of one hour as the marketplace accepted it, summed over its clusters: what
+/// the marketplace's bill line of each item sums.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushedHour {
+    pub marketplace_instance: String,
+    /// The SKU the instance is on now, which the marketplace prices by.
+    pub sku_id: String,
+    pub hour: Instant,
+    pub compute: i64,
+    pub storage: i64,
 }
 
 /// An organisation's usage over a stretch of hours, summed.
@@ -220,7 +252,11 @@ fn request_row(r: &Row<'_>) -> rusqlite::Result<UsageRequest> {
 const USAGE_TABLES: &str =
     "usage_hours u JOIN clusters c ON c.id = u.cluster_id JOIN instances i ON i.id = c.instance_id";
 
-const USAGE_COLUMNS: &str = "u.hour, u.cluster_id, u.org_id, i.order_biz_id, u.seconds, u.compute, u.storage";
+const USAGE_COLUMNS: &str = "u.hour, u.cluster_id, u.org_id, i.order_biz_id, u.seconds, u.compute, u.storage,
+    u.amount, u.credit, u.pushed_compute, u.pushed_storage";
+
+/// How many columns [`USAGE_COLUMNS`] names.
+const USAGE_WIDTH: usize = 11;
 
 fn usage_row(r: &Row<'_>) -> rusqlite::Result<UsageHour> {
     Ok(UsageHour {
@@ -231,6 +267,10 @@ fn usage_row(r: &Row<'_>) -> rusqlite::Result<UsageHour> {
         seconds: r.get(4)?,
         compute: r.get(5)?,
         storage: r.get(6)?,
+        amount: money_or_none(r, 7)?,
+        credit: money(r, 8)?,
+        pushed_compute: r.get(9)?,
+        pushed_storage: r.get(10)?,
     })
 }
 
@@ -345,19 +385,22 @@ impl Db {
         )?;
         let sql = format!(
             "SELECT {USAGE_COLUMNS}, c.name, q.status, q.attempts, q.code
-             FROM {USAGE_TABLES} JOIN usage_requests q ON q.id = u.request_id
+             FROM {USAGE_TABLES} LEFT JOIN usage_requests q ON q.id = u.request_id
              WHERE u.org_id = ?1 ORDER BY u.hour DESC, c.name, u.cluster_id LIMIT ?2 OFFSET ?3"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let offset = i64::try_from(offset).unwrap_or(i64::MAX);
         let rows = stmt.query_map(params![org_id, limit, offset], |r| {
+            let w = USAGE_WIDTH;
             Ok(UsageLine {
                 usage: usage_row(r)?,
-                cluster_name: r.get(7)?,
-                status: RequestStatus::parse(&r.get::<_, String>(8)?),
-                attempts: r.get(9)?,
-                code: r.get(10)?,
+                cluster_name: r.get(w)?,
+                status: r
+                    .get::<_, Option<String>>(w + 1)?
+                    .map(|s| RequestStatus::parse(&s)),
+                attempts: r.get::<_, Option<u32>>(w + 2)?.unwrap_or(0),
+                code: r.get(w + 3)?,
             })
         })?;
         let lines = rows.collect::<rusqlite::Result<_>>()?;
@@ -368,8 +411,8 @@ impl Db {
     pub fn usage_totals(&self, org_id: &str, from: Instant, to: Instant) -> Result<UsageTotals, StoreError> {
         let totals = self.conn.query_row(
             "SELECT
-                coalesce(sum(CASE WHEN q.status = 'pushed' THEN u.compute END), 0),
-                coalesce(sum(CASE WHEN q.status = 'pushed' THEN u.storage END), 0),
+                coalesce(sum(CASE WHEN q.status = 'pushed' THEN u.pushed_compute END), 0),
+                coalesce(sum(CASE WHEN q.status = 'pushed' THEN u.pushed_storage END), 0),
                 coalesce(sum(CASE WHEN q.status != 'pushed' THEN 1 END), 0)
              FROM usage_hours u JOIN usage_requests q ON q.id = u.request_id
              WHERE u.org_id = ?1 AND u.hour >= ?2 AND u.hour < ?3",
@@ -383,6 +426,47 @@ impl Db {
             },
         )?;
         Ok(totals)
+    }
+
+    /// `org_id`'s usage of the hours starting in `[from, to)` that the marketplace accepted, per
+    /// instance and hour, by hour then instance.
+    pub fn pushed_hours(
+        &self,
+        org_id: &str,
+        from: Instant,
+        to: Instant,
+    ) -> Result<Vec<PushedHour>, StoreError> {
+        let sql = format!(
+            "SELECT i.order_biz_id, i.sku_id, u.hour, sum(u.pushed_compute), sum(u.pushed_storage)
+             FROM {USAGE_TABLES} JOIN usage_requests q ON q.id = u.request_id
+             WHERE u.org_id = ?1 AND u.hour >= ?2 AND u.hour < ?3 AND q.status = 'pushed'
+             GROUP BY u.hour, i.order_biz_id, i.sku_id ORDER BY u.hour, i.order_biz_id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![org_id, secs(from), secs(to)], |r| {
+            Ok(PushedHour {
+                marketplace_instance: r.get(0)?,
+                sku_id: r.get(1)?,
+                hour: from_secs(r.get(2)?),
+                compute: r.get(3)?,
+                storage: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The 免费额度 spent on `org_id`'s usage of the hours starting in `[from, to)`.
+    pub fn credit_spent(&self, org_id: &str, from: Instant, to: Instant) -> Result<Decimal, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT credit FROM usage_hours
+             WHERE org_id = ?1 AND hour >= ?2 AND hour < ?3 AND credit NOT IN ('0', '0.00')",
+        )?;
+        let rows = stmt.query_map(params![org_id, secs(from), secs(to)], |r| money(r, 0))?;
+        let mut spent = Decimal::ZERO;
+        for credit in rows {
+            spent += credit?;
+        }
+        Ok(spent)
     }
 
     /// What happened to the requests after the log entry `seq`, in order.
@@ -445,15 +529,16 @@ impl Tx<'_> {
         Ok(self.conn.last_insert_rowid())
     }
 
-    /// Stores hours of clusters, each with the request that carries it, [`HOURS_A_STATEMENT`] rows
+    /// Stores hours of clusters, each with the request that carries it (None: the credit covered
+    /// it), [`HOURS_A_STATEMENT`] rows
     /// an INSERT. Rows given in the order of the table's key (organisation, hour, cluster) are
     /// each put next to the one before, which SQLite does without searching the table again.
-    pub fn insert_usage_hours(&self, usage: &[(&UsageHour, i64)]) -> Result<(), StoreError> {
+    pub fn insert_usage_hours(&self, usage: &[(&UsageHour, Option<i64>)]) -> Result<(), StoreError> {
         for rows in usage.chunks(HOURS_A_STATEMENT) {
-            let values = vec!["(?, ?, ?, ?, ?, ?, ?)"; rows.len()].join(", ");
+            let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; rows.len()].join(", ");
             let mut stmt = self.conn.prepare_cached(&format!(
-                "INSERT INTO usage_hours (org_id, hour, cluster_id, seconds, compute, storage, request_id)
-                 VALUES {values}"
+                "INSERT INTO usage_hours (org_id, hour, cluster_id, seconds, compute, storage, amount,
+                 credit, pushed_compute, pushed_storage, request_id) VALUES {values}"
             ))?;
             let mut bound = 0;
             let mut bind = |value: &dyn ToSql| {
@@ -467,6 +552,10 @@ impl Tx<'_> {
                 bind(&u.seconds)?;
                 bind(&u.compute)?;
                 bind(&u.storage)?;
+                bind(&u.amount.map(|a| a.to_string()))?;
+                bind(&u.credit.to_string())?;
+                bind(&u.pushed_compute)?;
+                bind(&u.pushed_storage)?;
                 bind(request_id)?;
             }
             stmt.raw_execute()?;

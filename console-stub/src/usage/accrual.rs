@@ -1,7 +1,8 @@
 //! One hour's usage from the runs that overlap it: per cluster, the seconds it ran within the hour
 //! (its runs clipped to the hour and summed, to the millisecond, then floored to whole seconds),
 //! and from them and its plan the two values pushed. A cluster that ran less than a second, or
-//! whose plan the world no longer lists, reports nothing.
+//! whose plan the world no longer lists, reports nothing. Until credit is spent on it (module
+//! `credit`), a row pushes all it accrued.
 
 use crate::store::usage::{HourRun, UsageHour};
 use crate::world::ConsoleWorld;
@@ -57,14 +58,19 @@ pub fn accrue(hour: Instant, runs: &[HourRun], world: &ConsoleWorld) -> Vec<Usag
             );
             continue;
         };
+        let compute = i64::from(plan.compute_units) * seconds;
+        let storage = i64::from(plan.storage_gb) * seconds / 3600;
         usage.push(UsageHour {
             hour,
             cluster_id: run.cluster_id.clone(),
             org_id: run.org_id.clone(),
             marketplace_instance: run.marketplace_instance.clone(),
             seconds,
-            compute: i64::from(plan.compute_units) * seconds,
-            storage: i64::from(plan.storage_gb) * seconds / 3600,
+            compute,
+            storage,
+            pushed_compute: compute,
+            pushed_storage: storage,
+            ..UsageHour::default()
         });
     }
     usage

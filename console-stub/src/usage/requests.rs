@@ -5,7 +5,8 @@
 //! one product, and an instance is named in one request an hour, since the marketplace takes one
 //! request per instance a minute. An instance with more records than a request holds (clusters
 //! deleted and others created within the hour) has requests of its own, the later ones waiting
-//! out the minute.
+//! out the minute. A record carries the values left to push after 免费额度 (module `credit`): an
+//! item the credit covered is left out of it, and an hour it covered whole makes no record.
 
 use crate::store::usage::UsageHour;
 use crate::usage::accrual::{serial_no, HOUR};
@@ -35,7 +36,7 @@ impl PlannedRequest {
     }
 }
 
-/// The record reporting `usage` in the items `metering` names.
+/// The record reporting `usage` in the items `metering` names: what is left of it to push.
 pub fn record(usage: &UsageHour, metering: &Metering) -> MeteringRecord {
     let start = usage.hour.timestamp();
     let serial_no = serial_no(&usage.cluster_id, usage.hour);
@@ -49,16 +50,22 @@ pub fn record(usage: &UsageHour, metering: &Metering) -> MeteringRecord {
         instance_id: usage.marketplace_instance.clone(),
         start_time: start,
         end_time: start + HOUR.num_seconds(),
-        entities: vec![
-            entity(&metering.compute, usage.compute),
-            entity(&metering.storage, usage.storage),
-        ],
+        entities: [
+            (&metering.compute, usage.compute, usage.pushed_compute),
+            (&metering.storage, usage.storage, usage.pushed_storage),
+        ]
+        .into_iter()
+        // An item the credit covered is left out; one that accrued nothing is reported as 0.
+        .filter(|&(_, accrued, pushed)| pushed > 0 || accrued == 0)
+        .map(|(item, _, pushed)| entity(item, pushed))
+        .collect(),
     }
 }
 
-/// The requests reporting `usage` (one hour's), by instance and, within one, by cluster.
+/// The requests reporting `usage` (one hour's), by instance and, within one, by cluster; rows with
+/// nothing left to push are in none.
 pub fn plan_requests(usage: &[UsageHour], metering: &Metering) -> Vec<PlannedRequest> {
-    let mut order: Vec<usize> = (0..usage.len()).collect();
+    let mut order: Vec<usize> = (0..usage.len()).filter(|&i| usage[i].to_push()).collect();
     order.sort_by(|&a, &b| {
         (&usage[a].marketplace_instance, &usage[a].cluster_id)
             .cmp(&(&usage[b].marketplace_instance, &usage[b].cluster_id))
@@ -70,8 +77,8 @@ pub fn plan_requests(usage: &[UsageHour], metering: &Metering) -> Vec<PlannedReq
         for &i in rows {
             request.records.push(record(&usage[i], metering));
             request.usage.push(i);
-            request.compute += usage[i].compute;
-            request.storage += usage[i].storage;
+            request.compute += usage[i].pushed_compute;
+            request.storage += usage[i].pushed_storage;
         }
     };
     let mut requests: Vec<PlannedRequest> = Vec::new();
@@ -113,6 +120,9 @@ mod tests {
             seconds: 3600,
             compute: 3600,
             storage: 5,
+            pushed_compute: 3600,
+            pushed_storage: 5,
+            ..UsageHour::default()
         }
     }
 
@@ -176,6 +186,27 @@ mod tests {
                 (vec!["8000002"], 50),
             ]
         );
+    }
+
+    #[test]
+    fn what_the_credit_covered_is_left_out_of_the_record_and_a_covered_hour_makes_none() {
+        let partly = UsageHour {
+            pushed_compute: 2100,
+            pushed_storage: 0,
+            ..usage("8000001", "in01-a")
+        };
+        let covered = UsageHour {
+            pushed_compute: 0,
+            pushed_storage: 0,
+            ..usage("8000002", "in01-b")
+        };
+        let requests = plan_requests(&[partly, covered], &metering());
+        assert_eq!(requests.len(), 1);
+        assert_eq!(requests[0].instances, ["8000001"]);
+        assert_eq!((requests[0].compute, requests[0].storage), (2100, 0));
+        let entities = &requests[0].records[0].entities;
+        assert_eq!(entities.len(), 1);
+        assert_eq!((entities[0].key.as_str(), entities[0].value), ("Period", 2100));
     }
 
     #[test]

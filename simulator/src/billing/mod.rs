@@ -1,5 +1,6 @@
-//! Usage becomes the buyer's bill (contract §5): [`rating`] prices a bill window's usage of one
-//! billing item; [`windows`] says which window a pushed record falls in, by when it must be pushed
+//! Usage becomes the buyer's bill (contract §5): `protocol::metering::rating` prices a bill window's
+//! usage of one billing item (beneath both services, so a vendor counts its customers' money by the
+//! same rules); [`windows`] says which window a pushed record falls in, by when it must be pushed
 //! and when it is billed; [`run`] makes the bill runs on the world's clock — each window's lines
 //! once its push deadline has passed, drawn from the buyer's balance; [`balance`] is 充值 and the
 //! marketplace's own charges, and arrears: a balance below zero for the world's `arrears_grace`
@@ -8,7 +9,6 @@
 //! (`store::bills`): paid when placed, they do not draw on the balance.
 
 pub mod balance;
-pub mod rating;
 mod run;
 pub mod windows;
 

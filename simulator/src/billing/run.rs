@@ -1,15 +1,15 @@
 //! Bill runs: at each instant a window's bill falls due, the records waiting for it are summed per
 //! instance, billing item and bill window — in the order received, so lines come out the same on
-//! every run — priced ([`super::rating`]), written as bill lines and drawn from each buyer's
+//! every run — priced (`protocol::metering::rating`), written as bill lines and drawn from each buyer's
 //! balance, in one transaction. A record that is an exact duplicate of one before it in the same
 //! line (same window, Key, meteringAssit and SerialNo) is counted on the line and billed as the
 //! world's `duplicates` setting says. Then the stops for arrears that fall due run.
 
-use super::rating;
 use crate::state::{BillRunTimes, Simulator};
 use crate::store::bills::{month_of, DueRecord, LineKind, NewLine};
 use crate::store::StoreError;
 use crate::world::Duplicates;
+use protocol::metering::rating;
 use protocol::time::epoch_millis;
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};

@@ -13,7 +13,6 @@
 use super::records::{metering_error, parse, Record};
 use super::rules::Rules;
 use super::{bad_instance, sells, vendor};
-use crate::billing::rating;
 use crate::billing::windows::{bills_at, window_of};
 use crate::openapi::answer::json;
 use crate::openapi::call::Call;
@@ -24,6 +23,7 @@ use crate::store::orders::Status;
 use crate::store::Tx;
 use crate::world::Billing;
 use protocol::metering::assit_matches;
+use protocol::metering::rating;
 use protocol::time::{epoch_millis, Instant};
 use serde::Serialize;
 use serde_json::Value;

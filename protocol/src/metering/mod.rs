@@ -1,6 +1,9 @@
 //! The vocabulary of pay-as-you-go metering (contract §5.1, §3.3.1) that the marketplace and a
 //! vendor share: the metering Keys there are, and the shape of a `meteringAssit`, the billing-item
-//! id `<productCode>-<Key>-<n>` the product's publishing declares.
+//! id `<productCode>-<Key>-<n>` the product's publishing declares — and [`rating`], what usage of
+//! a Key costs, which the marketplace bills by and a vendor counts its customers' money by.
+
+pub mod rating;
 
 /// The metering keys of contract §5.1.
 pub const KEYS: &[&str] = &[

@@ -4,7 +4,8 @@
 //! every other Key as pushed. A window's values are summed first, then converted and priced, and the
 //! amount is truncated (保留两位小数，超过两位舍弃), never rounded, to the fen: a bill under 0.01 CNY
 //! is charged 0. Every step is exact decimal arithmetic; the division comes last, so no conversion
-//! loses a digit before the truncation.
+//! loses a digit before the truncation. The marketplace bills by these rules and a vendor counts
+//! its customers' money by them, so the two agree to the fen.
 
 use rust_decimal::Decimal;
 
@@ -100,14 +101,14 @@ mod tests {
         #[case] price: &str,
         #[case] expected: &str,
     ) {
-        assert!(protocol::metering::KEYS.contains(&key));
+        assert!(crate::metering::KEYS.contains(&key));
         assert_eq!(amount(key, usage, d(price)).unwrap(), d(expected));
         assert_eq!(amount(key, usage, d(price)).unwrap().scale(), 2);
     }
 
     #[test]
     fn every_key_of_the_contract_has_a_conversion_and_shows_its_usage_in_billing_units() {
-        for key in protocol::metering::KEYS {
+        for key in crate::metering::KEYS {
             assert!(units_per_billing_unit(key) >= 1);
         }
         assert_eq!(billing_usage("Period", 5400), Some(d("1.5")));
@@ -133,7 +134,7 @@ mod tests {
     }
 
     fn key() -> impl Strategy<Value = &'static str> {
-        proptest::sample::select(protocol::metering::KEYS)
+        proptest::sample::select(crate::metering::KEYS)
     }
 
     proptest! {
