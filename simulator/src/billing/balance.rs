@@ -96,7 +96,7 @@ impl Simulator {
         let balance = self.store().transaction(|tx| {
             tx.insert_bill_line(&NewLine {
                 ali_uid,
-                month: month_of(now),
+                month: &month_of(now),
                 kind: LineKind::Adjustment,
                 product_code: "",
                 instance_id: "",

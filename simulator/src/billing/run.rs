@@ -18,16 +18,11 @@ use std::time::Instant as WallClock;
 /// How many due stops for arrears are read at a time.
 const BATCH: usize = 256;
 
-/// Whose an instance is, and on which SKU.
-struct Bought {
-    ali_uid: String,
-    sku_id: String,
-}
-
 /// A line rated: its sum, priced.
 struct Rated<'a> {
     sum: &'a Sum<'a>,
-    bought: &'a Bought,
+    /// The bill month of the line's window.
+    month: &'a str,
     item: &'a str,
     price: Decimal,
     amount: Decimal,
@@ -37,12 +32,12 @@ impl Rated<'_> {
     fn line(&self, billed_at: i64) -> NewLine<'_> {
         let s = self.sum;
         NewLine {
-            ali_uid: &self.bought.ali_uid,
-            month: month_of(s.window.0 * 1000),
+            ali_uid: s.ali_uid,
+            month: self.month,
             kind: LineKind::PayAsYouGo,
             product_code: s.product_code,
             instance_id: s.instance_id,
-            sku_id: &self.bought.sku_id,
+            sku_id: s.sku_id,
             order_id: None,
             item: self.item,
             metering_key: Some(s.key),
@@ -61,6 +56,8 @@ impl Rated<'_> {
 /// One line in the making: an instance's usage of one billing item in one bill window.
 struct Sum<'a> {
     instance_id: &'a str,
+    ali_uid: &'a str,
+    sku_id: &'a str,
     product_code: &'a str,
     key: &'a str,
     assit: &'a str,
@@ -68,8 +65,6 @@ struct Sum<'a> {
     usage: i128,
     records: i64,
     duplicates: i64,
-    /// The records summed so far, by (StartTime, EndTime, SerialNo).
-    seen: HashSet<(i64, i64, Option<&'a str>)>,
 }
 
 impl Simulator {
@@ -109,34 +104,32 @@ impl Simulator {
         self.store().transaction(|tx| {
             let started = WallClock::now();
             let records = tx.records_due(bill_at)?;
-            let sums = sum(&records, duplicates, |code| {
-                self.world().product(code).map(|p| p.billing).unwrap_or_default()
-            });
-            let mut bought: HashMap<&str, Option<Bought>> = HashMap::new();
-            for s in &sums {
-                if !bought.contains_key(s.instance_id) {
-                    let found = tx
-                        .instance_owner(s.instance_id)?
-                        .map(|(ali_uid, sku_id)| Bought { ali_uid, sku_id });
-                    bought.insert(s.instance_id, found);
-                }
-            }
             times.reading = started.elapsed();
 
             let started = WallClock::now();
+            let sums = sum(&records, duplicates, |code| {
+                self.world().product(code).map(|p| p.billing).unwrap_or_default()
+            });
+            let mut months: HashMap<i64, String> = HashMap::new();
+            for s in &sums {
+                months
+                    .entry(s.window.0)
+                    .or_insert_with(|| month_of(s.window.0 * 1000));
+            }
             let rated: Vec<Rated<'_>> = sums
                 .iter()
-                .filter_map(|s| Some(self.rate(s, bought.get(s.instance_id)?.as_ref()?)))
+                .filter_map(|s| Some(self.rate(s, months.get(&s.window.0)?)))
                 .collect();
             times.rating = started.elapsed();
 
             let started = WallClock::now();
+            let lines: Vec<NewLine<'_>> = rated.iter().map(|r| r.line(bill_at)).collect();
+            tx.insert_bill_lines(&lines)?;
             let mut drawn: Vec<(&str, Decimal)> = Vec::new();
             for r in &rated {
-                tx.insert_bill_line(&r.line(bill_at))?;
-                match drawn.iter_mut().find(|(who, _)| *who == r.bought.ali_uid) {
+                match drawn.iter_mut().find(|(who, _)| *who == r.sum.ali_uid) {
                     Some((_, sum)) => *sum += r.amount,
-                    None => drawn.push((&r.bought.ali_uid, r.amount)),
+                    None => drawn.push((r.sum.ali_uid, r.amount)),
                 }
             }
             for (ali_uid, amount) in &drawn {
@@ -161,13 +154,13 @@ impl Simulator {
     }
 
     /// `s` priced on the SKU the instance is on now.
-    fn rate<'a>(&'a self, s: &'a Sum<'a>, bought: &'a Bought) -> Rated<'a> {
+    fn rate<'a>(&'a self, s: &'a Sum<'a>, month: &'a str) -> Rated<'a> {
         let product = self.world().product(s.product_code);
         let item = product
             .and_then(|p| p.metering_item(s.assit))
             .map_or(s.assit, |m| m.name.as_str());
         let price = product
-            .and_then(|p| p.sku(&bought.sku_id))
+            .and_then(|p| p.sku(s.sku_id))
             .and_then(|sku| sku.unit_price(s.assit))
             .unwrap_or_default();
         // A record is refused when pushed if it alone would cost more than a line may; a window
@@ -178,7 +171,7 @@ impl Simulator {
         });
         Rated {
             sum: s,
-            bought,
+            month,
             item,
             price,
             amount,
@@ -218,6 +211,8 @@ fn sum(
 ) -> Vec<Sum<'_>> {
     let mut sums: Vec<Sum<'_>> = Vec::new();
     let mut index: HashMap<(&str, &str, i64), usize> = HashMap::new();
+    // The records summed so far: their line, StartTime, EndTime and SerialNo.
+    let mut seen: HashSet<(usize, i64, i64, Option<&str>)> = HashSet::new();
     for r in records {
         let window = super::windows::window_of(billing(&r.product_code), r.start_time);
         for e in &r.entities {
@@ -226,6 +221,8 @@ fn sum(
                 .or_insert_with(|| {
                     sums.push(Sum {
                         instance_id: &r.instance_id,
+                        ali_uid: &r.ali_uid,
+                        sku_id: &r.sku_id,
                         product_code: &r.product_code,
                         key: e.key.as_ref(),
                         assit: e.metering_assit.as_ref(),
@@ -233,13 +230,12 @@ fn sum(
                         usage: 0,
                         records: 0,
                         duplicates: 0,
-                        seen: HashSet::new(),
                     });
                     sums.len() - 1
                 });
             let s = &mut sums[at];
             s.records += 1;
-            let first = s.seen.insert((r.start_time, r.end_time, e.serial_no.as_deref()));
+            let first = seen.insert((at, r.start_time, r.end_time, e.serial_no.as_deref()));
             if !first {
                 s.duplicates += 1;
             }
@@ -264,6 +260,8 @@ mod tests {
     fn record(instance: &str, start: i64, value: i64, serial: Option<&str>) -> DueRecord {
         DueRecord {
             instance_id: instance.into(),
+            ali_uid: "1763420985012345".into(),
+            sku_id: "cmgj00000001-payg".into(),
             product_code: "cmgj00000001".into(),
             start_time: start,
             end_time: start + 600,

@@ -91,6 +91,9 @@ pub struct MonthTotal {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DueRecord {
     pub instance_id: String,
+    /// Whose the instance is, and the SKU it is on now.
+    pub ali_uid: String,
+    pub sku_id: String,
     pub product_code: String,
     pub start_time: i64,
     pub end_time: i64,
@@ -143,6 +146,67 @@ fn line_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BillLine> {
         duplicates: r.get(17)?,
         billed_at: r.get(18)?,
     })
+}
+
+/// Bill lines one INSERT writes when a run has that many.
+const LINES_PER_INSERT: usize = 32;
+
+/// The columns a new line fills, in [`bind_line`]'s order.
+const LINE_COLUMNS_WRITTEN: usize = 18;
+
+/// `INSERT INTO bill_lines … VALUES (…), …` for `rows` lines; built once for each size used.
+fn insert_lines_sql(rows: usize) -> &'static str {
+    static ONE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    static MANY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let build = || {
+        let values: Vec<String> = (0..rows)
+            .map(|row| {
+                let params: Vec<String> = (1..=LINE_COLUMNS_WRITTEN)
+                    .map(|c| format!("?{}", row * LINE_COLUMNS_WRITTEN + c))
+                    .collect();
+                format!("({})", params.join(", "))
+            })
+            .collect();
+        format!(
+            "INSERT INTO bill_lines (ali_uid, month, kind, product_code, instance_id, sku_id, order_id, item, \
+             metering_key, metering_assit, window_start, window_end, usage, unit_price, amount, records, \
+             duplicates, billed_at) VALUES {}",
+            values.join(", ")
+        )
+    };
+    match rows {
+        1 => ONE.get_or_init(build),
+        LINES_PER_INSERT => MANY.get_or_init(build),
+        _ => unreachable!("bill lines are written one or LINES_PER_INSERT at a time"),
+    }
+}
+
+/// Binds `l` to the parameters after `offset` of an [`insert_lines_sql`] statement.
+fn bind_line(
+    stmt: &mut rusqlite::CachedStatement<'_>,
+    offset: usize,
+    l: &NewLine<'_>,
+) -> rusqlite::Result<()> {
+    let text = |d: Option<Decimal>| d.map(|d| d.to_string());
+    let at = |c: usize| offset + c;
+    stmt.raw_bind_parameter(at(1), l.ali_uid)?;
+    stmt.raw_bind_parameter(at(2), l.month)?;
+    stmt.raw_bind_parameter(at(3), l.kind.code())?;
+    stmt.raw_bind_parameter(at(4), l.product_code)?;
+    stmt.raw_bind_parameter(at(5), l.instance_id)?;
+    stmt.raw_bind_parameter(at(6), l.sku_id)?;
+    stmt.raw_bind_parameter(at(7), l.order_id)?;
+    stmt.raw_bind_parameter(at(8), l.item)?;
+    stmt.raw_bind_parameter(at(9), l.metering_key)?;
+    stmt.raw_bind_parameter(at(10), l.metering_assit)?;
+    stmt.raw_bind_parameter(at(11), l.window.map(|w| w.0))?;
+    stmt.raw_bind_parameter(at(12), l.window.map(|w| w.1))?;
+    stmt.raw_bind_parameter(at(13), text(l.usage))?;
+    stmt.raw_bind_parameter(at(14), text(l.unit_price))?;
+    stmt.raw_bind_parameter(at(15), l.amount.to_string())?;
+    stmt.raw_bind_parameter(at(16), l.records)?;
+    stmt.raw_bind_parameter(at(17), l.duplicates)?;
+    stmt.raw_bind_parameter(at(18), l.billed_at)
 }
 
 const LINE_COLUMNS: &str = "id, ali_uid, month, kind, product_code, instance_id, sku_id, order_id, item, \
@@ -252,7 +316,7 @@ impl Store {
 #[derive(Debug, Clone)]
 pub struct NewLine<'a> {
     pub ali_uid: &'a str,
-    pub month: String,
+    pub month: &'a str,
     pub kind: LineKind,
     pub product_code: &'a str,
     pub instance_id: &'a str,
@@ -271,11 +335,14 @@ pub struct NewLine<'a> {
 }
 
 impl Tx<'_> {
-    /// The records waiting for the bill run due at `bill_at`, in the order received.
+    /// The records waiting for the bill run due at `bill_at`, in the order received, each with
+    /// its instance's buyer and SKU.
     pub fn records_due(&self, bill_at: i64) -> Result<Vec<DueRecord>, StoreError> {
         let mut stmt = self.tx.prepare_cached(
-            "SELECT instance_id, product_code, start_time, end_time, entities, received_at
-             FROM metering_records WHERE bill_at = ?1 ORDER BY id",
+            "SELECT m.instance_id, m.product_code, m.start_time, m.end_time, m.entities, m.received_at,
+                    i.ali_uid, i.sku_id
+             FROM metering_records m JOIN instances i ON i.instance_id = m.instance_id
+             WHERE m.bill_at = ?1 ORDER BY m.id",
         )?;
         let rows = stmt.query_map([bill_at], |r| {
             let entities: String = r.get(4)?;
@@ -289,20 +356,11 @@ impl Tx<'_> {
                 end_time: r.get(3)?,
                 entities: entities.into_iter().map(EntityRow::into_owned).collect(),
                 received_at: r.get(5)?,
+                ali_uid: r.get(6)?,
+                sku_id: r.get(7)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// Whose the instance is and the SKU it is on now: all a bill run asks of it.
-    pub fn instance_owner(&self, instance_id: &str) -> Result<Option<(String, String)>, StoreError> {
-        Ok(self
-            .query_row(
-                "SELECT ali_uid, sku_id FROM instances WHERE instance_id = ?1",
-                [instance_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?)
     }
 
     /// Marks the records of the bill run due at `bill_at` billed.
@@ -315,33 +373,27 @@ impl Tx<'_> {
     }
 
     pub fn insert_bill_line(&self, l: &NewLine<'_>) -> Result<(), StoreError> {
-        let text = |d: Option<Decimal>| d.map(|d| d.to_string());
-        self.execute(
-            "INSERT INTO bill_lines (ali_uid, month, kind, product_code, instance_id, sku_id, order_id, item,
-             metering_key, metering_assit, window_start, window_end, usage, unit_price, amount, records,
-             duplicates, billed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-            params![
-                l.ali_uid,
-                l.month,
-                l.kind.code(),
-                l.product_code,
-                l.instance_id,
-                l.sku_id,
-                l.order_id,
-                l.item,
-                l.metering_key,
-                l.metering_assit,
-                l.window.map(|w| w.0),
-                l.window.map(|w| w.1),
-                text(l.usage),
-                text(l.unit_price),
-                l.amount.to_string(),
-                l.records,
-                l.duplicates,
-                l.billed_at
-            ],
-        )?;
+        self.insert_bill_lines(std::slice::from_ref(l))
+    }
+
+    /// Writes `lines`, in their order: [`LINES_PER_INSERT`] to a statement while there are that
+    /// many (a bill run writes thousands at once), the rest one by one.
+    pub fn insert_bill_lines(&self, lines: &[NewLine<'_>]) -> Result<(), StoreError> {
+        let mut chunks = lines.chunks_exact(LINES_PER_INSERT);
+        if lines.len() >= LINES_PER_INSERT {
+            let mut insert = self.tx.prepare_cached(insert_lines_sql(LINES_PER_INSERT))?;
+            for chunk in &mut chunks {
+                for (row, line) in chunk.iter().enumerate() {
+                    bind_line(&mut insert, row * LINE_COLUMNS_WRITTEN, line)?;
+                }
+                insert.raw_execute()?;
+            }
+        }
+        let mut insert = self.tx.prepare_cached(insert_lines_sql(1))?;
+        for line in chunks.remainder() {
+            bind_line(&mut insert, 0, line)?;
+            insert.raw_execute()?;
+        }
         Ok(())
     }
 
@@ -376,7 +428,7 @@ impl Tx<'_> {
         }
         self.insert_bill_line(&NewLine {
             ali_uid: &o.ali_uid,
-            month: month_of(o.created_at),
+            month: &month_of(o.created_at),
             kind: LineKind::SubscriptionOrder,
             product_code: &o.product_code,
             instance_id: &o.instance_id,
@@ -402,7 +454,7 @@ impl Tx<'_> {
         }
         self.insert_bill_line(&NewLine {
             ali_uid: &o.ali_uid,
-            month: month_of(at),
+            month: &month_of(at),
             kind: LineKind::Refund,
             product_code: &o.product_code,
             instance_id: &o.instance_id,
@@ -455,5 +507,58 @@ impl Tx<'_> {
             params![ali_uid, amount.to_string(), at],
         )?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_written_in_batches_and_one_by_one_read_back_in_order_with_every_field() {
+        let store = Store::in_memory().unwrap();
+        let instances: Vec<String> = (0..(2 * LINES_PER_INSERT + 5))
+            .map(|i| format!("i-{i}"))
+            .collect();
+        let lines: Vec<NewLine<'_>> = instances
+            .iter()
+            .enumerate()
+            .map(|(n, id)| NewLine {
+                ali_uid: "1763420985012345",
+                month: "2023-08",
+                kind: LineKind::PayAsYouGo,
+                product_code: "cmgj00061912",
+                instance_id: id,
+                sku_id: "cmgj00061912-payg",
+                order_id: (n % 2 == 0).then_some("o-1"),
+                item: "计算",
+                metering_key: Some("Period"),
+                metering_assit: Some("cmgj00061912-Period-1"),
+                window: Some((n as i64 * 3600, n as i64 * 3600 + 3600)),
+                usage: Some(Decimal::new(15, 1)),
+                unit_price: Some(Decimal::new(120, 2)),
+                amount: Decimal::new(n as i64, 2),
+                records: n as i64,
+                duplicates: 1,
+                billed_at: 7,
+            })
+            .collect();
+        store.transaction(|tx| tx.insert_bill_lines(&lines)).unwrap();
+        let read = store.bill_lines("1763420985012345", "2023-08").unwrap();
+        assert_eq!(read.len(), lines.len());
+        for (n, (line, written)) in read.iter().zip(&lines).enumerate() {
+            assert_eq!(line.instance_id, written.instance_id);
+            assert_eq!(line.order_id.as_deref(), written.order_id);
+            assert_eq!(line.window, written.window);
+            assert_eq!((line.usage, line.unit_price), (written.usage, written.unit_price));
+            assert_eq!(
+                (line.amount, line.records, line.duplicates),
+                (Decimal::new(n as i64, 2), n as i64, 1)
+            );
+            assert_eq!(
+                (line.kind, line.item.as_str(), line.billed_at),
+                (LineKind::PayAsYouGo, "计算", 7)
+            );
+        }
     }
 }
