@@ -10,7 +10,7 @@ mod common;
 use common::openapi::call;
 use common::{simulator, world_with_vendor};
 use marketsim_simulator::lifecycle::Choice;
-use marketsim_simulator::openapi::Caller;
+use marketsim_simulator::openapi::{ApiError, Caller};
 use marketsim_simulator::store::bills::{BillLine, LineKind};
 use marketsim_simulator::store::orders::Extras;
 use marketsim_simulator::world::{Billing, Duplicates, World};
@@ -57,7 +57,13 @@ async fn advance_to(sim: &Simulator, t: i64) {
 }
 
 /// Pushes one record of `instance` for `start`–`end` with `entities` (Key, Value, SerialNo).
-fn push(sim: &Simulator, instance: &str, start: i64, end: i64, entities: &[(&str, i64, Option<&str>)]) {
+fn try_push(
+    sim: &Simulator,
+    instance: &str,
+    start: i64,
+    end: i64,
+    entities: &[(&str, i64, Option<&str>)],
+) -> Result<serde_json::Value, ApiError> {
     let entities: Vec<_> = entities
         .iter()
         .map(|(key, value, serial)| {
@@ -77,7 +83,11 @@ fn push(sim: &Simulator, instance: &str, start: i64, end: i64, entities: &[(&str
         "PushMeteringData",
         &[("Metering", &metering.to_string())],
     )
-    .unwrap_or_else(|e| panic!("{metering}: {e:?}"));
+}
+
+/// [`try_push`], which must be accepted.
+fn push(sim: &Simulator, instance: &str, start: i64, end: i64, entities: &[(&str, i64, Option<&str>)]) {
+    try_push(sim, instance, start, end, entities).unwrap_or_else(|e| panic!("{entities:?}: {e:?}"));
 }
 
 fn lines(sim: &Simulator, month: &str) -> Vec<BillLine> {
@@ -340,26 +350,16 @@ async fn usage_that_would_cost_more_than_a_line_may_is_refused_and_bills_nothing
     let vendor = vendor().await;
     let (sim, id) = opened(&vendor, |_| {}).await;
     advance_to(&sim, TEN_AM + HOUR + 60).await;
-    let metering = json!([{"InstanceId": id, "StartTime": TEN_AM, "EndTime": TEN_AM + HOUR,
-        "Entities": [{"Key": "Frequency", "Value": i64::MAX, "meteringAssit": format!("{PRODUCT}-Frequency-1")}]}]);
-    let vendor = Caller::Vendor(sim.world().vendor("zilliz").unwrap());
-    let e = call(
-        &sim,
-        &vendor,
-        "PushMeteringData",
-        &[("Metering", &metering.to_string())],
-    )
-    .unwrap_err();
+    let e = try_push(&sim, &id, TEN_AM, TEN_AM + HOUR, &[("Frequency", i64::MAX, None)]).unwrap_err();
     assert_eq!(e.code(), "Invalid.Parameter.Metering");
     assert!(e.message().contains("more than"), "{}", e.message());
     // A window across two hours is refused too: one record is billed in one window.
-    let metering = json!([{"InstanceId": id, "StartTime": TEN_AM + 1800, "EndTime": TEN_AM + HOUR + 60,
-        "Entities": [{"Key": "Frequency", "Value": 1, "meteringAssit": format!("{PRODUCT}-Frequency-1")}]}]);
-    let e = call(
+    let e = try_push(
         &sim,
-        &vendor,
-        "PushMeteringData",
-        &[("Metering", &metering.to_string())],
+        &id,
+        TEN_AM + 1800,
+        TEN_AM + HOUR + 60,
+        &[("Frequency", 1, None)],
     )
     .unwrap_err();
     assert!(e.message().contains("bill window"), "{}", e.message());
