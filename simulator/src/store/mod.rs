@@ -7,13 +7,15 @@
 //! scheduled work, [`messages`] the SPI's outbox, [`deliveries`] every SPI attempt, [`sessions`] buyers' and vendors' sign-ins; `meta` holds the
 //! clock and the id generator, so a restarted world resumes both. The OpenAPI families' tables have
 //! a file each: [`purchases`] (what CreateOrder, auto-renewal and image purchases keep beside an
-//! instance), [`metering`], [`notifications`], [`licenses`], [`invoices`] and [`projects`].
+//! instance), [`metering`], [`notifications`], [`licenses`], [`invoices`] and [`projects`]; the buyers' bills
+//! have [`bills`] and [`balances`].
 //!
 //! The schema is [`migrations`]'s. Every query lives here: callers get typed rows and typed
 //! outcomes, never SQL. What must happen
 //! together runs in a [`Tx`], one transaction whose typed reads and writes commit together or not
 //! at all ([`Store::transaction`]).
 
+pub mod balances;
 pub mod bills;
 pub mod deliveries;
 pub mod invoices;
