@@ -6,6 +6,7 @@
 //! world's `duplicates` setting says. Then the stops for arrears that fall due run.
 
 use crate::state::{BillRunTimes, Simulator};
+use crate::store::balances::ARREARS_STOP;
 use crate::store::bills::{month_of, DueRecord, LineKind, NewLine};
 use crate::store::StoreError;
 use crate::world::Duplicates;
@@ -181,7 +182,7 @@ impl Simulator {
     /// Runs each stop for arrears due at or before `now`: the buyer's pay-as-you-go instances stop.
     fn run_arrears_stops_due(&self, now: i64) {
         loop {
-            let due = match self.store().due_arrears_stops(now, BATCH) {
+            let due = match self.store().due_jobs(&[ARREARS_STOP], now, BATCH) {
                 Ok(due) if !due.is_empty() => due,
                 Ok(_) => return,
                 Err(e) => {

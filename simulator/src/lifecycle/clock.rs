@@ -29,7 +29,10 @@ impl Simulator {
     /// Runs every transition due at or before `now`, earliest first.
     pub(crate) fn run_transitions_due(&self, now: Instant) {
         loop {
-            let due = match self.store().due_transitions(epoch_millis(now), BATCH) {
+            let due = match self
+                .store()
+                .due_jobs(&Transition::KINDS, epoch_millis(now), BATCH)
+            {
                 Ok(due) if !due.is_empty() => due,
                 Ok(_) => return,
                 Err(e) => {

@@ -3,14 +3,13 @@
 //! that stops their pay-as-you-go instances when that has lasted long enough.
 
 use super::bills::decimal;
-use super::jobs::{job_from_row, Job, JOB_COLUMNS};
 use super::{Store, StoreError, Tx};
 use rusqlite::{params, OptionalExtension};
 use rust_decimal::Decimal;
 
 /// The job that stops a buyer's pay-as-you-go instances when arrears have lasted the world's
 /// `arrears_grace`; its subject is the buyer's ali_uid.
-const ARREARS_STOP: &str = "arrears_stop";
+pub const ARREARS_STOP: &str = "arrears_stop";
 
 impl Store {
     /// A buyer's balance: what the store keeps, or `initial` (the world's) if nothing touched it.
@@ -30,19 +29,6 @@ impl Store {
             .prepare_cached("SELECT since FROM arrears WHERE ali_uid = ?1")?
             .query_row([ali_uid], |r| r.get(0))
             .optional()?)
-    }
-
-    /// Up to `limit` scheduled stops for arrears due at or before `now`, in (due, id) order.
-    pub fn due_arrears_stops(&self, now: i64, limit: usize) -> Result<Vec<Job>, StoreError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {JOB_COLUMNS} FROM jobs WHERE kind = '{ARREARS_STOP}' AND due_at <= ?1
-             ORDER BY due_at, id LIMIT ?2"
-        ))?;
-        let rows = stmt
-            .query_map(params![now, limit as i64], job_from_row)?
-            .collect::<Result<_, _>>()?;
-        Ok(rows)
     }
 }
 

@@ -38,6 +38,21 @@ impl Store {
             .query_row("SELECT min(due_at) FROM jobs", [], |r| r.get(0))?)
     }
 
+    /// Up to `limit` jobs of the `kinds` due at or before `now` (epoch ms), in (due, id) order.
+    pub fn due_jobs(&self, kinds: &[&str], now: i64, limit: usize) -> Result<Vec<Job>, StoreError> {
+        let kinds =
+            serde_json::to_string(kinds).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {JOB_COLUMNS} FROM jobs
+             WHERE kind IN (SELECT value FROM json_each(?1)) AND due_at <= ?2 ORDER BY due_at, id LIMIT ?3"
+        ))?;
+        let rows = stmt
+            .query_map(rusqlite::params![kinds, now, limit as i64], job_from_row)?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
     /// How many jobs are pending.
     pub fn pending_jobs(&self) -> Result<i64, StoreError> {
         Ok(self

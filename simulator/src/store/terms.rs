@@ -3,7 +3,6 @@
 //! term runs out, `release` when its grace period does. An instance
 //! has at most one scheduled transition: scheduling one replaces the other.
 
-use super::jobs::{job_from_row, Job, JOB_COLUMNS};
 use super::orders::{extras_text, Extras, Order};
 use super::{Store, StoreError, Tx};
 use rusqlite::{params, OptionalExtension};
@@ -26,6 +25,9 @@ impl Transition {
         }
     }
 
+    /// Every transition's job kind.
+    pub const KINDS: [&'static str; 2] = ["term_end", "release"];
+
     pub fn from_kind(kind: &str) -> Option<Transition> {
         match kind {
             "term_end" => Some(Transition::TermEnd),
@@ -43,19 +45,6 @@ impl Store {
             conn.prepare_cached("SELECT * FROM orders WHERE instance_id = ?1 ORDER BY created_at, rowid")?;
         let rows = stmt
             .query_map([instance_id], super::orders::order_from_row)?
-            .collect::<Result<_, _>>()?;
-        Ok(rows)
-    }
-
-    /// Up to `limit` transitions due at or before `now`, in (due, id) order.
-    pub fn due_transitions(&self, now: i64, limit: usize) -> Result<Vec<Job>, StoreError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {JOB_COLUMNS} FROM jobs
-             WHERE kind IN ('term_end', 'release') AND due_at <= ?1 ORDER BY due_at, id LIMIT ?2"
-        ))?;
-        let rows = stmt
-            .query_map(params![now, limit as i64], job_from_row)?
             .collect::<Result<_, _>>()?;
         Ok(rows)
     }
