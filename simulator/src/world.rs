@@ -429,9 +429,13 @@ impl World {
             }
         }
         for b in &self.buyers {
-            if b.balance.scale() > 2 || b.balance.abs() >= Decimal::from(1_000_000_000) {
+            if b.balance.is_sign_negative()
+                || b.balance.scale() > 2
+                || b.balance >= Decimal::from(1_000_000_000)
+            {
                 return bad(format!(
-                    "buyer {}'s balance {} is not CNY to the fen below 1000000000",
+                    "buyer {}'s balance {} is not CNY to the fen from 0 to below 1000000000 (to start a \
+                     buyer in arrears, charge them: POST /__marketsim/buyers/balance)",
                     b.login, b.balance
                 ));
             }

@@ -414,3 +414,24 @@ async fn a_bill_run_that_cannot_read_its_records_sets_them_aside_and_the_clock_m
         .unwrap();
     assert_eq!(kept, 1, "the record is kept, unbilled");
 }
+
+#[tokio::test]
+async fn a_bill_of_nothing_on_an_empty_balance_leaves_it_at_zero_not_minus_zero() {
+    let vendor = vendor().await;
+    let (sim, id) = opened(&vendor, |w| w.buyers[0].balance = Decimal::ZERO).await;
+    advance_to(&sim, TEN_AM + HOUR + 60).await;
+    push(&sim, &id, TEN_AM, TEN_AM + HOUR, &[("Period", 1, None)]);
+    advance_to(&sim, TEN_AM + 2 * HOUR).await;
+    assert_eq!(usage_lines(&sim, "2023-08"), [("Period".into(), d("0.00"))]);
+    assert_eq!(sim.balance(BUYER).unwrap().to_string(), "0.00");
+    assert!(sim.store().arrears_since(BUYER).unwrap().is_none());
+}
+
+#[test]
+fn a_world_cannot_start_a_buyer_below_zero() {
+    let mut world = World::default_world();
+    world.buyers[0].balance = d("-1.00");
+    let text = serde_yaml::to_string(&world).unwrap();
+    let e = World::from_yaml(&text).unwrap_err().to_string();
+    assert!(e.contains("balance -1.00"), "{e}");
+}

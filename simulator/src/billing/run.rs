@@ -76,7 +76,7 @@ impl Simulator {
         loop {
             match self.store().next_bill_due() {
                 Ok(Some(due)) if due <= now => {
-                    if let Err(e) = self.bill_run(due) {
+                    if let Err(e) = self.bill_run(due, now) {
                         // Left waiting, the run would be due again at once, forever: its records
                         // are kept, unbilled, and the clock moves on.
                         tracing::error!("the bill run due at {due}: {e}; its records are left unbilled");
@@ -96,9 +96,10 @@ impl Simulator {
         self.run_arrears_stops_due(now);
     }
 
-    /// The bill run of the records waiting for `bill_at`: read, rated, then written, in one
-    /// transaction.
-    fn bill_run(&self, bill_at: i64) -> Result<(), StoreError> {
+    /// The bill run of the records waiting for `bill_at`, made at `now` (epoch ms; later than
+    /// `bill_at` when the clock jumped past it): read, rated, then written, in one transaction.
+    /// Lines are made, and drawn from balances, at `now`.
+    fn bill_run(&self, bill_at: i64, now: i64) -> Result<(), StoreError> {
         let _one = self.one_term_change();
         let duplicates = self.world().settings.duplicates;
         let mut times = BillRunTimes::default();
@@ -124,7 +125,7 @@ impl Simulator {
             times.rating = started.elapsed();
 
             let started = WallClock::now();
-            let lines: Vec<NewLine<'_>> = rated.iter().map(|r| r.line(bill_at)).collect();
+            let lines: Vec<NewLine<'_>> = rated.iter().map(|r| r.line(now)).collect();
             tx.insert_bill_lines(&lines)?;
             let mut drawn: Vec<(&str, Decimal)> = Vec::new();
             for r in &rated {
@@ -134,7 +135,7 @@ impl Simulator {
                 }
             }
             for (ali_uid, amount) in &drawn {
-                self.draw(tx, ali_uid, *amount, bill_at)?;
+                self.draw(tx, ali_uid, *amount, now)?;
             }
             tx.mark_billed(bill_at)?;
             times.writing = started.elapsed();

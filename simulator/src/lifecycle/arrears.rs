@@ -17,9 +17,15 @@ use protocol::time::spi_format;
 
 impl Simulator {
     /// Stops every open pay-as-you-go instance of the buyer, finishing the scheduled stop `job`
-    /// with the first; returns how many were stopped. The caller holds [`Simulator::one_term_change`].
+    /// with the first; returns how many were stopped. A buyer no longer in arrears (a payment came
+    /// between the job falling due and this) is left alone. The caller holds
+    /// [`Simulator::one_term_change`].
     pub(crate) fn stop_for_arrears(&self, ali_uid: &str, job: i64) -> Result<usize, QueueError> {
-        let open = self.pay_as_you_go_of(ali_uid, Status::Opened)?;
+        let open = if self.store().arrears_since(ali_uid)?.is_some() {
+            self.pay_as_you_go_of(ali_uid, Status::Opened)?
+        } else {
+            Vec::new()
+        };
         let mut job = Some(job);
         for i in &open {
             self.expire_now(i, job.take())?;

@@ -47,7 +47,11 @@ impl Tx<'_> {
                 |r| decimal(r, 0),
             )
             .optional()?;
-        let balance = now.unwrap_or(initial) + delta;
+        let mut balance = now.unwrap_or(initial) + delta;
+        // Adding -0.00 to 0.00 keeps the sign of the zero: a balance is never "-0.00".
+        if balance.is_zero() {
+            balance.set_sign_positive(true);
+        }
         self.execute(
             "INSERT INTO balances (ali_uid, balance) VALUES (?1, ?2)
              ON CONFLICT (ali_uid) DO UPDATE SET balance = excluded.balance",

@@ -35,11 +35,18 @@ pub fn push_metering_data(call: &Call<'_>) -> Result<Value, ApiError> {
         return Err(ErrorCode::PermissionDenied.into());
     }
     let records = parse(call.params.required("Metering")?)?;
-    let now = call.sim.clock().now();
-    call.sim.store().transaction(|tx| {
-        let checked = check(call.sim, tx, &vendor.id, &records, now)?;
-        insert(tx, &records, &checked, epoch_millis(now))
-    })?;
+    {
+        // A bill run cannot come between reading the clock and storing the records: a record is
+        // never stored for a window whose bill was made meanwhile.
+        let _one = call.sim.one_term_change();
+        let now = call.sim.clock().now();
+        call.sim.store().transaction(|tx| {
+            let checked = check(call.sim, tx, &vendor.id, &records, now)?;
+            insert(tx, &records, &checked, epoch_millis(now))
+        })?;
+    }
+    // The records' bill runs are scheduled work: a running clock must know of them.
+    call.sim.clock().wake();
     Ok(json(&PushMeteringDataResponseBody { success: true }))
 }
 
