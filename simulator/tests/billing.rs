@@ -206,16 +206,27 @@ async fn a_retried_push_is_billed_twice_and_flagged_unless_the_world_bills_dupli
 }
 
 #[tokio::test]
-async fn usage_of_an_expired_instance_is_kept_but_never_billed() {
+async fn an_expired_instance_is_billed_for_the_window_it_expired_in_and_never_after() {
     let vendor = vendor().await;
     let (sim, id) = opened(&vendor, |_| {}).await;
+    // Expired at 10:20: 10:00–11:00 is still billed, 11:00–12:00 is not (contract §3.3.1).
+    advance_to(&sim, TEN_AM + 1200).await;
     sim.expire(&id).unwrap();
     advance_to(&sim, TEN_AM + HOUR + 60).await;
     push(&sim, &id, TEN_AM, TEN_AM + HOUR, &[("Period", 3600, None)]);
-    advance_to(&sim, TEN_AM + 3 * HOUR).await;
-    assert_eq!(sim.store().metering_of(&id).unwrap().len(), 1);
-    assert_eq!(usage_lines(&sim, "2023-08"), []);
-    assert_eq!(sim.balance(BUYER).unwrap(), d("1000.00"));
+    advance_to(&sim, TEN_AM + 2 * HOUR + 60).await;
+    push(
+        &sim,
+        &id,
+        TEN_AM + HOUR,
+        TEN_AM + 2 * HOUR,
+        &[("Period", 3600, None)],
+    );
+    advance_to(&sim, TEN_AM + 4 * HOUR).await;
+    assert_eq!(sim.store().metering_of(&id).unwrap().len(), 2);
+    assert_eq!(usage_lines(&sim, "2023-08"), [("Period".into(), d("1.20"))]);
+    assert_eq!(lines(&sim, "2023-08")[0].window, Some((TEN_AM, TEN_AM + HOUR)));
+    assert_eq!(sim.balance(BUYER).unwrap(), d("998.80"));
 }
 
 #[tokio::test]

@@ -120,6 +120,7 @@ impl Simulator {
         self.commit(job, &[message], |tx| {
             tx.set_term(&instance.instance_id, &instance.sku_id, ends, &instance.extras)?;
             tx.set_instance_status(&instance.instance_id, Status::Expired)?;
+            tx.set_expired_at(&instance.instance_id, epoch_millis(now))?;
             tx.schedule_transition(&instance.instance_id, Transition::Release, release_at)
         })
     }

@@ -77,6 +77,8 @@ pub struct MeteringTarget {
     pub product_code: String,
     pub sku_id: String,
     pub status: Status,
+    /// When it last expired (epoch ms), if it has.
+    pub expired_at: Option<i64>,
     /// When its last metering arrived (epoch ms), if ever.
     pub last_push: Option<i64>,
 }
@@ -225,7 +227,7 @@ impl Tx<'_> {
         let mut find = self.tx.prepare_cached(
             "SELECT i.instance_id, i.product_code, i.status,
                     (SELECT max(m.received_at) FROM metering_records m WHERE m.instance_id = i.instance_id),
-                    i.sku_id
+                    i.sku_id, i.expired_at
              FROM instances i WHERE i.instance_id IN (SELECT value FROM json_each(?1))",
         )?;
         let rows = find.query_map([ids], |r| {
@@ -234,6 +236,7 @@ impl Tx<'_> {
                 MeteringTarget {
                     product_code: r.get(1)?,
                     sku_id: r.get(4)?,
+                    expired_at: r.get(5)?,
                     status: Status::from_code(&r.get::<_, String>(2)?),
                     last_push: r.get(3)?,
                 },

@@ -16,4 +16,5 @@ pub(super) const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/006_arrears.sql")),
     M::up(include_str!("migrations/007_jobs_by_subject.sql")),
     M::up(include_str!("migrations/008_bills.sql")),
+    M::up(include_str!("migrations/009_expired_at.sql")),
 ];

@@ -280,6 +280,15 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Records that the instance expired at `at` (epoch ms).
+    pub fn set_expired_at(&self, instance_id: &str, at: i64) -> Result<(), StoreError> {
+        self.execute(
+            "UPDATE instances SET expired_at = ?2 WHERE instance_id = ?1",
+            params![instance_id, at],
+        )?;
+        Ok(())
+    }
+
     /// Puts the instance at `status` (expired, released).
     pub fn set_instance_status(&self, instance_id: &str, status: Status) -> Result<(), StoreError> {
         self.execute(

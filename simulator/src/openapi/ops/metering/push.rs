@@ -1,9 +1,9 @@
 //! PushMeteringData (contract §3.3.1): the vendor reports usage windows of pay-as-you-go instances.
 //!
 //! The `Metering` text is read into records and checked for shape first ([`super::records`]). Then,
-//! in one transaction, each instance is checked — the caller's product's, OPENED (or EXPIRED,
-//! stored as not billable), one product per request, `meteringAssit` naming that product and key —
-//! and the rules of the product's billing granularity are applied ([`super::rules`]: the record
+//! in one transaction, each instance is checked — the caller's product's, OPENED (or EXPIRED: a
+//! window that began before the expiry is billed, a later one stored but not billed), one product
+//! per request, `meteringAssit` naming that product and key — and the rules of the product's billing granularity are applied ([`super::rules`]: the record
 //! limit, the window width, one bill window per record, the deadline on the world's clock, the
 //! 60-second rule); each entity's `meteringAssit` must be a billing item of the instance's SKU, and
 //! no value may cost more than a bill line can. Then the records are written, each waiting for
@@ -60,9 +60,21 @@ pub struct PushMeteringDataResponseBody {
 struct Checked {
     product: String,
     billing: Billing,
-    /// Each instance the request names, and whether it is billable (false for an EXPIRED
-    /// instance: its data is stored but not billed).
-    billable: HashMap<String, bool>,
+    /// Each instance the request names, and the moment (epoch ms) from which its windows are not
+    /// billed: none while it is OPENED; its expiry once EXPIRED — usage of a window that began
+    /// before the expiry is still billed (contract §3.3.1), later usage is stored, not billed.
+    billed_before: HashMap<String, Option<i64>>,
+}
+
+impl Checked {
+    /// Whether `record`'s window is billed.
+    fn billable(&self, record: &Record) -> bool {
+        match self.billed_before.get(&record.instance_id) {
+            Some(None) => true,
+            Some(Some(expired_at)) => record.start.saturating_mul(1000) < *expired_at,
+            None => false,
+        }
+    }
 }
 
 /// Judges `records` against the store at `now`, record by record.
@@ -77,7 +89,7 @@ fn check(
     let mut targets = tx.metering_targets(&named)?;
     // The request's product, and the rules its billing granularity and the world put in force.
     let mut product: Option<(String, Rules)> = None;
-    let mut instances: HashMap<String, bool> = HashMap::new();
+    let mut instances: HashMap<String, Option<i64>> = HashMap::new();
     // The SKU each instance is on: its price plan names the items it may be billed for.
     let mut skus: HashMap<String, String> = HashMap::new();
     for (i, record) in records.iter().enumerate() {
@@ -89,6 +101,7 @@ fn check(
                 product_code: code,
                 sku_id,
                 status,
+                expired_at,
                 last_push,
             }) = target.filter(|t| sells(sim, vendor_id, &t.product_code))
             else {
@@ -97,9 +110,10 @@ fn check(
                     record.instance_id
                 )));
             };
-            let billable = match status {
-                Status::Opened => true,
-                Status::Expired => false,
+            let billed_before = match status {
+                Status::Opened => None,
+                // Expired before the store kept the moment: none of its late usage is billed.
+                Status::Expired => Some(expired_at.unwrap_or(i64::MIN)),
                 other => {
                     return Err(bad_instance(format!(
                         "The instance {} is not in service ({}).",
@@ -124,7 +138,7 @@ fn check(
             if let Some(last) = last_push {
                 rules.throttle(epoch_millis(now) - last)?;
             }
-            instances.insert(record.instance_id.clone(), billable);
+            instances.insert(record.instance_id.clone(), billed_before);
             skus.insert(record.instance_id.clone(), sku_id);
         }
         let Some((product, rules)) = &product else {
@@ -161,7 +175,7 @@ fn check(
     Ok(Checked {
         product,
         billing,
-        billable: instances,
+        billed_before: instances,
     })
 }
 
@@ -185,7 +199,8 @@ fn insert(tx: &Tx<'_>, records: &[Record], checked: &Checked, now_ms: i64) -> Re
                 })
                 .collect(),
             received_at: now_ms,
-            bill_at: (checked.billable.get(&record.instance_id) == Some(&true))
+            bill_at: checked
+                .billable(record)
                 .then(|| bills_at(checked.billing, window_of(checked.billing, record.start)) * 1000),
         })
         .collect();
