@@ -446,3 +446,25 @@ fn a_world_cannot_start_a_buyer_below_zero() {
     let e = World::from_yaml(&text).unwrap_err().to_string();
     assert!(e.contains("balance -1.00"), "{e}");
 }
+
+#[tokio::test]
+async fn a_payment_reopens_only_what_the_arrears_stopped() {
+    let vendor = vendor().await;
+    let (sim, stopped) = opened(&vendor, |_| {}).await;
+    let buyer = sim.world().buyer("buyer-1").unwrap().clone();
+    let expired = sim
+        .open_service(&buyer, PRODUCT, "cmgj00061912-payg", &Choice::default())
+        .unwrap()
+        .instance_id;
+    advance_to(&sim, TEN_AM + 240).await;
+    sim.expire(&expired).unwrap();
+    advance_to(&sim, TEN_AM + 300).await;
+    sim.charge(BUYER, d("1000.01"), "调账").unwrap();
+    advance_to(&sim, TEN_AM + 300 + 24 * HOUR).await;
+    let status = |id: &str| sim.store().instance(id).unwrap().unwrap().status.code();
+    assert_eq!((status(&stopped), status(&expired)), ("EXPIRED", "EXPIRED"));
+    let paid = sim.top_up(BUYER, d("1.00")).unwrap();
+    assert_eq!(paid.messages.len(), 1);
+    assert_eq!(paid.messages[0].instance_id, stopped);
+    assert_eq!((status(&stopped), status(&expired)), ("OPENED", "EXPIRED"));
+}

@@ -210,6 +210,7 @@ pub(super) fn open_instances(sim: &Simulator, count: usize) -> anyhow::Result<Ve
                 opened_at: Some(now),
                 expires_at: None,
                 extras: Default::default(),
+                expired_at: None,
             })?;
         }
         Ok::<_, simulator::store::StoreError>(())

@@ -269,6 +269,7 @@ fn seed(world: &RunningWorld, args: &LifecycleArgs) -> anyhow::Result<Vec<Seeded
                 opened_at: Some(now),
                 expires_at: Some(ends_at),
                 extras: order.extras.clone(),
+                expired_at: None,
             })?;
             tx.schedule_transition(&s.marketplace_id, Transition::TermEnd, ends_at)?;
             if s.renews {

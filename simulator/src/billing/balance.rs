@@ -68,16 +68,16 @@ impl Simulator {
         let _one = self.one_term_change();
         let now = epoch_millis(self.clock().now());
         let initial = self.initial_balance(ali_uid);
+        let since = self.store().arrears_since(ali_uid)?;
         let (balance, left) = self.store().transaction(|tx| {
             tx.insert_payment(ali_uid, amount, now)?;
             let balance = tx.add_to_balance(ali_uid, initial, amount)?;
             let left = !balance.is_sign_negative() && tx.leave_arrears(ali_uid)?;
             Ok::<_, StoreError>((balance, left))
         })?;
-        let ids = if left {
-            self.resume_after_arrears(ali_uid)?
-        } else {
-            Vec::new()
+        let ids = match since {
+            Some(since) if left => self.resume_after_arrears(ali_uid, since)?,
+            _ => Vec::new(),
         };
         self.change(ali_uid, balance, ids)
     }

@@ -1,8 +1,8 @@
 //! Pay-as-you-go instances stopped for arrears (欠费停机, contract §5.2) and opened again once the
 //! debt is paid. Stopping expires each open pay-as-you-go instance of the buyer (expiredInstance;
 //! kept, not released) with its release scheduled the world's grace period later, as any expiry
-//! does — prolonged arrears release. Resuming opens each such expired instance again
-//! (renewInstance, its `expiredOn` the pay-as-you-go end, 2099-12-31 23:59:59) and calls its
+//! does — prolonged arrears release. Resuming opens each instance that expired during the arrears
+//! again (renewInstance, its `expiredOn` the pay-as-you-go end, 2099-12-31 23:59:59) and calls its
 //! release off. Subscriptions are not touched: their terms are paid. When a buyer is in arrears,
 //! and when that stops them, is billing's to say (`crate::billing`).
 
@@ -36,12 +36,17 @@ impl Simulator {
         Ok(open.len())
     }
 
-    /// Opens again every expired pay-as-you-go instance of the buyer; returns the messages' ids.
-    /// The caller holds [`Simulator::one_term_change`].
-    pub(crate) fn resume_after_arrears(&self, ali_uid: &str) -> Result<Vec<i64>, QueueError> {
+    /// Opens again every pay-as-you-go instance of the buyer that expired during the arrears that
+    /// began at `since` (epoch ms) — one expired before them stays expired; returns the messages'
+    /// ids. The caller holds [`Simulator::one_term_change`].
+    pub(crate) fn resume_after_arrears(&self, ali_uid: &str, since: i64) -> Result<Vec<i64>, QueueError> {
         let end = DateTime::from_timestamp_millis(PAY_AS_YOU_GO_END).unwrap_or_default();
         let mut ids = Vec::new();
-        for i in self.pay_as_you_go_of(ali_uid, Status::Expired)? {
+        let stopped = self
+            .pay_as_you_go_of(ali_uid, Status::Expired)?
+            .into_iter()
+            .filter(|i| i.expired_at.is_some_and(|at| at >= since));
+        for i in stopped {
             let renew = self.message_to(
                 &i,
                 Action::RenewInstance,

@@ -106,6 +106,7 @@ pub fn seed(sim: &Simulator) -> Result<(), StoreError> {
                 opened_at: p.opened_at.as_deref().map(at),
                 expires_at: None,
                 extras: Default::default(),
+                expired_at: None,
             })?;
             if let Some(image) = &p.image {
                 let image = Image {

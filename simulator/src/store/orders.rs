@@ -115,6 +115,8 @@ pub struct Instance {
     pub expires_at: Option<i64>,
     /// The extra items the instance has now.
     pub extras: Extras,
+    /// When it last expired (epoch ms), if it has.
+    pub expired_at: Option<i64>,
 }
 
 impl Instance {
@@ -131,7 +133,8 @@ impl Instance {
 /// The columns [`instance_from_row`] reads, in its order: a row is read by position, which costs
 /// nothing, where reading by name searches the statement's columns for each field.
 const INSTANCE_COLUMNS: &str = "instance_id, order_id, ali_uid, product_code, sku_id, status, vendor_instance_id, \
-     app_info, host_info, info, attempts, next_attempt_at, failure, created_at, opened_at, expires_at, extras";
+     app_info, host_info, info, attempts, next_attempt_at, failure, created_at, opened_at, expires_at, extras, \
+     expired_at";
 
 fn instance_from_row(r: &Row<'_>) -> rusqlite::Result<Instance> {
     Ok(Instance {
@@ -152,6 +155,7 @@ fn instance_from_row(r: &Row<'_>) -> rusqlite::Result<Instance> {
         opened_at: r.get(14)?,
         expires_at: r.get(15)?,
         extras: extras_from(&r.get::<_, String>(16)?),
+        expired_at: r.get(17)?,
     })
 }
 
@@ -271,11 +275,11 @@ impl Tx<'_> {
         self.execute(
             "INSERT INTO instances (instance_id, order_id, ali_uid, product_code, sku_id, status,
                  vendor_instance_id, app_info, host_info, info, attempts, next_attempt_at, failure, created_at,
-                 opened_at, expires_at, extras)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                 opened_at, expires_at, extras, expired_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
             params![i.instance_id, i.order_id, i.ali_uid, i.product_code, i.sku_id, i.status.code(),
                 i.vendor_instance_id, i.app_info, i.host_info, i.info, i.attempts, i.next_attempt_at, i.failure,
-                i.created_at, i.opened_at, i.expires_at, extras_text(&i.extras)],
+                i.created_at, i.opened_at, i.expires_at, extras_text(&i.extras), i.expired_at],
         )?;
         Ok(())
     }
