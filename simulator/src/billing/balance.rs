@@ -75,8 +75,13 @@ impl Simulator {
             let left = !balance.is_sign_negative() && tx.leave_arrears(ali_uid)?;
             Ok::<_, StoreError>((balance, left))
         })?;
+        // The payment is made whatever follows: a failure to reopen an instance is logged, not
+        // answered as a failed payment that a client would make again.
         let ids = match since {
-            Some(since) if left => self.resume_after_arrears(ali_uid, since)?,
+            Some(since) if left => self.resume_after_arrears(ali_uid, since).unwrap_or_else(|e| {
+                tracing::error!("reopening buyer {ali_uid}'s instances after a payment: {e}");
+                Vec::new()
+            }),
             _ => Vec::new(),
         };
         self.change(ali_uid, balance, ids)
