@@ -393,3 +393,20 @@ async fn bad_parameters_get_their_codes_and_change_nothing() {
     assert_eq!(refusal(&answer), (404, "InvalidApi.NotFound".into()));
     assert_eq!(sim.balance("1763420985012345").unwrap().to_string(), "1000.00");
 }
+
+#[tokio::test]
+async fn a_fault_is_armed_for_a_billing_operation_by_its_name() {
+    let sim = simulator(World::default_world());
+    let (status, armed) = common::control(
+        &sim,
+        "POST",
+        "/__marketsim/faults",
+        r#"{"openapi": "throttle", "operation": "QueryBill", "count": 1}"#,
+    )
+    .await;
+    assert_eq!(status.as_u16(), 201, "{armed}");
+    let answer = bss(&sim, Some("buyer-1"), "QueryBill", &[("BillingCycle", "2023-08")]).await;
+    assert_eq!(answer.code(), "Service.Flow.Control", "{}", answer.body);
+    let answer = bss(&sim, Some("buyer-1"), "QueryBill", &[("BillingCycle", "2023-08")]).await;
+    assert_eq!(data(&answer)["TotalCount"], 0);
+}
