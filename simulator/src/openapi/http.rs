@@ -2,11 +2,11 @@
 //! POST on `/`), carries an `Authorization` or `x-acs-action` header, or an `Action` or `Signature`
 //! query parameter; everything else goes on to the pages. The body is read up to [`MAX_BODY`]; query
 //! and form body are merged; the signature is checked; a fault armed for the operation and the
-//! AccessKey acts ([`fault`]); the operation it covers runs; its fields are answered with a
+//! AccessKey acts ([`fault`]); the operation it covers, in the API its version names, runs; its fields are answered with a
 //! `RequestId`.
 
 use super::auth::{authenticate_at, SignedRequest};
-use super::{fault, operation, ApiError, Call, ErrorCode, OpenApi, Params};
+use super::{fault, operation_in, ApiError, Call, ErrorCode, OpenApi, Params};
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
 use axum::http::{header, Method};
@@ -41,6 +41,16 @@ fn is_openapi(request: &Request) -> bool {
                 .iter()
                 .any(|(k, _)| k == "Action" || k == "Signature")
         })
+}
+
+/// The API version the request names: V3's `x-acs-version` header (signed, as every `x-acs-*`
+/// header must be), else the `Version` parameter (V1's, signed with the rest). One that is not text
+/// names none.
+fn version<'r>(headers: &'r axum::http::HeaderMap, params: &'r Params) -> Option<&'r str> {
+    match headers.get("x-acs-version") {
+        Some(value) => value.to_str().ok(),
+        None => params.get("Version"),
+    }
 }
 
 /// Whether the caller asked for XML (`Format=XML`, V1's choice).
@@ -96,7 +106,8 @@ async fn answer(api: &OpenApi, request: Request) -> Response {
     let now = protocol::clock::wall_now();
     let mut armed = None;
     let result = match authenticate_at(sim, &api.runtime.nonces, &signed, now).and_then(|auth| {
-        let op = operation(auth.action).ok_or(ErrorCode::UnknownAction)?;
+        let op =
+            operation_in(version(&parts.headers, &params), auth.action).ok_or(ErrorCode::UnknownAction)?;
         Ok((auth, op))
     }) {
         Ok((auth, op)) => {

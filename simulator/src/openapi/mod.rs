@@ -1,4 +1,6 @@
-//! The Market OpenAPI (version 2015-11-01, RPC style, path `/`) as the official SDKs call it.
+//! The Market OpenAPI (version 2015-11-01, RPC style, path `/`) as the official SDKs call it, and
+//! beside it on the same path the Billing OpenAPI (BssOpenApi 2017-12-14, `ops::bss`) for buyers,
+//! told apart by the version the request signs ([`operation_in`]).
 //!
 //! [`http`] tells an OpenAPI request on `/` from a page's; [`params`] merges query and form body;
 //! [`auth`] checks the V3 `ACS3-HMAC-SHA256` or V1 `HMAC-SHA1` signature, the timestamp and the
@@ -75,16 +77,31 @@ impl OpenApi {
     }
 }
 
-/// The name of every operation, family by family.
+/// The name of every operation, family by family, the Billing OpenAPI's last (faults are armed by
+/// these names).
 pub fn operation_names() -> Vec<&'static str> {
     ops::FAMILIES
         .iter()
         .flat_map(|family| family.iter())
+        .chain(ops::bss::OPS)
         .map(|(name, _)| *name)
         .collect()
 }
 
-/// The operation named `action`, from whichever family has it.
+/// The operation `action` of the API `version` names: the Billing OpenAPI's ([`ops::bss::OPS`]) for
+/// its version `2017-12-14`, the Market OpenAPI's for any other version or none (the Market
+/// OpenAPI's SDKs all send theirs, `2015-11-01`; older clients that send none keep working).
+pub fn operation_in(version: Option<&str>, action: &str) -> Option<Operation> {
+    match version.map(str::trim) {
+        Some(ops::bss::VERSION) => ops::bss::OPS
+            .iter()
+            .find(|(name, _)| *name == action)
+            .map(|(_, op)| *op),
+        _ => operation(action),
+    }
+}
+
+/// The Market OpenAPI's operation named `action`, from whichever family has it.
 pub fn operation(action: &str) -> Option<Operation> {
     ops::FAMILIES
         .iter()

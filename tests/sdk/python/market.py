@@ -47,11 +47,13 @@ def endpoint() -> str:
 
 
 class Api:
-    """One SDK client. Calling `api.describe_x(request)` returns the response's body model, after
+    """One SDK client (the Market OpenAPI's, or the `client` class given). Calling `api.describe_x(request)` returns the response's body model, after
     checking that the SDK's model read every field of the JSON answer, that `to_map()` round-trips,
     and that each typed field holds the model's Python type. `api.raw` is the last JSON answer."""
 
-    def __init__(self, access_key_id: str, secret: str, signing: str, security_token: str | None = None):
+    def __init__(
+        self, access_key_id: str, secret: str, signing: str, security_token: str | None = None, client=Client
+    ):
         config = open_api_models.Config(
             access_key_id=access_key_id,
             access_key_secret=secret,
@@ -65,7 +67,7 @@ class Api:
         elif signing != "V3":
             raise ValueError(signing)
         self.signing = signing
-        self.client = Client(config)
+        self.client = client(config)
         self.raw = None
         original = self.client.call_api
 

@@ -51,6 +51,8 @@ pub enum ErrorCode {
     Missing(String),
     /// `Invalid<Name>` (400): a parameter is present but unusable.
     Invalid(String),
+    /// `InvalidBillingCycle` (400): a bill month after the current one, as sent and the current.
+    FutureBillingCycle { sent: String, current: String },
     /// `Invalid<Name>.NotFound` (404): the thing named does not exist — or is not the caller's,
     /// which reads the same so ids cannot be probed.
     NotFound(String),
@@ -154,6 +156,7 @@ impl ErrorCode {
             Missing(name) => return Cow::Owned(format!("Missing{name}")),
             Invalid(name) => return Cow::Owned(format!("Invalid{name}")),
             NotFound(name) => return Cow::Owned(format!("Invalid{name}.NotFound")),
+            FutureBillingCycle { .. } => "InvalidBillingCycle",
             ForbiddenRam => "Forbidden.RAM",
             PermissionDenied => "Permission.Denied",
             CallerType => "Auth.CallerType",
@@ -234,6 +237,9 @@ impl ErrorCode {
             Missing(name) => return Cow::Owned(format!("{name} is mandatory for this action.")),
             Invalid(name) => return Cow::Owned(format!("Specified parameter {name} is not valid.")),
             NotFound(name) => return Cow::Owned(format!("The specified {name} does not exist.")),
+            FutureBillingCycle { sent, current } => return Cow::Owned(format!(
+                "Specified parameter BillingCycle is not valid: {sent} is after the current billing cycle {current}."
+            )),
             ForbiddenRam => {
                 "User not authorized to operate on the specified resource, or this API doesn't support RAM."
             }

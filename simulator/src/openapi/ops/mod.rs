@@ -2,6 +2,7 @@
 //! that keeps data of its own keeps it through a file of the store (`store::<family>`); its
 //! fixture data is put there by `seed`.
 
+pub mod bss;
 pub mod catalog;
 pub mod commodity;
 pub mod instances;
@@ -14,7 +15,8 @@ use crate::openapi::call::{Call, Caller, Operation};
 use crate::openapi::error::{ApiError, ErrorCode};
 use crate::world::{Buyer, Vendor};
 
-/// Every family's table; an Action appears in exactly one.
+/// Every Market OpenAPI (2015-11-01) family's table; an Action appears in exactly one. The Billing
+/// OpenAPI's operations are [`bss::OPS`], reached by their version.
 pub const FAMILIES: &[&[(&str, Operation)]] = &[
     instances::OPS,
     metering::OPS,
