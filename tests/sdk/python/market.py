@@ -196,6 +196,13 @@ def world_now() -> dt.datetime:
     return dt.datetime.fromisoformat(control("/__marketsim/clock")["now"])
 
 
+def ten_minutes_to_the_hour() -> tuple[int, int]:
+    """A ten-minute window (unix seconds) that ends on the last hour the marketplace's clock passed:
+    inside one bill window and before its push deadline, whatever minute the suite runs at."""
+    end = int(world_now().timestamp()) // 3600 * 3600
+    return end - 600, end
+
+
 def advance(by: str) -> None:
     control("/__marketsim/clock/advance", {"by": by})
 

@@ -12,10 +12,10 @@ import market
 
 
 def metering(instance_id: int) -> str:
-    end = int(market.world_now().timestamp())
+    start, end = market.ten_minutes_to_the_hour()
     entity = {"Key": "Frequency", "Value": "7", "meteringAssit": f"{market.PRODUCT}-Frequency-1"}
     return json.dumps(
-        [{"InstanceId": str(instance_id), "StartTime": str(end - 600), "EndTime": str(end), "Entities": [entity]}]
+        [{"InstanceId": str(instance_id), "StartTime": str(start), "EndTime": str(end), "Entities": [entity]}]
     )
 
 

@@ -1,6 +1,6 @@
-"""Metering: PushMeteringData over a window ending at the marketplace's time, its 60 s rule as the
-SDK's ThrottlingException, PushTimesUsage deducting from the buyer's API package as
-DescribeApiMetering shows it."""
+"""Metering: PushMeteringData over a window of the hour the marketplace's clock last passed, its
+60 s rule as the SDK's ThrottlingException, PushTimesUsage deducting from the buyer's API package
+as DescribeApiMetering shows it."""
 
 import json
 import uuid
@@ -17,16 +17,16 @@ BUYER_1_UID = market.BUYERS["buyer-1"]["ali_uid"]
 
 
 def metering(instance_id: int, value: int = 96, assist: str | None = None) -> str:
-    """One record of a ten-minute window ending now on the marketplace's clock (unix seconds)."""
-    end = int(market.world_now().timestamp())
+    """One record of a ten-minute window ending on the hour the marketplace's clock last passed."""
+    start, end = market.ten_minutes_to_the_hour()
     entity = {"Key": "Frequency", "Value": str(value)}
     entity["meteringAssit"] = f"{market.PRODUCT}-Frequency-1" if assist is None else assist
     return json.dumps(
-        [{"InstanceId": str(instance_id), "StartTime": str(end - 600), "EndTime": str(end), "Entities": [entity]}]
+        [{"InstanceId": str(instance_id), "StartTime": str(start), "EndTime": str(end), "Entities": [entity]}]
     )
 
 
-def test_push_metering_data_accepts_a_window_ending_now_for_an_opened_instance(vendor, opened_purchases):
+def test_push_metering_data_accepts_a_window_of_the_last_hour_for_an_opened_instance(vendor, opened_purchases):
     instance_id, _ = opened_purchases[0]
     market.advance("61s")  # the instance's previous push (the other signing's) is over 60 s ago
     pushed = vendor.push_metering_data(m.PushMeteringDataRequest(metering=metering(instance_id)))
