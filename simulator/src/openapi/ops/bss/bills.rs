@@ -4,13 +4,12 @@
 //! A page past the end is empty; `TotalCount` counts every line the filters admit.
 
 use super::cycle::{billing_cycle, Filter};
-use super::{subscription_type, success, Amount};
+use super::{subscription_type, success, Amounts};
 use crate::openapi::call::Call;
 use crate::openapi::error::{ApiError, ErrorCode};
 use crate::store::bills::BillLine;
 use crate::world::Buyer;
 use protocol::time::spi_format;
-use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -58,22 +57,8 @@ struct QueryBillResponseBodyDataItemsItem {
     usage_start_time: String,
     usage_end_time: String,
     payment_time: String,
-    currency: &'static str,
-    payment_currency: &'static str,
-    pretax_gross_amount: Amount,
-    pretax_amount: Amount,
-    pretax_amount_local: Amount,
-    after_tax_amount: Amount,
-    payment_amount: Amount,
-    cash_amount: Amount,
-    outstanding_amount: Amount,
-    adjust_amount: Amount,
-    tax: Amount,
-    invoice_discount: Amount,
-    deducted_by_coupons: Amount,
-    deducted_by_cash_coupons: Amount,
-    deducted_by_prepaid_card: Amount,
-    round_down_discount: &'static str,
+    #[serde(flatten)]
+    amounts: Amounts,
 }
 
 /// `PageNum` and `PageSize`: `InvalidPageNum` below 1, `InvalidPageSize` outside 1 to 300.
@@ -94,8 +79,6 @@ fn date(ms: i64) -> String {
 }
 
 fn item_of(call: &Call<'_>, buyer: &Buyer, line: &BillLine) -> QueryBillResponseBodyDataItemsItem {
-    let amount = Amount(line.amount);
-    let zero = Amount(Decimal::ZERO);
     let (start, end) = line
         .window
         .map(|(s, e)| (date(s * 1000), date(e * 1000)))
@@ -121,22 +104,7 @@ fn item_of(call: &Call<'_>, buyer: &Buyer, line: &BillLine) -> QueryBillResponse
         usage_start_time: start,
         usage_end_time: end,
         payment_time: date(line.billed_at),
-        currency: "CNY",
-        payment_currency: "CNY",
-        pretax_gross_amount: amount,
-        pretax_amount: amount,
-        pretax_amount_local: amount,
-        after_tax_amount: amount,
-        payment_amount: amount,
-        cash_amount: amount,
-        outstanding_amount: zero,
-        adjust_amount: zero,
-        tax: zero,
-        invoice_discount: zero,
-        deducted_by_coupons: zero,
-        deducted_by_cash_coupons: zero,
-        deducted_by_prepaid_card: zero,
-        round_down_discount: "0.00",
+        amounts: Amounts::paid(line.amount),
     }
 }
 

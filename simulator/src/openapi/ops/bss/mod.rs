@@ -60,6 +60,53 @@ impl Serialize for Amount {
     }
 }
 
+/// The amounts of a bill item or an overview line as the SDK's models name them: all of it paid
+/// in cash, nothing outstanding, discounted, taxed or rounded away.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Amounts {
+    currency: &'static str,
+    payment_currency: &'static str,
+    pretax_gross_amount: Amount,
+    pretax_amount: Amount,
+    pretax_amount_local: Amount,
+    after_tax_amount: Amount,
+    payment_amount: Amount,
+    cash_amount: Amount,
+    outstanding_amount: Amount,
+    adjust_amount: Amount,
+    tax: Amount,
+    invoice_discount: Amount,
+    deducted_by_coupons: Amount,
+    deducted_by_cash_coupons: Amount,
+    deducted_by_prepaid_card: Amount,
+    round_down_discount: &'static str,
+}
+
+impl Amounts {
+    fn paid(amount: Decimal) -> Amounts {
+        let (amount, zero) = (Amount(amount), Amount(Decimal::ZERO));
+        Amounts {
+            currency: "CNY",
+            payment_currency: "CNY",
+            pretax_gross_amount: amount,
+            pretax_amount: amount,
+            pretax_amount_local: amount,
+            after_tax_amount: amount,
+            payment_amount: amount,
+            cash_amount: amount,
+            outstanding_amount: zero,
+            adjust_amount: zero,
+            tax: zero,
+            invoice_discount: zero,
+            deducted_by_coupons: zero,
+            deducted_by_cash_coupons: zero,
+            deducted_by_prepaid_card: zero,
+            round_down_discount: "0.00",
+        }
+    }
+}
+
 /// The subscription type of a bill line, as the Billing OpenAPI names it: orders and their refunds
 /// are `Subscription`; usage and the marketplace's charges, drawn from the balance, `PayAsYouGo`.
 fn subscription_type(kind: LineKind) -> &'static str {

@@ -3,7 +3,7 @@
 //! narrow it. Every amount is the lines' sum: nothing is discounted, taxed or owed.
 
 use super::cycle::{billing_cycle, Filter};
-use super::{subscription_type, success, Amount};
+use super::{subscription_type, success, Amounts};
 use crate::openapi::call::Call;
 use crate::openapi::error::ApiError;
 use rust_decimal::Decimal;
@@ -41,22 +41,8 @@ struct QueryBillOverviewResponseBodyDataItemsItem {
     pip_code: String,
     subscription_type: &'static str,
     item: &'static str,
-    currency: &'static str,
-    payment_currency: &'static str,
-    pretax_gross_amount: Amount,
-    pretax_amount: Amount,
-    pretax_amount_local: Amount,
-    after_tax_amount: Amount,
-    payment_amount: Amount,
-    cash_amount: Amount,
-    outstanding_amount: Amount,
-    adjust_amount: Amount,
-    tax: Amount,
-    invoice_discount: Amount,
-    deducted_by_coupons: Amount,
-    deducted_by_cash_coupons: Amount,
-    deducted_by_prepaid_card: Amount,
-    round_down_discount: &'static str,
+    #[serde(flatten)]
+    amounts: Amounts,
 }
 
 pub fn query_bill_overview(call: &Call<'_>) -> Result<Value, ApiError> {
@@ -76,10 +62,8 @@ pub fn query_bill_overview(call: &Call<'_>) -> Result<Value, ApiError> {
     let world = call.sim.world();
     let item = sums
         .into_iter()
-        .map(|((product, subscription, kind), sum)| {
-            let amount = Amount(sum);
-            let zero = Amount(Decimal::ZERO);
-            QueryBillOverviewResponseBodyDataItemsItem {
+        .map(
+            |((product, subscription, kind), sum)| QueryBillOverviewResponseBodyDataItemsItem {
                 bill_account_id: buyer.ali_uid.clone(),
                 bill_account_name: buyer.name.clone(),
                 owner_id: buyer.ali_uid.clone(),
@@ -89,24 +73,9 @@ pub fn query_bill_overview(call: &Call<'_>) -> Result<Value, ApiError> {
                 pip_code: product.to_owned(),
                 subscription_type: subscription,
                 item: kind,
-                currency: "CNY",
-                payment_currency: "CNY",
-                pretax_gross_amount: amount,
-                pretax_amount: amount,
-                pretax_amount_local: amount,
-                after_tax_amount: amount,
-                payment_amount: amount,
-                cash_amount: amount,
-                outstanding_amount: zero,
-                adjust_amount: zero,
-                tax: zero,
-                invoice_discount: zero,
-                deducted_by_coupons: zero,
-                deducted_by_cash_coupons: zero,
-                deducted_by_prepaid_card: zero,
-                round_down_discount: "0.00",
-            }
-        })
+                amounts: Amounts::paid(sum),
+            },
+        )
         .collect();
     Ok(success(QueryBillOverviewResponseBodyData {
         account_id: buyer.ali_uid.clone(),
