@@ -31,12 +31,13 @@ pub struct CrossAccountToken {
 }
 
 impl Store {
-    /// Every failed notification, oldest first.
+    /// Every failed notification, oldest first; those that failed at the same instant in the order
+    /// they failed (their rows' order), not by their random request ids.
     pub fn failed_notifications(&self) -> Result<Vec<FailedNotification>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
             "SELECT notification_request_id, product_code, action, create_time, message FROM failed_notifications
-             ORDER BY create_time, notification_request_id",
+             ORDER BY create_time, rowid",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(FailedNotification {
