@@ -51,6 +51,8 @@ enum Command {
     Bench(crate::bench::BenchCommand),
     /// Run the fake marketplace alone, pointed at a vendor's own SPI endpoint.
     Serve(serve::ServeArgs),
+    /// Check a vendor's own SPI endpoint against the marketplace's contract, check by check.
+    Verify(crate::verify_cmd::VerifyArgs),
 }
 
 /// Runs the command line and returns the process's exit code.
@@ -81,6 +83,7 @@ pub fn main() -> ExitCode {
             Command::Serve(args) => serve::run(args).await,
             Command::Console(args) => crate::console_cmd::run(args).await,
             Command::Bench(command) => crate::bench::dispatch(command).await,
+            Command::Verify(args) => return crate::verify_cmd::run(args).await,
             Command::Run {
                 paths,
                 jobs,

@@ -2,7 +2,8 @@
 //!
 //! Layout, in floors: [`cli`] parses the command line and hands each subcommand its flags —
 //! [`serve`] (the simulator alone), [`console_cmd`] (the console stub alone), [`sandbox`] (a whole
-//! world, for people), [`bench`] (timings) and `run`; beneath them, [`scenario`] loads, runs, judges
+//! world, for people), [`bench`] (timings), [`verify_cmd`] (a vendor's service against the contract,
+//! over the [`verify`] library) and `run`; beneath them, [`scenario`] loads, runs, judges
 //! and reports YAML scenario files (progress through a callback the command supplies), over
 //! [`world`] (simulator + console stub on one clock). The commands share only rooms beneath them
 //! all: [`terminal`] (lines to stdout, the shutdown signal) and [`allow_host`] (the `--allow-host`
@@ -18,4 +19,6 @@ pub mod sandbox;
 pub mod scenario;
 pub mod serve;
 pub mod terminal;
+pub mod verify;
+pub mod verify_cmd;
 pub mod world;

@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 use clap::Args;
-use simulator::{ClockMode, Options, Simulator, World};
+use simulator::{ClockMode, Options, Simulator};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -38,20 +38,8 @@ pub struct ServeArgs {
     pub hosts: crate::allow_host::AllowHostArgs,
 }
 
-/// The world `serve` starts from.
-pub fn load_world(file: Option<&PathBuf>) -> anyhow::Result<World> {
-    match file {
-        None => Ok(World::default_world()),
-        Some(path) => {
-            let text =
-                std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-            World::from_yaml(&text).with_context(|| format!("{} is not a usable world", path.display()))
-        }
-    }
-}
-
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
-    let mut world = load_world(args.world.as_ref())?;
+    let mut world = crate::world::load_world(args.world.as_ref())?;
     world.settings.provisioning_delay = args.provisioning_delay;
     if let Some(vendor) = world.vendors.first_mut() {
         if let Some(url) = &args.spi_url {

@@ -290,6 +290,18 @@ pub fn overridden(default_yaml: &str, over: &serde_yaml::Value) -> Result<String
     serde_yaml::to_string(&base)
 }
 
+/// The world in `file` (a vendor's own), or the default one: what `serve` and `verify` start from.
+pub fn load_world(file: Option<&PathBuf>) -> anyhow::Result<World> {
+    match file {
+        None => Ok(World::default_world()),
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+            World::from_yaml(&text).with_context(|| format!("{} is not a usable world", path.display()))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::agree;

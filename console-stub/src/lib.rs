@@ -57,6 +57,7 @@ pub fn router(console: Console) -> Router {
     Router::new()
         .route("/aliyun/spi", get(spi::handle))
         .route("/aliyun/sso", get(pages::verify::handle))
+        .route("/aliyun/probe", get(spi::probe::handle))
         .route("/", get(pages::console::home))
         .route("/login", get(pages::login::login_page).post(pages::login::login))
         .route(

@@ -12,11 +12,13 @@ pub const MARKETSIM: Floors = &[
     ("console_cmd", 4, "console command"),
     ("sandbox", 4, "sandbox command"),
     ("bench", 4, "bench command"),
+    ("verify_cmd", 4, "verify command"),
     // What every command shares, beneath them all.
     ("allow_host", 3, "allow-host flag"),
     ("terminal", 3, "terminal"),
     // Load, run, judge, report through a callback: never a command's room or the terminal.
     ("scenario", 2, "scenario library"),
+    ("verify", 2, "verify library"),
     ("world", 1, "world wiring"),
 ];
 

@@ -16,6 +16,7 @@
 pub mod error;
 pub mod lifecycle;
 pub mod params;
+pub mod probe;
 
 pub use error::SpiError;
 

@@ -23,7 +23,7 @@ pub enum InstanceStatus {
 }
 
 impl InstanceStatus {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             InstanceStatus::Active => "active",
             InstanceStatus::Frozen => "frozen",

@@ -30,18 +30,30 @@ impl Db {
              WHERE i.org_id = ?1 OR i.released_org_id = ?1
              ORDER BY p.at, p.rowid",
         )?;
-        let rows = stmt.query_map(params![org_id], |r| {
-            Ok(Payment {
-                request_id: r.get(0)?,
-                order_biz_id: r.get(1)?,
-                order_id: r.get(2)?,
-                sku_id: r.get(3)?,
-                instance_id: r.get(4)?,
-                at: instant(r.get(5)?),
-            })
-        })?;
+        let rows = stmt.query_map(params![org_id], payment_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+
+    /// The payments recorded for `instance_id`, oldest first.
+    pub fn payments_of_instance(&self, instance_id: &str) -> Result<Vec<Payment>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT request_id, order_biz_id, order_id, sku_id, instance_id, at
+             FROM payments WHERE instance_id = ?1 ORDER BY at, rowid",
+        )?;
+        let rows = stmt.query_map(params![instance_id], payment_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+fn payment_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Payment> {
+    Ok(Payment {
+        request_id: r.get(0)?,
+        order_biz_id: r.get(1)?,
+        order_id: r.get(2)?,
+        sku_id: r.get(3)?,
+        instance_id: r.get(4)?,
+        at: instant(r.get(5)?),
+    })
 }
 
 impl Tx<'_> {

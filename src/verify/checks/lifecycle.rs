@@ -1,0 +1,268 @@
+//! The actions after createInstance (contract §1.3.2–§1.3.6, §6.1), each on an instance of its
+//! own: renewInstance, upgradeInstance, expiredInstance, releaseInstance, refundRenewInstance and
+//! orderPay must answer `success` true, and again when repeated (the marketplace retries and
+//! duplicates them); a renewInstance arriving after the release must answer `success` true too, so
+//! the marketplace stops retrying. Each flow has a second check, `state.…`, that reads the
+//! vendor's record through the probe afterwards: the expiry, SKU or status the action left, the
+//! release a late renewal must not undo, one payment per `requestId`.
+
+use super::{pairs, runner, Check, Ctx, Finding, Stop, Trail};
+use serde_json::Value;
+
+/// One action's flow.
+#[derive(Debug, Clone, Copy)]
+enum Flow {
+    Renew,
+    Upgrade,
+    Expired,
+    Release,
+    RefundRenew,
+    LateRenew,
+    OrderPay,
+}
+
+/// What the vendor's record must show after a flow.
+enum Expect {
+    ExpiredOn(String),
+    Sku(String),
+    Status(&'static str),
+    OnePayment(String),
+}
+
+const FLOWS: &[(Flow, &str, &str, &str, &str)] = &[
+    (
+        Flow::Renew,
+        "renew.idempotent",
+        "state.renew",
+        "renewInstance, twice",
+        "the new expiredOn is recorded",
+    ),
+    (
+        Flow::Upgrade,
+        "upgrade.idempotent",
+        "state.upgrade",
+        "upgradeInstance, twice",
+        "the new skuId is applied",
+    ),
+    (
+        Flow::Expired,
+        "expired.idempotent",
+        "state.expired",
+        "expiredInstance, twice",
+        "the instance is frozen",
+    ),
+    (
+        Flow::Release,
+        "release.idempotent",
+        "state.release",
+        "releaseInstance, twice",
+        "the instance is released",
+    ),
+    (
+        Flow::RefundRenew,
+        "refund-renew.idempotent",
+        "state.refund-renew",
+        "refundRenewInstance, twice",
+        "the expiry is rolled back",
+    ),
+    (
+        Flow::LateRenew,
+        "late.renew-after-release",
+        "state.late-renew",
+        "renewInstance after releaseInstance",
+        "the release stands",
+    ),
+    (
+        Flow::OrderPay,
+        "order-pay.idempotent",
+        "state.order-pay",
+        "orderPay, twice",
+        "one payment per requestId",
+    ),
+];
+
+/// The wire check and the state check of every flow.
+pub fn checks() -> Vec<Check> {
+    let mut checks = Vec::new();
+    for &(flow, wire, state_name, what, holds) in FLOWS {
+        checks.push(Check {
+            name: wire,
+            what: format!("{what} answer success true"),
+            run: runner(move |ctx, trail| Box::pin(async move { run(ctx, trail, flow).await.map(|_| ()) })),
+        });
+        checks.push(Check {
+            name: state_name,
+            what: format!("after {what}, the probe shows {holds}"),
+            run: runner(move |ctx, trail| Box::pin(state(ctx, trail, flow))),
+        });
+    }
+    checks
+}
+
+/// Runs `flow` on a new instance; what the record must show afterwards, and where.
+async fn run(ctx: &Ctx, trail: &mut Trail, flow: Flow) -> Result<(String, Expect), Stop> {
+    let order = ctx.order();
+    let created = ctx.create(trail, &order).await?;
+    let id = created.instance_id.as_str();
+    let expect = match flow {
+        Flow::Renew => {
+            let on = expiry(730);
+            let params = action(
+                &[
+                    ("action", "renewInstance"),
+                    ("instanceId", id),
+                    ("expiredOn", &on),
+                ],
+                ctx,
+            );
+            twice(ctx, trail, "renewInstance", &params).await?;
+            Expect::ExpiredOn(on)
+        }
+        Flow::Upgrade => {
+            let sku = ctx.config.upgrade_sku.clone();
+            let params = action(
+                &[("action", "upgradeInstance"), ("instanceId", id), ("skuId", &sku)],
+                ctx,
+            );
+            twice(ctx, trail, "upgradeInstance", &params).await?;
+            Expect::Sku(sku)
+        }
+        Flow::Expired => {
+            let params = pairs(&[("action", "expiredInstance"), ("instanceId", id)]);
+            twice(ctx, trail, "expiredInstance", &params).await?;
+            Expect::Status("frozen")
+        }
+        Flow::Release => {
+            let params = release(id, ctx);
+            twice(ctx, trail, "releaseInstance", &params).await?;
+            Expect::Status("released")
+        }
+        Flow::RefundRenew => {
+            let bought = order.expired_on.clone();
+            let renewal = action(
+                &[
+                    ("action", "renewInstance"),
+                    ("instanceId", id),
+                    ("expiredOn", &expiry(730)),
+                ],
+                ctx,
+            );
+            ctx.act(trail, "renewInstance", &renewal).await?;
+            let params = pairs(&[
+                ("action", "refundRenewInstance"),
+                ("instanceId", id),
+                ("expiredOn", &bought),
+            ]);
+            twice(ctx, trail, "refundRenewInstance", &params).await?;
+            Expect::ExpiredOn(bought)
+        }
+        Flow::LateRenew => {
+            ctx.act(trail, "releaseInstance", &release(id, ctx)).await?;
+            let params = action(
+                &[
+                    ("action", "renewInstance"),
+                    ("instanceId", id),
+                    ("expiredOn", &expiry(730)),
+                ],
+                ctx,
+            );
+            ctx.act(trail, "renewInstance after the release", &params).await?;
+            Expect::Status("released")
+        }
+        Flow::OrderPay => {
+            let request_id = ctx.digits(32);
+            let params = pairs(&[
+                ("action", "orderPay"),
+                ("requestId", &request_id),
+                ("aliUid", &ctx.config.ali_uid),
+                ("orderBizId", &order.order_biz_id),
+                ("orderId", &order.order_id),
+                ("productCode", &ctx.config.product_code),
+                ("skuId", &ctx.config.sku),
+            ]);
+            twice(ctx, trail, "orderPay", &params).await?;
+            Expect::OnePayment(request_id)
+        }
+    };
+    Ok((created.instance_id, expect))
+}
+
+/// The flow, then the vendor's record through the probe.
+async fn state(ctx: &Ctx, trail: &mut Trail, flow: Flow) -> Result<(), Stop> {
+    if ctx.config.probe.is_none() {
+        return ctx.probe(trail, "").await.map(|_| ());
+    }
+    let (id, expect) = match run(ctx, trail, flow).await {
+        Ok(done) => done,
+        Err(Finding::Failed(why)) => return Err(Finding::NotRun(format!("the action itself failed: {why}"))),
+        Err(other) => return Err(other),
+    };
+    let record = ctx.probe(trail, &id).await?;
+    judge(&record, &expect).map_err(Finding::Failed)
+}
+
+fn judge(record: &Value, expect: &Expect) -> Result<(), String> {
+    let text = |name: &str| record.get(name).and_then(Value::as_str).map(str::to_owned);
+    match expect {
+        Expect::ExpiredOn(on) => match text("expiredOn") {
+            Some(seen) if &seen == on => Ok(()),
+            seen => Err(format!("the vendor records expiredOn {seen:?}, not {on:?}")),
+        },
+        Expect::Sku(sku) => match text("skuId") {
+            Some(seen) if &seen == sku => Ok(()),
+            seen => Err(format!("the vendor records skuId {seen:?}, not {sku:?}")),
+        },
+        Expect::Status(status) => match text("status") {
+            Some(seen) if seen.eq_ignore_ascii_case(status) => Ok(()),
+            seen => Err(format!("the vendor records status {seen:?}, not {status:?}")),
+        },
+        Expect::OnePayment(request_id) => {
+            let payments = record.get("payments").and_then(Value::as_array);
+            let times = payments
+                .into_iter()
+                .flatten()
+                .filter(|p| {
+                    p.as_str() == Some(request_id)
+                        || p.get("requestId").and_then(Value::as_str) == Some(request_id)
+                })
+                .count();
+            if times == 1 {
+                Ok(())
+            } else {
+                Err(format!(
+                    "the vendor records the payment of requestId {request_id} {times} times, not once"
+                ))
+            }
+        }
+    }
+}
+
+/// `list` plus a fresh orderId, as renewInstance and upgradeInstance carry.
+fn action(list: &[(&str, &str)], ctx: &Ctx) -> Vec<(String, String)> {
+    let mut params = pairs(list);
+    params.push(("orderId".into(), ctx.order().order_id));
+    params
+}
+
+fn release(id: &str, ctx: &Ctx) -> Vec<(String, String)> {
+    action(
+        &[
+            ("action", "releaseInstance"),
+            ("instanceId", id),
+            ("isRefund", "false"),
+        ],
+        ctx,
+    )
+}
+
+/// Sends `params` twice: both must answer success.
+async fn twice(ctx: &Ctx, trail: &mut Trail, name: &str, params: &[(String, String)]) -> Result<(), Stop> {
+    ctx.act(trail, name, params).await?;
+    ctx.act(trail, &format!("{name} again (a duplicate)"), params)
+        .await
+}
+
+/// `days` from now as the SPI writes dates.
+fn expiry(days: i64) -> String {
+    protocol::time::spi_format(protocol::clock::wall_now() + chrono::TimeDelta::days(days))
+}
