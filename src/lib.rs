@@ -7,7 +7,8 @@
 //! and reports YAML scenario files (progress through a callback the command supplies), over
 //! [`world`] (simulator + console stub on one clock). The commands share only rooms beneath them
 //! all: [`terminal`] (lines to stdout, the shutdown signal) and [`allow_host`] (the `--allow-host`
-//! flag). The simulator, the console stub and the wire protocol are crates of their own
+//! flag); the libraries share [`xml`] (JUnit text). The simulator, the console stub and the
+//! wire protocol are crates of their own
 //! (`simulator/`, `console-stub/`, `protocol/`). `tests/floors/` holds these floors in a table and
 //! fails on any path that runs up or across them.
 
@@ -22,3 +23,4 @@ pub mod terminal;
 pub mod verify;
 pub mod verify_cmd;
 pub mod world;
+pub mod xml;

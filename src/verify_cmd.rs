@@ -5,7 +5,7 @@
 //! when every selected check passed.
 
 use crate::terminal::say;
-use crate::verify::{self, Config, ConfigFile, Selection};
+use crate::verify::{self, Config, ConfigFile, Marketplace, Selection};
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,6 +31,10 @@ pub struct VerifyArgs {
     /// Report these checks as skipped instead of running them.
     #[arg(long, value_delimiter = ',')]
     pub skip: Vec<String>,
+    /// The probe: a URL with `{instanceId}` in it that answers the vendor's record of that
+    /// instance as JSON (overrides the config's `probe`).
+    #[arg(long, env = "MARKETSIM_PROBE_URL")]
+    pub probe_url: Option<String>,
     /// The longest any one call may take (overrides the config's `budget`).
     #[arg(long, value_parser = protocol::time::parse_duration)]
     pub budget: Option<std::time::Duration>,
@@ -46,6 +50,18 @@ pub struct VerifyArgs {
     /// List the checks and exit.
     #[arg(long)]
     pub list: bool,
+    /// Port of the marketplace's OpenAPI the service may call during the run (0: a free one;
+    /// printed at start).
+    #[arg(long, default_value_t = 0)]
+    pub openapi_port: u16,
+    /// Address the OpenAPI listens on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: String,
+    /// Host name the service reaches the OpenAPI by (default: the bind address).
+    #[arg(long)]
+    pub host: Option<String>,
+    #[command(flatten)]
+    pub hosts: crate::allow_host::AllowHostArgs,
 }
 
 pub async fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
@@ -65,36 +81,70 @@ pub async fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     file.spi_url = args.spi_url.or(file.spi_url);
     file.spi_key = args.spi_key.or(file.spi_key);
     file.budget = args.budget.or(file.budget);
+    if let Some(url) = args.probe_url {
+        file.probe = Some(verify::config::ProbeFile {
+            url: Some(url),
+            command: None,
+        });
+    }
     if file.spi_url.is_none() {
         anyhow::bail!("no SPI URL: give --spi-url (or MARKETSIM_SPI_URL, or spi_url in the config)");
     }
     let config = Config::new(&world, file).map_err(anyhow::Error::msg)?;
-    say(&[format!(
-        "marketsim verify: {} (product {}, SKU {}, budget {} ms a call)",
-        config.spi_url,
-        config.product_code,
-        config.sku,
-        config.budget.as_millis()
-    )]);
+    let listener = tokio::net::TcpListener::bind((args.bind.as_str(), args.openapi_port))
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", args.bind, args.openapi_port))?;
+    let host = args.host.clone().unwrap_or_else(|| args.bind.clone());
+    let serving = args.hosts.config([host.as_str(), args.bind.as_str()]);
+    let vendor = world
+        .vendors
+        .first()
+        .map(|v| v.access_key_id.clone())
+        .unwrap_or_default();
+    let market = Marketplace::start(world, listener, &host, serving, args.seed)
+        .await
+        .map_err(anyhow::Error::msg)?;
+    say(&[
+        format!(
+            "marketsim verify: {} (product {}, SKU {}, budget {} ms a call)",
+            config.spi_url,
+            config.product_code,
+            config.sku,
+            config.budget.as_millis()
+        ),
+        format!(
+            "  OpenAPI       {}   (the vendor's AccessKey {vendor})",
+            market.url
+        ),
+    ]);
     let selection = Selection {
         only: args.only,
         skip: args.skip,
     };
-    let report = verify::run(config, &selection, args.seed, |line| say(&[line.to_owned()]))
-        .await
-        .map_err(anyhow::Error::msg)?;
+    let report = verify::run(config, market, &selection, args.seed, |line| {
+        say(&[line.to_owned()])
+    })
+    .await
+    .map_err(anyhow::Error::msg)?;
     say(&report.summary());
     if let Some(path) = &args.junit {
-        std::fs::write(path, report.junit())
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        write(path, &report.junit())?;
     }
     if let Some(path) = &args.json {
-        std::fs::write(path, report.json())
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        write(path, &report.json())?;
     }
     Ok(if report.passed() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Writes a report, making its folder first.
+fn write(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder)
+            .map_err(|e| anyhow::anyhow!("cannot make {}: {e}", folder.display()))?;
+    }
+    std::fs::write(path, text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
 }

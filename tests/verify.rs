@@ -11,7 +11,8 @@ use axum::response::Response;
 use axum::Router;
 use console_stub::{Console, ConsoleConfig, ConsoleWorld};
 use marketsim::verify::config::ProbeFile;
-use marketsim::verify::{self, report::Status, Config, ConfigFile, Selection};
+use marketsim::verify::report::{Report, Status};
+use marketsim::verify::{self, Config, ConfigFile, Marketplace, Selection};
 use protocol::clock::Clock;
 use protocol::spi::{decode_query, signed_query};
 use rstest::rstest;
@@ -48,9 +49,32 @@ fn config(base: &str, probe: bool) -> Config {
     Config::new(&simulator::World::default_world(), file).unwrap()
 }
 
+/// The default world's marketplace, its OpenAPI on a free port.
+async fn market() -> Marketplace {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let serving = serving::Config {
+        hosts: serving::AllowedHosts::new(["127.0.0.1"]),
+        limits: serving::Limits::default(),
+    };
+    Marketplace::start(
+        simulator::World::default_world(),
+        listener,
+        "127.0.0.1",
+        serving,
+        Some(11),
+    )
+    .await
+    .unwrap()
+}
+
+/// Runs `selection` against the vendor `config` names.
+async fn run(config: Config, selection: &Selection, seed: Option<u64>) -> Result<Report, String> {
+    verify::run(config, market().await, selection, seed, |_| {}).await
+}
+
 /// The names of the checks that did not pass.
 async fn not_passed(config: Config, selection: &Selection) -> BTreeSet<String> {
-    let report = verify::run(config, selection, Some(7), |_| {}).await.unwrap();
+    let report = run(config, selection, Some(7)).await.unwrap();
     report
         .results
         .iter()
@@ -62,7 +86,7 @@ async fn not_passed(config: Config, selection: &Selection) -> BTreeSet<String> {
 #[tokio::test]
 async fn every_check_passes_against_the_console_stub() {
     let base = console_stub(|app| app).await;
-    let report = verify::run(config(&base, true), &Selection::default(), None, |_| {})
+    let report = run(config(&base, true), &Selection::default(), None)
         .await
         .unwrap();
     let failures: Vec<String> = report
@@ -86,7 +110,7 @@ async fn every_check_passes_against_the_console_stub() {
 #[tokio::test]
 async fn without_a_probe_the_state_checks_are_not_run_and_fail_the_suite_unless_skipped() {
     let base = console_stub(|app| app).await;
-    let report = verify::run(config(&base, false), &Selection::default(), Some(1), |_| {})
+    let report = run(config(&base, false), &Selection::default(), Some(1))
         .await
         .unwrap();
     let not_run: Vec<&str> = report
@@ -104,9 +128,7 @@ async fn without_a_probe_the_state_checks_are_not_run_and_fail_the_suite_unless_
         only: Vec::new(),
         skip: vec!["state".into()],
     };
-    let report = verify::run(config(&base, false), &skipping, Some(2), |_| {})
-        .await
-        .unwrap();
+    let report = run(config(&base, false), &skipping, Some(2)).await.unwrap();
     assert!(report.passed());
     assert!(report.results.iter().any(|r| r.status == Status::Skipped));
     assert!(report.junit().contains("<skipped/>"));
@@ -119,9 +141,7 @@ async fn a_selector_that_names_no_check_is_refused() {
         only: vec!["tokn".into()],
         skip: Vec::new(),
     };
-    let refused = verify::run(config(&base, true), &selection, None, |_| {})
-        .await
-        .unwrap_err();
+    let refused = run(config(&base, true), &selection, None).await.unwrap_err();
     assert!(refused.contains("no check is called `tokn`"), "{refused}");
 }
 
@@ -260,7 +280,7 @@ async fn accepted_check(config: Config) -> verify::report::CheckReport {
         only: vec!["token.accepted".into()],
         skip: Vec::new(),
     };
-    let report = verify::run(config, &only, Some(3), |_| {}).await.unwrap();
+    let report = run(config, &only, Some(3)).await.unwrap();
     report.results.into_iter().next().unwrap()
 }
 
@@ -309,14 +329,42 @@ async fn a_sign_in_link_that_redirects_to_itself_is_a_redirect_loop() {
         only: vec!["sso.fresh".into()],
         skip: Vec::new(),
     };
-    let report = verify::run(config(&server.uri(), false), &only, Some(4), |_| {})
-        .await
-        .unwrap();
+    let report = run(config(&server.uri(), false), &only, Some(4)).await.unwrap();
     let check = &report.results[0];
     assert_eq!(check.status, Status::Failed);
     assert!(
         check.message.as_deref().unwrap().contains("redirect loop"),
         "{:?}",
         check.message
+    );
+}
+
+#[tokio::test]
+async fn the_orders_a_run_makes_are_in_the_openapi_for_the_vendors_key() {
+    let market = market().await;
+    let world = simulator::World::default_world();
+    let (vendor, buyer) = (&world.vendors[0], &world.buyers[0]);
+    let order = market
+        .order("cmgj00061912", "cmgj00061912-standard", &buyer.ali_uid)
+        .unwrap();
+    let client =
+        protocol::openapi::client::Client::new(&market.url, &vendor.access_key_id, &vendor.access_key_secret)
+            .unwrap();
+    let seen = client.describe_order_for_isv(&order.order_id).await.unwrap();
+    assert_eq!(
+        seen.order_id.map(|id| id.to_string()),
+        Some(order.order_id.clone())
+    );
+    let sent: Vec<&str> = order.create_params.iter().map(|(k, _)| k.as_str()).collect();
+    assert!(
+        sent.starts_with(&[
+            "action",
+            "aliUid",
+            "orderBizId",
+            "orderId",
+            "productCode",
+            "skuId"
+        ]),
+        "{sent:?}"
     );
 }

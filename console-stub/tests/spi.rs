@@ -169,3 +169,28 @@ async fn a_call_a_web_page_sent_is_refused_and_creates_nothing() {
         console().create_instance("38492017").await
     );
 }
+
+/// `GET /aliyun/probe` for `params` signed with `key`.
+async fn probe(c: &TestConsole, params: &[(&str, &str)], key: &str) -> (StatusCode, serde_json::Value) {
+    let uri = format!("/aliyun/probe?{}", protocol::spi::signed_query(params, key));
+    let page = c.browser().get(&uri).await;
+    (page.status, serde_json::from_str(&page.body).unwrap())
+}
+
+#[tokio::test]
+async fn the_probe_shows_an_instances_record_to_a_caller_with_the_spi_key_only() {
+    let c = console();
+    let id = c.create_instance("38492017").await;
+    let (status, record) = probe(&c, &[("instanceId", &id)], SPI_KEY).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(record["status"], "active");
+    assert_eq!(record["orderBizId"], "38492017");
+    assert_eq!(record["payments"], serde_json::json!([]));
+
+    let (status, refusal) = probe(&c, &[("instanceId", &id)], "not-the-key").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(refusal["code"], "InvalidToken");
+    let (status, refusal) = probe(&c, &[("instanceId", "zc-never")], SPI_KEY).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(refusal["code"], "InstanceNotFound");
+}

@@ -5,6 +5,7 @@
 
 use super::load::PART_SUFFIX;
 use super::runner::{run_file, RunResult};
+use crate::xml::escape;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -153,16 +154,16 @@ pub fn junit(results: &[RunResult]) -> String {
     for r in results {
         out.push_str(&format!(
             "  <testcase name=\"{}\" classname=\"{}\" time=\"{:.3}\"",
-            xml(&r.name),
-            xml(&r.file.display().to_string()),
+            escape(&r.name),
+            escape(&r.file.display().to_string()),
             r.elapsed.as_secs_f64()
         ));
         match &r.failure {
             None => out.push_str("/>\n"),
             Some(d) => out.push_str(&format!(
                 ">\n    <failure message=\"{}\">{}</failure>\n  </testcase>\n",
-                xml(&d.headline()),
-                xml(&d.to_string())
+                escape(&d.headline()),
+                escape(&d.to_string())
             )),
         }
     }
@@ -186,13 +187,6 @@ pub fn json(results: &[RunResult]) -> String {
         })
         .collect();
     serde_json::to_string_pretty(&items).expect("JSON values serialize") + "\n"
-}
-
-fn xml(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

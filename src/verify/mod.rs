@@ -9,11 +9,13 @@
 
 pub mod checks;
 pub mod config;
+pub mod marketplace;
 pub mod report;
 pub mod wire;
 
 use checks::{Check, Ctx, Finding, Trail};
 pub use config::{Config, ConfigFile, Probe};
+pub use marketplace::Marketplace;
 use report::{CheckReport, Report, Status};
 use std::time::{Duration, Instant};
 
@@ -55,10 +57,11 @@ fn matches(check: &str, selector: &str) -> bool {
     check == selector || check.split('.').next() == Some(selector)
 }
 
-/// Runs the selected checks against the vendor `config` names, telling `progress` a line per
-/// check; `seed` fixes the invented ids (default: fresh ones every run).
+/// Runs the selected checks against the vendor `config` names, on `market`, telling `progress` a
+/// line per check; `seed` fixes the invented ids (default: fresh ones every run).
 pub async fn run(
     config: Config,
+    market: Marketplace,
     selection: &Selection,
     seed: Option<u64>,
     progress: impl Fn(&str),
@@ -69,7 +72,7 @@ pub async fn run(
         reset(command, config.budget).await?;
     }
     let seed = seed.unwrap_or_else(fresh_seed);
-    let ctx = Ctx::new(config, seed);
+    let ctx = Ctx::new(config, market, seed);
     let started = Instant::now();
     let mut results = Vec::new();
     for check in all.iter().filter(|c| selection.runs(c)) {

@@ -3,6 +3,7 @@
 //! in the JSON, in the JUnit failure's text, and in the summary.
 
 use super::checks::{Check, Step, Trail};
+use crate::xml::escape;
 use serde::Serialize;
 use std::time::Duration;
 
@@ -155,22 +156,4 @@ fn evidence(trail: &Trail) -> Vec<String> {
             Step::Note { note } => note.clone(),
         })
         .collect()
-}
-
-/// Text made safe inside XML attributes and elements; characters XML 1.0 forbids are dropped.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' | '\t' | '\r' => out.push(c),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
 }

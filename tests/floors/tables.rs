@@ -20,6 +20,7 @@ pub const MARKETSIM: Floors = &[
     ("scenario", 2, "scenario library"),
     ("verify", 2, "verify library"),
     ("world", 1, "world wiring"),
+    ("xml", 1, "XML text"),
 ];
 
 /// `protocol`: the client over the signers over what both signatures share; the clock over time.

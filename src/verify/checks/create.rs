@@ -24,7 +24,7 @@ pub const CHECKS: &[Row] = &[
 
 fn answer<'a>(ctx: &'a Ctx, trail: &'a mut Trail) -> CheckFuture<'a> {
     Box::pin(async move {
-        let created = ctx.create(trail, &ctx.order()).await?;
+        let created = ctx.create(trail, &ctx.order()?).await?;
         let Some(auth_url) = created.auth_url else {
             return Err(Finding::Failed(
                 "the answer has no appInfo.authUrl: the buyer's 免登 link has nowhere to go".into(),
@@ -41,7 +41,7 @@ fn answer<'a>(ctx: &'a Ctx, trail: &'a mut Trail) -> CheckFuture<'a> {
 
 fn idempotent<'a>(ctx: &'a Ctx, trail: &'a mut Trail) -> CheckFuture<'a> {
     Box::pin(async move {
-        let order = ctx.order();
+        let order = ctx.order()?;
         let first = ctx.create(trail, &order).await?;
         let again = ctx.create(trail, &order).await?;
         same(&first.instance_id, &again.instance_id, "called again")
@@ -50,7 +50,7 @@ fn idempotent<'a>(ctx: &'a Ctx, trail: &'a mut Trail) -> CheckFuture<'a> {
 
 fn race<'a>(ctx: &'a Ctx, trail: &'a mut Trail) -> CheckFuture<'a> {
     Box::pin(async move {
-        let order = ctx.order();
+        let order = ctx.order()?;
         let (mut a_trail, mut b_trail) = (super::Trail::default(), super::Trail::default());
         let (a, b) = tokio::join!(ctx.create(&mut a_trail, &order), ctx.create(&mut b_trail, &order));
         trail.steps.extend(a_trail.steps);

@@ -57,7 +57,7 @@ fn bad_token<'a>(ctx: &'a Ctx, trail: &'a mut Trail) -> CheckFuture<'a> {
 
 /// A ready instance and its authUrl (a check of 免登 cannot run without one).
 async fn opened(ctx: &Ctx, trail: &mut Trail) -> Result<(Created, String), Stop> {
-    let created = ctx.create(trail, &ctx.order()).await?;
+    let created = ctx.create(trail, &ctx.order()?).await?;
     match created.auth_url.clone() {
         Some(url) => Ok((created, url)),
         None => Err(Finding::Failed(
@@ -99,7 +99,12 @@ async fn refused_beside_good(
         return Err(Finding::Failed(format!("the link with {what}: {why}")));
     }
     let last = bad.last();
-    if last.is_none_or(|e| e.failure.is_some() || e.status.is_none_or(|s| s >= 400)) {
+    if let Some(why) = last.and_then(|e| e.failure.as_ref()) {
+        return Err(Finding::Failed(format!(
+            "the link with {what} got no answer: {why}"
+        )));
+    }
+    if last.is_none_or(|e| e.status.is_none_or(|s| s >= 400)) {
         return Ok(());
     }
     if path_of(bad.landing()) != path_of(good.landing()) || bad.stopped.is_some() {

@@ -31,14 +31,14 @@ pub const CHECKS: &[Row] = &[
 
 fn accepted<'a>(ctx: &'a Ctx, trail: &'a mut Trail) -> CheckFuture<'a> {
     Box::pin(async move {
-        let order = ctx.order();
+        let order = ctx.order()?;
         ctx.create(trail, &order).await.map(|_| ())
     })
 }
 
 fn wrong_key<'a>(ctx: &'a Ctx, trail: &'a mut Trail) -> CheckFuture<'a> {
     Box::pin(async move {
-        let params = ctx.create_params(&ctx.order());
+        let params = ctx.order()?.create_params;
         let other = format!("{}-not-the-key", ctx.config.spi_key);
         let url = ctx.spi_url(&protocol::spi::signed_query(&params, &other));
         let exchange = ctx
@@ -50,7 +50,7 @@ fn wrong_key<'a>(ctx: &'a Ctx, trail: &'a mut Trail) -> CheckFuture<'a> {
 
 fn missing<'a>(ctx: &'a Ctx, trail: &'a mut Trail) -> CheckFuture<'a> {
     Box::pin(async move {
-        let params = ctx.create_params(&ctx.order());
+        let params = ctx.order()?.create_params;
         let url = ctx.spi_url(&query(&params));
         let exchange = ctx.send(trail, "createInstance without a token", &url).await;
         expect_refused(&exchange, "no token")
@@ -59,7 +59,7 @@ fn missing<'a>(ctx: &'a Ctx, trail: &'a mut Trail) -> CheckFuture<'a> {
 
 fn tampered<'a>(ctx: &'a Ctx, trail: &'a mut Trail) -> CheckFuture<'a> {
     Box::pin(async move {
-        let mut params = ctx.create_params(&ctx.order());
+        let mut params = ctx.order()?.create_params;
         let token = protocol::spi::token(&params, &ctx.config.spi_key);
         for (name, value) in &mut params {
             if name == "aliUid" {
@@ -78,7 +78,7 @@ fn tampered<'a>(ctx: &'a Ctx, trail: &'a mut Trail) -> CheckFuture<'a> {
 fn unknown_param<'a>(ctx: &'a Ctx, trail: &'a mut Trail) -> CheckFuture<'a> {
     Box::pin(async move {
         let extra = ("marketsimNewParam".to_owned(), "covered".to_owned());
-        let mut signed = ctx.create_params(&ctx.order());
+        let mut signed = ctx.order()?.create_params;
         signed.push(extra.clone());
         let exchange = ctx
             .spi(trail, "createInstance with a new parameter, signed", &signed)
@@ -90,7 +90,7 @@ fn unknown_param<'a>(ctx: &'a Ctx, trail: &'a mut Trail) -> CheckFuture<'a> {
                 exchange.summary()
             )));
         }
-        let mut params = ctx.create_params(&ctx.order());
+        let mut params = ctx.order()?.create_params;
         let token = protocol::spi::token(&params, &ctx.config.spi_key);
         params.push(extra);
         params.extend(pairs(&[("token", &token)]));
