@@ -3,7 +3,6 @@
 //! printed as one clear line and a non-zero exit, never a panic.
 
 use crate::serve;
-use crate::terminal::say;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -23,26 +22,7 @@ enum Command {
     /// Run the marketplace and the vendor console stub together, on embedded defaults.
     Sandbox(crate::sandbox::SandboxArgs),
     /// Run scenario files (or every .yaml file in folders): a line per scenario, exit 1 on failure.
-    Run {
-        /// Scenario files or folders.
-        #[arg(required = true)]
-        paths: Vec<std::path::PathBuf>,
-        /// Scenarios run at once, each in its own world (default: the number of cores).
-        #[arg(long)]
-        jobs: Option<usize>,
-        /// Only scenarios whose name or path contains this.
-        #[arg(long)]
-        filter: Option<String>,
-        /// Write a JUnit XML report here (one test case per scenario).
-        #[arg(long)]
-        junit: Option<std::path::PathBuf>,
-        /// Write a JSON report here.
-        #[arg(long)]
-        json: Option<std::path::PathBuf>,
-        /// Write each scenario's transcript into this folder.
-        #[arg(long)]
-        transcripts: Option<std::path::PathBuf>,
-    },
+    Run(crate::run_cmd::RunArgs),
     /// Run the vendor console stub alone, pointed at a marketplace by URL.
     Console(crate::console_cmd::ConsoleArgs),
     /// Benchmarks (release build): `scenario <file>`, `openapi`, `delivery`, `usage`, `lifecycle`;
@@ -84,35 +64,7 @@ pub fn main() -> ExitCode {
             Command::Console(args) => crate::console_cmd::run(args).await,
             Command::Bench(command) => crate::bench::dispatch(command).await,
             Command::Verify(args) => return crate::verify_cmd::run(args).await,
-            Command::Run {
-                paths,
-                jobs,
-                filter,
-                junit,
-                json,
-                transcripts,
-            } => {
-                let files = crate::scenario::report::collect(&paths).map_err(anyhow::Error::msg)?;
-                if files.is_empty() {
-                    anyhow::bail!("no scenario files (.yaml) under {paths:?}");
-                }
-                let jobs = jobs
-                    .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
-                let options = crate::scenario::report::RunOptions {
-                    jobs,
-                    filter,
-                    junit,
-                    json,
-                    transcripts,
-                };
-                if !crate::scenario::report::run_all(&files, &options, |line| say(&[line.to_owned()]))
-                    .await
-                    .map_err(anyhow::Error::msg)?
-                {
-                    return Ok(ExitCode::FAILURE);
-                }
-                Ok(())
-            }
+            Command::Run(args) => return crate::run_cmd::run(args).await,
         }
         .map(|()| ExitCode::SUCCESS)
     });

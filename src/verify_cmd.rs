@@ -4,6 +4,7 @@
 //! check, then each failure with its evidence; `--junit` and `--json` reports; exit code 0 only
 //! when every selected check passed.
 
+use crate::report_file;
 use crate::terminal::say;
 use crate::verify::{self, Config, ConfigFile, Marketplace, Selection};
 use clap::Args;
@@ -128,23 +129,14 @@ pub async fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     .map_err(anyhow::Error::msg)?;
     say(&report.summary());
     if let Some(path) = &args.junit {
-        write(path, &report.junit())?;
+        report_file::write(path, &report.junit()).map_err(anyhow::Error::msg)?;
     }
     if let Some(path) = &args.json {
-        write(path, &report.json())?;
+        report_file::write(path, &report.json()).map_err(anyhow::Error::msg)?;
     }
     Ok(if report.passed() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
-}
-
-/// Writes a report, making its folder first.
-fn write(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
-    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(folder)
-            .map_err(|e| anyhow::anyhow!("cannot make {}: {e}", folder.display()))?;
-    }
-    std::fs::write(path, text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
 }

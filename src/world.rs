@@ -33,6 +33,16 @@ pub struct WorldSetup {
     /// Who answers the marketplace's SPI calls: the console stub over HTTP when None, or a
     /// scenario's scripted vendor.
     pub spi_transport: Option<std::sync::Arc<dyn simulator::spi_client::SpiTransport>>,
+    /// A vendor's own service the marketplace calls instead of the console stub (which still
+    /// runs, unasked).
+    pub vendor_service: Option<VendorService>,
+}
+
+/// A vendor's own SPI endpoint and the key its tokens are made with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VendorService {
+    pub spi_url: String,
+    pub spi_key: String,
 }
 
 impl WorldSetup {
@@ -51,6 +61,7 @@ impl WorldSetup {
             console_host: "localhost".into(),
             allow_hosts: Vec::new(),
             spi_transport: None,
+            vendor_service: None,
         }
     }
 }
@@ -132,13 +143,14 @@ impl RunningWorld {
             bind,
             spi_transport,
             allow_hosts,
+            vendor_service,
             ..
         } = setup;
         if marketplace.vendors.is_empty() {
             anyhow::bail!("the marketplace world has no vendor for the console stub to play");
         }
         let vendor = &mut marketplace.vendors[0];
-        if vendor.spi_key != console.spi_key {
+        if vendor_service.is_none() && vendor.spi_key != console.spi_key {
             anyhow::bail!(
                 "the marketplace's SPI key for {} ({}) differs from the console stub's ({}): tokens would never match",
                 vendor.name,
@@ -146,7 +158,9 @@ impl RunningWorld {
                 console.spi_key
             );
         }
-        agree(&marketplace, &console)?;
+        if vendor_service.is_none() {
+            agree(&marketplace, &console)?;
+        }
         let vendor = &mut marketplace.vendors[0];
         let sim_listener = tokio::net::TcpListener::bind((bind.as_str(), setup.marketplace_port))
             .await
@@ -174,7 +188,13 @@ impl RunningWorld {
             deterministic,
             ..ConsoleConfig::for_world(&console, &console_url, &marketplace_url)
         };
-        vendor.spi_url = format!("{}/aliyun/spi", console_url);
+        match &vendor_service {
+            Some(service) => {
+                vendor.spi_url = service.spi_url.clone();
+                vendor.spi_key = service.spi_key.clone();
+            }
+            None => vendor.spi_url = format!("{}/aliyun/spi", console_url),
+        }
         let options = Options {
             data_dir: data_dir.as_ref().map(|d| d.join("marketplace")),
             clock,

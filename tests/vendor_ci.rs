@@ -1,4 +1,5 @@
-//! docs/examples/github-actions.yml runs: every `marketsim …` line of its steps, run as the
+//! docs/examples/github-actions.yml runs: every `marketsim …` line of its steps (verify, and the
+//! scenarios for any vendor copied where it expects them), run as the
 //! workflow would (the job's environment, a shell, a fresh working folder) against the console
 //! stub standing in for the vendor's service, succeeds and writes the reports it names.
 
@@ -32,6 +33,12 @@ async fn the_example_workflows_marketsim_commands_pass_against_the_console_stub(
     );
 
     let folder = tempfile::tempdir().unwrap();
+    let scenarios = folder.path().join("marketplace-scenarios");
+    std::fs::create_dir(&scenarios).unwrap();
+    for entry in std::fs::read_dir("scenarios/vendor").unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, scenarios.join(path.file_name().unwrap())).unwrap();
+    }
     let binary = std::path::Path::new(env!("CARGO_BIN_EXE_marketsim"));
     let path = format!(
         "{}:{}",
@@ -60,6 +67,15 @@ async fn the_example_workflows_marketsim_commands_pass_against_the_console_stub(
             String::from_utf8_lossy(&out.stderr)
         );
     }
+    assert!(
+        commands.iter().any(|c| c.starts_with("marketsim run ")),
+        "{commands:?}"
+    );
+    let scenarios = std::fs::read_to_string(folder.path().join("reports/scenarios.xml")).unwrap();
+    assert!(
+        scenarios.contains("failures=\"0\"") && !scenarios.contains("<skipped"),
+        "{scenarios}"
+    );
     let junit = std::fs::read_to_string(folder.path().join("reports/verify.xml")).unwrap();
     assert!(
         junit.contains("failures=\"0\"") && junit.contains("<testcase"),

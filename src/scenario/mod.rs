@@ -4,7 +4,8 @@
 //!
 //! [`agent`] is the buyer's browser: it reads server-rendered pages and acts on them by visible
 //! label; [`api`] makes the vendor's and buyers' signed OpenAPI calls and raw requests, and
-//! [`json`] checks their answers; [`scripted`] plays a vendor whose SPI answers the scenario queues; [`transcript`] writes what happened with sites named instead of ports.
+//! [`json`] checks their answers; [`scripted`] plays a vendor whose SPI answers the scenario queues; [`service`] puts a vendor's own
+//! service in the console stub's place (`run --spi-url`); [`transcript`] writes what happened with sites named instead of ports.
 
 pub mod agent;
 pub mod api;
@@ -15,4 +16,5 @@ pub mod model;
 pub mod report;
 pub mod runner;
 pub mod scripted;
+pub mod service;
 pub mod transcript;

@@ -53,8 +53,9 @@ pub struct Given {
     pub clock: Option<String>,
     /// Seed of every id (default: the world's).
     pub seed: Option<u64>,
-    /// Who answers the marketplace's SPI: `console-stub` (default) or `scripted` (answers queued
-    /// with `vendor: { answers: […] }`).
+    /// Who answers the marketplace's SPI: `console-stub` (default), `scripted` (answers queued
+    /// with `vendor: { answers: […] }`), or `any` (the console stub, or the vendor's own service
+    /// `marketsim run --spi-url` names: the scenario clicks no console page).
     pub vendor: Option<String>,
     /// Overrides of the marketplace's world (fixtures/marketplace.yaml), merged into it: maps
     /// key by key, anything else replaced — e.g. `{ settings: { provisioning_delay: 30s } }`.

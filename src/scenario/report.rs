@@ -4,7 +4,9 @@
 //! report format is one function over them.
 
 use super::load::PART_SUFFIX;
-use super::runner::{run_file, RunResult};
+use super::runner::{run_file_against, RunResult};
+use super::service::ServiceUnderTest;
+use crate::report_file;
 use crate::xml::escape;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -21,6 +23,8 @@ pub struct RunOptions {
     pub json: Option<PathBuf>,
     /// Write each scenario's transcript into this folder, as `<file stem>.txt`.
     pub transcripts: Option<PathBuf>,
+    /// A vendor's own service to run the scenarios for any vendor against; the rest are skipped.
+    pub service: Option<ServiceUnderTest>,
 }
 
 /// Every scenario file under `paths` (files as given, folders recursively; parts skipped), sorted.
@@ -56,6 +60,9 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// The progress line for one result.
 pub fn line(result: &RunResult) -> String {
     let ms = result.elapsed.as_millis();
+    if let Some(why) = &result.skipped {
+        return format!("skip  {}: {why}  [{}]", result.name, result.file.display());
+    }
     match (&result.failure, &result.expected_failure) {
         (None, None) => format!("ok    {} ({ms} ms)  [{}]", result.name, result.file.display()),
         (None, Some(d)) => format!(
@@ -84,12 +91,13 @@ pub async fn run_all(
     let mut running = tokio::task::JoinSet::new();
     for (index, file) in selected.iter().cloned().enumerate() {
         let permits = permits.clone();
+        let service = options.service.clone();
         running.spawn(async move {
             let _permit = permits
                 .acquire_owned()
                 .await
                 .expect("the semaphore is never closed");
-            (index, run_file(&file).await)
+            (index, run_file_against(&file, service.as_ref()).await)
         });
     }
     let mut results: Vec<Option<RunResult>> = vec![None; selected.len()];
@@ -99,14 +107,20 @@ pub async fn run_all(
         results[index] = Some(result);
     }
     let results: Vec<RunResult> = results.into_iter().flatten().collect();
-    let passed = results.iter().filter(|r| r.passed()).count();
-    let failed = results.len() - passed;
+    let skipped = results.iter().filter(|r| r.skipped.is_some()).count();
+    let passed = results.iter().filter(|r| r.passed()).count() - skipped;
+    let failed = results.len() - passed - skipped;
+    let skipped_words = if skipped > 0 {
+        format!(", {skipped} skipped")
+    } else {
+        String::new()
+    };
     progress(&format!(
-        "{passed} passed, {failed} failed ({} ms)",
+        "{passed} passed, {failed} failed{skipped_words} ({} ms)",
         started.elapsed().as_millis()
     ));
     if let Some(path) = &options.junit {
-        std::fs::write(path, junit(&results)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        report_file::write(path, &junit(&results))?;
     }
     if let Some(dir) = &options.transcripts {
         std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -122,7 +136,7 @@ pub async fn run_all(
         }
     }
     if let Some(path) = &options.json {
-        std::fs::write(path, json(&results)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        report_file::write(path, &json(&results))?;
     }
     Ok(failed == 0)
 }
@@ -159,6 +173,10 @@ pub fn junit(results: &[RunResult]) -> String {
             r.elapsed.as_secs_f64()
         ));
         match &r.failure {
+            None if r.skipped.is_some() => out.push_str(&format!(
+                ">\n    <skipped message=\"{}\"/>\n  </testcase>\n",
+                escape(r.skipped.as_deref().unwrap_or_default())
+            )),
             None => out.push_str("/>\n"),
             Some(d) => out.push_str(&format!(
                 ">\n    <failure message=\"{}\">{}</failure>\n  </testcase>\n",
@@ -183,6 +201,7 @@ pub fn json(results: &[RunResult]) -> String {
                 "duration_ms": r.elapsed.as_millis() as u64,
                 "failure": r.failure.as_ref().map(|d| d.to_string()),
                 "failed_as_declared": r.expected_failure.as_ref().map(|d| d.headline()),
+                "skipped": r.skipped,
             })
         })
         .collect();

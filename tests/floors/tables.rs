@@ -13,6 +13,7 @@ pub const MARKETSIM: Floors = &[
     ("sandbox", 4, "sandbox command"),
     ("bench", 4, "bench command"),
     ("verify_cmd", 4, "verify command"),
+    ("run_cmd", 4, "run command"),
     // What every command shares, beneath them all.
     ("allow_host", 3, "allow-host flag"),
     ("terminal", 3, "terminal"),
@@ -21,6 +22,7 @@ pub const MARKETSIM: Floors = &[
     ("verify", 2, "verify library"),
     ("world", 1, "world wiring"),
     ("xml", 1, "XML text"),
+    ("report_file", 1, "report files"),
 ];
 
 /// `protocol`: the client over the signers over what both signatures share; the clock over time.

@@ -4,6 +4,7 @@
 use super::error::StepError;
 use super::Run;
 use crate::scenario::model::ClockStep;
+use crate::scenario::service::FOLLOWS_WITHIN;
 use protocol::time::{parse_duration, parse_instant, spi_format};
 
 impl Run {
@@ -23,6 +24,15 @@ impl Run {
         }
         self.transcript
             .note(format!("clock now {}", spi_format(clock.now())));
+        let ahead = (clock.now() - protocol::clock::wall_now())
+            .to_std()
+            .unwrap_or_default();
+        if self.service && ahead > FOLLOWS_WITHIN {
+            self.transcript.note(format!(
+                "the world's clock is {} ahead of the wall clock: a vendor's service lives on the wall clock, and what it checks for freshness (a 免登 link's timeStamp) may now be refused",
+                protocol::time::format_duration(ahead)
+            ));
+        }
         Ok(())
     }
 }

@@ -19,8 +19,10 @@ use thiserror::Error;
 pub enum SetupError {
     #[error("unknown world `{0}`: only `default` exists")]
     UnknownWorld(String),
-    #[error("unknown vendor `{0}`: use console-stub or scripted")]
+    #[error("unknown vendor `{0}`: use console-stub, scripted or any")]
     UnknownVendor(String),
+    #[error("a scenario for any vendor gives no clock: against a vendor's own service the world starts at the wall clock, and times are relative to it")]
+    ClockForAnyVendor,
     /// A default world file could not be merged with the scenario's overrides.
     #[error("{0}")]
     Override(#[from] serde_yaml::Error),
@@ -217,7 +219,7 @@ mod tests {
     #[test]
     fn a_setup_error_points_at_the_scenario_file_without_a_line() {
         let d = SetupError::UnknownVendor("robot".into()).into_diagnostic(Path::new("a.yaml"));
-        assert_eq!(d.message, "unknown vendor `robot`: use console-stub or scripted");
+        assert_eq!(d.message, "unknown vendor `robot`: use console-stub, scripted or any");
         assert_eq!((d.line, d.step), (None, None));
     }
 }

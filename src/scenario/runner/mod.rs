@@ -28,6 +28,7 @@ use super::api::Answer;
 use super::load::{load, substitute, Diagnostic, Loaded, PlannedStep};
 use super::model::Step;
 use super::scripted::ScriptedVendor;
+use super::service::{ServiceUnderTest, ANY_VENDOR};
 use super::transcript::Transcript;
 use crate::world::RunningWorld;
 use error::StepError;
@@ -53,6 +54,8 @@ pub struct RunResult {
     pub expected_failure: Option<Diagnostic>,
     pub transcript: String,
     pub elapsed: Duration,
+    /// Why the scenario was not run (it needs the console stub, and the run has another vendor).
+    pub skipped: Option<String>,
 }
 
 impl RunResult {
@@ -61,8 +64,14 @@ impl RunResult {
     }
 }
 
-/// Loads and runs `file`.
+/// Loads and runs `file` against the console stub (or the vendor it scripts).
 pub async fn run_file(file: &Path) -> RunResult {
+    run_file_against(file, None).await
+}
+
+/// Loads and runs `file`, against `service` when given: a scenario that is not for any vendor is
+/// skipped, with the reason.
+pub async fn run_file_against(file: &Path, service: Option<&ServiceUnderTest>) -> RunResult {
     let started = Instant::now();
     match load(file) {
         Err(d) => RunResult {
@@ -72,15 +81,29 @@ pub async fn run_file(file: &Path) -> RunResult {
             expected_failure: None,
             transcript: d.to_string(),
             elapsed: started.elapsed(),
+            skipped: None,
         },
-        Ok(loaded) => run(loaded, started).await,
+        Ok(loaded) => run(loaded, service, started).await,
     }
 }
 
-async fn run(loaded: Loaded, started: Instant) -> RunResult {
+async fn run(loaded: Loaded, service: Option<&ServiceUnderTest>, started: Instant) -> RunResult {
     let name = loaded.scenario.name.clone();
     let file = loaded.file.clone();
-    let mut state = match Run::start(&loaded).await {
+    if service.is_some() && loaded.scenario.given.vendor.as_deref() != Some(ANY_VENDOR) {
+        return RunResult {
+            file,
+            name,
+            failure: None,
+            expected_failure: None,
+            transcript: String::new(),
+            elapsed: started.elapsed(),
+            skipped: Some(format!(
+                "it needs the console stub (its given: does not say vendor: {ANY_VENDOR})"
+            )),
+        };
+    }
+    let mut state = match Run::start(&loaded, service).await {
         Ok(s) => s,
         Err(e) => {
             let failure = e.into_diagnostic(&file);
@@ -92,6 +115,7 @@ async fn run(loaded: Loaded, started: Instant) -> RunResult {
                 failure: Some(failure),
                 expected_failure: None,
                 elapsed: started.elapsed(),
+                skipped: None,
             };
         }
     };
@@ -112,6 +136,7 @@ async fn run(loaded: Loaded, started: Instant) -> RunResult {
         expected_failure,
         transcript,
         elapsed: started.elapsed(),
+        skipped: None,
     }
 }
 
@@ -168,6 +193,8 @@ struct Run {
     account: Option<String>,
     /// The scripted vendor, when the scenario asked for one.
     scripted: Option<Arc<ScriptedVendor>>,
+    /// A vendor's own service plays the vendor: the clock must stay where it can follow.
+    service: bool,
 }
 
 impl Run {
