@@ -10,12 +10,11 @@ use super::success;
 use crate::openapi::call::Call;
 use crate::openapi::error::{ApiError, ErrorCode};
 use crate::state::Simulator;
-use crate::store::bills::LineKind;
+use crate::store::bills::{BillLine, LineKind};
 use crate::store::orders::Order;
 use crate::world::Charge;
 use chrono::{DateTime, SecondsFormat};
 use protocol::time::epoch_millis;
-use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -124,79 +123,69 @@ fn subscription_type(sim: &Simulator, product_code: &str, sku_id: &str) -> &'sta
     }
 }
 
-fn listed(
-    sim: &Simulator,
-    id: String,
-    related: String,
-    kind: &'static str,
-    o: &Order,
-    at: i64,
-    amount: Decimal,
-) -> Listed {
-    let amount = format!("{amount:.2}");
-    Listed {
-        at,
-        order: QueryOrdersResponseBodyDataOrderListOrder {
-            order_id: id,
-            related_order_id: related,
-            order_type: kind,
-            subscription_type: subscription_type(sim, &o.product_code, &o.sku_id),
-            product_code: o.product_code.clone(),
-            commodity_code: o.product_code.clone(),
-            product_type: "",
-            create_time: utc(at),
-            payment_time: utc(at),
-            payment_status: if o.pay_status == "PAID" { "Paid" } else { "Unpaid" },
-            currency: "CNY",
-            payment_currency: "CNY",
-            pretax_gross_amount: amount.clone(),
-            pretax_amount: amount.clone(),
-            pretax_amount_local: amount.clone(),
-            after_tax_amount: amount,
-            tax: "0.00",
-        },
+impl Listed {
+    /// `o` as listed: its own id, type and price, placed when it was.
+    fn order(sim: &Simulator, o: &Order) -> Listed {
+        let order_type = match o.order_type.as_str() {
+            "RENEW" => "Renew",
+            "UPGRADE" => "Upgrade",
+            _ => "New",
+        };
+        let amount = format!("{:.2}", o.price);
+        Listed {
+            at: o.created_at,
+            order: QueryOrdersResponseBodyDataOrderListOrder {
+                order_id: o.order_id.clone(),
+                related_order_id: String::new(),
+                order_type,
+                subscription_type: subscription_type(sim, &o.product_code, &o.sku_id),
+                product_code: o.product_code.clone(),
+                commodity_code: o.product_code.clone(),
+                product_type: "",
+                create_time: utc(o.created_at),
+                payment_time: utc(o.created_at),
+                payment_status: if o.pay_status == "PAID" { "Paid" } else { "Unpaid" },
+                currency: "CNY",
+                payment_currency: "CNY",
+                pretax_gross_amount: amount.clone(),
+                pretax_amount: amount.clone(),
+                pretax_amount_local: amount.clone(),
+                after_tax_amount: amount,
+                tax: "0.00",
+            },
+        }
+    }
+
+    /// The refund `line` of `refunded`, as an order of its own.
+    fn refund(sim: &Simulator, refunded: &Order, line: &BillLine) -> Listed {
+        let mut listed = Listed::order(sim, refunded);
+        let amount = format!("{:.2}", line.amount);
+        let o = &mut listed.order;
+        o.order_id = line.id.to_string();
+        o.related_order_id.clone_from(&refunded.order_id);
+        o.order_type = "Refund";
+        o.create_time = utc(line.billed_at);
+        o.payment_time = utc(line.billed_at);
+        o.pretax_gross_amount.clone_from(&amount);
+        o.pretax_amount.clone_from(&amount);
+        o.pretax_amount_local.clone_from(&amount);
+        o.after_tax_amount = amount;
+        listed.at = line.billed_at;
+        listed
     }
 }
 
 /// Every order of `ali_uid` and every refund of one, oldest first.
 fn orders_and_refunds(sim: &Simulator, ali_uid: &str) -> Result<Vec<Listed>, ApiError> {
     let orders = sim.store().orders_of_buyer(ali_uid)?;
-    let mut all: Vec<Listed> = orders
-        .iter()
-        .map(|o| {
-            let kind = match o.order_type.as_str() {
-                "RENEW" => "Renew",
-                "UPGRADE" => "Upgrade",
-                _ => "New",
-            };
-            listed(
-                sim,
-                o.order_id.clone(),
-                String::new(),
-                kind,
-                o,
-                o.created_at,
-                o.price,
-            )
-        })
-        .collect();
+    let mut all: Vec<Listed> = orders.iter().map(|o| Listed::order(sim, o)).collect();
     for line in sim.store().bill_lines_of_kind(ali_uid, LineKind::Refund)? {
-        let Some(refunded) = orders
+        if let Some(refunded) = orders
             .iter()
-            .find(|o| Some(&o.order_id) == line.order_id.as_ref())
-        else {
-            continue;
-        };
-        let id = line.id.to_string();
-        all.push(listed(
-            sim,
-            id,
-            refunded.order_id.clone(),
-            "Refund",
-            refunded,
-            line.billed_at,
-            line.amount,
-        ));
+            .find(|o| line.order_id.as_ref() == Some(&o.order_id))
+        {
+            all.push(Listed::refund(sim, refunded, &line));
+        }
     }
     all.sort_by_key(|l| l.at);
     Ok(all)
