@@ -1,13 +1,15 @@
 //! The Billing OpenAPI's QueryOrders through the whole app: the buyer's orders — a pay-as-you-go
-//! purchase, a subscription and its refund, an order of its own — in a range of creation times
-//! (the last hour when none is given), oldest first, to the fen, paged and filtered, another
-//! buyer's never listed, and every bad parameter answered with its code.
+//! purchase, a subscription and its refund, an order of its own, a renewal and an upgrade — in a
+//! range of creation times (the last hour when none is given), oldest first, to the fen, paged and
+//! filtered, another buyer's never listed, and every bad parameter answered with its code.
 
 mod common;
 
-use common::bss::{billed_world, bss, data, instances, refusal, PRODUCT, VERSION};
+use common::bss::{advance_to, billed_world, bss, data, instances, refusal, PRODUCT, TEN_AM, VERSION};
 use common::openapi::http;
-use common::simulator;
+use common::{simulator, world_with_vendor};
+use marketsim_simulator::lifecycle::Choice;
+use marketsim_simulator::store::orders::Extras;
 use marketsim_simulator::World;
 use protocol::openapi::v1;
 use serde_json::{json, Value};
@@ -207,4 +209,59 @@ async fn bad_parameters_get_their_codes() {
             answer.body
         );
     }
+}
+
+#[tokio::test]
+async fn renewals_and_upgrades_are_listed_by_their_types_and_billed_on_their_instance() {
+    let vendor = Vendor::taking_everything("zc-1", "http://vendor/sso").await;
+    let sim = simulator(world_with_vendor(&vendor.spi_url()));
+    let buyer = sim.world().buyer("buyer-2").unwrap().clone();
+    let choice = Choice {
+        months: Some(1),
+        extras: Extras::new(),
+    };
+    let bought = sim
+        .open_service(&buyer, PRODUCT, "cmgj00061912-standard", &choice)
+        .unwrap();
+    advance_to(&sim, TEN_AM + 300).await;
+    let renewal = sim.renew(&bought.instance_id, 1, |_, _| Ok(())).unwrap();
+    let upgrade = sim
+        .upgrade(
+            &bought.instance_id,
+            "cmgj00061912-dedicated",
+            &Extras::from([("Count".to_owned(), 2)]),
+            |_, _| Ok(()),
+        )
+        .unwrap();
+    let d = query(&sim, "buyer-2", &[]).await;
+    let fen = |price: rust_decimal::Decimal| format!("{price:.2}");
+    assert_eq!(
+        orders(&d),
+        [
+            ("New".into(), "Subscription".into(), "299.00".into()),
+            ("Renew".into(), "Subscription".into(), fen(renewal.price)),
+            ("Upgrade".into(), "Subscription".into(), fen(upgrade.price)),
+        ]
+    );
+    assert_eq!(d["OrderList"]["Order"][2]["CreateTime"], "2023-08-15T02:05:00Z");
+    // One instance, one row of orders: the three prices summed.
+    let bill = data(
+        &bss(
+            &sim,
+            Some("buyer-2"),
+            "QueryInstanceBill",
+            &[("BillingCycle", "2023-08")],
+        )
+        .await,
+    );
+    let total = rust_decimal::Decimal::from(299) + renewal.price + upgrade.price;
+    assert_eq!(bill["TotalCount"], 1);
+    assert_eq!(bill["Items"]["Item"][0]["InstanceID"], json!(bought.instance_id));
+    assert_eq!(
+        format!(
+            "{:.2}",
+            bill["Items"]["Item"][0]["PretaxAmount"].as_f64().unwrap()
+        ),
+        fen(total)
+    );
 }

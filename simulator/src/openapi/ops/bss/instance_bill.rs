@@ -248,3 +248,64 @@ impl InstanceBillItem {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(window: Option<(i64, i64)>, billed_at: i64) -> BillLine {
+        BillLine {
+            id: 1,
+            ali_uid: "1763420985012345".into(),
+            month: "2023-08".into(),
+            kind: LineKind::PayAsYouGo,
+            product_code: "cmgj00061912".into(),
+            instance_id: "1".into(),
+            sku_id: "cmgj00061912-payg".into(),
+            order_id: None,
+            item: "计算".into(),
+            metering_key: Some("Period".into()),
+            metering_assit: None,
+            window,
+            usage: None,
+            unit_price: None,
+            amount: Decimal::ZERO,
+            records: 1,
+            duplicates: 0,
+            billed_at,
+        }
+    }
+
+    #[test]
+    fn a_line_falls_on_the_shanghai_day_its_usage_began_or_it_was_made() {
+        // 2023-08-15 23:00–24:00 +08:00, billed at 01:00 on the 16th: the 15th's.
+        let late = 1_692_111_600;
+        assert_eq!(
+            day_of(&line(Some((late, late + 3600)), (late + 7200) * 1000)),
+            "2023-08-15"
+        );
+        // 2023-08-16 00:00 +08:00 is still the 15th in UTC: the 16th's.
+        assert_eq!(day_of(&line(Some((late + 3600, late + 7200)), 0)), "2023-08-16");
+        // An order made at 2023-08-15 23:30 +08:00: the 15th's.
+        assert_eq!(day_of(&line(None, (late + 1800) * 1000)), "2023-08-15");
+    }
+
+    #[test]
+    fn rows_sum_their_lines_and_count_each_bill_window_once() {
+        let mut first = line(Some((0, 3600)), 0);
+        first.amount = Decimal::new(180, 2);
+        first.usage = Some(Decimal::new(15, 1));
+        let mut second = line(Some((0, 3600)), 0);
+        second.amount = Decimal::new(1, 2);
+        second.sku_id = "cmgj00061912-payg-enterprise".into();
+        let mut row = Row::of(&first, false);
+        assert!(row.holds(&second, None));
+        row.add(&second);
+        assert_eq!(
+            (row.amount, row.service_seconds()),
+            (Decimal::new(181, 2), Some(3600))
+        );
+        assert_eq!(row.sku_id, "cmgj00061912-payg-enterprise");
+        assert!(!Row::of(&first, true).holds(&second, Some("存储")));
+    }
+}
