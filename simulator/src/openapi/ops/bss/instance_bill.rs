@@ -14,7 +14,7 @@ use crate::store::bills::{BillLine, LineKind};
 use crate::world::Buyer;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// What an instance bill request asks for, read from its parameters.
 pub struct Request<'p> {
@@ -66,13 +66,23 @@ impl<'p> Request<'p> {
     ) -> Result<Vec<Row>, ApiError> {
         let lines = call.sim.store().bill_lines(&buyer.ali_uid, &self.month)?;
         let mut rows: Vec<Row> = Vec::new();
+        // Where each row is in `rows`, by what makes a line one of its.
+        let mut index: HashMap<(&str, &str, &str, Option<&str>), usize> = HashMap::new();
         for line in lines.iter().filter(|l| {
             self.filter.admits(l) && admits(l) && self.day.as_ref().is_none_or(|d| day_of(l) == *d)
         }) {
-            let item = self.per_item.then_some(line.item.as_str());
-            match rows.iter_mut().find(|r| r.holds(line, item)) {
-                Some(row) => row.add(line),
-                None => rows.push(Row::of(line, self.per_item)),
+            let key = (
+                line.instance_id.as_str(),
+                line.product_code.as_str(),
+                line.kind.code(),
+                self.per_item.then_some(line.item.as_str()),
+            );
+            match index.get(&key) {
+                Some(&at) => rows[at].add(line),
+                None => {
+                    index.insert(key, rows.len());
+                    rows.push(Row::of(line, self.per_item));
+                }
             }
         }
         rows.retain(|r| !(self.hide_zero && r.amount.is_zero()));
@@ -121,13 +131,6 @@ impl Row {
         };
         row.add(line);
         row
-    }
-
-    fn holds(&self, line: &BillLine, item: Option<&str>) -> bool {
-        self.instance_id == line.instance_id
-            && self.product_code == line.product_code
-            && self.kind == line.kind
-            && self.item.as_deref() == item
     }
 
     fn add(&mut self, line: &BillLine) {
@@ -299,13 +302,11 @@ mod tests {
         second.amount = Decimal::new(1, 2);
         second.sku_id = "cmgj00061912-payg-enterprise".into();
         let mut row = Row::of(&first, false);
-        assert!(row.holds(&second, None));
         row.add(&second);
         assert_eq!(
             (row.amount, row.service_seconds()),
             (Decimal::new(181, 2), Some(3600))
         );
         assert_eq!(row.sku_id, "cmgj00061912-payg-enterprise");
-        assert!(!Row::of(&first, true).holds(&second, Some("存储")));
     }
 }
