@@ -1,7 +1,9 @@
 //! The scenario's API steps: OpenAPI calls signed like the official SDK (V3, with the parameters
 //! in the query or the form body and over GET or POST as the SDK sends each operation), and raw
-//! HTTP requests. Each gives an [`Answer`] for expectations and captures.
+//! HTTP requests. Each gives an [`Answer`] for expectations and captures. A call names the API it
+//! is of by the version it signs ([`version`]).
 
+use super::model::Api;
 use protocol::openapi::client::{Client, ClientError};
 use serde_json::Value;
 use thiserror::Error;
@@ -40,6 +42,14 @@ pub fn placement(action: &str) -> (&'static str, bool) {
     }
 }
 
+/// The version a call of `api` signs.
+pub fn version(api: Api) -> &'static str {
+    match api {
+        Api::Market => protocol::openapi::VERSION,
+        Api::Bss => "2017-12-14",
+    }
+}
+
 /// Keys to sign with.
 pub struct Keys {
     pub access_key_id: String,
@@ -47,14 +57,17 @@ pub struct Keys {
     pub security_token: Option<String>,
 }
 
-/// Calls `action` on the marketplace at `base_url`.
+/// Calls `action` of `api` on the marketplace at `base_url`.
 pub async fn call(
     base_url: &str,
     keys: &Keys,
+    api: Api,
     action: &str,
     params: &[(String, String)],
 ) -> Result<Answer, ApiError> {
-    let mut client = Client::new(base_url, &keys.access_key_id, &keys.secret).map_err(ApiError::Client)?;
+    let mut client = Client::new(base_url, &keys.access_key_id, &keys.secret)
+        .map_err(ApiError::Client)?
+        .with_version(version(api));
     if let Some(token) = &keys.security_token {
         client = client.with_security_token(token);
     }

@@ -133,6 +133,20 @@ pub struct BuyerStep {
     pub params: BTreeMap<String, serde_yaml::Value>,
     /// Whose AccessKey signs `call` (default: the account of the last `sign_in`).
     pub account: Option<String>,
+    /// The API `call` is of: `market` (the default) or `bss`.
+    #[serde(default)]
+    pub api: Api,
+}
+
+/// An API the marketplace answers on its OpenAPI port, told apart by the version a call signs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Api {
+    /// The Market OpenAPI (2015-11-01).
+    #[default]
+    Market,
+    /// The Billing OpenAPI (BssOpenApi, 2017-12-14).
+    Bss,
 }
 
 /// What the vendor does: an OpenAPI call, or a raw HTTP request.

@@ -230,6 +230,18 @@ impl Store {
         Ok(lines)
     }
 
+    /// A buyer's bill lines of one kind in every month, in the order they were made.
+    pub fn bill_lines_of_kind(&self, ali_uid: &str, kind: LineKind) -> Result<Vec<BillLine>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {LINE_COLUMNS} FROM bill_lines WHERE ali_uid = ?1 AND kind = ?2 ORDER BY id"
+        ))?;
+        let lines = stmt
+            .query_map([ali_uid, kind.code()], line_from_row)?
+            .collect::<Result<_, _>>()?;
+        Ok(lines)
+    }
+
     /// Every line of every buyer from `after` (a line id) on, at most `limit`, in the order made.
     pub fn all_bill_lines(&self, after: i64, limit: usize) -> Result<Vec<BillLine>, StoreError> {
         let conn = self.conn();

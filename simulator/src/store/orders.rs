@@ -245,6 +245,17 @@ impl Store {
         Ok(rows)
     }
 
+    /// A buyer's orders, in the order they were placed.
+    pub fn orders_of_buyer(&self, ali_uid: &str) -> Result<Vec<Order>, StoreError> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare_cached("SELECT * FROM orders WHERE ali_uid = ?1 ORDER BY created_at, rowid")?;
+        let rows = stmt
+            .query_map([ali_uid], order_from_row)?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
     /// Whether an id is taken by an order or an instance (ids are random; collisions are re-drawn).
     pub fn id_taken(&self, id: &str) -> Result<bool, StoreError> {
         let n: i64 = self

@@ -3,6 +3,7 @@
 //! read, requests signed and the vendor played by `testkit`; what is here knows the marketplace.
 #![allow(dead_code, unused_imports)]
 
+pub mod bss;
 pub mod openapi;
 
 use axum::http::StatusCode;

@@ -66,7 +66,7 @@ impl Run {
                 secret: buyer.access_key_secret,
                 security_token: None,
             };
-            self.call(&keys, action, &b.params).await?;
+            self.call(&keys, b.api, action, &b.params).await?;
         }
         Ok(())
     }

@@ -2,7 +2,7 @@
 //! `clock advance 3m`, `vendor call PushMeteringData Metering=[…]` (long parameters cut).
 
 use crate::scenario::json::param_text;
-use crate::scenario::model::{BuyerStep, ClockStep, Step, VendorStep};
+use crate::scenario::model::{Api, BuyerStep, ClockStep, Step, VendorStep};
 use std::collections::BTreeMap;
 
 /// The transcript's line for `step`, after its variables are filled in.
@@ -52,7 +52,8 @@ fn buyer(b: &BuyerStep) -> String {
         parts.push("in nav".into());
     }
     if let Some(v) = &b.call {
-        parts.push(format!("call {v}{}", params_text(&b.params)));
+        let api = if b.api == Api::Bss { "bss " } else { "" };
+        parts.push(format!("call {api}{v}{}", params_text(&b.params)));
     }
     format!("buyer {}", parts.join(", "))
 }

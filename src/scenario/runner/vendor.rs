@@ -6,7 +6,7 @@ use super::error::StepError;
 use super::Run;
 use crate::scenario::api;
 use crate::scenario::api::Keys;
-use crate::scenario::model::{HttpStep, VendorStep};
+use crate::scenario::model::{Api, HttpStep, VendorStep};
 
 impl Run {
     pub(super) async fn vendor(&mut self, v: &VendorStep) -> Result<(), StepError> {
@@ -41,7 +41,7 @@ impl Run {
                     security_token: None,
                 }
             };
-            self.call(&keys, action, &v.params).await?;
+            self.call(&keys, Api::Market, action, &v.params).await?;
         }
         if let Some(http) = &v.http {
             self.http(http, &vendor.spi_key).await?;

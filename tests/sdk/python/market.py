@@ -5,11 +5,14 @@ answer goes through (the SDK's model reads every field the marketplace sent, wit
 from __future__ import annotations
 
 import datetime as dt
+import http.cookiejar
 import json
 import os
 import pathlib
+import re
 import time
 import typing
+import urllib.parse
 import urllib.request
 
 import yaml
@@ -233,3 +236,25 @@ def wait_opened(api: Api, instance_id: int, within: float = 15.0) -> market_mode
         if body.status == "OPENED" or time.monotonic() > deadline:
             return body
         time.sleep(0.25)
+
+
+def refund(login: str, instance_id: str) -> None:
+    """退订 through the buyer's pages, as a person would: sign in as `login`, open the instance's
+    refund dialog and confirm it (each form with the page's CSRF token)."""
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+    def csrf_of(path: str) -> str:
+        with browser.open(marketplace_url() + path, timeout=10) as page:
+            found = re.search(r'name="csrf" value="([^"]+)"', page.read().decode())
+        assert found, f"{path} has no form"
+        return found.group(1)
+
+    def post(path: str, fields: dict) -> None:
+        body = urllib.parse.urlencode(fields).encode()
+        with browser.open(marketplace_url() + path, data=body, timeout=10) as answer:
+            assert answer.status == 200, answer.status
+
+    post("/signin", {"csrf": csrf_of("/signin"), "login": login, "password": BUYERS[login]["password"]})
+    path = f"/console/services/{instance_id}/refund"
+    post(path, {"csrf": csrf_of(path)})

@@ -8,6 +8,8 @@
 //! [`Client::call`] takes any action; [`Client::describe_instance_for_isv`],
 //! [`Client::describe_order_for_isv`] and [`Client::push_metering_data`] are typed, and
 //! [`Client::push_metering_text`] sends a `Metering` text kept from an earlier attempt.
+//! [`Client::with_version`] reaches another API the endpoint answers by version (the Billing
+//! OpenAPI).
 //!
 //! Rooms: this file builds, signs and sends a call; `error` is [`ClientError`], what a failed call
 //! says; `models` holds the typed answers and records, with the SDK models' field names.
@@ -49,6 +51,8 @@ pub struct Client {
     /// The `host` header: the endpoint's authority as given.
     host: String,
     credentials: Credentials,
+    /// The API version every request names: the Market OpenAPI's unless told otherwise.
+    version: String,
     dates: DateSource,
     nonces: NonceSource,
     user_agent: String,
@@ -90,6 +94,7 @@ impl Client {
             base,
             host,
             credentials: Credentials::new(access_key_id, secret),
+            version: super::VERSION.to_owned(),
             dates: Arc::new(crate::clock::wall_now),
             nonces: Arc::new(random_nonce),
             user_agent: format!("marketsim/{} TeaDSL/2", env!("CARGO_PKG_VERSION")),
@@ -99,6 +104,13 @@ impl Client {
     /// Signs as STS credentials with `token`.
     pub fn with_security_token(mut self, token: &str) -> Client {
         self.credentials.security_token = Some(token.to_owned());
+        self
+    }
+
+    /// Names `version` in every request (`x-acs-version`): another API on the same endpoint, such
+    /// as the Billing OpenAPI's `2017-12-14`.
+    pub fn with_version(mut self, version: &str) -> Client {
+        version.clone_into(&mut self.version);
         self
     }
 
@@ -135,7 +147,7 @@ impl Client {
                 method,
                 host: &self.host,
                 action,
-                version: super::VERSION,
+                version: &self.version,
                 query,
                 form,
                 headers: &[("user-agent", self.user_agent.as_str())],

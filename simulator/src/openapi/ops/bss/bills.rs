@@ -3,19 +3,14 @@
 //! `IsHideZeroCharge`, a page at a time (`PageNum` from 1, `PageSize` 1 to 300, 20 when not given).
 //! A page past the end is empty; `TotalCount` counts every line the filters admit.
 
-use super::cycle::{billing_cycle, Filter};
-use super::{subscription_type, success, Amounts};
+use super::cycle::{billing_cycle, date, page_of, paging, Filter};
+use super::{subscription_type, success, BillAmounts};
 use crate::openapi::call::Call;
-use crate::openapi::error::{ApiError, ErrorCode};
+use crate::openapi::error::ApiError;
 use crate::store::bills::BillLine;
 use crate::world::Buyer;
-use protocol::time::spi_format;
 use serde::Serialize;
 use serde_json::Value;
-
-/// The largest page the operation answers, and the page it answers when not told.
-pub const MAX_PAGE_SIZE: i64 = 300;
-pub const DEFAULT_PAGE_SIZE: i64 = 20;
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -58,24 +53,7 @@ struct QueryBillResponseBodyDataItemsItem {
     usage_end_time: String,
     payment_time: String,
     #[serde(flatten)]
-    amounts: Amounts,
-}
-
-/// `PageNum` and `PageSize`: `InvalidPageNum` below 1, `InvalidPageSize` outside 1 to 300.
-fn paging(call: &Call<'_>) -> Result<(i64, i64), ApiError> {
-    let page = call.params.int("PageNum")?.unwrap_or(1);
-    if page < 1 {
-        return Err(ErrorCode::Invalid("PageNum".into()).into());
-    }
-    let size = call.params.int("PageSize")?.unwrap_or(DEFAULT_PAGE_SIZE);
-    if !(1..=MAX_PAGE_SIZE).contains(&size) {
-        return Err(ErrorCode::Invalid("PageSize".into()).into());
-    }
-    Ok((page, size))
-}
-
-fn date(ms: i64) -> String {
-    spi_format(chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default())
+    amounts: BillAmounts,
 }
 
 fn item_of(call: &Call<'_>, buyer: &Buyer, line: &BillLine) -> QueryBillResponseBodyDataItemsItem {
@@ -104,7 +82,7 @@ fn item_of(call: &Call<'_>, buyer: &Buyer, line: &BillLine) -> QueryBillResponse
         usage_start_time: start,
         usage_end_time: end,
         payment_time: date(line.billed_at),
-        amounts: Amounts::paid(line.amount),
+        amounts: BillAmounts::paid(line.amount),
     }
 }
 
@@ -119,11 +97,7 @@ pub fn query_bill(call: &Call<'_>) -> Result<Value, ApiError> {
         .iter()
         .filter(|l| filter.admits(l) && !(hide_zero && l.amount.is_zero()))
         .collect();
-    let skip = usize::try_from((page - 1).saturating_mul(size)).unwrap_or(usize::MAX);
-    let item = admitted
-        .iter()
-        .skip(skip)
-        .take(size as usize)
+    let item = page_of(&admitted, page, size)
         .map(|l| item_of(call, buyer, l))
         .collect();
     Ok(success(QueryBillResponseBodyData {

@@ -3,7 +3,7 @@
 //! narrow it. Every amount is the lines' sum: nothing is discounted, taxed or owed.
 
 use super::cycle::{billing_cycle, Filter};
-use super::{subscription_type, success, Amounts};
+use super::{subscription_type, success, BillAmounts};
 use crate::openapi::call::Call;
 use crate::openapi::error::ApiError;
 use rust_decimal::Decimal;
@@ -42,7 +42,7 @@ struct QueryBillOverviewResponseBodyDataItemsItem {
     subscription_type: &'static str,
     item: &'static str,
     #[serde(flatten)]
-    amounts: Amounts,
+    amounts: BillAmounts,
 }
 
 pub fn query_bill_overview(call: &Call<'_>) -> Result<Value, ApiError> {
@@ -73,7 +73,7 @@ pub fn query_bill_overview(call: &Call<'_>) -> Result<Value, ApiError> {
                 pip_code: product.to_owned(),
                 subscription_type: subscription,
                 item: kind,
-                amounts: Amounts::paid(sum),
+                amounts: BillAmounts::paid(sum),
             },
         )
         .collect();
