@@ -265,6 +265,9 @@ pub struct Expect {
     pub path: Option<String>,
     /// The current page's HTTP status.
     pub status: Option<u16>,
+    /// The browser holds a cookie of the current page's site (`true`: a session was set there),
+    /// or none (`false`).
+    pub cookie: Option<bool>,
     pub spi: Option<ExpectSpi>,
     /// The last API call's (or raw request's) HTTP status.
     pub answer_status: Option<u16>,

@@ -208,6 +208,11 @@ impl Agent {
         std::mem::take(&mut self.exchanges)
     }
 
+    /// Whether the agent holds any cookie it would send to `url` (a site's session, say).
+    pub fn has_cookies_for(&self, url: &Url) -> bool {
+        self.cookies.header(url).is_some()
+    }
+
     /// The value of the cookie `name` the agent would send to `url`.
     pub fn cookie(&self, url: &Url, name: &str) -> Option<&str> {
         self.cookies.get(url, name)

@@ -103,6 +103,8 @@ pub enum StepError {
     WrongSite { site: String, here: String },
     #[error("expected path {path}, but the page is {here}")]
     WrongPath { path: String, here: String },
+    #[error("expected the browser to hold {} cookie of {here}", if *wanted { "a" } else { "no" })]
+    Cookie { wanted: bool, here: String },
     #[error("expected status {expected}, got {actual} at {here}")]
     WrongPageStatus {
         expected: u16,
@@ -219,7 +221,10 @@ mod tests {
     #[test]
     fn a_setup_error_points_at_the_scenario_file_without_a_line() {
         let d = SetupError::UnknownVendor("robot".into()).into_diagnostic(Path::new("a.yaml"));
-        assert_eq!(d.message, "unknown vendor `robot`: use console-stub, scripted or any");
+        assert_eq!(
+            d.message,
+            "unknown vendor `robot`: use console-stub, scripted or any"
+        );
         assert_eq!((d.line, d.step), (None, None));
     }
 }

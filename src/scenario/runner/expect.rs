@@ -24,7 +24,8 @@ impl Run {
             || e.page_lacks.is_some()
             || e.site.is_some()
             || e.path.is_some()
-            || e.status.is_some();
+            || e.status.is_some()
+            || e.cookie.is_some();
         if !about_page {
             return Ok(());
         }
@@ -65,6 +66,11 @@ impl Run {
                     path: path.clone(),
                     here,
                 });
+            }
+        }
+        if let Some(wanted) = e.cookie {
+            if self.agent.has_cookies_for(page.url()) != wanted {
+                return Err(StepError::Cookie { wanted, here });
             }
         }
         if let Some(status) = e.status {
