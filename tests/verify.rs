@@ -368,3 +368,26 @@ async fn the_orders_a_run_makes_are_in_the_openapi_for_the_vendors_key() {
         "{sent:?}"
     );
 }
+
+#[tokio::test]
+async fn an_instance_the_vendor_opened_is_opened_in_the_marketplace_with_the_vendors_id() {
+    let market = market().await;
+    let buyer = simulator::World::default_world().buyers[0].ali_uid.clone();
+    let order = market
+        .order("cmgj00061912", "cmgj00061912-standard", &buyer)
+        .unwrap();
+    assert_eq!(market.status(&order.order_biz_id).as_deref(), Some("OPENING"));
+    market.answered(
+        &order.order_biz_id,
+        r#"{"instanceId":"zc-opened","appInfo":{"authUrl":"http://x/sso"}}"#,
+    );
+    let mut status = None;
+    for _ in 0..50 {
+        status = market.status(&order.order_biz_id);
+        if status.as_deref() == Some("OPENED") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(status.as_deref(), Some("OPENED"));
+}

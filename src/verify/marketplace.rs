@@ -3,9 +3,11 @@
 //! createInstance the checks send — so a vendor that calls DescribeOrderForIsv or
 //! DescribeInstanceForIsv with its AccessKey while it opens an instance finds the order, and
 //! metering it pushes lands where the checks can read it. The simulator never calls the vendor
-//! itself: its first createInstance is scheduled ten years out and its SPI transport delivers
-//! nothing, so every SPI call the vendor sees is one a check sent. Lifecycle orders (renewals,
-//! upgrades) are invented ids, not orders in the OpenAPI.
+//! itself, so every SPI call the vendor sees is one a check sent: its own calls go to [`Echo`],
+//! which answers a createInstance with what the vendor answered the check that opened the order
+//! (not ready until then), so the instance is 已开通 with the vendor's instance id as soon as the
+//! vendor gave one, as the real marketplace would have it. Lifecycle orders (renewals, upgrades)
+//! are invented ids, not orders in the OpenAPI.
 
 use protocol::time::spi_format;
 use rust_decimal::Decimal;
@@ -13,7 +15,8 @@ use simulator::delivery::queue::create_instance_message;
 use simulator::lifecycle::Choice;
 use simulator::spi_client::{CallFuture, CallResult, Reply, SpiTransport};
 use simulator::{ClockMode, Options, Simulator, World};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::task::JoinHandle;
 
@@ -31,6 +34,7 @@ pub struct Order {
 /// The running marketplace.
 pub struct Marketplace {
     sim: Simulator,
+    echo: Arc<Echo>,
     pub url: String,
     server: JoinHandle<()>,
 }
@@ -41,14 +45,35 @@ impl Drop for Marketplace {
     }
 }
 
-/// An SPI transport that reaches no one: the checks make every call themselves.
-struct Silent;
+/// The marketplace's own SPI calls, answered in process: a createInstance with the vendor's
+/// answer to the check that opened the order once there is one (`instanceId` `0` until then), any
+/// other action with success. The vendor never sees them.
+#[derive(Default)]
+struct Echo {
+    /// The vendor's ready createInstance answer, by orderBizId.
+    answers: Mutex<HashMap<String, String>>,
+}
 
-impl SpiTransport for Silent {
-    fn call<'a>(&'a self, _url: &'a str, _timeout: Duration) -> CallFuture<'a> {
-        Box::pin(async {
+impl SpiTransport for Echo {
+    fn call<'a>(&'a self, url: &'a str, _timeout: Duration) -> CallFuture<'a> {
+        let query = url.split_once('?').map_or("", |(_, q)| q);
+        let params = protocol::spi::decode_query(query);
+        let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+        let body = match param("action") {
+            Some("createInstance") => param("orderBizId")
+                .and_then(|id| {
+                    self.answers
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .get(id)
+                        .cloned()
+                })
+                .unwrap_or_else(|| r#"{"instanceId":"0"}"#.into()),
+            _ => r#"{"success":true}"#.into(),
+        };
+        Box::pin(async move {
             CallResult {
-                reply: Reply::Unreachable("verify sends the SPI calls itself".into()),
+                reply: Reply::Answered { status: 200, body },
                 elapsed: Duration::ZERO,
             }
         })
@@ -64,7 +89,11 @@ impl Marketplace {
         serving: serving::Config,
         seed: Option<u64>,
     ) -> Result<Marketplace, String> {
-        world.settings.provisioning_delay = Duration::from_secs(10 * 365 * 24 * 3600);
+        // The marketplace asks Echo for createInstance at once and every 200 ms after, so an
+        // order opens as soon as the vendor answered the check that made it.
+        world.settings.provisioning_delay = Duration::ZERO;
+        world.settings.spi_retry_interval = Duration::from_millis(200);
+        world.settings.spi_max_retries = 100_000;
         for buyer in &mut world.buyers {
             // Every order the checks make is paid, whatever the SKU costs.
             buyer.balance = Decimal::from(1_000_000_000);
@@ -72,11 +101,12 @@ impl Marketplace {
         if let Some(seed) = seed {
             world.seed = seed;
         }
+        let echo = Arc::new(Echo::default());
         let options = Options {
             data_dir: None,
             clock: ClockMode::RealTime { scale: 1.0 },
             deterministic: seed.is_some(),
-            spi_transport: Some(Arc::new(Silent)),
+            spi_transport: Some(echo.clone()),
         };
         let sim =
             Simulator::open(world, options).map_err(|e| format!("the marketplace did not start: {e:#}"))?;
@@ -87,9 +117,26 @@ impl Marketplace {
         });
         Ok(Marketplace {
             sim,
+            echo,
             url: format!("http://{host}:{port}"),
             server,
         })
+    }
+
+    /// Records the vendor's ready answer (`body`) to createInstance for `order_biz_id`: the
+    /// marketplace's own createInstance gets it next time it asks.
+    pub fn answered(&self, order_biz_id: &str, body: &str) {
+        self.echo
+            .answers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(order_biz_id.to_owned(), body.to_owned());
+    }
+
+    /// The marketplace's status of the instance `order_biz_id` (OPENING, OPENED, …).
+    pub fn status(&self, order_biz_id: &str) -> Option<String> {
+        let instance = self.sim.store().instance(order_biz_id).ok()??;
+        Some(instance.status.code().to_owned())
     }
 
     /// A new paid order of `sku` for the buyer `ali_uid`.

@@ -180,6 +180,7 @@ impl Ctx {
             let exchange = self.spi(trail, "createInstance", params).await;
             let answer = create_answer(&exchange)?;
             if answer.is_ready() {
+                self.market.answered(&order.order_biz_id, &exchange.body);
                 return Ok(Created {
                     instance_id: answer.instance_id,
                     auth_url: answer.app_info.and_then(|a| a.auth_url),
