@@ -33,6 +33,11 @@ async fn the_example_workflows_marketsim_commands_pass_against_the_console_stub(
     );
 
     let folder = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "fixtures/marketplace.yaml",
+        folder.path().join("marketsim-world.yaml"),
+    )
+    .unwrap();
     let scenarios = folder.path().join("marketplace-scenarios");
     std::fs::create_dir(&scenarios).unwrap();
     for entry in std::fs::read_dir("scenarios/vendor").unwrap() {

@@ -286,7 +286,7 @@ async fn accepted_check(config: Config) -> verify::report::CheckReport {
 
 #[rstest]
 #[case::hangs(ResponseTemplate::new(200).set_delay(Duration::from_secs(30)), "time budget")]
-#[case::huge(ResponseTemplate::new(200).set_body_string("x".repeat(4 << 20)), "too large")]
+#[case::huge(ResponseTemplate::new(200).set_body_string("x".repeat(8 << 20)), "too large")]
 #[case::binary(ResponseTemplate::new(200).set_body_bytes(vec![0xff, 0xfe, 0x00, 0x81]), "not JSON")]
 #[case::error_page(ResponseTemplate::new(502).set_body_string("<html>bad gateway</html>"), "status 502")]
 #[tokio::test]
@@ -390,4 +390,116 @@ async fn an_instance_the_vendor_opened_is_opened_in_the_marketplace_with_the_ven
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(status.as_deref(), Some("OPENED"));
+}
+
+/// How a wiremock vendor's 免登 entry answers.
+#[derive(Clone, Copy)]
+enum Entry {
+    /// Checks the token and the timeStamp (a minute either side): a good link to
+    /// `/login?pending=<n>`, a bad one to `/login?error=link_invalid`.
+    Careful,
+    /// Checks nothing, and lands on `/console;jsessionid=<n>`, new every time.
+    TakesAnything,
+    /// Answers every link with a 200 page that says it is invalid.
+    RefusesEverything,
+    /// A good link goes to the vendor's sign-in host, `localhost`.
+    SignInElsewhere,
+}
+
+struct SsoEntry {
+    entry: Entry,
+    port: u16,
+    visits: AtomicU64,
+}
+
+impl wiremock::Respond for SsoEntry {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let n = self.visits.fetch_add(1, Ordering::SeqCst);
+        let params = decode_query(request.url.query().unwrap_or(""));
+        let stamp = params
+            .iter()
+            .find(|(k, _)| k == "timeStamp")
+            .and_then(|(_, v)| protocol::time::spi_parse(v));
+        let fresh = stamp.is_some_and(|t| (protocol::clock::wall_now() - t).num_seconds().abs() < 60);
+        let good = protocol::spi::verify(&params, KEY).is_ok() && fresh;
+        let to = |location: String| ResponseTemplate::new(302).insert_header("Location", location.as_str());
+        match self.entry {
+            Entry::Careful if good => to(format!("/login?pending={n}")),
+            Entry::Careful => to("/login?error=link_invalid".into()),
+            Entry::TakesAnything => to(format!("/console;jsessionid={n}")),
+            Entry::RefusesEverything => ResponseTemplate::new(200).set_body_string("<p>链接无效</p>"),
+            Entry::SignInElsewhere if good => to(format!("http://localhost:{}/login", self.port)),
+            Entry::SignInElsewhere => ResponseTemplate::new(403).set_body_string("bad link"),
+        }
+    }
+}
+
+/// The sso checks against a wiremock vendor whose 免登 entry answers as `entry`.
+async fn sso_checks(entry: Entry, sso_hosts: &[&str]) -> BTreeSet<String> {
+    let server = MockServer::start().await;
+    let auth_url = format!("{}/sso?from=aliyun", server.uri());
+    Mock::given(query_param("action", "createInstance"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "instanceId": "v-1", "appInfo": {"authUrl": auth_url}
+        })))
+        .mount(&server)
+        .await;
+    let port = server.address().port();
+    Mock::given(wiremock::matchers::path("/sso"))
+        .respond_with(SsoEntry {
+            entry,
+            port,
+            visits: AtomicU64::new(0),
+        })
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("a page"))
+        .mount(&server)
+        .await;
+    let mut config = config(&server.uri(), false);
+    config.sso_hosts = sso_hosts.iter().map(|h| h.to_string()).collect();
+    let only = Selection {
+        only: vec!["sso".into()],
+        skip: Vec::new(),
+    };
+    not_passed(config, &only).await
+}
+
+#[rstest]
+#[case::careful(Entry::Careful, &[], &[])]
+#[case::takes_anything_on_a_new_jsessionid(Entry::TakesAnything, &[], &["sso.fresh", "sso.stale", "sso.bad-token"])]
+#[case::refuses_everything_with_a_200_page(Entry::RefusesEverything, &[], &["sso.fresh", "sso.stale", "sso.bad-token"])]
+#[case::signs_in_on_another_host_not_named(Entry::SignInElsewhere, &[], &["sso.fresh", "sso.stale", "sso.bad-token"])]
+#[case::signs_in_on_another_host_named(Entry::SignInElsewhere, &["localhost"], &[])]
+#[tokio::test]
+async fn a_sign_in_link_is_judged_by_where_it_lands_beside_a_good_one(
+    #[case] entry: Entry,
+    #[case] sso_hosts: &[&str],
+    #[case] caught_by: &[&str],
+) {
+    let failed = sso_checks(entry, sso_hosts).await;
+    let expected: BTreeSet<String> = caught_by.iter().map(|s| s.to_string()).collect();
+    assert_eq!(failed, expected);
+}
+
+#[rstest]
+#[case::unsold_sku(ConfigFile { sku: Some("cmgj00061912-pro".into()), ..ConfigFile::default() }, "has no SKU cmgj00061912-pro")]
+#[case::unknown_buyer(ConfigFile { ali_uid: Some("1234567890123456".into()), ..ConfigFile::default() }, "no buyer of the world")]
+#[case::unknown_product(ConfigFile { product_code: Some("cmgj00000000".into()), ..ConfigFile::default() }, "no product cmgj00000000")]
+#[case::not_a_url(ConfigFile { spi_url: Some("localhost:8081".into()), ..ConfigFile::default() }, "not http or https")]
+fn a_config_the_world_cannot_serve_is_refused_before_anything_runs(
+    #[case] file: ConfigFile,
+    #[case] why: &str,
+) {
+    let refused = Config::new(&simulator::World::default_world(), file).unwrap_err();
+    assert!(refused.contains(why), "{refused}");
+}
+
+#[test]
+fn the_default_upgrade_stays_within_the_skus_charge() {
+    let config = Config::new(&simulator::World::default_world(), ConfigFile::default()).unwrap();
+    assert_eq!(config.sku, "cmgj00061912-standard");
+    assert_eq!(config.upgrade_sku, "cmgj00061912-dedicated");
+    assert_eq!(config.spi_url, "http://localhost:8081/aliyun/spi");
 }

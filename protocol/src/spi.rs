@@ -102,6 +102,21 @@ pub fn append_query(base: &str, query: &str) -> String {
     format!("{base}{separator}{query}")
 }
 
+/// authUrl plus the verify parameters and their token. The vendor receives authUrl's own query
+/// parameters too and must include every received parameter in the token (contract §1.2), so the
+/// token covers them; they are not repeated.
+pub fn verify_link(auth_url: &str, params: &[(String, String)], key: &str) -> String {
+    let existing = auth_url
+        .split_once('?')
+        .map(|(_, q)| decode_query(q.split('#').next().unwrap_or(q)));
+    let mut signed: Vec<(String, String)> = existing.unwrap_or_default();
+    signed.extend(params.iter().cloned());
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query.extend_pairs(params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    query.append_pair("token", &token(&signed, key));
+    append_query(auth_url, &query.finish())
+}
+
 /// The vendor's answer to `createInstance` (contract §1.3.1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -227,6 +242,19 @@ mod tests {
         let query = signed_query(&vector_params(), "isvkey");
         assert!(query.contains("expiredOn=2025-12-31+23%3A59%3A59"));
         assert_eq!(verify(&decode_query(&query), "isvkey"), Ok(()));
+    }
+
+    #[test]
+    fn a_verify_link_covers_the_auth_urls_own_query_without_repeating_it() {
+        let params = [
+            ("action".to_string(), "verify".to_string()),
+            ("instanceId".to_string(), "zc-1".to_string()),
+            ("timeStamp".to_string(), "2023-08-15 10:00:00".to_string()),
+        ];
+        let link = verify_link("http://v/sso?from=aliyun", &params, "k");
+        let query = decode_query(link.split_once('?').unwrap().1);
+        assert_eq!(query.iter().filter(|(k, _)| k == "from").count(), 1);
+        assert_eq!(verify(&query, "k"), Ok(()));
     }
 
     #[test]

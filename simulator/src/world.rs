@@ -525,6 +525,14 @@ impl Product {
     pub fn sku(&self, id: &str) -> Option<&Sku> {
         self.skus.iter().find(|s| s.id == id)
     }
+
+    /// The SKU an upgrade of `sku_id` goes to when none is named: another SKU of the same charge
+    /// (a subscription upgrades to a subscription), else any other; None for a product of one SKU.
+    pub fn upgrade_target(&self, sku_id: &str) -> Option<&Sku> {
+        let charge = self.sku(sku_id)?.charge;
+        let others = || self.skus.iter().filter(|s| s.id != sku_id);
+        others().find(|s| s.charge == charge).or_else(|| others().next())
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,6 @@
 //! run unless a seed is given, and the OpenAPI listens on a port the service can be told.
 
 use crate::world::VendorService;
-use simulator::world::Charge;
 use simulator::World;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -43,8 +42,7 @@ pub fn world_vars(world: &World) -> BTreeMap<String, String> {
         vars.insert("world.product".into(), product.code.clone());
         vars.insert("world.product_name".into(), product.name.clone());
         if let Some(first) = product.skus.first() {
-            let same_charge = |charge: Charge| product.skus.iter().skip(1).find(move |s| s.charge == charge);
-            let other = same_charge(first.charge).or(product.skus.get(1)).unwrap_or(first);
+            let other = product.upgrade_target(&first.id).unwrap_or(first);
             vars.insert("world.sku".into(), first.id.clone());
             vars.insert("world.other_sku".into(), other.id.clone());
         }

@@ -27,6 +27,9 @@ pub struct Config {
     pub budget: Duration,
     /// How old the stale 免登 link's `timeStamp` is.
     pub stale_by: Duration,
+    /// Hosts other than authUrl's that a 免登 link may redirect to (the vendor's sign-in host):
+    /// the chain ends there, recorded but not fetched.
+    pub sso_hosts: Vec<String>,
     /// How often createInstance is asked again while the vendor answers `instanceId` `0`.
     pub create_attempts: u32,
     pub create_every: Duration,
@@ -59,6 +62,8 @@ pub struct ConfigFile {
     pub budget: Option<Duration>,
     #[serde(default, with = "optional_duration")]
     pub stale_by: Option<Duration>,
+    #[serde(default)]
+    pub sso_hosts: Vec<String>,
     pub create_attempts: Option<u32>,
     #[serde(default, with = "optional_duration")]
     pub create_every: Option<Duration>,
@@ -121,9 +126,7 @@ impl Config {
         let sku = file.sku.clone().unwrap_or_else(|| first_sku.id.clone());
         let upgrade_sku = file.upgrade_sku.clone().unwrap_or_else(|| {
             product
-                .skus
-                .iter()
-                .find(|s| s.id != sku)
+                .upgrade_target(&sku)
                 .map_or_else(|| sku.clone(), |s| s.id.clone())
         });
         let config = Config {
@@ -141,19 +144,36 @@ impl Config {
             ali_uid: file
                 .ali_uid
                 .or_else(|| world.buyers.first().map(|b| b.ali_uid.clone()))
-                .unwrap_or_else(|| "1234567890123456".into()),
+                .ok_or("the world has no buyer for the orders")?,
             budget: file.budget.unwrap_or(Duration::from_secs(5)),
             stale_by: file.stale_by.unwrap_or(Duration::from_secs(24 * 3600)),
+            sso_hosts: file.sso_hosts,
             create_attempts: file.create_attempts.unwrap_or(20),
             create_every: file.create_every.unwrap_or(Duration::from_millis(250)),
             probe: file.probe.map(ProbeFile::probe).transpose()?,
             reset: file.reset,
         };
-        config.check()?;
+        config.check(world, product)?;
         Ok(config)
     }
 
-    fn check(&self) -> Result<(), String> {
+    fn check(&self, world: &World, product: &simulator::world::Product) -> Result<(), String> {
+        for sku in [&self.sku, &self.upgrade_sku] {
+            if product.sku(sku).is_none() {
+                let skus: Vec<&str> = product.skus.iter().map(|s| s.id.as_str()).collect();
+                return Err(format!(
+                    "product {} has no SKU {sku} (it has {})",
+                    product.code,
+                    skus.join(", ")
+                ));
+            }
+        }
+        if !world.buyers.iter().any(|b| b.ali_uid == self.ali_uid) {
+            return Err(format!(
+                "ali_uid {} is no buyer of the world (its buyers are in the world file)",
+                self.ali_uid
+            ));
+        }
         let url = url::Url::parse(&self.spi_url)
             .map_err(|e| format!("the SPI URL `{}` is not a URL ({e})", self.spi_url))?;
         if !matches!(url.scheme(), "http" | "https") {

@@ -6,8 +6,10 @@
 
 use std::time::{Duration, Instant};
 
-/// The largest part of an answer kept (and read): the rest is counted, not stored.
-pub const MAX_BODY: usize = 64 * 1024;
+/// The largest part of an answer kept: the rest is counted, not stored.
+pub const MAX_BODY: usize = 1024 * 1024;
+/// The most of an answer read before it counts as too large.
+pub const MAX_READ: usize = 4 * MAX_BODY;
 /// The most redirects a 免登 link may take before it counts as a loop.
 pub const MAX_HOPS: usize = 10;
 
@@ -141,16 +143,19 @@ async fn send(
         total += chunk.len();
         let room = MAX_BODY.saturating_sub(body.len());
         body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if total > 16 * MAX_BODY {
-            return Err(format!(
-                "the answer is too large (more than {} bytes)",
-                16 * MAX_BODY
-            ));
+        if total > MAX_READ {
+            return Err(format!("the answer is too large (more than {MAX_READ} bytes)"));
         }
     }
-    exchange.body = match String::from_utf8(body) {
-        Ok(text) if total <= MAX_BODY => text,
+    let cut = total > body.len();
+    exchange.body = match std::str::from_utf8(&body) {
+        Ok(text) if !cut => text.to_owned(),
         Ok(text) => format!("{text}… ({total} bytes in all)"),
+        // A character cut in two at the end of what was kept is still text.
+        Err(e) if cut && e.error_len().is_none() => {
+            let text = String::from_utf8_lossy(&body[..e.valid_up_to()]);
+            format!("{text}… ({total} bytes in all)")
+        }
         Err(_) => format!("<{total} bytes that are not UTF-8 text>"),
     };
     Ok(())
@@ -179,6 +184,10 @@ fn cause(e: &reqwest::Error) -> String {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Chain {
     pub hops: Vec<Exchange>,
+    /// Where it ended: the last URL asked for, or a redirect's target on another host the vendor
+    /// named (its sign-in host), recorded but not fetched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub landing: Option<String>,
     /// Why the walk stopped before an answer that is not a redirect (loop, budget, another host).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stopped: Option<String>,
@@ -190,18 +199,34 @@ impl Chain {
         self.hops.last()
     }
 
-    /// Where the chain ended: the last URL asked for.
-    pub fn landing(&self) -> Option<&str> {
-        self.last().map(|e| e.url.as_str())
+    /// The names of the cookies the chain set, sorted.
+    pub fn cookie_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .hops
+            .iter()
+            .flat_map(|h| &h.set_cookies)
+            .filter_map(|c| {
+                c.split(';')
+                    .next()?
+                    .split('=')
+                    .next()
+                    .map(|n| n.trim().to_owned())
+            })
+            .collect();
+        names.sort();
+        names.dedup();
+        names
     }
 }
 
-/// Follows `url`'s redirects within `budget`, sending on the cookies each hop set; stops at a hop
-/// on another host than `url`'s (recorded, not fetched).
-pub async fn follow(client: &reqwest::Client, url: &str, budget: Duration) -> Chain {
+/// Follows `url`'s redirects within `budget`, sending on the cookies each hop set. A redirect to
+/// `also_hosts` ends the chain there (a sign-in host of the vendor's own: recorded, not fetched);
+/// one to any other host stops it.
+pub async fn follow(client: &reqwest::Client, url: &str, budget: Duration, also_hosts: &[String]) -> Chain {
     let deadline = Instant::now() + budget;
     let mut chain = Chain {
         hops: Vec::new(),
+        landing: None,
         stopped: None,
     };
     let mut cookies: Vec<String> = Vec::new();
@@ -226,18 +251,26 @@ pub async fn follow(client: &reqwest::Client, url: &str, budget: Duration) -> Ch
         let redirect = hop.status.is_some_and(|s| (300..400).contains(&s));
         let location = hop.location.clone();
         chain.hops.push(hop);
+        chain.landing = Some(next.clone());
         let Some(location) = location.filter(|_| redirect) else {
             return chain;
         };
         let Some(target) = url::Url::parse(&next).and_then(|base| base.join(&location)).ok() else {
-            chain.stopped = Some(format!("the redirect to `{location}` is not a URL"));
+            chain.stopped = Some(format!("redirected to `{location}`, which is not a URL"));
             return chain;
         };
-        if target.host_str().map(str::to_owned) != origin {
-            chain.stopped = Some(format!("the redirect leaves the vendor's host for {target}"));
+        let host = target.host_str().map(str::to_owned);
+        if host.as_ref().is_some_and(|h| also_hosts.contains(h)) {
+            chain.landing = Some(target.to_string());
             return chain;
         }
-        if chain.hops.len() >= MAX_HOPS {
+        if host != origin {
+            chain.stopped = Some(format!(
+                "redirected off the vendor's host to {target} (name that host in sso_hosts if it is the vendor's sign-in)"
+            ));
+            return chain;
+        }
+        if chain.hops.len() > MAX_HOPS {
             chain.stopped = Some(format!("more than {MAX_HOPS} redirects: a redirect loop"));
             return chain;
         }

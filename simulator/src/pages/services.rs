@@ -17,7 +17,6 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
-use protocol::spi::{append_query, decode_query, token};
 use protocol::time::spi_format;
 
 /// What the 免登 提示 dialog says (the seed does not show it; documented in simulator/README.md).
@@ -294,20 +293,5 @@ pub async fn sso_go(
         ("instanceId".to_string(), vendor_instance_id),
         ("timeStamp".to_string(), spi_format(sim.clock().now())),
     ];
-    Ok(see_other(&verify_link(&auth_url, &params, &key)))
-}
-
-/// authUrl plus the verify parameters and their token. The vendor receives authUrl's own query
-/// parameters too and must include every received parameter in the token (contract §1.2), so the
-/// token covers them; they are not repeated.
-pub fn verify_link(auth_url: &str, params: &[(String, String)], key: &str) -> String {
-    let existing = auth_url
-        .split_once('?')
-        .map(|(_, q)| decode_query(q.split('#').next().unwrap_or(q)));
-    let mut signed: Vec<(String, String)> = existing.unwrap_or_default();
-    signed.extend(params.iter().cloned());
-    let mut query = form_urlencoded::Serializer::new(String::new());
-    query.extend_pairs(params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    query.append_pair("token", &token(&signed, key));
-    append_query(auth_url, &query.finish())
+    Ok(see_other(&protocol::spi::verify_link(&auth_url, &params, &key)))
 }

@@ -205,7 +205,7 @@ fn judge(record: &Value, expect: &Expect) -> Result<(), String> {
     let text = |name: &str| record.get(name).and_then(Value::as_str).map(str::to_owned);
     match expect {
         Expect::ExpiredOn(on) => match text("expiredOn") {
-            Some(seen) if &seen == on => Ok(()),
+            Some(seen) if same_time(&seen, on) => Ok(()),
             seen => Err(format!("the vendor records expiredOn {seen:?}, not {on:?}")),
         },
         Expect::Sku(sku) => match text("skuId") {
@@ -213,7 +213,7 @@ fn judge(record: &Value, expect: &Expect) -> Result<(), String> {
             seen => Err(format!("the vendor records skuId {seen:?}, not {sku:?}")),
         },
         Expect::Status(status) => match text("status") {
-            Some(seen) if seen.eq_ignore_ascii_case(status) => Ok(()),
+            Some(seen) if status_is(&seen, status) => Ok(()),
             seen => Err(format!("the vendor records status {seen:?}, not {status:?}")),
         },
         Expect::OnePayment(request_id) => {
@@ -235,6 +235,28 @@ fn judge(record: &Value, expect: &Expect) -> Result<(), String> {
             }
         }
     }
+}
+
+/// Whether two expiries are one instant: as the SPI writes dates, or RFC 3339.
+fn same_time(seen: &str, sent: &str) -> bool {
+    match (
+        protocol::time::parse_instant(seen),
+        protocol::time::parse_instant(sent),
+    ) {
+        (Some(a), Some(b)) => a == b,
+        _ => seen == sent,
+    }
+}
+
+/// Whether the probe's `seen` status is `wanted`, in the probe's words or contract §1.5's
+/// (`EXPIRED` for frozen, `CLOSED` for released, `OPENED` for active), any case.
+fn status_is(seen: &str, wanted: &str) -> bool {
+    let synonym = match wanted {
+        "frozen" => "expired",
+        "released" => "closed",
+        _ => "opened",
+    };
+    seen.eq_ignore_ascii_case(wanted) || seen.eq_ignore_ascii_case(synonym)
 }
 
 /// `list` plus a fresh orderId, as renewInstance and upgradeInstance carry.

@@ -191,8 +191,9 @@ impl Ctx {
             }
         }
         Err(Finding::Failed(format!(
-            "createInstance answered instanceId 0 (not ready) {} times in a row",
-            self.config.create_attempts
+            "createInstance answered an instanceId of 0 or empty (not ready) {} times in a row, {} ms apart",
+            self.config.create_attempts,
+            self.config.create_every.as_millis()
         )))
     }
 
