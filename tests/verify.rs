@@ -355,6 +355,16 @@ async fn the_orders_a_run_makes_are_in_the_openapi_for_the_vendors_key() {
         seen.order_id.map(|id| id.to_string()),
         Some(order.order_id.clone())
     );
+    market.answered(&order.order_biz_id, r#"{"instanceId":"zc-1"}"#);
+    let (renewal, expired_on) = market.renew(&order.order_biz_id).await.unwrap();
+    let seen = client.describe_order_for_isv(&renewal).await.unwrap();
+    assert_eq!(seen.order_type.as_deref(), Some("RENEW"));
+    assert!(expired_on > order.expired_on.clone().unwrap(), "{expired_on}");
+    let upgrade = market
+        .upgrade(&order.order_biz_id, "cmgj00061912-dedicated")
+        .await
+        .unwrap();
+    assert!(client.describe_order_for_isv(&upgrade).await.is_ok());
     let sent: Vec<&str> = order.create_params.iter().map(|(k, _)| k.as_str()).collect();
     assert!(
         sent.starts_with(&[

@@ -6,8 +6,9 @@
 //! itself, so every SPI call the vendor sees is one a check sent: its own calls go to [`Echo`],
 //! which answers a createInstance with what the vendor answered the check that opened the order
 //! (not ready until then), so the instance is 已开通 with the vendor's instance id as soon as the
-//! vendor gave one, as the real marketplace would have it. Lifecycle orders (renewals, upgrades)
-//! are invented ids, not orders in the OpenAPI.
+//! vendor gave one, as the real marketplace would have it. Renewals and upgrades are real orders
+//! too ([`Marketplace::renew`], [`Marketplace::upgrade`]) where the SKU allows them; where it does
+//! not (a pay-as-you-go SKU has no term to renew), the checks invent the ids.
 
 use protocol::time::spi_format;
 use rust_decimal::Decimal;
@@ -92,7 +93,7 @@ impl Marketplace {
         // The marketplace asks Echo for createInstance at once and every 200 ms after, so an
         // order opens as soon as the vendor answered the check that made it.
         world.settings.provisioning_delay = Duration::ZERO;
-        world.settings.spi_retry_interval = Duration::from_millis(200);
+        world.settings.spi_retry_interval = Duration::from_millis(20);
         world.settings.spi_max_retries = 100_000;
         for buyer in &mut world.buyers {
             // Every order the checks make is paid, whatever the SKU costs.
@@ -131,6 +132,47 @@ impl Marketplace {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(order_biz_id.to_owned(), body.to_owned());
+    }
+
+    /// A paid renewal of `order_biz_id` for the SKU's shortest term: its order id and the new
+    /// expiry; None when the SKU sells no term (or the instance did not open).
+    pub async fn renew(&self, order_biz_id: &str) -> Option<(String, String)> {
+        self.opened(order_biz_id).await?;
+        let order = self.sim.store().instance(order_biz_id).ok()??;
+        let months = self
+            .sim
+            .world()
+            .product(&order.product_code)?
+            .sku(&order.sku_id)?
+            .terms
+            .first()?
+            .months;
+        let renewal = self.sim.renew(order_biz_id, months, |_, _| Ok(())).ok()?;
+        let ends = chrono::DateTime::from_timestamp_millis(renewal.ends_at?)?;
+        Some((renewal.order_id, spi_format(ends)))
+    }
+
+    /// A paid upgrade of `order_biz_id` to `sku`: its order id; None when the marketplace would
+    /// not sell it (or the instance did not open).
+    pub async fn upgrade(&self, order_biz_id: &str, sku: &str) -> Option<String> {
+        self.opened(order_biz_id).await?;
+        let order = self
+            .sim
+            .upgrade(order_biz_id, sku, &Default::default(), |_, _| Ok(()))
+            .ok()?;
+        Some(order.order_id)
+    }
+
+    /// Waits (at most two seconds) until the marketplace has `order_biz_id` open: its own
+    /// createInstance asks every 20 ms.
+    async fn opened(&self, order_biz_id: &str) -> Option<()> {
+        for _ in 0..100 {
+            if self.status(order_biz_id).as_deref() == Some("OPENED") {
+                return Some(());
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        None
     }
 
     /// The marketplace's status of the instance `order_biz_id` (OPENING, OPENED, …).

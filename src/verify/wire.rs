@@ -164,7 +164,11 @@ async fn send(
 /// Why a request failed, in words a vendor engineer can act on.
 fn cause(e: &reqwest::Error) -> String {
     use std::error::Error;
-    let mut text = e.to_string();
+    // The URL is in the evidence already: said once there, not in every cause.
+    let mut text = match e.url() {
+        Some(url) => e.to_string().replace(&format!(" for url ({url})"), ""),
+        None => e.to_string(),
+    };
     let mut source = e.source();
     while let Some(inner) = source {
         text.push_str(": ");

@@ -7,6 +7,7 @@
 //! release a late renewal must not undo, one payment per `requestId`.
 
 use super::{pairs, runner, Check, Ctx, Finding, Stop, Trail};
+use crate::verify::marketplace::Order;
 use serde_json::Value;
 
 /// One action's flow.
@@ -106,24 +107,23 @@ async fn run(ctx: &Ctx, trail: &mut Trail, flow: Flow) -> Result<(String, Expect
     let id = created.instance_id.as_str();
     let expect = match flow {
         Flow::Renew => {
-            let on = expiry(730);
-            let params = action(
-                &[
-                    ("action", "renewInstance"),
-                    ("instanceId", id),
-                    ("expiredOn", &on),
-                ],
-                ctx,
-            );
+            let (params, on) = renewal(ctx, &order, id).await;
             twice(ctx, trail, "renewInstance", &params).await?;
             Expect::ExpiredOn(on)
         }
         Flow::Upgrade => {
             let sku = ctx.config.upgrade_sku.clone();
-            let params = action(
-                &[("action", "upgradeInstance"), ("instanceId", id), ("skuId", &sku)],
-                ctx,
-            );
+            let order_id = ctx
+                .market()
+                .upgrade(&order.order_biz_id, &sku)
+                .await
+                .unwrap_or_else(|| ctx.order_id());
+            let params = pairs(&[
+                ("action", "upgradeInstance"),
+                ("instanceId", id),
+                ("skuId", &sku),
+                ("orderId", &order_id),
+            ]);
             twice(ctx, trail, "upgradeInstance", &params).await?;
             Expect::Sku(sku)
         }
@@ -133,20 +133,13 @@ async fn run(ctx: &Ctx, trail: &mut Trail, flow: Flow) -> Result<(String, Expect
             Expect::Status("frozen")
         }
         Flow::Release => {
-            let params = release(id, ctx);
+            let params = release(id);
             twice(ctx, trail, "releaseInstance", &params).await?;
             Expect::Status("released")
         }
         Flow::RefundRenew => {
             let bought = order.expired_on.clone().unwrap_or_else(|| expiry(365));
-            let renewal = action(
-                &[
-                    ("action", "renewInstance"),
-                    ("instanceId", id),
-                    ("expiredOn", &expiry(730)),
-                ],
-                ctx,
-            );
+            let (renewal, _) = renewal(ctx, &order, id).await;
             ctx.act(trail, "renewInstance", &renewal).await?;
             let params = pairs(&[
                 ("action", "refundRenewInstance"),
@@ -157,15 +150,9 @@ async fn run(ctx: &Ctx, trail: &mut Trail, flow: Flow) -> Result<(String, Expect
             Expect::ExpiredOn(bought)
         }
         Flow::LateRenew => {
-            ctx.act(trail, "releaseInstance", &release(id, ctx)).await?;
-            let params = action(
-                &[
-                    ("action", "renewInstance"),
-                    ("instanceId", id),
-                    ("expiredOn", &expiry(730)),
-                ],
-                ctx,
-            );
+            // A renewal made before the release, whose renewInstance arrives after it.
+            let (params, _) = renewal(ctx, &order, id).await;
+            ctx.act(trail, "releaseInstance", &release(id)).await?;
             ctx.act(trail, "renewInstance after the release", &params).await?;
             Expect::Status("released")
         }
@@ -259,22 +246,29 @@ fn status_is(seen: &str, wanted: &str) -> bool {
     seen.eq_ignore_ascii_case(wanted) || seen.eq_ignore_ascii_case(synonym)
 }
 
-/// `list` plus a fresh orderId, as renewInstance and upgradeInstance carry.
-fn action(list: &[(&str, &str)], ctx: &Ctx) -> Vec<(String, String)> {
-    let mut params = pairs(list);
-    params.push(("orderId".into(), ctx.order_id()));
-    params
+/// renewInstance's parameters for a renewal of `order` (the vendor's instance `id`), and the
+/// expiry it carries: a paid renewal order of the marketplace's where the SKU sells a term, else
+/// (pay-as-you-go: the renewal after arrears) an invented order two years out.
+async fn renewal(ctx: &Ctx, order: &Order, id: &str) -> (Vec<(String, String)>, String) {
+    let (order_id, on) = match ctx.market().renew(&order.order_biz_id).await {
+        Some(renewal) => renewal,
+        None => (ctx.order_id(), expiry(730)),
+    };
+    let params = pairs(&[
+        ("action", "renewInstance"),
+        ("instanceId", id),
+        ("orderId", &order_id),
+        ("expiredOn", &on),
+    ]);
+    (params, on)
 }
 
-fn release(id: &str, ctx: &Ctx) -> Vec<(String, String)> {
-    action(
-        &[
-            ("action", "releaseInstance"),
-            ("instanceId", id),
-            ("isRefund", "false"),
-        ],
-        ctx,
-    )
+fn release(id: &str) -> Vec<(String, String)> {
+    pairs(&[
+        ("action", "releaseInstance"),
+        ("instanceId", id),
+        ("isRefund", "false"),
+    ])
 }
 
 /// Sends `params` twice: both must answer success.

@@ -150,6 +150,11 @@ impl Ctx {
             .map_err(Finding::NotRun)
     }
 
+    /// The marketplace the run stands on.
+    pub fn market(&self) -> &Marketplace {
+        &self.market
+    }
+
     /// A fresh id for an order the marketplace does not hold (a renewal's, an upgrade's).
     pub fn order_id(&self) -> String {
         format!("2{}", self.digits(14))
