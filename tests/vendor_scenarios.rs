@@ -32,6 +32,7 @@ fn service(spi_url: String) -> ServiceUnderTest {
         world_yaml: None,
         openapi_port: 0,
         host: "127.0.0.1".into(),
+        bind: "127.0.0.1".into(),
         allow_hosts: Vec::new(),
         seed: None,
     }
@@ -95,4 +96,18 @@ async fn a_clock_moved_further_than_a_service_can_follow_is_said_so() {
     .unwrap();
     let refused = run_file_against(&given_a_clock, Some(&service("http://127.0.0.1:9/".into()))).await;
     assert!(refused.failure.unwrap().to_string().contains("gives no clock"));
+}
+
+#[tokio::test]
+async fn the_marketplace_listens_where_the_run_binds_it() {
+    // 127.0.0.2 is loopback too: a marketplace still on 127.0.0.1 would refuse the buyer at
+    // 127.0.0.2, as one on loopback refuses a service in another container.
+    let spi_url = separate_console().await;
+    let service = ServiceUnderTest {
+        host: "127.0.0.2".into(),
+        bind: "127.0.0.2".into(),
+        ..service(spi_url)
+    };
+    let result = run_file_against("scenarios/vendor/open-and-sign-in.yaml".as_ref(), Some(&service)).await;
+    assert!(result.passed(), "{}", result.transcript);
 }

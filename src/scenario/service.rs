@@ -29,6 +29,8 @@ pub struct ServiceUnderTest {
     pub openapi_port: u16,
     /// The host name in the marketplace's URLs.
     pub host: String,
+    /// The address the marketplace (and the unasked console stub) listen on.
+    pub bind: String,
     pub allow_hosts: Vec<String>,
     pub seed: Option<u64>,
 }

@@ -110,6 +110,7 @@ fn on_the_wall_clock(
     setup.deterministic = service.seed.is_some();
     setup.marketplace_port = service.openapi_port;
     setup.marketplace_host = service.host.clone();
+    setup.bind = service.bind.clone();
     setup.allow_hosts = service.allow_hosts.clone();
     Ok(())
 }
