@@ -4,7 +4,7 @@
 //! skipped with the reason; a clock moved further than a service can follow is said so.
 
 use console_stub::{Console, ConsoleConfig, ConsoleWorld};
-use marketsim::scenario::report::{collect, run_all, RunOptions};
+use marketsim::scenario::report::{collect, run_all, RunOptions, NONE_FOR_ANY_VENDOR};
 use marketsim::scenario::runner::run_file_against;
 use marketsim::scenario::service::ServiceUnderTest;
 use marketsim::world::VendorService;
@@ -69,6 +69,27 @@ async fn a_scenario_that_clicks_the_console_stubs_pages_is_skipped_with_the_reas
     let result = run_file_against("scenarios/seed/refusals.yaml".as_ref(), Some(&service)).await;
     assert!(result.passed());
     assert!(result.skipped.unwrap().contains("needs the console stub"));
+}
+
+#[tokio::test]
+async fn a_run_against_a_service_in_which_no_scenario_ran_fails_and_says_why() {
+    let options = RunOptions {
+        jobs: 1,
+        service: Some(service("http://127.0.0.1:9/aliyun/spi".into())),
+        ..RunOptions::default()
+    };
+    let mut lines = Vec::new();
+    let passed = run_all(&[PathBuf::from("scenarios/seed/refusals.yaml")], &options, |l| {
+        lines.push(l.to_owned())
+    })
+    .await
+    .unwrap();
+    assert!(!passed, "{lines:#?}");
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some(NONE_FOR_ANY_VENDOR),
+        "{lines:#?}"
+    );
 }
 
 #[tokio::test]

@@ -138,8 +138,16 @@ pub async fn run_all(
     if let Some(path) = &options.json {
         report_file::write(path, &json(&results))?;
     }
-    Ok(failed == 0)
+    // Against a service, a run in which every scenario was skipped tested nothing: it fails.
+    let none_ran = options.service.is_some() && passed + failed == 0;
+    if none_ran {
+        progress(NONE_FOR_ANY_VENDOR);
+    }
+    Ok(failed == 0 && !none_ran)
 }
+
+/// Why a run against a vendor's own service in which no scenario ran fails.
+pub const NONE_FOR_ANY_VENDOR: &str = "no scenario ran: none is for any vendor — a scenario runs against a vendor's own service only when it says given: { vendor: any } (see scenarios/vendor/)";
 
 fn selected(file: &Path, filter: Option<&str>) -> bool {
     let Some(filter) = filter else { return true };
