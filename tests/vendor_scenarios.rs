@@ -109,6 +109,18 @@ async fn a_clock_moved_further_than_a_service_can_follow_is_said_so() {
         "{}",
         result.transcript
     );
+    let ahead_then_failing = folder.path().join("ahead-then-failing.yaml");
+    std::fs::write(
+        &ahead_then_failing,
+        "name: ahead then failing\ngiven: { vendor: any }\nsteps:\n  - clock: { advance: 2m }\n  - expect: { spi: { action: createInstance, count: 1 } }\n",
+    )
+    .unwrap();
+    let failed = run_file_against(&ahead_then_failing, Some(&service("http://127.0.0.1:9/".into()))).await;
+    let diagnostic = failed.failure.expect("no createInstance went out").to_string();
+    assert!(
+        diagnostic.contains("= note: the world's clock is") && diagnostic.contains("ahead of the wall clock"),
+        "{diagnostic}"
+    );
     let given_a_clock = folder.path().join("with-a-clock.yaml");
     std::fs::write(
         &given_a_clock,

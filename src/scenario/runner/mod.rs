@@ -119,10 +119,13 @@ async fn run(loaded: Loaded, service: Option<&ServiceUnderTest>, started: Instan
             };
         }
     };
-    let failure = match tokio::time::timeout(SCENARIO_TIMEOUT, state.steps(&loaded.plan)).await {
+    let mut failure = match tokio::time::timeout(SCENARIO_TIMEOUT, state.steps(&loaded.plan)).await {
         Ok(result) => result.err(),
         Err(_) => Some(state.timed_out(&loaded)),
     };
+    if let Some(d) = &mut failure {
+        d.note = state.ahead_of_the_wall_clock();
+    }
     if let Some(d) = &failure {
         state.transcript.failure(d);
     }
