@@ -64,6 +64,26 @@ async fn the_scenarios_for_any_vendor_pass_against_a_separately_started_console(
 }
 
 #[tokio::test]
+async fn the_vendors_site_is_also_where_its_auth_url_points_on_another_origin() {
+    // The console answers its SPI at 127.0.0.1 and sends buyers to localhost: two origins of one
+    // vendor, as api.x and console.x.
+    let spi_url = separate_console()
+        .await
+        .replace("http://localhost:", "http://127.0.0.1:");
+    let result = run_file_against(
+        "scenarios/vendor/open-and-sign-in.yaml".as_ref(),
+        Some(&service(spi_url)),
+    )
+    .await;
+    assert!(result.passed(), "{}", result.transcript);
+    assert!(
+        result.transcript.contains("→ vendor:/login"),
+        "{}",
+        result.transcript
+    );
+}
+
+#[tokio::test]
 async fn a_scenario_that_clicks_the_console_stubs_pages_is_skipped_with_the_reason() {
     let service = service("http://127.0.0.1:9/aliyun/spi".into());
     let result = run_file_against("scenarios/seed/refusals.yaml".as_ref(), Some(&service)).await;
