@@ -46,6 +46,10 @@ pub struct RunArgs {
     /// The host name in the marketplace's URLs (with --spi-url).
     #[arg(long, default_value = "127.0.0.1")]
     pub host: String,
+    /// The address the marketplace listens on (with --spi-url; 0.0.0.0 lets a service in another
+    /// container or machine reach its OpenAPI at --host).
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: String,
     /// Fix the ids of a run against a service (default: fresh ones every run).
     #[arg(long)]
     pub seed: Option<u64>,
@@ -63,14 +67,15 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let mut jobs = args.jobs.unwrap_or(cores);
     if let Some(s) = &service {
         say(&[format!(
-            "marketsim run: scenarios for any vendor against {} (OpenAPI on {}:{})",
+            "marketsim run: scenarios for any vendor against {} (OpenAPI on {}:{}, listening on {})",
             s.vendor.spi_url,
             s.host,
             if s.openapi_port == 0 {
                 "a free port".to_string()
             } else {
                 s.openapi_port.to_string()
-            }
+            },
+            s.bind
         )]);
         if s.openapi_port != 0 {
             jobs = 1;
@@ -131,6 +136,7 @@ fn service(args: &RunArgs) -> anyhow::Result<Option<ServiceUnderTest>> {
         world_yaml,
         openapi_port: args.openapi_port,
         host: args.host.clone(),
+        bind: args.bind.clone(),
         allow_hosts: args.hosts.allow_host.clone(),
         seed: args.seed,
     }))

@@ -21,8 +21,6 @@ use protocol::ids::IdGen;
 use protocol::time::Instant;
 use rusqlite::{params, Connection, OptionalExtension};
 use rusqlite_migration::M;
-use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hasher};
 use std::path::Path;
 
 /// Why the store failed.
@@ -155,7 +153,7 @@ impl Db {
         let entropy = if self.deterministic {
             0
         } else {
-            RandomState::new().build_hasher().finish()
+            protocol::ids::fresh_seed()
         };
         self.ids.secret(entropy)
     }

@@ -94,9 +94,23 @@ impl IdGen {
     }
 }
 
+/// A seed no earlier run used: the standard library's per-process random hashing keys, for
+/// worlds whose ids must not repeat another run's (a vendor's service keeps its data across runs).
+pub fn fresh_seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fresh_seeds_differ_from_one_call_to_the_next() {
+        assert_ne!(fresh_seed(), fresh_seed());
+    }
 
     #[test]
     fn the_same_seed_gives_the_same_ids() {

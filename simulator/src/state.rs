@@ -9,7 +9,6 @@ use crate::store::{Store, StoreError};
 use crate::world::World;
 use protocol::clock::{Clock, Timers};
 use protocol::ids::IdGen;
-use std::hash::{BuildHasher, Hasher};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
@@ -182,7 +181,7 @@ impl Simulator {
         let entropy = if self.shared.deterministic {
             0
         } else {
-            fresh_entropy()
+            protocol::ids::fresh_seed()
         };
         self.with_ids(|ids| ids.secret(entropy))
     }
@@ -198,13 +197,6 @@ impl Simulator {
     }
 }
 
-/// Bits no other run shares.
-fn fresh_entropy() -> u64 {
-    std::collections::hash_map::RandomState::new()
-        .build_hasher()
-        .finish()
-}
-
 /// The id generator's seed: the world's own when runs must replay byte for byte; otherwise mixed
 /// with fresh entropy, so two sandboxes never hand out the same order ids, instance ids or
 /// RequestIds (a vendor's service that keeps its data across sandbox runs would mistake them).
@@ -212,6 +204,6 @@ pub(crate) fn id_seed(world_seed: u64, deterministic: bool) -> u64 {
     if deterministic {
         world_seed
     } else {
-        world_seed ^ fresh_entropy()
+        world_seed ^ protocol::ids::fresh_seed()
     }
 }

@@ -15,6 +15,8 @@ pub struct Diagnostic {
     /// The text of `line`, for the caret.
     pub source_line: Option<String>,
     pub hint: Option<String>,
+    /// What else the reader should know to see why it failed (a world ahead of a vendor's clock).
+    pub note: Option<String>,
 }
 
 impl Diagnostic {
@@ -39,6 +41,7 @@ impl Diagnostic {
             message,
             source_line,
             hint,
+            note: None,
         }
     }
 
@@ -89,6 +92,9 @@ impl fmt::Display for Diagnostic {
         }
         if let Some(hint) = &self.hint {
             writeln!(f, "  = hint: {hint}")?;
+        }
+        if let Some(note) = &self.note {
+            writeln!(f, "  = note: {note}")?;
         }
         Ok(())
     }

@@ -8,7 +8,7 @@ use super::runner::{run_file_against, RunResult};
 use super::service::ServiceUnderTest;
 use crate::report_file;
 use crate::xml::escape;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -21,7 +21,8 @@ pub struct RunOptions {
     pub filter: Option<String>,
     pub junit: Option<PathBuf>,
     pub json: Option<PathBuf>,
-    /// Write each scenario's transcript into this folder, as `<file stem>.txt`.
+    /// Write each scenario's transcript into this folder, named by [`transcript_names`]; none for
+    /// a skipped scenario.
     pub transcripts: Option<PathBuf>,
     /// A vendor's own service to run the scenarios for any vendor against; the rest are skipped.
     pub service: Option<ServiceUnderTest>,
@@ -124,13 +125,12 @@ pub async fn run_all(
     }
     if let Some(dir) = &options.transcripts {
         std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        for r in &results {
-            let stem = r
-                .file
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let path = dir.join(format!("{stem}.txt"));
+        let names = transcript_names(&selected);
+        for (r, name) in results.iter().zip(names) {
+            if r.skipped.is_some() {
+                continue;
+            }
+            let path = dir.join(name);
             std::fs::write(&path, &r.transcript)
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         }
@@ -138,7 +138,53 @@ pub async fn run_all(
     if let Some(path) = &options.json {
         report_file::write(path, &json(&results))?;
     }
-    Ok(failed == 0)
+    // Against a service, a run in which every scenario was skipped tested nothing: it fails.
+    let none_ran = options.service.is_some() && passed + failed == 0;
+    if none_ran {
+        progress(NONE_FOR_ANY_VENDOR);
+    }
+    Ok(failed == 0 && !none_ran)
+}
+
+/// Why a run against a vendor's own service in which no scenario ran fails.
+pub const NONE_FOR_ANY_VENDOR: &str = "no scenario ran: none is for any vendor — a scenario runs against a vendor's own service only when it says given: { vendor: any } (see scenarios/vendor/)";
+
+/// Each file's transcript name: its path below the folder all `files` share, `/` written `__`,
+/// `.txt` for its extension — `a.txt` for `scenarios/vendor/a.yaml` in a run of that folder,
+/// `seed__a.txt` and `vendor__a.txt` when both folders ran. No two files get one name.
+pub fn transcript_names(files: &[PathBuf]) -> Vec<String> {
+    let folders: Vec<Vec<Component>> = files
+        .iter()
+        .map(|f| f.parent().map(|p| p.components().collect()).unwrap_or_default())
+        .collect();
+    let shared = folders.first().map_or(0, |first| {
+        folders.iter().skip(1).fold(first.len(), |n, other| {
+            first
+                .iter()
+                .zip(other)
+                .take(n)
+                .take_while(|(a, b)| a == b)
+                .count()
+        })
+    });
+    files
+        .iter()
+        .map(|file| {
+            let mut parts: Vec<String> = file
+                .with_extension("")
+                .components()
+                .skip(shared)
+                .filter_map(|c| match c {
+                    Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+                    _ => None,
+                })
+                .collect();
+            if parts.is_empty() {
+                parts.push("scenario".to_owned());
+            }
+            format!("{}.txt", parts.join("__"))
+        })
+        .collect()
 }
 
 fn selected(file: &Path, filter: Option<&str>) -> bool {
@@ -230,5 +276,75 @@ mod tests {
         assert!(heard[0].starts_with("FAIL  "), "{}", heard[0]);
         assert!(heard[0].contains("the file is empty"), "{}", heard[0]);
         assert!(heard[1].starts_with("0 passed, 1 failed ("), "{}", heard[1]);
+    }
+
+    #[test]
+    fn transcripts_are_named_by_their_path_below_the_shared_folder() {
+        let files: Vec<PathBuf> = ["s/seed/a.yaml", "s/vendor/a.yaml", "s/vendor/deep/b.yml"]
+            .into_iter()
+            .map(PathBuf::from)
+            .collect();
+        assert_eq!(
+            transcript_names(&files),
+            ["seed__a.txt", "vendor__a.txt", "vendor__deep__b.txt"]
+        );
+        let one_folder = [PathBuf::from("s/vendor/a.yaml"), PathBuf::from("s/vendor/b.yaml")];
+        assert_eq!(transcript_names(&one_folder), ["a.txt", "b.txt"]);
+        assert_eq!(transcript_names(&[PathBuf::from("/x/one.yaml")]), ["one.txt"]);
+    }
+
+    #[tokio::test]
+    async fn two_scenarios_with_one_stem_keep_both_transcripts_and_a_skipped_one_writes_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let (first, second, skipped) = (
+            dir.path().join("one/same.yaml"),
+            dir.path().join("two/same.yaml"),
+            dir.path().join("two/not-for-any-vendor.yaml"),
+        );
+        for (file, vendor) in [(&first, "any"), (&second, "any"), (&skipped, "console-stub")] {
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(
+                file,
+                format!(
+                    "name: {}\ngiven: {{ vendor: {vendor} }}\nsteps: []\n",
+                    file.display()
+                ),
+            )
+            .unwrap();
+        }
+        let out = dir.path().join("out");
+        let options = RunOptions {
+            jobs: 1,
+            transcripts: Some(out.clone()),
+            service: Some(ServiceUnderTest {
+                vendor: crate::world::VendorService {
+                    spi_url: "http://127.0.0.1:9/aliyun/spi".into(),
+                    spi_key: "key".into(),
+                },
+                world_yaml: None,
+                openapi_port: 0,
+                host: "127.0.0.1".into(),
+                bind: "127.0.0.1".into(),
+                allow_hosts: Vec::new(),
+                seed: None,
+            }),
+            ..RunOptions::default()
+        };
+        let files = collect(&[dir.path().to_owned()]).unwrap();
+        let mut heard = Vec::new();
+        assert!(
+            run_all(&files, &options, |l| heard.push(l.to_owned()))
+                .await
+                .unwrap(),
+            "{heard:?}"
+        );
+        let mut written: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        written.sort();
+        assert_eq!(written, ["one__same.txt", "two__same.txt"]);
+        let text = std::fs::read_to_string(out.join("one__same.txt")).unwrap();
+        assert!(text.contains("one/same.yaml"), "{text}");
     }
 }

@@ -48,6 +48,13 @@ impl Transcript {
         }
     }
 
+    /// Names `origin` `name` from now on, unless it has a name already.
+    pub fn name_site(&mut self, origin: String, name: &str) {
+        if !self.sites.iter().any(|(o, _)| *o == origin) {
+            self.sites.push((origin, name.to_owned()));
+        }
+    }
+
     /// A line under the current step. Site origins anywhere in it (an authUrl inside an answer, say)
     /// are written as the site's name, so ports never reach a transcript.
     pub fn note(&mut self, text: impl AsRef<str>) {

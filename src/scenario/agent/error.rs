@@ -75,6 +75,10 @@ pub enum AgentError {
         source: reqwest::Error,
     },
 
+    /// A page longer than the agent reads.
+    #[error("the page at {url} is longer than {} MiB, the most the browser reads", limit / (1024 * 1024))]
+    PageTooLarge { url: String, limit: usize },
+
     /// A chain of redirects went on longer than the agent follows.
     #[error("more than {limit} redirects starting from {url}")]
     TooManyRedirects { url: String, limit: usize },

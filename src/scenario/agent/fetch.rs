@@ -11,6 +11,10 @@ use super::cookies::CookieJar;
 use super::error::AgentError;
 use super::record::{Exchange, Method};
 
+/// The most of a page the agent reads: pages it opens may be any vendor's, and one that never
+/// ends must end the step, not fill the memory.
+pub(crate) const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
+
 /// A request a page asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Request {
@@ -65,10 +69,7 @@ impl Browser<'_> {
                 location: location.clone(),
             });
             let Some(next) = location else {
-                let body = response
-                    .text()
-                    .await
-                    .map_err(|source| http_error(&request, source))?;
+                let body = read_page(&request, response).await?;
                 return Ok(Response {
                     url: request.url,
                     status,
@@ -127,6 +128,26 @@ impl Browser<'_> {
         }
         Ok(response)
     }
+}
+
+/// The body of `response`, as text, up to [`MAX_PAGE_BYTES`]; a longer one is an error naming
+/// the URL.
+async fn read_page(request: &Request, mut response: reqwest::Response) -> Result<String, AgentError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|source| http_error(request, source))?
+    {
+        if bytes.len() + chunk.len() > MAX_PAGE_BYTES {
+            return Err(AgentError::PageTooLarge {
+                url: request.url.to_string(),
+                limit: MAX_PAGE_BYTES,
+            });
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 fn http_error(request: &Request, source: reqwest::Error) -> AgentError {

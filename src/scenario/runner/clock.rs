@@ -24,16 +24,22 @@ impl Run {
         }
         self.transcript
             .note(format!("clock now {}", spi_format(clock.now())));
-        let ahead = (clock.now() - protocol::clock::wall_now())
-            .to_std()
-            .unwrap_or_default();
-        if self.service && ahead > FOLLOWS_WITHIN {
-            self.transcript.note(format!(
-                "the world's clock is {} ahead of the wall clock: a vendor's service lives on the wall clock, and what it checks for freshness (a 免登 link's timeStamp) may now be refused",
-                protocol::time::format_duration(ahead)
-            ));
+        if let Some(note) = self.ahead_of_the_wall_clock() {
+            self.transcript.note(note);
         }
         Ok(())
+    }
+
+    /// Why a vendor's service may refuse what the world sends it, when the world's clock has run
+    /// further ahead of the wall clock than such a service follows; None otherwise.
+    pub(super) fn ahead_of_the_wall_clock(&self) -> Option<String> {
+        let ahead = (self.world.sim.clock().now() - protocol::clock::wall_now())
+            .to_std()
+            .unwrap_or_default();
+        (self.service && ahead > FOLLOWS_WITHIN).then(|| format!(
+            "the world's clock is {} ahead of the wall clock: a vendor's service lives on the wall clock, and what it checks for freshness (a 免登 link's timeStamp) may now be refused",
+            protocol::time::format_duration(ahead)
+        ))
     }
 }
 

@@ -119,10 +119,13 @@ async fn run(loaded: Loaded, service: Option<&ServiceUnderTest>, started: Instan
             };
         }
     };
-    let failure = match tokio::time::timeout(SCENARIO_TIMEOUT, state.steps(&loaded.plan)).await {
+    let mut failure = match tokio::time::timeout(SCENARIO_TIMEOUT, state.steps(&loaded.plan)).await {
         Ok(result) => result.err(),
         Err(_) => Some(state.timed_out(&loaded)),
     };
+    if let Some(d) = &mut failure {
+        d.note = state.ahead_of_the_wall_clock();
+    }
     if let Some(d) = &failure {
         state.transcript.failure(d);
     }
@@ -297,6 +300,9 @@ impl Run {
     fn record_deliveries(&mut self) {
         let deliveries = self.world.sim.store().deliveries(None).unwrap_or_default();
         for d in deliveries.iter().skip(self.deliveries_seen) {
+            if self.service && d.action == "createInstance" && d.outcome == "ok" {
+                self.name_auth_url_site(&d.instance_id);
+            }
             let at = chrono::DateTime::from_timestamp_millis(d.at)
                 .map(spi_format)
                 .unwrap_or_default();
@@ -322,6 +328,26 @@ impl Run {
             }
         }
         self.deliveries_seen = deliveries.len();
+    }
+}
+
+impl Run {
+    /// A vendor's own service may send buyers to another origin than its SPI's (`console.x`
+    /// beside `api.x`): the origin of the authUrl an instance was opened with is the `vendor`
+    /// site too.
+    fn name_auth_url_site(&mut self, instance_id: &str) {
+        let auth_url = self
+            .world
+            .sim
+            .store()
+            .instance(instance_id)
+            .ok()
+            .flatten()
+            .and_then(|i| i.auth_url());
+        if let Some(url) = auth_url.and_then(|u| url::Url::parse(&u).ok()) {
+            self.transcript
+                .name_site(url.origin().ascii_serialization(), "vendor");
+        }
     }
 }
 

@@ -72,8 +72,8 @@ impl Run {
             (world.marketplace_url.clone(), "marketplace".to_string()),
             (world.console_url.clone(), console_site.to_string()),
         ];
-        if let Some(origin) = service.and_then(|s| origin(&s.vendor.spi_url)) {
-            sites.push((origin, "vendor".to_string()));
+        if let Some(spi) = service.and_then(|s| url::Url::parse(&s.vendor.spi_url).ok()) {
+            sites.push((spi.origin().ascii_serialization(), "vendor".to_string()));
         }
         let transcript = Transcript::new(&loaded.scenario.name, sites);
         let agent = Agent::new()?;
@@ -106,25 +106,11 @@ fn on_the_wall_clock(
     }
     setup.vendor_service = Some(service.vendor.clone());
     setup.marketplace.clock = protocol::time::rfc3339(protocol::clock::wall_now());
-    setup.marketplace.seed = service.seed.unwrap_or_else(fresh_seed);
+    setup.marketplace.seed = service.seed.unwrap_or_else(protocol::ids::fresh_seed);
     setup.deterministic = service.seed.is_some();
     setup.marketplace_port = service.openapi_port;
     setup.marketplace_host = service.host.clone();
+    setup.bind = service.bind.clone();
     setup.allow_hosts = service.allow_hosts.clone();
     Ok(())
-}
-
-/// `scheme://host:port` of `url`: how the transcript names the vendor's site.
-fn origin(url: &str) -> Option<String> {
-    let url = url::Url::parse(url).ok()?;
-    let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
-    Some(format!("{}://{}{port}", url.scheme(), url.host_str()?))
-}
-
-/// A seed no earlier run used (the standard library's per-process random hashing keys).
-fn fresh_seed() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    std::collections::hash_map::RandomState::new()
-        .build_hasher()
-        .finish()
 }

@@ -243,3 +243,38 @@ async fn an_agent_can_be_driven_from_another_task() {
         "完成"
     );
 }
+
+#[tokio::test]
+async fn a_page_longer_than_the_agent_reads_ends_the_navigation_with_its_url() {
+    use wiremock::matchers::path;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let vendor = MockServer::start().await;
+    let endless = "<p>".to_owned() + &"x".repeat(super::super::fetch::MAX_PAGE_BYTES) + "</p>";
+    Mock::given(path("/landing"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(endless, "text/html"))
+        .mount(&vendor)
+        .await;
+    Mock::given(path("/small"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("<h1>欢迎</h1>", "text/html"))
+        .mount(&vendor)
+        .await;
+    let mut agent = agent();
+
+    let error = agent
+        .open(&format!("{}/landing", vendor.uri()))
+        .await
+        .expect_err("a page over the limit is refused");
+
+    assert!(matches!(error, AgentError::PageTooLarge { .. }), "{error:?}");
+    let message = error.to_string();
+    assert!(
+        message.contains(&format!("{}/landing", vendor.uri())),
+        "{message}"
+    );
+    assert!(message.contains("longer than 4 MiB"), "{message}");
+    agent
+        .open(&format!("{}/small", vendor.uri()))
+        .await
+        .expect("a page under the limit opens");
+    assert_eq!(agent.page_text().expect("a page"), "欢迎");
+}
