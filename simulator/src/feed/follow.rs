@@ -31,6 +31,7 @@ struct Position {
     at: i64,
     ready: VecDeque<Followed>,
     changes: tokio::sync::watch::Receiver<u64>,
+    writer: entry::Writer,
     ended: bool,
 }
 
@@ -43,6 +44,7 @@ pub fn follow(sim: Simulator, reader: Reader, from: i64) -> impl Stream<Item = F
         at: from,
         ready: VecDeque::new(),
         changes,
+        writer: entry::Writer::default(),
         ended: false,
     };
     stream::unfold(start, |mut p| async move {
@@ -56,10 +58,19 @@ pub fn follow(sim: Simulator, reader: Reader, from: i64) -> impl Stream<Item = F
             // Marked seen before reading: a commit after the read ticks again.
             p.changes.borrow_and_update();
             let products = p.reader.products();
-            let read = p
-                .sim
-                .store()
-                .read_feed(p.at, p.reader.visible(&products), BATCH, SCAN_PER_READ);
+            let (writer, ready) = (&mut p.writer, &mut p.ready);
+            let read = p.sim.store().read_feed(
+                p.at,
+                p.reader.visible(&products),
+                BATCH,
+                SCAN_PER_READ,
+                |offset, item| {
+                    ready.push_back(Followed::Entry {
+                        offset,
+                        json: writer.json(offset, item),
+                    })
+                },
+            );
             match read {
                 Err(e) => {
                     tracing::error!("following the feed: {e}");
@@ -67,6 +78,7 @@ pub fn follow(sim: Simulator, reader: Reader, from: i64) -> impl Stream<Item = F
                     p.ended = true;
                 }
                 Ok(read) if read.origin > p.at => {
+                    p.ready.clear();
                     let stale = FeedError::Stale {
                         sent: p.at,
                         origin: read.origin,
@@ -77,10 +89,6 @@ pub fn follow(sim: Simulator, reader: Reader, from: i64) -> impl Stream<Item = F
                 Ok(read) => {
                     let caught_up = read.next >= read.end;
                     p.at = read.next;
-                    p.ready.extend(read.entries.iter().map(|e| Followed::Entry {
-                        offset: e.offset,
-                        json: entry::json(e),
-                    }));
                     if p.ready.is_empty() {
                         if caught_up {
                             if p.changes.changed().await.is_err() {

@@ -130,8 +130,10 @@ pub fn parse_limit(text: Option<&str>) -> Result<usize, FeedError> {
 /// A page of the feed: the entries as JSON, where the next page starts, and where the feed ends.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
-    /// Each entry as a JSON object ([`entry::json`]).
-    pub entries: Vec<String>,
+    /// The entries' JSON objects ([`entry`]), separated by commas.
+    pub entries: String,
+    /// How many entries `entries` holds.
+    pub count: usize,
     /// The offset to read from next: after the last entry, or after the last offset looked at.
     pub next_offset: i64,
     /// The offset the next entry made will have: a page whose `next_offset` reached it has read
@@ -150,26 +152,33 @@ pub fn page(sim: &Simulator, reader: &Reader, from: Option<i64>, limit: usize) -
         return Err(FeedError::Stale { sent: from, origin });
     }
     let mut page = Page {
-        entries: Vec::new(),
+        entries: String::new(),
+        count: 0,
         next_offset: from,
         end_offset: from,
     };
+    let mut writer = entry::Writer::default();
     let mut at = from;
     loop {
         let read = sim
             .store()
-            .read_feed(at, who, limit - page.entries.len(), SCAN_PER_READ)?;
+            .read_feed(at, who, limit - page.count, SCAN_PER_READ, |offset, item| {
+                if page.count > 0 {
+                    page.entries.push(',');
+                }
+                writer.write(&mut page.entries, offset, item);
+                page.count += 1;
+            })?;
         if read.origin > at {
             return Err(FeedError::Stale {
                 sent: at,
                 origin: read.origin,
             });
         }
-        page.entries.extend(read.entries.iter().map(entry::json));
         page.end_offset = read.end;
         page.next_offset = read.next;
         at = read.next;
-        if page.entries.len() >= limit || at >= read.end || at - from >= SCAN_PER_PAGE {
+        if page.count >= limit || at >= read.end || at - from >= SCAN_PER_PAGE {
             return Ok(page);
         }
     }

@@ -17,8 +17,7 @@ pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// A page as the answer's JSON.
 pub fn page_body(page: &Page, request_id: Option<&str>) -> String {
-    let size: usize = page.entries.iter().map(|e| e.len() + 1).sum();
-    let mut body = String::with_capacity(size + 128);
+    let mut body = String::with_capacity(page.entries.len() + 160);
     body.push('{');
     if let Some(id) = request_id {
         body.push_str("\"RequestId\":");
@@ -26,12 +25,7 @@ pub fn page_body(page: &Page, request_id: Option<&str>) -> String {
         body.push(',');
     }
     body.push_str("\"entries\":[");
-    for (i, entry) in page.entries.iter().enumerate() {
-        if i > 0 {
-            body.push(',');
-        }
-        body.push_str(entry);
-    }
+    body.push_str(&page.entries);
     body.push_str(&format!(
         "],\"next_offset\":{},\"end_offset\":{}}}",
         page.next_offset, page.end_offset

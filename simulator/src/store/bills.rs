@@ -117,7 +117,7 @@ fn optional_decimal(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<
     }
 }
 
-pub(super) fn line_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BillLine> {
+fn line_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BillLine> {
     let window = match (r.get::<_, Option<i64>>(11)?, r.get::<_, Option<i64>>(12)?) {
         (Some(start), Some(end)) => Some((start, end)),
         _ => None,

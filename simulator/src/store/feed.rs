@@ -10,8 +10,7 @@
 //! Readers learn of new entries from [`Store::feed_changes`], which ticks after every commit that
 //! wrote one.
 
-use super::bills::{line_from_row, BillLine, LINE_COLUMNS};
-use super::metering::EntityRow;
+use super::bills::LINE_COLUMNS;
 use super::{Store, StoreError, Tx};
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -37,16 +36,44 @@ pub enum Visible<'a> {
     Buyer { ali_uid: &'a str },
 }
 
-/// A metering record as the feed shows it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FedRecord {
-    pub instance_id: String,
+/// A bill line as the feed reads it: its columns as stored, borrowed from the row (decimals as
+/// their text, times epoch ms or Unix seconds as stored).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LineRow<'r> {
+    pub ali_uid: &'r str,
+    pub month: &'r str,
+    /// The bill item type (`PayAsYouGoBill`, …).
+    pub kind: &'r str,
+    pub product_code: &'r str,
+    pub instance_id: &'r str,
+    pub sku_id: &'r str,
+    pub order_id: Option<&'r str>,
+    pub item: &'r str,
+    pub metering_key: Option<&'r str>,
+    pub metering_assit: Option<&'r str>,
+    /// The bill window, Unix seconds.
+    pub window: Option<(i64, i64)>,
+    pub usage: Option<&'r str>,
+    pub unit_price: Option<&'r str>,
+    pub amount: &'r str,
+    pub records: i64,
+    pub duplicates: i64,
+    /// Epoch ms.
+    pub billed_at: i64,
+}
+
+/// A metering record as the feed reads it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RecordRow<'r> {
+    pub instance_id: &'r str,
     /// The instance's buyer.
-    pub ali_uid: Option<String>,
-    pub product_code: String,
+    pub ali_uid: Option<&'r str>,
+    pub product_code: &'r str,
+    /// Unix seconds.
     pub start_time: i64,
     pub end_time: i64,
-    pub entities: Vec<EntityRow<'static>>,
+    /// The entities as stored: a JSON array with the request's field names.
+    pub entities_json: &'r str,
     /// When it was received (epoch ms).
     pub received_at: i64,
     /// False for usage of an expired instance that is kept but never billed.
@@ -71,28 +98,35 @@ pub struct Refusal {
     pub at: i64,
 }
 
-/// What an entry reports.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Item {
-    Line(BillLine),
-    Metering(FedRecord),
-    Refusal(Refusal),
+/// A refused push as the feed reads it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RefusalRow<'r> {
+    pub vendor: &'r str,
+    pub code: &'r str,
+    pub message: &'r str,
+    pub records: Option<i64>,
+    /// The instances as stored: a JSON array of strings.
+    pub instances_json: &'r str,
+    pub metering: &'r str,
+    pub truncated: bool,
+    pub at: i64,
 }
 
-/// An entry: its offset and what it reports.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Entry {
-    pub offset: i64,
-    pub item: Item,
+/// What an entry reports, borrowed from the row it was read from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Item<'r> {
+    Line(LineRow<'r>),
+    Metering(RecordRow<'r>),
+    Refusal(RefusalRow<'r>),
 }
 
-/// What one read found.
-#[derive(Debug, Clone, PartialEq)]
+/// Where one read ended.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Read {
-    /// The entries the reader sees, in offset order.
-    pub entries: Vec<Entry>,
-    /// Where the next read goes on: after the last entry returned, or after the last offset
-    /// looked at.
+    /// How many entries the reader was given.
+    pub entries: usize,
+    /// Where the next read goes on: after the last entry given, or after the last offset looked
+    /// at.
     pub next: i64,
     /// The first offset the world's feed holds (entries below it went with a reset).
     pub origin: i64,
@@ -223,20 +257,21 @@ impl Store {
         Ok((origin(&conn)?, end(&conn)?))
     }
 
-    /// Up to `limit` entries `who` sees, from offset `from` on, looking at no more than `scan`
-    /// offsets (a reader who sees few entries cannot hold the store for long). Nothing is read
-    /// from an offset below the origin.
+    /// Hands `each` up to `limit` entries `who` sees, from offset `from` on, in order, looking at
+    /// no more than `scan` offsets (a reader who sees few entries cannot hold the store for long).
+    /// Nothing is read from an offset below the origin.
     pub fn read_feed(
         &self,
         from: i64,
         who: Visible<'_>,
         limit: usize,
         scan: i64,
+        mut each: impl FnMut(i64, Item<'_>),
     ) -> Result<Read, StoreError> {
         let conn = self.conn();
         let (origin, end) = (origin(&conn)?, end(&conn)?);
         let mut read = Read {
-            entries: Vec::new(),
+            entries: 0,
             next: from,
             origin,
             end,
@@ -262,22 +297,39 @@ impl Store {
             if lo >= hi {
                 continue;
             }
-            let rows = (first_row + (lo - start), first_row + (hi - start) - 1);
-            let room = limit - read.entries.len();
-            let to_offset = |row: i64| row - first_row + start;
-            match source {
-                0 => read_lines(&conn, rows, who, room, to_offset, &mut read.entries)?,
-                1 => read_records(&conn, rows, who, room, to_offset, &mut read.entries)?,
-                _ => read_refusals(&conn, rows, who, room, to_offset, &mut read.entries)?,
-            }
-            if read.entries.len() == limit {
-                read.next = read.entries.last().map_or(hi, |e| e.offset + 1);
+            let rows = Rows {
+                first: first_row + (lo - start),
+                last: first_row + (hi - start) - 1,
+                room: limit - read.entries,
+            };
+            let mut last = None;
+            let mut give = |row: i64, item: Item<'_>| {
+                let offset = row - first_row + start;
+                last = Some(offset);
+                each(offset, item);
+            };
+            let given = match source {
+                0 => read_lines(&conn, rows, who, &mut give)?,
+                1 => read_records(&conn, rows, who, &mut give)?,
+                _ => read_refusals(&conn, rows, who, &mut give)?,
+            };
+            read.entries += given;
+            if read.entries == limit {
+                read.next = last.map_or(hi, |offset| offset + 1);
                 return Ok(read);
             }
         }
         read.next = stop;
         Ok(read)
     }
+}
+
+/// The rowids a segment's read covers, and how many entries it may give.
+#[derive(Clone, Copy)]
+struct Rows {
+    first: i64,
+    last: i64,
+    room: usize,
 }
 
 /// The buyer and the vendor's products a filtered query binds: NULL for a reader who sees all of
@@ -296,14 +348,20 @@ fn filters(who: Visible<'_>) -> Result<(Option<&str>, Option<String>), StoreErro
     })
 }
 
+fn text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
+    r.get_ref(i)?.as_str().map_err(Into::into)
+}
+
+fn optional_text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
+    r.get_ref(i)?.as_str_or_null().map_err(Into::into)
+}
+
 fn read_lines(
     conn: &Connection,
-    (first, last): (i64, i64),
+    rows: Rows,
     who: Visible<'_>,
-    room: usize,
-    to_offset: impl Fn(i64) -> i64,
-    into: &mut Vec<Entry>,
-) -> Result<(), StoreError> {
+    give: &mut dyn FnMut(i64, Item<'_>),
+) -> Result<usize, StoreError> {
     let (buyer, products) = filters(who)?;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {LINE_COLUMNS} FROM bill_lines WHERE id BETWEEN ?1 AND ?2
@@ -311,25 +369,44 @@ fn read_lines(
            AND (?4 IS NULL OR product_code IN (SELECT value FROM json_each(?4)))
          ORDER BY id LIMIT ?5"
     ))?;
-    let rows = stmt.query_map(params![first, last, buyer, products, room as i64], line_from_row)?;
-    for line in rows {
-        let line = line?;
-        into.push(Entry {
-            offset: to_offset(line.id),
-            item: Item::Line(line),
-        });
+    let mut found = stmt.query(params![rows.first, rows.last, buyer, products, rows.room as i64])?;
+    let mut given = 0;
+    while let Some(r) = found.next()? {
+        let window = match (r.get::<_, Option<i64>>(11)?, r.get::<_, Option<i64>>(12)?) {
+            (Some(start), Some(end)) => Some((start, end)),
+            _ => None,
+        };
+        let line = LineRow {
+            ali_uid: text(r, 1)?,
+            month: text(r, 2)?,
+            kind: text(r, 3)?,
+            product_code: text(r, 4)?,
+            instance_id: text(r, 5)?,
+            sku_id: text(r, 6)?,
+            order_id: optional_text(r, 7)?,
+            item: text(r, 8)?,
+            metering_key: optional_text(r, 9)?,
+            metering_assit: optional_text(r, 10)?,
+            window,
+            usage: optional_text(r, 13)?,
+            unit_price: optional_text(r, 14)?,
+            amount: text(r, 15)?,
+            records: r.get(16)?,
+            duplicates: r.get(17)?,
+            billed_at: r.get(18)?,
+        };
+        give(r.get(0)?, Item::Line(line));
+        given += 1;
     }
-    Ok(())
+    Ok(given)
 }
 
 fn read_records(
     conn: &Connection,
-    (first, last): (i64, i64),
+    rows: Rows,
     who: Visible<'_>,
-    room: usize,
-    to_offset: impl Fn(i64) -> i64,
-    into: &mut Vec<Entry>,
-) -> Result<(), StoreError> {
+    give: &mut dyn FnMut(i64, Item<'_>),
+) -> Result<usize, StoreError> {
     let (buyer, products) = filters(who)?;
     let mut stmt = conn.prepare_cached(
         "SELECT m.id, m.instance_id, i.ali_uid, m.product_code, m.start_time, m.end_time, m.entities,
@@ -340,69 +417,59 @@ fn read_records(
            AND (?4 IS NULL OR m.product_code IN (SELECT value FROM json_each(?4)))
          ORDER BY m.id LIMIT ?5",
     )?;
-    let mut rows = stmt.query(params![first, last, buyer, products, room as i64])?;
-    while let Some(r) = rows.next()? {
-        let entities: String = r.get(6)?;
-        let entities: Vec<EntityRow<'_>> = serde_json::from_str(&entities).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(e))
-        })?;
-        into.push(Entry {
-            offset: to_offset(r.get(0)?),
-            item: Item::Metering(FedRecord {
-                instance_id: r.get(1)?,
-                ali_uid: r.get(2)?,
-                product_code: r.get(3)?,
-                start_time: r.get(4)?,
-                end_time: r.get(5)?,
-                entities: entities.into_iter().map(EntityRow::into_owned).collect(),
-                received_at: r.get(7)?,
-                billable: r.get(8)?,
-            }),
-        });
+    let mut found = stmt.query(params![rows.first, rows.last, buyer, products, rows.room as i64])?;
+    let mut given = 0;
+    while let Some(r) = found.next()? {
+        let record = RecordRow {
+            instance_id: text(r, 1)?,
+            ali_uid: optional_text(r, 2)?,
+            product_code: text(r, 3)?,
+            start_time: r.get(4)?,
+            end_time: r.get(5)?,
+            entities_json: text(r, 6)?,
+            received_at: r.get(7)?,
+            billable: r.get(8)?,
+        };
+        give(r.get(0)?, Item::Metering(record));
+        given += 1;
     }
-    Ok(())
+    Ok(given)
 }
 
 fn read_refusals(
     conn: &Connection,
-    (first, last): (i64, i64),
+    rows: Rows,
     who: Visible<'_>,
-    room: usize,
-    to_offset: impl Fn(i64) -> i64,
-    into: &mut Vec<Entry>,
-) -> Result<(), StoreError> {
+    give: &mut dyn FnMut(i64, Item<'_>),
+) -> Result<usize, StoreError> {
     let vendor = match who {
         Visible::All => None,
         Visible::Vendor { vendor, .. } => Some(vendor),
         // A refused push changed nothing of any buyer's.
-        Visible::Buyer { .. } => return Ok(()),
+        Visible::Buyer { .. } => return Ok(0),
     };
     let mut stmt = conn.prepare_cached(
         "SELECT id, vendor, code, message, records, instances, metering, truncated, at
          FROM feed_refusals WHERE id BETWEEN ?1 AND ?2 AND (?3 IS NULL OR vendor = ?3)
          ORDER BY id LIMIT ?4",
     )?;
-    let mut rows = stmt.query(params![first, last, vendor, room as i64])?;
-    while let Some(r) = rows.next()? {
-        let instances: String = r.get(5)?;
-        let instances: Vec<String> = serde_json::from_str(&instances).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e))
-        })?;
-        into.push(Entry {
-            offset: to_offset(r.get(0)?),
-            item: Item::Refusal(Refusal {
-                vendor: r.get(1)?,
-                code: r.get(2)?,
-                message: r.get(3)?,
-                records: r.get(4)?,
-                instances,
-                metering: r.get(6)?,
-                truncated: r.get(7)?,
-                at: r.get(8)?,
-            }),
-        });
+    let mut found = stmt.query(params![rows.first, rows.last, vendor, rows.room as i64])?;
+    let mut given = 0;
+    while let Some(r) = found.next()? {
+        let refusal = RefusalRow {
+            vendor: text(r, 1)?,
+            code: text(r, 2)?,
+            message: text(r, 3)?,
+            records: r.get(4)?,
+            instances_json: text(r, 5)?,
+            metering: text(r, 6)?,
+            truncated: r.get(7)?,
+            at: r.get(8)?,
+        };
+        give(r.get(0)?, Item::Refusal(refusal));
+        given += 1;
     }
-    Ok(())
+    Ok(given)
 }
 
 #[cfg(test)]
@@ -422,14 +489,26 @@ mod tests {
         }
     }
 
-    fn messages(read: &Read) -> Vec<String> {
-        read.entries
-            .iter()
-            .map(|e| match &e.item {
-                Item::Refusal(r) => format!("{} {}", r.vendor, r.message),
+    /// Every entry `who` sees from `from`: (offset, "vendor message") of each, and the read.
+    fn read(
+        store: &Store,
+        from: i64,
+        who: Visible<'_>,
+        limit: usize,
+        scan: i64,
+    ) -> (Vec<(i64, String)>, Read) {
+        let mut seen = Vec::new();
+        let read = store
+            .read_feed(from, who, limit, scan, |offset, item| match item {
+                Item::Refusal(r) => seen.push((offset, format!("{} {}", r.vendor, r.message))),
                 other => panic!("{other:?}"),
             })
-            .collect()
+            .unwrap();
+        (seen, read)
+    }
+
+    fn messages(seen: &[(i64, String)]) -> Vec<&str> {
+        seen.iter().map(|(_, m)| m.as_str()).collect()
     }
 
     #[test]
@@ -441,25 +520,25 @@ mod tests {
                 .transaction(|tx| tx.log_refusal(&refusal(vendor, n), 3))
                 .unwrap();
         }
-        let read = store.read_feed(0, Visible::All, 100, 100).unwrap();
+        let (seen, r) = read(&store, 0, Visible::All, 100, 100);
         assert_eq!(
-            messages(&read),
+            messages(&seen),
             ["other push 1", "zilliz push 2", "zilliz push 3", "zilliz push 4"]
         );
-        let offsets: Vec<i64> = read.entries.iter().map(|e| e.offset).collect();
+        let offsets: Vec<i64> = seen.iter().map(|(o, _)| *o).collect();
         assert_eq!(offsets, [1, 2, 3, 4], "push 0's offset stays a gap");
-        assert_eq!((read.next, read.end), (5, 5));
+        assert_eq!((r.entries, r.next, r.end), (4, 5, 5));
         store
             .transaction(|tx| tx.log_refusal(&refusal("zilliz", 5), 3))
             .unwrap();
-        let read = store.read_feed(0, Visible::All, 100, 100).unwrap();
-        assert_eq!(read.entries.last().map(|e| e.offset), Some(5));
+        let (seen, _) = read(&store, 0, Visible::All, 100, 100);
+        assert_eq!(seen.last().map(|(o, _)| *o), Some(5));
         let vendor = Visible::Vendor {
             vendor: "other",
             products: &[],
         };
-        let read = store.read_feed(0, vendor, 100, 100).unwrap();
-        assert_eq!(messages(&read), ["other push 1"]);
+        let (seen, _) = read(&store, 0, vendor, 100, 100);
+        assert_eq!(messages(&seen), ["other push 1"]);
     }
 
     #[test]
@@ -471,12 +550,12 @@ mod tests {
                 .unwrap();
         }
         let buyer = Visible::Buyer { ali_uid: "1" };
-        let read = store.read_feed(2, buyer, 100, 4).unwrap();
-        assert_eq!((read.entries.len(), read.next, read.end), (0, 6, 10));
-        let read = store.read_feed(2, Visible::All, 3, 100).unwrap();
-        assert_eq!((read.entries.len(), read.next), (3, 5));
-        let read = store.read_feed(12, Visible::All, 3, 100).unwrap();
-        assert_eq!((read.entries.len(), read.next), (0, 12), "past the end stays put");
+        let (_, r) = read(&store, 2, buyer, 100, 4);
+        assert_eq!((r.entries, r.next, r.end), (0, 6, 10));
+        let (_, r) = read(&store, 2, Visible::All, 3, 100);
+        assert_eq!((r.entries, r.next), (3, 5));
+        let (_, r) = read(&store, 12, Visible::All, 3, 100);
+        assert_eq!((r.entries, r.next), (0, 12), "past the end stays put");
     }
 
     #[test]
@@ -495,8 +574,8 @@ mod tests {
         store
             .transaction(|tx| tx.log_refusal(&refusal("zilliz", 9), 100))
             .unwrap();
-        let read = store.read_feed(3, Visible::All, 100, 100).unwrap();
-        assert_eq!(read.entries.first().map(|e| e.offset), Some(3));
-        assert_eq!(read.origin, 3);
+        let (seen, r) = read(&store, 3, Visible::All, 100, 100);
+        assert_eq!(seen.first().map(|(o, _)| *o), Some(3));
+        assert_eq!(r.origin, 3);
     }
 }
