@@ -16,17 +16,13 @@ use std::collections::HashMap;
 
 /// `?offset=0&limit=100`: a page of every entry.
 pub(super) async fn page(State(sim): State<Simulator>, Query(q): Query<HashMap<String, String>>) -> Response {
-    let read = || -> Result<feed::Page, FeedError> {
+    let read = || -> Result<String, FeedError> {
         let from = feed::parse_offset(q.get("offset").map(String::as_str))?;
         let limit = feed::parse_limit(q.get("limit").map(String::as_str))?;
-        feed::page(&sim, &Reader::All, from, limit)
+        wire::page_body(&sim, &Reader::All, from, limit, None)
     };
     match read() {
-        Ok(page) => (
-            [(header::CONTENT_TYPE, "application/json")],
-            wire::page_body(&page, None),
-        )
-            .into_response(),
+        Ok(body) => ([(header::CONTENT_TYPE, "application/json")], body).into_response(),
         Err(e) => refuse_feed(e),
     }
 }

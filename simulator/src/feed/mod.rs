@@ -127,12 +127,11 @@ pub fn parse_limit(text: Option<&str>) -> Result<usize, FeedError> {
     }
 }
 
-/// A page of the feed: the entries as JSON, where the next page starts, and where the feed ends.
-#[derive(Debug, Clone, PartialEq)]
+/// Where a page ended: how many entries it wrote, where the next page starts, and where the feed
+/// ends.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Page {
-    /// The entries' JSON objects ([`entry`]), separated by commas.
-    pub entries: String,
-    /// How many entries `entries` holds.
+    /// How many entries were written.
     pub count: usize,
     /// The offset to read from next: after the last entry, or after the last offset looked at.
     pub next_offset: i64,
@@ -141,18 +140,26 @@ pub struct Page {
     pub end_offset: i64,
 }
 
-/// Up to `limit` entries `reader` sees, from `from` (the origin when None). An offset past the end
-/// reads an empty page that starts there again; one below the origin is [`FeedError::Stale`].
-pub fn page(sim: &Simulator, reader: &Reader, from: Option<i64>, limit: usize) -> Result<Page, FeedError> {
+/// Writes up to `limit` entries `reader` sees, from `from` (the origin when None), to `out` as
+/// JSON objects separated by commas. An offset past the end reads an empty page that starts
+/// there again; one below the origin is [`FeedError::Stale`].
+pub fn page(
+    sim: &Simulator,
+    reader: &Reader,
+    from: Option<i64>,
+    limit: usize,
+    out: &mut String,
+) -> Result<Page, FeedError> {
     let products = reader.products();
     let who = reader.visible(&products);
-    let (origin, _) = sim.store().feed_bounds()?;
+    let (origin, end) = sim.store().feed_bounds()?;
     let from = from.unwrap_or(origin);
     if from < origin {
         return Err(FeedError::Stale { sent: from, origin });
     }
+    // Most entries are a few hundred bytes: room for the page without growing it as it fills.
+    out.reserve(limit.min(end.saturating_sub(from).max(0) as usize) * 512);
     let mut page = Page {
-        entries: String::new(),
         count: 0,
         next_offset: from,
         end_offset: from,
@@ -164,9 +171,9 @@ pub fn page(sim: &Simulator, reader: &Reader, from: Option<i64>, limit: usize) -
             .store()
             .read_feed(at, who, limit - page.count, SCAN_PER_READ, |offset, item| {
                 if page.count > 0 {
-                    page.entries.push(',');
+                    out.push(',');
                 }
-                writer.write(&mut page.entries, offset, item);
+                writer.write(out, offset, item);
                 page.count += 1;
             })?;
         if read.origin > at {

@@ -4,7 +4,7 @@
 //! whose `data` its JSON, a keep-alive comment after [`KEEP_ALIVE`] of quiet, and an `error` event
 //! in the gateway's error shape (`Code`, `Message`) when the follow cannot go on.
 
-use super::{follow, FeedError, Followed, Page, Reader};
+use super::{follow, FeedError, Followed, Reader};
 use crate::state::Simulator;
 use axum::http::HeaderValue;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -15,22 +15,28 @@ use std::time::Duration;
 /// How long a stream may idle before it sends a keep-alive comment.
 pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
-/// A page as the answer's JSON.
-pub fn page_body(page: &Page, request_id: Option<&str>) -> String {
-    let mut body = String::with_capacity(page.entries.len() + 160);
-    body.push('{');
+/// A page of `reader`'s entries from `from` as the answer's JSON, written in one buffer, with
+/// the request's id when it has one.
+pub fn page_body(
+    sim: &Simulator,
+    reader: &Reader,
+    from: Option<i64>,
+    limit: usize,
+    request_id: Option<&str>,
+) -> Result<String, FeedError> {
+    let mut body = String::from("{");
     if let Some(id) = request_id {
         body.push_str("\"RequestId\":");
         body.push_str(&serde_json::Value::from(id).to_string());
         body.push(',');
     }
     body.push_str("\"entries\":[");
-    body.push_str(&page.entries);
+    let page = super::page(sim, reader, from, limit, &mut body)?;
     body.push_str(&format!(
         "],\"next_offset\":{},\"end_offset\":{}}}",
         page.next_offset, page.end_offset
     ));
-    body
+    Ok(body)
 }
 
 /// Where a stream starts: after `last_event_id`, the id a reconnecting client last received, else

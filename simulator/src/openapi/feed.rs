@@ -67,7 +67,6 @@ pub fn api_error(e: FeedError) -> ApiError {
 fn page(sim: &Simulator, reader: &Reader, params: &Params, request_id: &str) -> Result<Response, FeedError> {
     let from = feed::parse_offset(params.get("offset"))?;
     let limit = feed::parse_limit(params.get("limit"))?;
-    let page = feed::page(sim, reader, from, limit)?;
-    let body = wire::page_body(&page, Some(request_id));
+    let body = wire::page_body(sim, reader, from, limit, Some(request_id))?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
