@@ -17,7 +17,9 @@
 //!   [`delivery`] (every SPI notification — createInstance, renew, upgrade, expire, release, refund,
 //!   orderPay — with its retries, in order per instance, and the delivery journal),
 //!   [`cross_account`] (the cross-account link and its one-time tokens, for the 授权 page and
-//!   CrossAccountVerifyToken), [`seed`] (the fixture data a fresh world starts with).
+//!   CrossAccountVerifyToken), [`seed`] (the fixture data a fresh world starts with), [`feed`]
+//!   (the billing feed's rules: who reads which entries, pages and live follows of them, the
+//!   capped log of refused pushes).
 //! - [`state`] — [`Simulator`], the one cheap state handle: world, [`store`], clock, ids.
 //! - the ground: [`store`] — every table and query, typed rows out; [`world`] — what a fresh
 //!   marketplace knows (settings, vendors, products, buyers), from YAML; [`spi_client`] — the
@@ -32,6 +34,7 @@ pub mod control;
 pub mod cross_account;
 pub mod delivery;
 pub mod faults;
+pub mod feed;
 pub mod lifecycle;
 pub mod openapi;
 pub mod opening;

@@ -9,11 +9,14 @@
 //!   retry schedule, every call answered 500 by a vendor over loopback.
 //! - `marketsim bench usage` ([`usage`]): a month of the console stub's hourly usage reporting
 //!   through the signed OpenAPI of a simulator, the clock advanced hour by hour.
+//! - `marketsim bench feed` ([`feed`]): the usage bench alone, then with a client following the
+//!   billing feed's stream, then the month read back from offset 0 in pages.
 //! - `marketsim bench lifecycle` ([`lifecycle`]): a virtual year of subscriptions renewing
 //!   themselves month by month, a few expiring and released, every action delivered over loopback
 //!   to the console stub.
 
 pub mod delivery;
+pub mod feed;
 pub mod lifecycle;
 pub mod openapi;
 pub mod usage;
@@ -74,6 +77,10 @@ pub enum BenchCommand {
     /// A month of hourly usage of many running clusters, reckoned and pushed by the console stub
     /// to the simulator's OpenAPI as the clock is advanced hour by hour: records per second.
     Usage(usage::UsageArgs),
+    /// The usage bench alone, then with a client following the billing feed's stream over
+    /// loopback (the time it adds), then the month's entries read from offset 0 in pages
+    /// (lines per second).
+    Feed(feed::FeedArgs),
     /// A virtual year of one-month subscriptions renewed automatically, a tenth expired and
     /// released, every SPI action delivered to the console stub: deliveries per second.
     Lifecycle(lifecycle::LifecycleArgs),
@@ -86,6 +93,7 @@ pub async fn dispatch(command: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Openapi(args) => openapi::run(args).await,
         BenchCommand::Delivery(args) => delivery::run(args).await,
         BenchCommand::Usage(args) => usage::run(args).await,
+        BenchCommand::Feed(args) => feed::run(args).await,
         BenchCommand::Lifecycle(args) => lifecycle::run(args).await,
     }
 }

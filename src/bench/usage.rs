@@ -88,6 +88,14 @@ pub async fn run(args: UsageArgs) -> anyhow::Result<()> {
 
 /// Prepares the world, advances the clock hour by hour and checks what both sides hold.
 pub async fn measure(args: &UsageArgs) -> anyhow::Result<Figures> {
+    let world = start(args).await?;
+    let result = measure_in(&world, args).await;
+    world.stop().await;
+    result
+}
+
+/// The bench's world, started: the default world on a manual clock, its buyer rich enough.
+pub(crate) async fn start(args: &UsageArgs) -> anyhow::Result<RunningWorld> {
     if args.clusters == 0 || args.instances == 0 || args.hours == 0 {
         anyhow::bail!("--clusters, --instances and --hours must be at least 1");
     }
@@ -106,13 +114,11 @@ pub async fn measure(args: &UsageArgs) -> anyhow::Result<Figures> {
         .first_mut()
         .context("the world has no buyer")?;
     buyer.balance = rust_decimal::Decimal::from(BENCH_BALANCE);
-    let world = RunningWorld::start(setup).await?;
-    let result = measure_in(&world, args).await;
-    world.stop().await;
-    result
+    RunningWorld::start(setup).await
 }
 
-async fn measure_in(world: &RunningWorld, args: &UsageArgs) -> anyhow::Result<Figures> {
+/// Prepares `world` ([`start`]ed), advances the clock hour by hour and checks what both sides hold.
+pub(crate) async fn measure_in(world: &RunningWorld, args: &UsageArgs) -> anyhow::Result<Figures> {
     let prepared = Instant::now();
     let marketplace_ids = super::delivery::open_instances(&world.sim, args.instances)?;
     seed_console(world, &marketplace_ids, args.clusters)?;

@@ -36,7 +36,7 @@ pub struct Answer {
 /// How the official SDK sends `action`: its method, and whether its parameters go in the body.
 pub fn placement(action: &str) -> (&'static str, bool) {
     match action {
-        "DescribeApiMetering" | "DescribeDistributionProducts" => ("GET", false),
+        "DescribeApiMetering" | "DescribeDistributionProducts" | "ReadBillingFeed" => ("GET", false),
         "CrossAccountVerifyToken" | "AutoRenewInstance" => ("POST", true),
         _ => ("POST", false),
     }

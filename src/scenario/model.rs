@@ -162,8 +162,20 @@ pub struct VendorStep {
     #[serde(default)]
     pub sts: bool,
     pub http: Option<HttpStep>,
+    /// A page of the billing feed as the vendor's AccessKey reads it (`ReadBillingFeed`, signed
+    /// V3); its answer is checked with `expect: { json: … }`.
+    pub feed: Option<FeedStep>,
     /// Answers the scripted vendor gives the marketplace's next SPI calls (`given: { vendor: scripted }`).
     pub answers: Option<Vec<super::scripted::ScriptedAnswer>>,
+}
+
+/// `feed: { offset, limit }`: where the page starts (the feed's first entry when not given) and how
+/// many entries it holds at most (100 when not given); sent as written, so a bad one can be tried.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedStep {
+    pub offset: Option<serde_yaml::Value>,
+    pub limit: Option<serde_yaml::Value>,
 }
 
 /// A raw HTTP request: anything the typed steps cannot say.

@@ -94,6 +94,8 @@ pub const SIMULATOR: Floors = &[
     // Arming a fault checks it against the rules (the actions there are) and the store.
     ("faults", 4, "faults"),
     ("delivery", 3, "SPI delivery"),
+    // The billing feed's rules, beneath the OpenAPI and the control API that serve it.
+    ("feed", 3, "billing feed"),
     ("cross_account", 3, "cross-account"),
     ("seed", 3, "seeding"),
     ("state", 2, "state handle"),

@@ -1,13 +1,15 @@
 //! The control API under `/__marketsim/`: what the harness and the sandbox use to drive a world —
 //! read and move the clock, read the delivery journal and the outbox ([`journal`]), deliver an
 //! action, expire or release an instance, send a message again ([`actions`]), read a buyer's bill
-//! and pay into or charge their balance ([`bills`]), arm faults ([`faults`]), reset. JSON in and out; errors as `{"error": "..."}` with a 4xx status. Every
+//! and pay into or charge their balance ([`bills`]), read and follow the whole billing feed
+//! ([`feed`]), arm faults ([`faults`]), reset. JSON in and out; errors as `{"error": "..."}` with a 4xx status. Every
 //! route is a row of [`ENDPOINTS`], and every request that could change the world passes
 //! [`guard`] first.
 
 mod actions;
 mod bills;
 mod faults;
+mod feed;
 pub mod guard;
 mod journal;
 
@@ -106,6 +108,18 @@ pub static ENDPOINTS: &[Endpoint] = &[
         path: "/__marketsim/bills",
         example: "",
         handler: |m| on(m, bills::bill),
+    },
+    Endpoint {
+        method: Method::GET,
+        path: "/__marketsim/feed",
+        example: "",
+        handler: |m| on(m, feed::page),
+    },
+    Endpoint {
+        method: Method::GET,
+        path: "/__marketsim/feed/stream",
+        example: "",
+        handler: |m| on(m, feed::stream),
     },
     Endpoint {
         method: Method::POST,

@@ -3,10 +3,10 @@
 //! query parameter; everything else goes on to the pages. The body is read up to [`MAX_BODY`]; query
 //! and form body are merged; the signature is checked; a fault armed for the operation and the
 //! AccessKey acts ([`fault`]); the operation it covers, in the API its version names, runs; its fields are answered with a
-//! `RequestId`.
+//! `RequestId`. The billing feed's two actions are answered by [`feed`] instead.
 
 use super::auth::{authenticate_at, SignedRequest};
-use super::{fault, operation_in, ApiError, Call, ErrorCode, OpenApi, Params};
+use super::{fault, feed, operation_in, ApiError, Call, ErrorCode, OpenApi, Params};
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
 use axum::http::{header, Method};
@@ -104,8 +104,21 @@ async fn answer(api: &OpenApi, request: Request) -> Response {
         params: &params,
     };
     let now = protocol::clock::wall_now();
+    let authenticated = authenticate_at(sim, &api.runtime.nonces, &signed, now);
+    if let Ok(auth) = &authenticated {
+        if feed::serves(auth.action) {
+            let call = feed::FeedCall {
+                sim,
+                action: auth.action,
+                caller: auth.caller,
+                params: &params,
+                headers: &parts.headers,
+            };
+            return feed::answer(call, &request_id, wants_xml);
+        }
+    }
     let mut armed = None;
-    let result = match authenticate_at(sim, &api.runtime.nonces, &signed, now).and_then(|auth| {
+    let result = match authenticated.and_then(|auth| {
         let op =
             operation_in(version(&parts.headers, &params), auth.action).ok_or(ErrorCode::UnknownAction)?;
         Ok((auth, op))

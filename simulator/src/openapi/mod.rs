@@ -7,7 +7,8 @@
 //! nonce, and names the [`Caller`] and the operation the signature covers ([`action`]); [`ops`] holds
 //! one table of operations per family, each answering with the SDK's model of its answer, which
 //! [`answer`] renders; [`error`] is the marketplace's error table and its JSON or XML body;
-//! [`fault`] acts out a fault armed for a request.
+//! [`fault`] acts out a fault armed for a request; [`feed`] answers the billing feed's two signed
+//! actions, a page and a stream, which are no family's operations (a stream is no JSON answer).
 //!
 //! Floors, as the rest of the simulator has them: the dispatch (this file, [`http`], [`auth`],
 //! [`action`], [`fault`]) uses the families ([`ops`]), which use what every family is built from — [`call`]
@@ -25,6 +26,7 @@ pub mod auth;
 pub mod call;
 pub mod error;
 pub mod fault;
+pub mod feed;
 pub mod http;
 pub mod ops;
 pub mod params;

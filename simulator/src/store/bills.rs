@@ -205,7 +205,8 @@ fn bind_line(
     stmt.raw_bind_parameter(at(18), l.billed_at)
 }
 
-const LINE_COLUMNS: &str = "id, ali_uid, month, kind, product_code, instance_id, sku_id, order_id, item, \
+pub(super) const LINE_COLUMNS: &str =
+    "id, ali_uid, month, kind, product_code, instance_id, sku_id, order_id, item, \
      metering_key, metering_assit, window_start, window_end, usage, unit_price, amount, records, duplicates, \
      billed_at";
 
@@ -353,8 +354,10 @@ impl Tx<'_> {
     }
 
     /// Writes `lines`, in their order: [`LINES_PER_INSERT`] to a statement while there are that
-    /// many (a bill run writes thousands at once), the rest one by one.
+    /// many (a bill run writes thousands at once), the rest one by one; they are the billing
+    /// feed's next entries.
     pub fn insert_bill_lines(&self, lines: &[NewLine<'_>]) -> Result<(), StoreError> {
+        let after = self.last_rowid(super::feed::Source::BillLine)?;
         let mut chunks = lines.chunks_exact(LINES_PER_INSERT);
         if lines.len() >= LINES_PER_INSERT {
             let mut insert = self.tx.prepare_cached(insert_lines_sql(LINES_PER_INSERT))?;
@@ -370,7 +373,7 @@ impl Tx<'_> {
             bind_line(&mut insert, 0, line)?;
             insert.raw_execute()?;
         }
-        Ok(())
+        self.feed_rows(super::feed::Source::BillLine, after, lines.len())
     }
 
     /// The line of a paid order (a subscription's purchase, renewal or upgrade): nothing for a free

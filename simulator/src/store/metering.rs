@@ -245,8 +245,9 @@ impl Tx<'_> {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Writes `records`, in their order.
+    /// Writes `records`, in their order: the billing feed's next entries.
     pub fn insert_metering(&self, records: &[NewMetering<'_>]) -> Result<(), StoreError> {
+        let after = self.last_rowid(super::feed::Source::Metering)?;
         let mut insert = self.tx.prepare_cached(
             "INSERT INTO metering_records (instance_id, product_code, start_time, end_time, entities,
              received_at, billable, bill_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -265,7 +266,7 @@ impl Tx<'_> {
                 m.bill_at
             ])?;
         }
-        Ok(())
+        self.feed_rows(super::feed::Source::Metering, after, records.len())
     }
 
     /// The answer `vendor` was given for `client_token` received after `since` (epoch ms), the

@@ -17,4 +17,5 @@ pub(super) const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/007_jobs_by_subject.sql")),
     M::up(include_str!("migrations/008_bills.sql")),
     M::up(include_str!("migrations/009_expired_at.sql")),
+    M::up(include_str!("migrations/010_feed.sql")),
 ];

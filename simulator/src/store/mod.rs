@@ -8,7 +8,8 @@
 //! clock and the id generator, so a restarted world resumes both. The OpenAPI families' tables have
 //! a file each: [`purchases`] (what CreateOrder, auto-renewal and image purchases keep beside an
 //! instance), [`metering`], [`notifications`], [`licenses`], [`invoices`] and [`projects`]; the buyers' bills
-//! have [`bills`] and [`balances`].
+//! have [`bills`] and [`balances`]; [`feed`] numbers every line, record and refused push as the
+//! billing feed's entries, and tells its followers when a transaction wrote one.
 //!
 //! The schema is [`migrations`]'s. Every query lives here: callers get typed rows and typed
 //! outcomes, never SQL. What must happen
@@ -18,6 +19,7 @@
 pub mod balances;
 pub mod bills;
 pub mod deliveries;
+pub mod feed;
 pub mod invoices;
 pub mod jobs;
 pub mod licenses;
@@ -65,6 +67,8 @@ const STATEMENT_CACHE: usize = 128;
 /// writes it offers inside one.
 pub struct Tx<'c> {
     tx: rusqlite::Transaction<'c>,
+    /// Whether the transaction wrote a feed entry: its followers are told once it commits.
+    fed: std::cell::Cell<bool>,
 }
 
 impl Tx<'_> {
@@ -89,6 +93,8 @@ impl Tx<'_> {
 #[derive(Clone)]
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
+    /// Counts the commits that wrote feed entries ([`Store::feed_changes`]).
+    feed: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl Store {
@@ -116,6 +122,7 @@ impl Store {
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
+            feed: Arc::new(tokio::sync::watch::Sender::new(0)),
         })
     }
 
@@ -134,9 +141,14 @@ impl Store {
         let mut conn = self.conn();
         let tx = Tx {
             tx: conn.transaction().map_err(StoreError::from)?,
+            fed: std::cell::Cell::new(false),
         };
         let value = work(&tx)?;
+        let fed = tx.fed.get();
         tx.tx.commit().map_err(StoreError::from)?;
+        if fed {
+            self.feed.send_modify(|n| *n += 1);
+        }
         Ok(value)
     }
 
@@ -157,9 +169,11 @@ impl Store {
         Ok(())
     }
 
-    /// Forgets everything every table holds (the world's reset).
+    /// Forgets everything every table holds (the world's reset). The feed's offsets go on from
+    /// where they ended ([`feed`]), so an offset read before the reset is known for stale.
     pub fn clear(&self) -> Result<(), StoreError> {
         let conn = self.conn();
+        let feed_end = feed::end(&conn)?;
         let tables: Vec<String> = conn
             .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?
             .query_map([], |r| r.get(0))?
@@ -176,6 +190,9 @@ impl Store {
         if counted {
             conn.execute("DELETE FROM sqlite_sequence", [])?;
         }
+        feed::set_origin(&conn, feed_end)?;
+        drop(conn);
+        self.feed.send_modify(|n| *n += 1);
         Ok(())
     }
 }

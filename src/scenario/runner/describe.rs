@@ -76,6 +76,15 @@ fn vendor(v: &VendorStep) -> String {
             h.url
         ));
     }
+    if let Some(f) = &v.feed {
+        let mut asked = BTreeMap::new();
+        for (name, value) in [("offset", &f.offset), ("limit", &f.limit)] {
+            if let Some(value) = value {
+                asked.insert(name.to_owned(), value.clone());
+            }
+        }
+        parts.push(format!("feed{}", params_text(&asked)));
+    }
     if let Some(a) = &v.answers {
         parts.push(format!(
             "answers ×{}",

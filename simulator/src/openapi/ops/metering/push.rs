@@ -8,7 +8,7 @@
 //! 60-second rule); each entity's `meteringAssit` must be a billing item of the instance's SKU, and
 //! no value may cost more than a bill line can. Then the records are written, each waiting for
 //! the bill run of its window (`crate::billing`): a request is stored whole or not at all, and a
-//! refused one writes nothing.
+//! refused one writes nothing but its entry in the billing feed (`crate::feed::refusals`).
 
 use super::records::{metering_error, parse, Record};
 use super::rules::Rules;
@@ -31,23 +31,54 @@ use std::collections::HashMap;
 
 pub fn push_metering_data(call: &Call<'_>) -> Result<Value, ApiError> {
     let vendor = vendor(call)?;
+    let mut read = None;
+    let pushed = push(call, &vendor.id, &mut read);
+    // A refusal to a known vendor is the feed's too (a store that failed refused nothing).
+    if let Err(e) = &pushed {
+        if e.status() < 500 {
+            crate::feed::refusals::log(
+                call.sim,
+                crate::feed::refusals::Refused {
+                    vendor: &vendor.id,
+                    code: e.code(),
+                    message: e.message(),
+                    metering: call.params.get("Metering").unwrap_or_default(),
+                    read,
+                },
+            );
+        }
+    }
+    pushed?;
+    Ok(json(&PushMeteringDataResponseBody { success: true }))
+}
+
+/// Checks and stores the push of `vendor_id`, telling `read` the records and instances its text
+/// held once it could be read.
+fn push(call: &Call<'_>, vendor_id: &str, read: &mut Option<(usize, Vec<String>)>) -> Result<(), ApiError> {
     if call.sts {
         return Err(ErrorCode::PermissionDenied.into());
     }
     let records = parse(call.params.required("Metering")?)?;
+    let mut instances: Vec<String> = Vec::new();
+    for r in &records {
+        if !instances.contains(&r.instance_id) {
+            instances.push(r.instance_id.clone());
+        }
+    }
+    *read = Some((records.len(), instances));
     {
         // A bill run cannot come between reading the clock and storing the records: a record is
         // never stored for a window whose bill was made meanwhile.
         let _one = call.sim.one_term_change();
         let now = call.sim.clock().now();
         call.sim.store().transaction(|tx| {
-            let checked = check(call.sim, tx, &vendor.id, &records, now)?;
+            let checked = check(call.sim, tx, vendor_id, &records, now)?;
             insert(tx, &records, &checked, epoch_millis(now))
         })?;
     }
     // The records' bill runs are scheduled work: a running clock must know of them.
     call.sim.clock().wake();
-    Ok(json(&PushMeteringDataResponseBody { success: true }))
+    Ok(())
 }
 
 #[derive(Serialize)]
