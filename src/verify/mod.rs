@@ -71,7 +71,7 @@ pub async fn run(
     if let Some(command) = &config.reset {
         reset(command, config.budget).await?;
     }
-    let seed = seed.unwrap_or_else(fresh_seed);
+    let seed = seed.unwrap_or_else(protocol::ids::fresh_seed);
     let ctx = Ctx::new(config, market, seed);
     let started = Instant::now();
     let mut results = Vec::new();
@@ -133,12 +133,4 @@ async fn reset(command: &str, budget: Duration) -> Result<(), String> {
             limit.as_secs()
         )),
     }
-}
-
-/// A seed no earlier run used (the standard library's per-process random hashing keys).
-fn fresh_seed() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    std::collections::hash_map::RandomState::new()
-        .build_hasher()
-        .finish()
 }
